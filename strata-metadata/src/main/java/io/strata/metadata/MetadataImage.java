@@ -1,0 +1,34 @@
+package io.strata.metadata;
+
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The cluster's metadata at one point of the metadata log. Immutable; a new image is published after every
+ * applied entry.
+ *
+ * @param version       the Ratis log index of the last applied entry
+ * @param clusterId     the cluster id
+ * @param brokers       registered brokers by id
+ * @param topicsByName  topics by name
+ * @param topicsById    the same topics by id
+ * @param configs       dynamic configs per resource
+ * @param nextProducerId the first producer id not yet allocated
+ */
+public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
+                            Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
+                            Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
+
+    public Optional<TopicImage> topic(String name) {
+        return Optional.ofNullable(topicsByName.get(name));
+    }
+
+    public Optional<TopicImage> topic(Uuid id) {
+        return Optional.ofNullable(topicsById.get(id));
+    }
+
+    public Map<String, String> configs(ConfigResourceKey resource) {
+        return configs.getOrDefault(resource, Map.of());
+    }
+}

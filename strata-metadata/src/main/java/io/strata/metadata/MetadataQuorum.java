@@ -1,0 +1,57 @@
+package io.strata.metadata;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The node's view of, and write path into, the cluster metadata log (Apache Ratis).
+ *
+ * <p>Reads are served from the latest applied immutable {@link MetadataImage}. Writes are controller decisions:
+ * each call validates against the current image, turns the request into metadata records and commits them as one
+ * Ratis entry; the returned future completes once that entry has been applied locally, so that {@link #image()}
+ * already reflects it. Failures complete the future (or the per-item outcome) with kafka-clients' public
+ * exceptions ({@code TopicExistsException}, {@code InvalidPartitionsException},
+ * {@code InvalidReplicationFactorException}, {@code UnknownTopicOrPartitionException}, {@code NotControllerException}).
+ *
+ * <p>Thread-safe.
+ */
+public interface MetadataQuorum extends AutoCloseable {
+
+    /** Starts the Ratis server (recovering the existing log) and waits until the image is current. */
+    void start() throws Exception;
+
+    MetadataImage image();
+
+    /** Called on the applying thread with (previous, current) after every applied change; must not block long. */
+    void addListener(BiConsumer<MetadataImage, MetadataImage> listener);
+
+    /** Registers or re-registers this broker with its advertised endpoints. */
+    CompletableFuture<Void> registerBroker(BrokerRegistration registration);
+
+    /**
+     * Creates topics in one metadata entry. Replicas are placed over the registered, unfenced brokers; every
+     * partition starts with the full replica set as ISR, its first replica as leader and leader epoch 0.
+     *
+     * @return per topic name its outcome; topics that fail do not prevent the others
+     */
+    CompletableFuture<Map<String, TopicOutcome>> createTopics(List<NewTopic> topics, boolean validateOnly);
+
+    /** Deletes topics by id; unknown ids fail with UnknownTopicIdException. */
+    CompletableFuture<Map<Uuid, TopicOutcome>> deleteTopics(List<Uuid> topicIds);
+
+    /** Adds partitions to an existing topic (CreatePartitions). */
+    CompletableFuture<Map<String, TopicOutcome>> createPartitions(Map<String, Integer> newTotalCounts,
+                                                                  boolean validateOnly);
+
+    /** Applies config changes; a value of {@code null} deletes the key. */
+    CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes);
+
+    /** Allocates a block of producer ids for {@code brokerId}. */
+    CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,104 @@
+package io.strata.storage;
+
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+/**
+ * One partition's append-only commit log: a sequence of segments of Kafka v2 record batches.
+ *
+ * <p>Thread-safety: every method may be called from any thread. Appends, truncation and roll are serialized by
+ * the log's own lock; reads are lock-free against a volatile end offset and never block appends. No lock is held
+ * while the caller waits for anything else.
+ *
+ * <p>Errors are reported with kafka-clients' public exceptions ({@code org.apache.kafka.common.errors.*}) so that
+ * the protocol layer can map them with {@code Errors.forException}.
+ */
+public interface Log extends AutoCloseable {
+
+    TopicPartition topicPartition();
+
+    Uuid topicId();
+
+    LogConfig config();
+
+    /** Replaces the configuration; takes effect for the next append, roll, flush or retention pass. */
+    void updateConfig(LogConfig config);
+
+    /**
+     * Validates and appends the batches of a produce request as partition leader.
+     *
+     * <p>Validation: magic v2 only, CRC32C, batch sizes, {@code max.message.bytes}, record timestamps against
+     * {@code message.timestamp.*}; {@code LogAppendTime} topics get their batch max timestamp rewritten.
+     * Offsets and the partition leader epoch are assigned in place in {@code records}' buffer. Idempotent batches
+     * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
+     * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
+     * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
+     * @throws org.apache.kafka.common.errors.InvalidRecordException          unsupported magic, bad record
+     * @throws org.apache.kafka.common.errors.RecordTooLargeException         batch over max.message.bytes
+     * @throws org.apache.kafka.common.errors.InvalidTimestampException       timestamp out of the allowed window
+     * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
+     * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure
+     */
+    AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch);
+
+    /**
+     * Reads batches starting at the batch containing {@code fetchOffset}.
+     *
+     * @param maxBytes      soft limit on the slice size
+     * @param maxOffset     exclusive upper bound on the offsets returned (the high watermark for consumers,
+     *                      the log end offset for replicas)
+     * @param minOneMessage when true, the first batch is returned even if it is larger than {@code maxBytes}
+     * @return a slice of the segment file (zero-copy), possibly empty
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException if {@code fetchOffset} is below the log
+     *         start offset or above the log end offset
+     */
+    LogReadInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage);
+
+    long logStartOffset();
+
+    long logEndOffset();
+
+    /** The high watermark; it never exceeds the log end offset and is persisted in a checkpoint. */
+    long highWatermark();
+
+    void updateHighWatermark(long highWatermark);
+
+    /**
+     * ListOffsets by timestamp: the first record whose timestamp is at or after {@code timestamp}, with its
+     * timestamp and the leader epoch of its batch; empty if every record is older.
+     */
+    Optional<TimestampAndOffset> offsetForTimestamp(long timestamp);
+
+    /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the first of equals); empty if empty. */
+    Optional<TimestampAndOffset> maxTimestampAndOffset();
+
+    /** Moves the log start offset forward (DeleteRecords); whole segments below it become deletable. */
+    void advanceLogStartOffset(long newLogStartOffset);
+
+    /** Removes every batch at or above {@code offset} (follower truncation). */
+    void truncateTo(long offset);
+
+    /** The latest leader epoch and its start offset, per the leader epoch cache; empty if none. */
+    Optional<EpochEntry> latestEpoch();
+
+    /**
+     * OffsetForLeaderEpoch: the end offset of {@code epoch} (the start offset of the next larger epoch, or the log
+     * end offset for the latest), with the largest epoch at or below the requested one; empty if unknown.
+     */
+    Optional<EpochEntry> endOffsetForEpoch(int epoch);
+
+    /** Size in bytes of all segments. */
+    long sizeInBytes();
+
+    /** Forces everything appended so far to disk and advances the recovery point. */
+    void flush();
+
+    /** Flushes, writes checkpoints and closes files. */
+    @Override
+    void close();
+}

@@ -1,0 +1,9 @@
+package io.strata.storage;
+
+import org.apache.kafka.common.record.internal.Records;
+
+/**
+ * The result of a read: a (possibly empty) slice of a segment and the log's offsets at the time of the read.
+ */
+public record LogReadInfo(Records records, long logStartOffset, long logEndOffset, long highWatermark) {
+}
