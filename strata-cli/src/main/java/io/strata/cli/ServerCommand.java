@@ -1,0 +1,78 @@
+package io.strata.cli;
+
+import io.strata.server.StrataServer;
+import io.strata.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code strata server [server.properties] [--override key=value]...}: runs a node in the foreground until
+ * SIGTERM or Ctrl-C, then shuts it down cleanly.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Start a Strata node in the foreground. Without a file, the embedded defaults run a "
+                + "single-node cluster on localhost:9092 with data in /tmp/strata-logs.")
+final class ServerCommand implements Callable<Integer> {
+
+    /** Returned when the node was started and stopped through the shutdown hook: the JVM is already exiting. */
+    static final int KEEP_RUNNING = -1;
+
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "server.properties",
+            description = "Kafka-style properties file (process.roles, node.id, listeners, log.dirs...).")
+    Path propertiesFile;
+
+    @Option(names = "--override", paramLabel = "key=value", description = "Override a property; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = ServerConfig.from(properties());
+        } catch (ConfigException | IOException e) {
+            System.err.println("strata server: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        StrataServer server;
+        try {
+            server = StrataServer.start(config);
+        } catch (ConfigException e) {
+            System.err.println("strata server: invalid configuration: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            log.error("Strata node failed to start", e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "strata-shutdown"));
+        server.awaitShutdown();
+        return KEEP_RUNNING;
+    }
+
+    private Map<String, String> properties() throws IOException {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (propertiesFile != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k).trim()));
+        }
+        props.putAll(overrides);
+        return props;
+    }
+}

@@ -1,0 +1,24 @@
+package io.strata.server.api;
+
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+
+/** ApiVersions: our advertised version table. */
+public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
+
+    private final ApiVersionTable versions;
+
+    public ApiVersionsHandler(ApiVersionTable versions) {
+        this.versions = versions;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, ApiVersionsRequest request) {
+        if (!request.isValid()) {
+            return new ApiVersionsResponseData().setErrorCode(Errors.INVALID_REQUEST.code());
+        }
+        return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setApiKeys(versions.toCollection());
+    }
+}

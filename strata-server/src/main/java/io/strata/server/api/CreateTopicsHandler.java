@@ -1,0 +1,107 @@
+package io.strata.server.api;
+
+import io.strata.metadata.MetadataQuorum;
+import io.strata.metadata.TopicOutcome;
+import io.strata.server.cluster.LogConfigResolver;
+import io.strata.server.cluster.TopicService;
+import io.strata.storage.LogConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreateTopicsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+
+/**
+ * CreateTopics, including validate-only; v5+ responses describe the created topic's partitions, replication
+ * factor and effective configs.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
+
+    private final MetadataQuorum quorum;
+    private final TopicService topics;
+    private final LogConfigResolver configs;
+
+    public CreateTopicsHandler(MetadataQuorum quorum, TopicService topics, LogConfigResolver configs) {
+        this.quorum = quorum;
+        this.topics = topics;
+        this.configs = configs;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, CreateTopicsRequest request) {
+        CreateTopicsRequestData data = request.data();
+        CreateTopicsResponseData.CreatableTopicResultCollection results =
+                new CreateTopicsResponseData.CreatableTopicResultCollection();
+        Set<String> seen = new HashSet<>();
+        Set<String> duplicated = new HashSet<>();
+        for (CreateTopicsRequestData.CreatableTopic t : data.topics()) {
+            if (!seen.add(t.name())) {
+                duplicated.add(t.name());
+            }
+        }
+        List<TopicService.Request> requests = new ArrayList<>();
+        for (CreateTopicsRequestData.CreatableTopic t : data.topics()) {
+            if (duplicated.contains(t.name())) {
+                continue;
+            }
+            Map<Integer, List<Integer>> assignments = new LinkedHashMap<>();
+            t.assignments().forEach(a -> assignments.put(a.partitionIndex(), List.copyOf(a.brokerIds())));
+            Map<String, String> topicConfigs = new HashMap<>();
+            t.configs().forEach(c -> topicConfigs.put(c.name(), c.value()));
+            requests.add(new TopicService.Request(t.name(), t.numPartitions(), t.replicationFactor(), assignments,
+                    topicConfigs));
+        }
+        for (String name : duplicated) {
+            results.add(new CreateTopicsResponseData.CreatableTopicResult().setName(name)
+                    .setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Create topics request from client contains the topic " + name
+                            + " more than once"));
+        }
+        Map<String, TopicOutcome> outcomes = topics.create(requests, data.validateOnly());
+        for (TopicService.Request r : requests) {
+            results.add(result(outcomes.get(r.name()), r.configs(), context.apiVersion()));
+        }
+        return new CreateTopicsResponseData().setTopics(results);
+    }
+
+    private CreateTopicsResponseData.CreatableTopicResult result(TopicOutcome outcome, Map<String, String> requested,
+                                                                 short version) {
+        CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult()
+                .setName(outcome.name());
+        if (outcome.error().isPresent()) {
+            Errors error = Errors.forException(outcome.error().get());
+            return result.setErrorCode(error.code()).setErrorMessage(outcome.error().get().getMessage());
+        }
+        result.setErrorCode(Errors.NONE.code()).setTopicId(outcome.topicId());
+        if (version >= 5) {
+            result.setNumPartitions(outcome.numPartitions()).setReplicationFactor(outcome.replicationFactor())
+                    .setConfigs(describeConfigs(requested));
+        }
+        return result;
+    }
+
+    private List<CreateTopicsResponseData.CreatableTopicConfigs> describeConfigs(Map<String, String> requested) {
+        Map<String, String> effective = new LinkedHashMap<>(configs.effective(quorum.image(), ""));
+        effective.putAll(requested);
+        List<CreateTopicsResponseData.CreatableTopicConfigs> list = new ArrayList<>();
+        for (LogConfig.Key key : LogConfig.KEYS) {
+            DescribeConfigsResponse.ConfigSource source = requested.containsKey(key.name())
+                    ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
+                    : configs.staticDefaults().get(key.name()).equals(key.defaultValue())
+                    ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
+                    : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG;
+            list.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(key.name())
+                    .setValue(effective.get(key.name())).setReadOnly(false).setIsSensitive(false)
+                    .setConfigSource(source.id()));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,131 @@
+package io.strata.server.api;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.metadata.PartitionImage;
+import io.strata.metadata.TopicImage;
+import io.strata.server.cluster.TopicNames;
+import io.strata.server.cluster.TopicService;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+
+/**
+ * Metadata: brokers on the request's listener and the requested topics (all when the list is null), creating
+ * missing topics when {@code auto.create.topics.enable} and the client allow it.
+ */
+public final class MetadataHandler implements ApiHandler<MetadataRequest> {
+
+    private final int nodeId;
+    private final MetadataQuorum quorum;
+    private final TopicService topics;
+    private final boolean autoCreate;
+
+    public MetadataHandler(int nodeId, MetadataQuorum quorum, TopicService topics, boolean autoCreate) {
+        this.nodeId = nodeId;
+        this.quorum = quorum;
+        this.topics = topics;
+        this.autoCreate = autoCreate;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, MetadataRequest request) {
+        MetadataRequestData data = request.data();
+        short version = context.apiVersion();
+        MetadataImage image = quorum.image();
+        MetadataResponseData.MetadataResponseTopicCollection topicResponses =
+                new MetadataResponseData.MetadataResponseTopicCollection();
+        if (data.topics() == null) {
+            image.topicsByName().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+                    .forEach(t -> topicResponses.add(describe(t, version)));
+        } else {
+            image = createMissing(data, version, image);
+            for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
+                topicResponses.add(describeRequested(image, requested, version));
+            }
+        }
+        MetadataResponseData.MetadataResponseBrokerCollection brokers =
+                new MetadataResponseData.MetadataResponseBrokerCollection();
+        for (BrokerRegistration broker : image.brokers().values()) {
+            if (broker.fenced()) {
+                continue;
+            }
+            ClusterView.endpoint(broker, context.listenerName()).ifPresent(e -> brokers.add(
+                    new MetadataResponseData.MetadataResponseBroker().setNodeId(broker.brokerId())
+                            .setHost(e.host()).setPort(e.port()).setRack(broker.rack().orElse(null))));
+        }
+        return new MetadataResponseData().setBrokers(brokers).setTopics(topicResponses)
+                .setClusterId(image.clusterId()).setControllerId(ClusterView.controllerId(image, nodeId));
+    }
+
+    private MetadataImage createMissing(MetadataRequestData data, short version, MetadataImage image) {
+        boolean allowed = autoCreate && (version < 4 || data.allowAutoTopicCreation());
+        if (!allowed) {
+            return image;
+        }
+        Set<String> missing = new LinkedHashSet<>();
+        for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
+            if (t.name() != null && image.topic(t.name()).isEmpty() && TopicNames.isValid(t.name())) {
+                missing.add(t.name());
+            }
+        }
+        if (missing.isEmpty()) {
+            return image;
+        }
+        List<TopicService.Request> requests = new ArrayList<>();
+        for (String name : missing) {
+            requests.add(new TopicService.Request(name, -1, (short) -1, Map.of(), Map.of()));
+        }
+        // A topic that could not be created (say, created concurrently, or an invalid default) is described as
+        // it now stands: present, or unknown.
+        topics.create(requests, false);
+        return quorum.image();
+    }
+
+    private MetadataResponseData.MetadataResponseTopic describeRequested(
+            MetadataImage image, MetadataRequestData.MetadataRequestTopic requested, short version) {
+        if (requested.name() == null) {
+            Uuid id = requested.topicId();
+            return image.topic(id).map(t -> describe(t, version)).orElseGet(() ->
+                    new MetadataResponseData.MetadataResponseTopic().setTopicId(id)
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
+        String name = requested.name();
+        if (!TopicNames.isValid(name)) {
+            return new MetadataResponseData.MetadataResponseTopic().setName(name)
+                    .setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+        }
+        return image.topic(name).map(t -> describe(t, version)).orElseGet(() ->
+                new MetadataResponseData.MetadataResponseTopic().setName(name)
+                        .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+    }
+
+    private static MetadataResponseData.MetadataResponseTopic describe(TopicImage topic, short version) {
+        List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>();
+        topic.partitions().forEach((index, p) -> partitions.add(describe(index, p)));
+        MetadataResponseData.MetadataResponseTopic response = new MetadataResponseData.MetadataResponseTopic()
+                .setName(topic.name()).setIsInternal(TopicNames.isInternal(topic.name())).setPartitions(partitions)
+                .setErrorCode(Errors.NONE.code());
+        if (version >= 10) {
+            response.setTopicId(topic.id());
+        }
+        return response;
+    }
+
+    private static MetadataResponseData.MetadataResponsePartition describe(int index, PartitionImage p) {
+        return new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
+                .setErrorCode(p.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
+                .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch())
+                .setReplicaNodes(new ArrayList<>(p.replicas())).setIsrNodes(new ArrayList<>(p.isr()))
+                .setOfflineReplicas(new ArrayList<>());
+    }
+}

@@ -1,0 +1,129 @@
+package io.strata.server.api;
+
+import io.strata.metadata.MetadataQuorum;
+import io.strata.metadata.TopicImage;
+import io.strata.server.cluster.Partition;
+import io.strata.server.cluster.ReplicaManager;
+import io.strata.storage.AppendResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produce: appends each partition's batches to its log as leader (acks 0, 1 and all). With acks=all the response
+ * waits, up to the request timeout, for the high watermark to pass the appended records.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final MetadataQuorum quorum;
+    private final ReplicaManager replicas;
+
+    public ProduceHandler(MetadataQuorum quorum, ReplicaManager replicas) {
+        this.quorum = quorum;
+        this.replicas = replicas;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, ProduceRequest request) {
+        ProduceRequestData data = request.data();
+        short acks = data.acks();
+        TopicResolver topics = new TopicResolver(quorum.image(), context.apiVersion() >= 13);
+        ProduceResponseData.TopicProduceResponseCollection responses =
+                new ProduceResponseData.TopicProduceResponseCollection();
+        List<Pending> pending = new ArrayList<>();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            Optional<TopicImage> topic = topics.find(topicData.name(), topicData.topicId());
+            ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
+                    .setName(topicData.name()).setTopicId(topicData.topicId());
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                ProduceResponseData.PartitionProduceResponse response =
+                        new ProduceResponseData.PartitionProduceResponse().setIndex(partitionData.index());
+                topicResponse.partitionResponses().add(response);
+                if (acks != 0 && acks != 1 && acks != -1) {
+                    fail(response, Errors.INVALID_REQUIRED_ACKS, null);
+                } else if (topic.isEmpty()) {
+                    fail(response, topics.unknownError(), null);
+                } else {
+                    append(topic.get(), partitionData, response).ifPresent(p -> pending.add(p));
+                }
+            }
+            responses.add(topicResponse);
+        }
+        replicas.notifier().notifyAppend();
+        if (acks == -1) {
+            awaitCommitted(pending, data.timeoutMs());
+        }
+        return new ProduceResponseData().setResponses(responses);
+    }
+
+    /** An acks=all append waiting for the high watermark. */
+    private record Pending(Partition partition, long endOffset, ProduceResponseData.PartitionProduceResponse response) {
+    }
+
+    private Optional<Pending> append(TopicImage topic, ProduceRequestData.PartitionProduceData data,
+                                     ProduceResponseData.PartitionProduceResponse response) {
+        TopicPartition tp = new TopicPartition(topic.name(), data.index());
+        if (!topic.partitions().containsKey(data.index())) {
+            fail(response, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            return Optional.empty();
+        }
+        Optional<Partition> partition = replicas.partition(tp);
+        if (partition.isEmpty()) {
+            fail(response, Errors.NOT_LEADER_OR_FOLLOWER, null);
+            return Optional.empty();
+        }
+        if (!(data.records() instanceof MemoryRecords records)) {
+            fail(response, Errors.CORRUPT_MESSAGE, "Missing record set");
+            return Optional.empty();
+        }
+        try {
+            AppendResult result = partition.get().appendAsLeader(records);
+            response.setErrorCode(Errors.NONE.code()).setBaseOffset(result.firstOffset())
+                    .setLogAppendTimeMs(result.logAppendTime()).setLogStartOffset(result.logStartOffset());
+            return Optional.of(new Pending(partition.get(), result.lastOffset() + 1, response));
+        } catch (ApiException e) {
+            fail(response, Errors.forException(e), e.getMessage());
+            log.debug("Produce to {} failed: {}", tp, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private void awaitCommitted(List<Pending> pending, int timeoutMs) {
+        long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
+        for (Pending p : pending) {
+            try {
+                while (!p.partition().isCommitted(p.endOffset())) {
+                    long seen = replicas.notifier().sequence();
+                    if (p.partition().isCommitted(p.endOffset())) {
+                        break;
+                    }
+                    if (System.nanoTime() >= deadline) {
+                        fail(p.response(), Errors.REQUEST_TIMED_OUT, "Replication did not complete in time");
+                        break;
+                    }
+                    replicas.notifier().awaitChange(seen, deadline);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(p.response(), Errors.REQUEST_TIMED_OUT, "Interrupted");
+            }
+        }
+    }
+
+    private static void fail(ProduceResponseData.PartitionProduceResponse response, Errors error, String message) {
+        response.setErrorCode(error.code()).setErrorMessage(message != null ? message : error.message())
+                .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    }
+}

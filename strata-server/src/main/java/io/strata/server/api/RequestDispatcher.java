@@ -1,0 +1,106 @@
+package io.strata.server.api;
+
+import io.strata.server.network.ConnectionInfo;
+import io.strata.server.network.RequestChannel;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.SendBuilder;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Parses request frames, checks them against the advertised versions, and routes them to the API handlers.
+ *
+ * <p>Malformed frames and requests for APIs or versions we do not advertise close the connection, as Kafka does;
+ * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
+ * pick a version. Thread-safe.
+ */
+public final class RequestDispatcher implements RequestChannel {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final ApiVersionTable versions;
+    private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+
+    public RequestDispatcher(ApiVersionTable versions) {
+        this.versions = versions;
+    }
+
+    /** Registers the handler of an API; every advertised API must have one before the node serves clients. */
+    public <Q extends AbstractRequest> RequestDispatcher register(ApiKeys key, ApiHandler<Q> handler) {
+        handlers.put(key, handler);
+        return this;
+    }
+
+    /** Fails if an advertised API has no handler. */
+    public void checkComplete() {
+        for (ApiKeys key : versions.ranges().keySet()) {
+            if (!handlers.containsKey(key)) {
+                throw new IllegalStateException("No handler for advertised API " + key);
+            }
+        }
+    }
+
+    @Override
+    public Outcome handle(ConnectionInfo connection, ByteBuffer frame) {
+        RequestHeader header;
+        try {
+            header = RequestHeader.parse(frame);
+        } catch (RuntimeException e) {
+            return new Disconnect("malformed request header (" + e.getMessage() + ")");
+        }
+        ApiKeys key = header.apiKey();
+        short version = header.apiVersion();
+        if (!versions.isSupported(key, version)) {
+            if (key == ApiKeys.API_VERSIONS) {
+                ApiVersionsResponseData unsupported = new ApiVersionsResponseData()
+                        .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+                        .setApiKeys(versions.toCollection());
+                return new Respond(SendBuilder.buildResponseSend(header.toResponseHeader(), unsupported, (short) 0));
+            }
+            return new Disconnect("unsupported " + key.name + " version " + version);
+        }
+        AbstractRequest request;
+        try {
+            request = AbstractRequest.parseRequest(key, version, frame).request;
+        } catch (RuntimeException e) {
+            return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
+        }
+        ApiMessage response = invoke(new RequestContext(header, connection), request);
+        if (request instanceof ProduceRequest produce && produce.acks() == 0) {
+            // acks=0 gets no response; on error Kafka closes the connection so that the client refreshes metadata.
+            return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
+                    : new NoResponse();
+        }
+        return new Respond(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version));
+    }
+
+    @SuppressWarnings("unchecked")
+    private ApiMessage invoke(RequestContext context, AbstractRequest request) {
+        ApiHandler<AbstractRequest> handler = (ApiHandler<AbstractRequest>) handlers.get(context.header().apiKey());
+        try {
+            return handler.handle(context, request);
+        } catch (RuntimeException e) {
+            Errors error = Errors.forException(e);
+            if (error == Errors.UNKNOWN_SERVER_ERROR) {
+                log.error("Unexpected error handling {} from {}", context.header().apiKey(),
+                        context.connection().clientAddress(), e);
+            }
+            return request.getErrorResponse(0, e).data();
+        }
+    }
+
+    private static boolean hasError(ProduceResponseData response) {
+        return response.responses().stream().flatMap(t -> t.partitionResponses().stream())
+                .anyMatch(p -> p.errorCode() != Errors.NONE.code());
+    }
+}

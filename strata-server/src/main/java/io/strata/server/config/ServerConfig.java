@@ -1,0 +1,269 @@
+package io.strata.server.config;
+
+import io.strata.storage.LogConfig;
+import io.strata.storage.LogManagerConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The node's static configuration: Kafka's KRaft property names and defaults, parsed and validated once at start.
+ * Immutable and thread-safe.
+ *
+ * <p>Topic-level defaults ({@code log.segment.bytes}, {@code message.max.bytes}...) are the broker synonyms of
+ * {@link LogConfig#KEYS}; {@link #logConfigDefaults()} turns them into topic-level names.
+ */
+public final class ServerConfig {
+
+    /** Broker keys with their defaults; topic-level synonyms come from {@link LogConfig#KEYS}. */
+    public static final List<BrokerConfigKey> KEYS = List.of(
+            key("process.roles", BrokerConfigKey.Type.LIST, "broker,controller", "The roles of this node: broker, controller or both."),
+            key("node.id", BrokerConfigKey.Type.INT, "1", "The id of this node in the cluster."),
+            key("listeners", BrokerConfigKey.Type.LIST, "PLAINTEXT://:9092,CONTROLLER://:9093", "Listeners to bind, as NAME://host:port."),
+            key("advertised.listeners", BrokerConfigKey.Type.LIST, null, "Listeners published to clients; defaults to listeners."),
+            key("controller.listener.names", BrokerConfigKey.Type.LIST, "CONTROLLER", "Listeners used by the metadata quorum."),
+            key("controller.quorum.voters", BrokerConfigKey.Type.LIST, "1@localhost:9093", "Metadata quorum voters as id@host:port."),
+            key("log.dirs", BrokerConfigKey.Type.LIST, "/tmp/strata-logs", "Directories holding the partition logs."),
+            key("metadata.log.dir", BrokerConfigKey.Type.STRING, null, "Directory of the metadata log; defaults to the first log dir."),
+            key("num.partitions", BrokerConfigKey.Type.INT, "1", "Default number of partitions of new topics."),
+            key("default.replication.factor", BrokerConfigKey.Type.INT, "1", "Default replication factor of new topics."),
+            key("auto.create.topics.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Create topics on first metadata request."),
+            key("socket.request.max.bytes", BrokerConfigKey.Type.INT, "104857600", "Largest request the broker reads."),
+            key("max.connections", BrokerConfigKey.Type.INT, "2147483647", "Maximum number of client connections."),
+            key("connections.max.idle.ms", BrokerConfigKey.Type.LONG, "600000", "Idle connections are closed after this time."),
+            key("num.recovery.threads.per.data.dir", BrokerConfigKey.Type.INT, "2", "Threads that recover logs at start."),
+            key("log.flush.scheduler.interval.ms", BrokerConfigKey.Type.LONG, Long.toString(Long.MAX_VALUE), "How often the flusher checks flush.ms."),
+            key("log.flush.offset.checkpoint.interval.ms", BrokerConfigKey.Type.INT, "60000", "How often the recovery point is checkpointed."),
+            key("log.retention.check.interval.ms", BrokerConfigKey.Type.LONG, "300000", "How often retention runs."),
+            key("log.segment.delete.delay.ms", BrokerConfigKey.Type.LONG, "60000", "Delay before a deleted segment's files are removed."),
+            key("log.retention.hours", BrokerConfigKey.Type.INT, "168", "Retention in hours when log.retention.ms/minutes are unset."),
+            key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
+            key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
+            key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."));
+
+    private static BrokerConfigKey key(String name, BrokerConfigKey.Type type, String def, String doc) {
+        return new BrokerConfigKey(name, type, def, doc);
+    }
+
+    private final Map<String, String> originals;
+    private final Map<String, String> values;
+
+    private ServerConfig(Map<String, String> originals) {
+        this.originals = Collections.unmodifiableMap(new TreeMap<>(originals));
+        Map<String, String> v = new LinkedHashMap<>();
+        for (BrokerConfigKey k : KEYS) {
+            if (k.defaultValue() != null) {
+                v.put(k.name(), k.defaultValue());
+            }
+        }
+        v.putAll(originals);
+        this.values = Collections.unmodifiableMap(v);
+        validate();
+    }
+
+    /** Parses and validates the given properties. */
+    public static ServerConfig from(Map<String, String> properties) {
+        return new ServerConfig(properties);
+    }
+
+    /** The properties as given (not including defaults). */
+    public Map<String, String> originals() {
+        return originals;
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    public int nodeId() {
+        return intValue("node.id");
+    }
+
+    public List<String> processRoles() {
+        return list("process.roles");
+    }
+
+    public List<Endpoint> listeners() {
+        return Endpoint.parseList("listeners", values.get("listeners"));
+    }
+
+    /** Client-facing listeners: every listener except the controller listeners. */
+    public List<Endpoint> brokerListeners() {
+        List<String> controllers = controllerListenerNames();
+        return listeners().stream().filter(e -> !controllers.contains(e.listenerName())).toList();
+    }
+
+    /** Advertised listeners; those not given fall back to the bound listener. */
+    public List<Endpoint> advertisedListeners() {
+        return Endpoint.parseList("advertised.listeners", values.get("advertised.listeners"));
+    }
+
+    public List<String> controllerListenerNames() {
+        return list("controller.listener.names").stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
+    }
+
+    /** Voter id to the address of its controller listener. */
+    public Map<Integer, InetSocketAddress> quorumVoters() {
+        Map<Integer, InetSocketAddress> voters = new TreeMap<>();
+        for (String voter : list("controller.quorum.voters")) {
+            int at = voter.indexOf('@');
+            int colon = voter.lastIndexOf(':');
+            if (at <= 0 || colon <= at + 1) {
+                throw new ConfigException("controller.quorum.voters", values.get("controller.quorum.voters"),
+                        "expected id@host:port, got '" + voter + "'");
+            }
+            try {
+                int id = Integer.parseInt(voter.substring(0, at));
+                String host = voter.substring(at + 1, colon);
+                int port = Integer.parseInt(voter.substring(colon + 1));
+                voters.put(id, InetSocketAddress.createUnresolved(host, port));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("controller.quorum.voters", values.get("controller.quorum.voters"),
+                        "expected id@host:port, got '" + voter + "'");
+            }
+        }
+        return voters;
+    }
+
+    public List<Path> logDirs() {
+        // Kafka reads log.dirs first and falls back to the older single-directory key log.dir.
+        String raw = originals.containsKey("log.dirs") ? originals.get("log.dirs")
+                : originals.getOrDefault("log.dir", values.get("log.dirs"));
+        return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
+    }
+
+    public Path metadataLogDir() {
+        return get("metadata.log.dir").map(Path::of).orElse(logDirs().get(0));
+    }
+
+    public int numPartitions() {
+        return intValue("num.partitions");
+    }
+
+    public short defaultReplicationFactor() {
+        return (short) intValue("default.replication.factor");
+    }
+
+    public boolean autoCreateTopics() {
+        return Boolean.parseBoolean(values.get("auto.create.topics.enable"));
+    }
+
+    public int socketRequestMaxBytes() {
+        return intValue("socket.request.max.bytes");
+    }
+
+    public int maxConnections() {
+        return intValue("max.connections");
+    }
+
+    public long connectionsMaxIdleMs() {
+        return longValue("connections.max.idle.ms");
+    }
+
+    public long metadataRequestTimeoutMs() {
+        return longValue("metadata.request.timeout.ms");
+    }
+
+    public LogManagerConfig logManagerConfig() {
+        return new LogManagerConfig(logDirs(), intValue("num.recovery.threads.per.data.dir"),
+                longValue("log.flush.scheduler.interval.ms"), longValue("log.flush.offset.checkpoint.interval.ms"),
+                longValue("log.retention.check.interval.ms"), longValue("log.segment.delete.delay.ms"));
+    }
+
+    /**
+     * The broker's defaults for topic-level configs, keyed by topic-level name: the broker synonym when set,
+     * then Kafka's derived keys ({@code log.retention.minutes/hours}, {@code log.roll.hours}), then the default.
+     */
+    public Map<String, String> logConfigDefaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (LogConfig.Key key : LogConfig.KEYS) {
+            String value = originals.get(key.brokerSynonym());
+            if (value == null && key.name().equals("retention.ms")) {
+                value = derived("log.retention.minutes", 60_000L, "log.retention.hours", 3_600_000L);
+            } else if (value == null && key.name().equals("segment.ms")) {
+                value = derived(null, 0, "log.roll.hours", 3_600_000L);
+            }
+            defaults.put(key.name(), value != null ? value : key.defaultValue());
+        }
+        return defaults;
+    }
+
+    private String derived(String minutesKey, long minuteMs, String hoursKey, long hourMs) {
+        if (minutesKey != null && originals.containsKey(minutesKey)) {
+            return Long.toString(intValue(minutesKey) * minuteMs);
+        }
+        if (originals.containsKey(hoursKey)) {
+            return Long.toString(intValue(hoursKey) * hourMs);
+        }
+        return null;
+    }
+
+    private void validate() {
+        for (BrokerConfigKey k : KEYS) {
+            String v = values.get(k.name());
+            if (v == null) {
+                continue;
+            }
+            switch (k.type()) {
+                case INT -> intValue(k.name());
+                case LONG -> longValue(k.name());
+                case BOOLEAN -> {
+                    if (!v.trim().equalsIgnoreCase("true") && !v.trim().equalsIgnoreCase("false")) {
+                        throw new ConfigException(k.name(), v, "expected true or false");
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (logDirs().isEmpty()) {
+            throw new ConfigException("log.dirs", values.get("log.dirs"), "at least one directory is required");
+        }
+        for (String role : processRoles()) {
+            if (!role.equals("broker") && !role.equals("controller")) {
+                throw new ConfigException("process.roles", values.get("process.roles"), "unknown role " + role);
+            }
+        }
+        listeners();
+        advertisedListeners();
+        quorumVoters();
+        try {
+            LogConfig.fromTopicConfigs(logConfigDefaults());
+        } catch (org.apache.kafka.common.errors.InvalidConfigurationException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private List<String> list(String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private int intValue(String key) {
+        String v = values.get(key);
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key, v, "expected an integer");
+        }
+    }
+
+    private long longValue(String key) {
+        String v = values.get(key);
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key, v, "expected a long integer");
+        }
+    }
+}

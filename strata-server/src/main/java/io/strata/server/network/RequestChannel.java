@@ -1,0 +1,35 @@
+package io.strata.server.network;
+
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.network.Send;
+
+/**
+ * The seam between the network layer and the protocol layer: turns one request frame into what to send back.
+ *
+ * <p>Implementations must be thread-safe; each connection calls from its own virtual thread, one request at a time.
+ */
+@FunctionalInterface
+public interface RequestChannel {
+
+    /**
+     * Handles one frame (the bytes after the size prefix; the buffer is owned by the callee and never reused).
+     * May block (long-poll fetch, acks=all).
+     */
+    Outcome handle(ConnectionInfo connection, ByteBuffer frame);
+
+    /** What the connection does after a request. */
+    sealed interface Outcome permits Respond, NoResponse, Disconnect {
+    }
+
+    /** Write this response, then read the next request. */
+    record Respond(Send send) implements Outcome {
+    }
+
+    /** Nothing to write (acks=0 produce). */
+    record NoResponse() implements Outcome {
+    }
+
+    /** Close the connection (malformed or unsupported request). */
+    record Disconnect(String reason) implements Outcome {
+    }
+}
