@@ -1,0 +1,383 @@
+package io.strata.metadata;
+
+import io.strata.metadata.controller.Controller;
+import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ReplicaPlacer;
+import io.strata.metadata.ratis.ApplyResult;
+import io.strata.metadata.ratis.MetadataStateMachine;
+import io.strata.metadata.ratis.RaftSetup;
+import io.strata.metadata.records.RecordSerde;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownServerException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MetadataQuorum} on Apache Ratis (gRPC): this node runs a Raft server (a voter, bound to its CONTROLLER
+ * address from {@link QuorumConfig#voters()}) with a {@link MetadataStateMachine}, and writes through a
+ * {@link RaftClient} that finds the leader itself.
+ *
+ * <p>Writes: under a local lock the {@link Controller} decides on the local image and the records are submitted
+ * as one entry; outside the lock the call waits for the reply and for the entry to be applied locally. If the
+ * state machine rejected the batch (another proposer won a conflicting change), the request is decided again on
+ * the newer image, up to {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
+ * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
+ *
+ * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
+ * added before {@code start} also see the images recovered from disk.
+ *
+ * <p>Thread-safe.
+ */
+public final class RatisMetadataQuorum implements MetadataQuorum {
+
+    private static final Logger log = LoggerFactory.getLogger(RatisMetadataQuorum.class);
+    static final int MAX_ATTEMPTS = 5;
+    private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
+
+    private final QuorumConfig config;
+    private final RatisOptions options;
+    private final MetadataStateMachine stateMachine;
+    private final Controller controller;
+    private final RaftPeerId selfId;
+    private final RaftGroup group;
+    private final ReentrantLock decideLock = new ReentrantLock();
+    private final ReentrantLock lifecycleLock = new ReentrantLock();
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
+    private volatile RaftServer server;
+    private volatile RaftClient client;
+    private volatile boolean closed;
+
+    public RatisMetadataQuorum(QuorumConfig config) {
+        this(config, RatisOptions.defaults());
+    }
+
+    public RatisMetadataQuorum(QuorumConfig config, RatisOptions options) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.options = Objects.requireNonNull(options, "options");
+        if (!config.voters().containsKey(config.nodeId())) {
+            throw new IllegalArgumentException("Node " + config.nodeId() + " is not one of the controller voters "
+                    + config.voters().keySet() + "; non-voter (listener) nodes are not supported yet");
+        }
+        this.stateMachine = new MetadataStateMachine(config.clusterId());
+        this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
+        this.selfId = RaftSetup.peerId(config.nodeId());
+        this.group = RaftSetup.group(config.voters());
+    }
+
+    /**
+     * Starts the Raft server on the existing (or a new) log under {@link QuorumConfig#metadataDir()} and blocks
+     * until this node has applied everything committed before the call (a linearizable read through this node).
+     *
+     * @throws IOException if the Raft server cannot start (the process should exit)
+     * @throws java.util.concurrent.TimeoutException if the image is not current within the start timeout
+     */
+    @Override
+    public void start() throws Exception {
+        long begin = System.nanoTime();
+        lifecycleLock.lock();
+        try {
+            if (closed || server != null) {
+                throw new IllegalStateException(closed ? "closed" : "already started");
+            }
+            RaftServer raftServer = RaftServer.newBuilder()
+                    .setServerId(selfId)
+                    .setGroup(group)
+                    .setProperties(RaftSetup.serverProperties(config, options))
+                    .setStateMachine(stateMachine)
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server = raftServer;
+            try {
+                raftServer.start();
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                throw e;
+            }
+            client = newClient();
+            log.info("Raft server of node {} started after {} ms", config.nodeId(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        } finally {
+            lifecycleLock.unlock();
+        }
+        try {
+            awaitCurrent();
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
+                stateMachine.getLastAppliedTermIndex());
+    }
+
+    private RaftClient newClient() {
+        RaftProperties properties = RaftSetup.clientProperties(config, options);
+        long timeoutMs = Math.max(1000, config.requestTimeout().toMillis());
+        int retries = (int) Math.max(10, timeoutMs / 50);
+        return RaftClient.newBuilder()
+                .setClientId(ClientId.randomId())
+                .setRaftGroup(group)
+                .setProperties(properties)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /** Linearizable read through this node: returns once the local state machine has caught up. */
+    private void awaitCurrent() throws Exception {
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        long nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        Exception last = null;
+        while (System.nanoTime() < deadline && !closed) {
+            try {
+                RaftClientReply reply = client.async().sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
+                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                                TimeUnit.MILLISECONDS);
+                if (reply.isSuccess()) {
+                    return;
+                }
+                last = reply.getException();
+            } catch (ExecutionException e) {
+                last = e;
+                log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
+            } catch (java.util.concurrent.TimeoutException e) {
+                last = e;
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the node may still be electing a leader
+            if (System.nanoTime() > nextLog) {
+                log.info("Metadata quorum node {} waiting for the quorum: {}", config.nodeId(),
+                        last == null ? "no reply" : last.toString());
+                nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            }
+        }
+        java.util.concurrent.TimeoutException timeout = new java.util.concurrent.TimeoutException(
+                "Metadata quorum did not become available within " + options.startTimeout());
+        if (last != null) {
+            timeout.initCause(last);
+        }
+        throw timeout;
+    }
+
+    @Override
+    public MetadataImage image() {
+        return stateMachine.image();
+    }
+
+    @Override
+    public void addListener(BiConsumer<MetadataImage, MetadataImage> listener) {
+        stateMachine.addListener(listener);
+    }
+
+    @Override
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
+        return submit("registerBroker", image -> controller.registerBroker(registration));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, TopicOutcome>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        List<NewTopic> copy = List.copyOf(topics);
+        return submit("createTopics", image -> controller.createTopics(image, copy, validateOnly));
+    }
+
+    @Override
+    public CompletableFuture<Map<Uuid, TopicOutcome>> deleteTopics(List<Uuid> topicIds) {
+        List<Uuid> copy = List.copyOf(topicIds);
+        return submit("deleteTopics", image -> controller.deleteTopics(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, TopicOutcome>> createPartitions(Map<String, Integer> newTotalCounts,
+                                                                         boolean validateOnly) {
+        Map<String, Integer> copy = Map.copyOf(newTotalCounts);
+        return submit("createPartitions", image -> controller.createPartitions(image, copy, validateOnly));
+    }
+
+    @Override
+    public CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes) {
+        Map<String, String> copy = new java.util.HashMap<>(changes); // values may be null
+        return submit("alterConfigs", image -> controller.alterConfigs(image, resource, copy));
+    }
+
+    @Override
+    public CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId) {
+        return submit("allocateProducerIds", image -> controller.allocateProducerIds(image, brokerId));
+    }
+
+    /**
+     * Takes a snapshot of this node's state machine now (the log is then purged up to it).
+     *
+     * @return the log index the snapshot covers
+     */
+    public long takeSnapshot() throws IOException {
+        RaftClient c = requireStarted();
+        RaftClientReply reply = c.getSnapshotManagementApi(selfId).create(true,
+                Math.max(1000, config.requestTimeout().toMillis()));
+        if (!reply.isSuccess()) {
+            throw reply.getException() != null ? reply.getException() : new IOException("snapshot failed");
+        }
+        return reply.getLogIndex();
+    }
+
+    /** Whether this node is currently the Raft leader (the active controller). */
+    public boolean isLeader() {
+        RaftServer s = server;
+        if (s == null || closed) {
+            return false;
+        }
+        try {
+            return s.getDivision(RaftSetup.GROUP_ID).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private <T> CompletableFuture<T> submit(String operation, Function<MetadataImage, Decision<T>> decider) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        long timeoutMs = config.requestTimeout().toMillis();
+        CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
+                new TimeoutException(operation + " did not complete within " + timeoutMs + " ms")));
+        attempt(operation, decider, 1, result);
+        return result;
+    }
+
+    private <T> void attempt(String operation, Function<MetadataImage, Decision<T>> decider, int attempt,
+                             CompletableFuture<T> result) {
+        if (result.isDone()) {
+            return;
+        }
+        Decision<T> decision;
+        CompletableFuture<RaftClientReply> reply;
+        decideLock.lock();
+        try {
+            RaftClient c = requireStarted();
+            decision = decider.apply(stateMachine.image());
+            if (decision.records().isEmpty()) {
+                result.complete(decision.result());
+                return;
+            }
+            byte[] batch = RecordSerde.encodeBatch(decision.records());
+            reply = c.async().send(Message.valueOf(ByteString.copyFrom(batch)));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(translate(e));
+            return;
+        } finally {
+            decideLock.unlock();
+        }
+        reply.thenCompose(r -> {
+            if (!r.isSuccess()) {
+                throw new CompletionException(r.getException());
+            }
+            ApplyResult applied = ApplyResult.parse(r.getMessage().getContent());
+            return stateMachine.awaitApplied(r.getLogIndex()).thenApply(v -> applied);
+        }).whenCompleteAsync((applied, error) -> {
+            if (error != null) {
+                result.completeExceptionally(translate(error));
+            } else if (applied.applied()) {
+                result.complete(decision.result());
+            } else if (attempt < MAX_ATTEMPTS) {
+                log.debug("{} conflicted ({}); deciding again (attempt {})", operation, applied.reason(),
+                        attempt + 1);
+                attempt(operation, decider, attempt + 1, result);
+            } else {
+                result.completeExceptionally(new UnknownServerException(operation + " kept conflicting with "
+                        + "concurrent metadata changes: " + applied.reason()));
+            }
+        }, executor);
+    }
+
+    private RaftClient requireStarted() {
+        RaftClient c = client;
+        if (closed) {
+            throw new NotControllerException("The metadata quorum is closed");
+        }
+        if (c == null) {
+            throw new NotControllerException("The metadata quorum is not started");
+        }
+        return c;
+    }
+
+    private static Throwable translate(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException) {
+            return cause;
+        }
+        if (cause instanceof IOException) {
+            return new NotControllerException("Metadata quorum unavailable: " + cause);
+        }
+        return new UnknownServerException(cause.toString(), cause);
+    }
+
+    /** Shuts down the client and the Raft server; pending writes fail. Idempotent. */
+    @Override
+    public void close() {
+        lifecycleLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly();
+        } finally {
+            lifecycleLock.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        RaftClient c = client;
+        client = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Closing the metadata Raft client failed", e);
+            }
+        }
+        RaftServer s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException | RuntimeException e) {
+                log.warn("Closing the metadata Raft server failed", e);
+            }
+        }
+        stateMachine.failWaiters(new NotControllerException("The metadata quorum is closed"));
+        executor.shutdown();
+    }
+}

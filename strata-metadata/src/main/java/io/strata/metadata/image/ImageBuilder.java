@@ -1,0 +1,242 @@
+package io.strata.metadata.image;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.PartitionImage;
+import io.strata.metadata.TopicImage;
+import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionRecord;
+import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
+import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
+import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Applies metadata records to an immutable {@link MetadataImage}, producing a new one. Every check is a pure
+ * function of the image and the records, so all replicas accept or reject a batch alike.
+ *
+ * <p>Use {@link #applyBatch} for a whole Ratis entry: either every record applies, or a
+ * {@link MetadataConflictException} is thrown and nothing changes. Work is proportional to the touched topics,
+ * not to the partitions of the cluster (untouched topics are shared with the previous image).
+ *
+ * <p>Not thread-safe: one builder is used by one thread for one batch.
+ */
+public final class ImageBuilder {
+
+    private final MetadataImage base;
+    private Map<Integer, BrokerRegistration> brokers;
+    private Map<String, TopicImage> topicsByName;
+    private Map<Uuid, TopicImage> topicsById;
+    private final Map<Uuid, TreeMap<Integer, PartitionImage>> touchedPartitions = new HashMap<>();
+    private Map<ConfigResourceKey, Map<String, String>> configs;
+    private final Map<ConfigResourceKey, Map<String, String>> touchedConfigs = new HashMap<>();
+    private long nextProducerId;
+
+    public ImageBuilder(MetadataImage base) {
+        this.base = base;
+        this.brokers = base.brokers();
+        this.topicsByName = base.topicsByName();
+        this.topicsById = base.topicsById();
+        this.configs = base.configs();
+        this.nextProducerId = base.nextProducerId();
+    }
+
+    /** The empty image a new cluster starts from. */
+    public static MetadataImage emptyImage(String clusterId) {
+        return new MetadataImage(0, clusterId, Map.of(), Map.of(), Map.of(), Map.of(), 0);
+    }
+
+    /**
+     * Applies a batch atomically.
+     *
+     * @return the new image with {@code version}
+     * @throws MetadataConflictException if any record conflicts; the image is then unchanged
+     */
+    public static MetadataImage applyBatch(MetadataImage image, List<? extends MetadataRecord> records, long version)
+            throws MetadataConflictException {
+        ImageBuilder builder = new ImageBuilder(image);
+        for (MetadataRecord record : records) {
+            builder.apply(record);
+        }
+        return builder.build(version);
+    }
+
+    /** Applies one record to this builder's working state. */
+    public void apply(MetadataRecord record) throws MetadataConflictException {
+        switch (record) {
+            case RegisterBrokerRecord r -> {
+                if (r.brokerId() < 0) {
+                    throw new MetadataConflictException("Invalid broker id " + r.brokerId());
+                }
+                mutableBrokers().put(r.brokerId(), r.toRegistration());
+            }
+            case TopicRecord r -> {
+                if (topicsByName.containsKey(r.name())) {
+                    throw new MetadataConflictException("Topic '" + r.name() + "' already exists");
+                }
+                if (topicsById.containsKey(r.topicId()) || Uuid.ZERO_UUID.equals(r.topicId())) {
+                    throw new MetadataConflictException("Topic id " + r.topicId() + " is already in use");
+                }
+                TopicImage topic = new TopicImage(r.name(), r.topicId(), Collections.emptySortedMap());
+                mutableTopicsByName().put(r.name(), topic);
+                mutableTopicsById().put(r.topicId(), topic);
+                touchedPartitions.put(r.topicId(), new TreeMap<>());
+            }
+            case PartitionRecord r -> {
+                TreeMap<Integer, PartitionImage> partitions = partitionsOf(r.topicId());
+                if (r.partition() != partitions.size()) {
+                    throw new MetadataConflictException("Topic " + r.topicId() + " has " + partitions.size()
+                            + " partitions; cannot add partition " + r.partition());
+                }
+                checkReplicas(r.replicas(), r.isr(), r.leader());
+                partitions.put(r.partition(), new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
+                        r.partitionEpoch()));
+            }
+            case PartitionChangeRecord r -> {
+                TreeMap<Integer, PartitionImage> partitions = partitionsOf(r.topicId());
+                PartitionImage current = partitions.get(r.partition());
+                if (current == null) {
+                    throw new MetadataConflictException("Unknown partition " + r.partition() + " of topic "
+                            + r.topicId());
+                }
+                if (r.partitionEpoch() != current.partitionEpoch() + 1 || r.leaderEpoch() < current.leaderEpoch()) {
+                    throw new MetadataConflictException("Stale change of partition " + r.topicId() + "-"
+                            + r.partition() + ": epochs " + r.leaderEpoch() + "/" + r.partitionEpoch()
+                            + " after " + current.leaderEpoch() + "/" + current.partitionEpoch());
+                }
+                checkReplicas(r.replicas(), r.isr(), r.leader());
+                partitions.put(r.partition(), new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
+                        r.partitionEpoch()));
+            }
+            case RemoveTopicRecord r -> {
+                TopicImage topic = topicsById.get(r.topicId());
+                if (topic == null) {
+                    throw new MetadataConflictException("Unknown topic id " + r.topicId());
+                }
+                mutableTopicsById().remove(r.topicId());
+                mutableTopicsByName().remove(topic.name());
+                touchedPartitions.remove(r.topicId());
+                ConfigResourceKey resource = new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, topic.name());
+                if (configs.containsKey(resource) || touchedConfigs.containsKey(resource)) {
+                    mutableConfigs().remove(resource);
+                    touchedConfigs.remove(resource);
+                }
+            }
+            case ConfigRecord r -> {
+                ConfigResourceKey resource = r.resource();
+                if (resource.type() == ConfigResourceKey.Type.TOPIC && !topicsByName.containsKey(resource.name())) {
+                    throw new MetadataConflictException("Config for unknown topic '" + resource.name() + "'");
+                }
+                Map<String, String> values = touchedConfigs.computeIfAbsent(resource,
+                        k -> new HashMap<>(configs.getOrDefault(k, Map.of())));
+                if (r.value().isPresent()) {
+                    values.put(r.key(), r.value().get());
+                } else {
+                    values.remove(r.key());
+                }
+            }
+            case ProducerIdsRecord r -> {
+                if (r.nextProducerId() <= nextProducerId) {
+                    throw new MetadataConflictException("Producer ids do not advance: " + r.nextProducerId()
+                            + " <= " + nextProducerId);
+                }
+                nextProducerId = r.nextProducerId();
+            }
+        }
+    }
+
+    /** The new image. The builder must not be used afterwards. */
+    public MetadataImage build(long version) {
+        if (!touchedPartitions.isEmpty()) {
+            Map<String, TopicImage> byName = mutableTopicsByName();
+            Map<Uuid, TopicImage> byId = mutableTopicsById();
+            for (Map.Entry<Uuid, TreeMap<Integer, PartitionImage>> e : touchedPartitions.entrySet()) {
+                TopicImage old = byId.get(e.getKey());
+                TopicImage updated = new TopicImage(old.name(), old.id(),
+                        Collections.unmodifiableSortedMap(e.getValue()));
+                byId.put(updated.id(), updated);
+                byName.put(updated.name(), updated);
+            }
+        }
+        if (!touchedConfigs.isEmpty()) {
+            Map<ConfigResourceKey, Map<String, String>> all = mutableConfigs();
+            for (Map.Entry<ConfigResourceKey, Map<String, String>> e : touchedConfigs.entrySet()) {
+                if (e.getValue().isEmpty()) {
+                    all.remove(e.getKey());
+                } else {
+                    all.put(e.getKey(), Map.copyOf(e.getValue()));
+                }
+            }
+        }
+        return new MetadataImage(version, base.clusterId(), frozen(brokers, base.brokers()),
+                frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
+                frozen(configs, base.configs()), nextProducerId);
+    }
+
+    private static <K, V> Map<K, V> frozen(Map<K, V> working, Map<K, V> original) {
+        return working == original ? original : Collections.unmodifiableMap(working);
+    }
+
+    private TreeMap<Integer, PartitionImage> partitionsOf(Uuid topicId) throws MetadataConflictException {
+        TreeMap<Integer, PartitionImage> partitions = touchedPartitions.get(topicId);
+        if (partitions == null) {
+            TopicImage topic = topicsById.get(topicId);
+            if (topic == null) {
+                throw new MetadataConflictException("Unknown topic id " + topicId);
+            }
+            partitions = new TreeMap<>(topic.partitions());
+            touchedPartitions.put(topicId, partitions);
+        }
+        return partitions;
+    }
+
+    private static void checkReplicas(List<Integer> replicas, List<Integer> isr, int leader)
+            throws MetadataConflictException {
+        if (replicas.isEmpty() || replicas.stream().distinct().count() != replicas.size()) {
+            throw new MetadataConflictException("Invalid replicas " + replicas);
+        }
+        if (!replicas.containsAll(isr)) {
+            throw new MetadataConflictException("ISR " + isr + " is not a subset of replicas " + replicas);
+        }
+        if (leader != -1 && !isr.contains(leader)) {
+            throw new MetadataConflictException("Leader " + leader + " is not in the ISR " + isr);
+        }
+    }
+
+    private Map<Integer, BrokerRegistration> mutableBrokers() {
+        if (brokers == base.brokers()) {
+            brokers = new HashMap<>(brokers);
+        }
+        return brokers;
+    }
+
+    private Map<String, TopicImage> mutableTopicsByName() {
+        if (topicsByName == base.topicsByName()) {
+            topicsByName = new HashMap<>(topicsByName);
+        }
+        return topicsByName;
+    }
+
+    private Map<Uuid, TopicImage> mutableTopicsById() {
+        if (topicsById == base.topicsById()) {
+            topicsById = new HashMap<>(topicsById);
+        }
+        return topicsById;
+    }
+
+    private Map<ConfigResourceKey, Map<String, String>> mutableConfigs() {
+        if (configs == base.configs()) {
+            configs = new HashMap<>(configs);
+        }
+        return configs;
+    }
+}

@@ -1,0 +1,106 @@
+package io.strata.metadata.ratis;
+
+import io.strata.metadata.QuorumConfig;
+import io.strata.metadata.RatisOptions;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * How Strata maps its quorum configuration onto Ratis: the fixed group id, peer ids and the server and client
+ * properties. Stateless.
+ */
+public final class RaftSetup {
+
+    /** The one Raft group of a Strata cluster; fixed so that every node derives the same id. */
+    public static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("strata-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
+
+    private static final Duration FIRST_ELECTION_TIMEOUT_MIN = Duration.ofMillis(50);
+    private static final Duration FIRST_ELECTION_TIMEOUT_MAX = Duration.ofMillis(200);
+
+    private RaftSetup() {
+    }
+
+    public static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf("node-" + nodeId);
+    }
+
+    /** The voters as a Raft group, ordered by node id. */
+    public static RaftGroup group(Map<Integer, InetSocketAddress> voters) {
+        List<RaftPeer> peers = new TreeMap<>(voters).entrySet().stream()
+                .map(e -> RaftPeer.newBuilder()
+                        .setId(peerId(e.getKey()))
+                        .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
+                        .build())
+                .toList();
+        return RaftGroup.valueOf(GROUP_ID, peers);
+    }
+
+    /** Properties of this node's Raft server. */
+    public static RaftProperties serverProperties(QuorumConfig config, RatisOptions options) {
+        InetSocketAddress self = config.voters().get(config.nodeId());
+        RaftProperties p = common(config, options);
+        RaftServerConfigKeys.setStorageDir(p, List.of(config.metadataDir().toFile()));
+        GrpcConfigKeys.Server.setHost(p, self.getHostString());
+        GrpcConfigKeys.Server.setPort(p, self.getPort());
+
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(options.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(options.electionTimeoutMax()));
+        // a starting node (in particular a single voter) elects quickly; pre-vote keeps a restarting voter from
+        // disturbing a healthy leader
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, millis(FIRST_ELECTION_TIMEOUT_MIN));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, millis(FIRST_ELECTION_TIMEOUT_MAX));
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, options.snapshotThreshold());
+        RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, Math.max(1, options.snapshotThreshold())));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, Math.max(1, options.snapshotThreshold())));
+
+        SizeInBytes entryMax = SizeInBytes.valueOf(options.maxEntryBytes());
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(2L * options.maxEntryBytes()));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, entryMax);
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(options.maxEntryBytes() + (64 << 10)));
+        return p;
+    }
+
+    /** Properties of this node's Raft client (its write path into the log). */
+    public static RaftProperties clientProperties(QuorumConfig config, RatisOptions options) {
+        RaftProperties p = common(config, options);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(config.requestTimeout()));
+        return p;
+    }
+
+    private static RaftProperties common(QuorumConfig config, RatisOptions options) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        // leave room for the gRPC framing around the largest entry
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(options.maxEntryBytes() + (4 << 20)));
+        return p;
+    }
+
+    static TimeDuration millis(Duration d) {
+        return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

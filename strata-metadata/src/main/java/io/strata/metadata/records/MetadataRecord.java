@@ -1,0 +1,97 @@
+package io.strata.metadata.records;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ConfigResourceKey;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One change to the cluster metadata. A Ratis log entry carries a batch of records that is applied atomically
+ * (see {@code io.strata.metadata.image.ImageBuilder}); records are serialized by {@link RecordSerde}.
+ *
+ * <p>All records are immutable values; list components are defensively copied.
+ */
+public sealed interface MetadataRecord {
+
+    /** Registers (or re-registers, replacing) a broker. */
+    record RegisterBrokerRecord(int brokerId, Uuid incarnationId, List<BrokerRegistration.Endpoint> endpoints,
+                                Optional<String> rack, boolean fenced) implements MetadataRecord {
+        public RegisterBrokerRecord {
+            Objects.requireNonNull(incarnationId, "incarnationId");
+            endpoints = List.copyOf(endpoints);
+            Objects.requireNonNull(rack, "rack");
+        }
+
+        public static RegisterBrokerRecord of(BrokerRegistration registration) {
+            return new RegisterBrokerRecord(registration.brokerId(), registration.incarnationId(),
+                    registration.endpoints(), registration.rack(), registration.fenced());
+        }
+
+        public BrokerRegistration toRegistration() {
+            return new BrokerRegistration(brokerId, incarnationId, endpoints, rack, fenced);
+        }
+    }
+
+    /** Creates a topic without partitions; its {@link PartitionRecord}s follow in the same batch. */
+    record TopicRecord(String name, Uuid topicId) implements MetadataRecord {
+        public TopicRecord {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /** Adds partition {@code partition} (which must be the topic's next index) to an existing topic. */
+    record PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+        public PartitionRecord {
+            Objects.requireNonNull(topicId, "topicId");
+            replicas = List.copyOf(replicas);
+            isr = List.copyOf(isr);
+        }
+    }
+
+    /**
+     * Replaces the state of an existing partition (ISR change, leader election, reassignment). Accepted only if
+     * {@code partitionEpoch} is exactly the current partition epoch + 1 and the leader epoch does not go back.
+     */
+    record PartitionChangeRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                                 int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+        public PartitionChangeRecord {
+            Objects.requireNonNull(topicId, "topicId");
+            replicas = List.copyOf(replicas);
+            isr = List.copyOf(isr);
+        }
+    }
+
+    /** Deletes a topic, its partitions and its topic-level configs. */
+    record RemoveTopicRecord(Uuid topicId) implements MetadataRecord {
+        public RemoveTopicRecord {
+            Objects.requireNonNull(topicId, "topicId");
+        }
+    }
+
+    /** Sets ({@code value} present) or deletes ({@code value} empty) one dynamic config key. */
+    record ConfigRecord(ConfigResourceKey.Type resourceType, String resourceName, String key, Optional<String> value)
+            implements MetadataRecord {
+        public ConfigRecord {
+            Objects.requireNonNull(resourceType, "resourceType");
+            Objects.requireNonNull(resourceName, "resourceName");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+
+        public ConfigResourceKey resource() {
+            return new ConfigResourceKey(resourceType, resourceName);
+        }
+    }
+
+    /**
+     * Advances the cluster's next producer id to {@code nextProducerId}, granting {@code brokerId} the ids between
+     * the previous value and this one. Rejected unless it strictly advances. {@code brokerId} -1 is used by
+     * snapshots.
+     */
+    record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {
+    }
+}

@@ -1,0 +1,252 @@
+package io.strata.metadata.records;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionRecord;
+import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
+import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
+import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Compact, versioned binary form of {@link MetadataRecord}s and record batches.
+ *
+ * <p>A record is {@code type:int8 version:int8 fields...}; a batch is {@code formatVersion:int8 count:int32
+ * record*}. Strings are {@code length:int32 utf8}, optional strings a presence byte then the string, int lists
+ * {@code count:int32 int32*}, UUIDs two int64. Readers reject unknown types and versions with an
+ * {@link IOException}. Adding a field means a new record version; readers keep decoding the old ones.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class RecordSerde {
+
+    /** The batch framing version written by this code. */
+    public static final byte BATCH_FORMAT_VERSION = 1;
+
+    static final byte REGISTER_BROKER = 1;
+    static final byte TOPIC = 2;
+    static final byte PARTITION = 3;
+    static final byte PARTITION_CHANGE = 4;
+    static final byte REMOVE_TOPIC = 5;
+    static final byte CONFIG = 6;
+    static final byte PRODUCER_IDS = 7;
+
+    private static final byte V1 = 1;
+    private static final int MAX_COLLECTION = 1 << 24;
+
+    private RecordSerde() {
+    }
+
+    /** Serializes a batch of records into one byte array (the payload of one Ratis entry). */
+    public static byte[] encodeBatch(List<? extends MetadataRecord> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + records.size() * 48);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(BATCH_FORMAT_VERSION);
+            out.writeInt(records.size());
+            for (MetadataRecord record : records) {
+                write(record, out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // cannot happen on a byte array
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Parses a batch written by {@link #encodeBatch}. */
+    public static List<MetadataRecord> decodeBatch(byte[] data) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+        byte format = in.readByte();
+        if (format != BATCH_FORMAT_VERSION) {
+            throw new IOException("Unknown metadata batch format " + format);
+        }
+        int count = checkedCount(in.readInt());
+        List<MetadataRecord> records = new ArrayList<>(Math.min(count, 1 << 16));
+        for (int i = 0; i < count; i++) {
+            records.add(read(in));
+        }
+        if (in.read() != -1) {
+            throw new IOException("Trailing bytes after " + count + " metadata records");
+        }
+        return records;
+    }
+
+    /** Writes one record. */
+    public static void write(MetadataRecord record, DataOutput out) throws IOException {
+        switch (record) {
+            case RegisterBrokerRecord r -> {
+                header(out, REGISTER_BROKER);
+                out.writeInt(r.brokerId());
+                writeUuid(out, r.incarnationId());
+                out.writeInt(r.endpoints().size());
+                for (BrokerRegistration.Endpoint e : r.endpoints()) {
+                    writeString(out, e.listenerName());
+                    writeString(out, e.host());
+                    out.writeInt(e.port());
+                    writeString(out, e.securityProtocol());
+                }
+                writeOptionalString(out, r.rack());
+                out.writeBoolean(r.fenced());
+            }
+            case TopicRecord r -> {
+                header(out, TOPIC);
+                writeString(out, r.name());
+                writeUuid(out, r.topicId());
+            }
+            case PartitionRecord r -> {
+                header(out, PARTITION);
+                writePartition(out, r.topicId(), r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
+                        r.partitionEpoch());
+            }
+            case PartitionChangeRecord r -> {
+                header(out, PARTITION_CHANGE);
+                writePartition(out, r.topicId(), r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
+                        r.partitionEpoch());
+            }
+            case RemoveTopicRecord r -> {
+                header(out, REMOVE_TOPIC);
+                writeUuid(out, r.topicId());
+            }
+            case ConfigRecord r -> {
+                header(out, CONFIG);
+                out.writeByte(r.resourceType().ordinal());
+                writeString(out, r.resourceName());
+                writeString(out, r.key());
+                writeOptionalString(out, r.value());
+            }
+            case ProducerIdsRecord r -> {
+                header(out, PRODUCER_IDS);
+                out.writeInt(r.brokerId());
+                out.writeLong(r.nextProducerId());
+            }
+        }
+    }
+
+    /** Reads one record written by {@link #write}. */
+    public static MetadataRecord read(DataInput in) throws IOException {
+        byte type = in.readByte();
+        byte version = in.readByte();
+        if (version != V1) {
+            throw new IOException("Unknown version " + version + " of metadata record type " + type);
+        }
+        return switch (type) {
+            case REGISTER_BROKER -> {
+                int brokerId = in.readInt();
+                Uuid incarnation = readUuid(in);
+                int n = checkedCount(in.readInt());
+                List<BrokerRegistration.Endpoint> endpoints = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    endpoints.add(new BrokerRegistration.Endpoint(readString(in), readString(in), in.readInt(),
+                            readString(in)));
+                }
+                Optional<String> rack = readOptionalString(in);
+                boolean fenced = in.readBoolean();
+                yield new RegisterBrokerRecord(brokerId, incarnation, endpoints, rack, fenced);
+            }
+            case TOPIC -> new TopicRecord(readString(in), readUuid(in));
+            case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
+                    in.readInt(), in.readInt(), in.readInt());
+            case PARTITION_CHANGE -> new PartitionChangeRecord(readUuid(in), in.readInt(), readInts(in),
+                    readInts(in), in.readInt(), in.readInt(), in.readInt());
+            case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
+            case CONFIG -> {
+                int ordinal = in.readByte();
+                ConfigResourceKey.Type[] types = ConfigResourceKey.Type.values();
+                if (ordinal < 0 || ordinal >= types.length) {
+                    throw new IOException("Unknown config resource type " + ordinal);
+                }
+                yield new ConfigRecord(types[ordinal], readString(in), readString(in), readOptionalString(in));
+            }
+            case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
+            default -> throw new IOException("Unknown metadata record type " + type);
+        };
+    }
+
+    private static void header(DataOutput out, byte type) throws IOException {
+        out.writeByte(type);
+        out.writeByte(V1);
+    }
+
+    private static void writePartition(DataOutput out, Uuid topicId, int partition, List<Integer> replicas,
+                                       List<Integer> isr, int leader, int leaderEpoch, int partitionEpoch)
+            throws IOException {
+        writeUuid(out, topicId);
+        out.writeInt(partition);
+        writeInts(out, replicas);
+        writeInts(out, isr);
+        out.writeInt(leader);
+        out.writeInt(leaderEpoch);
+        out.writeInt(partitionEpoch);
+    }
+
+    static void writeUuid(DataOutput out, Uuid id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    static Uuid readUuid(DataInput in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
+    static void writeString(DataOutput out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    static String readString(DataInput in) throws IOException {
+        int length = checkedCount(in.readInt());
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static void writeOptionalString(DataOutput out, Optional<String> s) throws IOException {
+        out.writeBoolean(s.isPresent());
+        if (s.isPresent()) {
+            writeString(out, s.get());
+        }
+    }
+
+    private static Optional<String> readOptionalString(DataInput in) throws IOException {
+        return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
+    }
+
+    private static void writeInts(DataOutput out, List<Integer> values) throws IOException {
+        out.writeInt(values.size());
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static List<Integer> readInts(DataInput in) throws IOException {
+        int n = checkedCount(in.readInt());
+        Integer[] values = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readInt();
+        }
+        return List.of(values);
+    }
+
+    private static int checkedCount(int n) throws IOException {
+        if (n < 0 || n > MAX_COLLECTION) {
+            throw new EOFException("Corrupt metadata: length " + n);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,53 @@
+package io.strata.metadata;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/** Helpers for tests that run real Ratis quorums on ephemeral ports. */
+final class QuorumTestSupport {
+
+    static final String CLUSTER_ID = "test-cluster-0000000000";
+
+    private QuorumTestSupport() {
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<Integer, InetSocketAddress> voters(int... nodeIds) {
+        Map<Integer, InetSocketAddress> voters = new TreeMap<>();
+        for (int id : nodeIds) {
+            voters.put(id, new InetSocketAddress("127.0.0.1", freePort()));
+        }
+        return voters;
+    }
+
+    static QuorumConfig config(int nodeId, Map<Integer, InetSocketAddress> voters, Path dir) {
+        return new QuorumConfig(nodeId, voters, dir, CLUSTER_ID, Duration.ofSeconds(15));
+    }
+
+    static BrokerRegistration broker(int id) {
+        return new BrokerRegistration(id, Uuid.randomUuid(),
+                List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "localhost", 9092 + id, "PLAINTEXT")),
+                Optional.empty(), false);
+    }
+
+    static NewTopic topic(String name, int partitions, int replicationFactor) {
+        return new NewTopic(name, partitions, (short) replicationFactor, Map.of(), Map.of());
+    }
+}
