@@ -1,0 +1,64 @@
+package io.strata.metadata.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
+import io.strata.metadata.records.MetadataRecord.PartitionRecord;
+import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
+import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+class ImageCodecTest {
+
+    @Test
+    void roundTripsAWholeImage() throws Exception {
+        Uuid a = Uuid.randomUuid();
+        Uuid b = Uuid.randomUuid();
+        MetadataImage image = ImageBuilder.applyBatch(ImageBuilder.emptyImage("cluster-x"), List.of(
+                new RegisterBrokerRecord(1, Uuid.randomUuid(), List.of(
+                        new BrokerRegistration.Endpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), Optional.of("r"), false),
+                new RegisterBrokerRecord(2, Uuid.randomUuid(), List.of(), Optional.empty(), true),
+                new TopicRecord("a", a),
+                new PartitionRecord(a, 0, List.of(1, 2), List.of(1, 2), 1, 0, 0),
+                new PartitionRecord(a, 1, List.of(2, 1), List.of(2, 1), 2, 0, 0),
+                new PartitionChangeRecord(a, 1, List.of(2, 1), List.of(1), 1, 3, 1),
+                new TopicRecord("b", b),
+                new PartitionRecord(b, 0, List.of(2), List.of(2), 2, 0, 0),
+                new ConfigRecord(ConfigResourceKey.Type.TOPIC, "b", "retention.ms", Optional.of("5")),
+                new ConfigRecord(ConfigResourceKey.Type.BROKER, "1", "x", Optional.of("y")),
+                new ProducerIdsRecord(1, 3000)), 42);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageCodec.write(image, new DataOutputStream(bytes));
+        MetadataImage read = ImageCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+
+        assertThat(read).isEqualTo(image);
+        assertThat(read.version()).isEqualTo(42);
+        assertThat(read.nextProducerId()).isEqualTo(3000);
+    }
+
+    @Test
+    void roundTripsTheEmptyImageAndRejectsGarbage() throws IOException {
+        MetadataImage empty = ImageBuilder.emptyImage("c");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageCodec.write(empty, new DataOutputStream(bytes));
+        assertThat(ImageCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
+                .isEqualTo(empty);
+        assertThatThrownBy(() -> ImageCodec.read(new DataInputStream(new ByteArrayInputStream(new byte[8]))))
+                .isInstanceOf(IOException.class);
+    }
+}
