@@ -37,7 +37,7 @@ public interface Log extends AutoCloseable {
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
-     * @throws org.apache.kafka.common.errors.InvalidRecordException          unsupported magic, bad record
+     * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record
      * @throws org.apache.kafka.common.errors.RecordTooLargeException         batch over max.message.bytes
      * @throws org.apache.kafka.common.errors.InvalidTimestampException       timestamp out of the allowed window
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap

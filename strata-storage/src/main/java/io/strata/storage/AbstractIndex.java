@@ -1,0 +1,171 @@
+package io.strata.storage;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A memory-mapped file of fixed-size entries, sorted by offset, shared by {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>The index of the active segment is mapped at its maximum size (so appends never remap); an inactive index is
+ * trimmed to its entries, which is also what a clean shutdown leaves on disk. After an unclean shutdown the active
+ * index still has its preallocated length and zero entries at the tail: the sanity checks reject it and the loader
+ * rebuilds it.
+ *
+ * <p>Thread-safety: writers (append, truncate, resize) hold the index lock; readers are lock-free. A writer stores
+ * an entry's bytes before publishing the new count through a volatile field, and never shrinks the file below the
+ * published entries, so a reader sees only complete entries, from whichever mapping it picked up.
+ */
+abstract class AbstractIndex {
+    protected final long baseOffset;
+    private final int entrySize;
+    protected final ReentrantLock lock = new ReentrantLock();
+    private volatile File file;
+    private volatile MappedByteBuffer mmap;
+    private volatile int entries;
+    private volatile int maxEntries;
+
+    /**
+     * Opens or creates an index. Existing entries are taken from the file length; {@code maxIndexSize} > 0 maps
+     * the file at that size for appends, 0 maps it as it is.
+     */
+    protected AbstractIndex(File file, long baseOffset, int entrySize, int maxIndexSize) throws IOException {
+        this.file = file;
+        this.baseOffset = baseOffset;
+        this.entrySize = entrySize;
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+            int existing = (int) Math.min(Integer.MAX_VALUE / entrySize, raf.length() / entrySize);
+            this.entries = existing;
+            remap(raf, maxIndexSize > 0 ? Math.max(roundDown(maxIndexSize), existing * entrySize) : existing * entrySize);
+        }
+    }
+
+    private int roundDown(int size) {
+        return size / entrySize * entrySize;
+    }
+
+    private void remap(RandomAccessFile raf, int length) throws IOException {
+        raf.setLength(length);
+        mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+        maxEntries = length / entrySize;
+    }
+
+    File file() {
+        return file;
+    }
+
+    int entries() {
+        return entries;
+    }
+
+    int maxEntries() {
+        return maxEntries;
+    }
+
+    boolean isFull() {
+        return entries >= maxEntries;
+    }
+
+    /** The mapping to read from; absolute gets only, never below zero or above the published entries. */
+    protected MappedByteBuffer buffer() {
+        return mmap;
+    }
+
+    protected int entrySize() {
+        return entrySize;
+    }
+
+    /** Called by subclasses with the lock held after writing the entry's bytes at slot {@link #entries()}. */
+    protected void publishAppend() {
+        entries = entries + 1;
+    }
+
+    /** Called by subclasses with the lock held. */
+    protected void publishTruncation(int newEntries) {
+        entries = newEntries;
+    }
+
+    /** Drops every entry. */
+    void reset() {
+        lock.lock();
+        try {
+            entries = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Remaps the file at {@code newSize} bytes (never below the entries), e.g. to let an old segment grow again. */
+    void resize(int newSize) {
+        lock.lock();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+            remap(raf, Math.max(roundDown(newSize), entries * entrySize));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shrinks the file to its entries: done when a segment becomes inactive and on close. */
+    void trimToValidSize() {
+        lock.lock();
+        try {
+            if (maxEntries != entries) {
+                resize(entries * entrySize);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void flush() {
+        mmap.force();
+    }
+
+    void renameTo(File target) throws IOException {
+        lock.lock();
+        try {
+            Files.move(file.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+            file = target;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void deleteIfExists() throws IOException {
+        // The mapping stays valid until collected; deleting the name is safe on the platforms we support.
+        Files.deleteIfExists(file.toPath());
+    }
+
+    /** Index of the largest slot whose key is at most {@code target}, or -1; keys must be non-decreasing. */
+    protected int largestSlotAtMost(long target, SlotKey key) {
+        int n = entries;
+        MappedByteBuffer buf = mmap;
+        int lo = 0;
+        int hi = n - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (key.at(buf, mid) <= target) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
+    /** Reads the sort key of a slot. */
+    @FunctionalInterface
+    protected interface SlotKey {
+        long at(MappedByteBuffer buffer, int slot);
+    }
+}

@@ -1,0 +1,383 @@
+package io.strata.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file-based {@link LogManager}: partition directories {@code <topic>-<partition>} spread over
+ * {@code log.dirs}, Kafka's per-directory checkpoints and clean-shutdown marker, and the background work (flush by
+ * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own.
+ *
+ * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), call {@link #startup}
+ * once, then use {@link #getOrCreate}; {@link #close} flushes everything and writes the marker that lets the next
+ * start trust the checkpoints.
+ *
+ * <p>Thread-safety: all methods are thread-safe. Log creation and deletion are serialized by the manager's lock;
+ * lookups are lock-free. Background tasks never hold a log's lock while doing I/O except where the log itself
+ * must (roll, retention renames).
+ */
+public final class FileLogManager implements LogManager {
+    /** Present in a log directory only after a clean shutdown. */
+    public static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
+    private static final Logger log = LoggerFactory.getLogger(FileLogManager.class);
+
+    private final LogManagerConfig config;
+    private final Time time;
+    private final ConcurrentHashMap<TopicPartition, FileLog> logs = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ScheduledThreadPoolExecutor scheduler;
+    /** File deletions not yet run; run at close so that no handle outlives the manager. */
+    private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
+    private final BackgroundTasks background = this::schedule;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    public FileLogManager(LogManagerConfig config) {
+        this(config, Time.SYSTEM);
+    }
+
+    public FileLogManager(LogManagerConfig config, Time time) {
+        if (config.logDirs().isEmpty()) {
+            throw new IllegalArgumentException("log.dirs is empty");
+        }
+        this.config = config;
+        this.time = time;
+        AtomicInteger threads = new AtomicInteger();
+        this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    private void schedule(String name, Runnable task, long delayMs) {
+        Runnable[] self = new Runnable[1];
+        self[0] = () -> {
+            if (pendingDeletions.remove(self[0]) || !name.startsWith("delete")) {
+                runQuietly(name, task);
+            }
+        };
+        if (name.startsWith("delete")) {
+            pendingDeletions.add(self[0]);
+        }
+        if (closed) {
+            if (name.startsWith("delete")) {
+                self[0].run();
+            }
+            return;
+        }
+        try {
+            scheduler.schedule(self[0], Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (name.startsWith("delete")) {
+                self[0].run();
+            }
+        }
+    }
+
+    private static void runQuietly(String name, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("Background task '{}' failed", name, e);
+        }
+    }
+
+    @Override
+    public void startup(LogConfigSource configs) {
+        lock.lock();
+        try {
+            if (started) {
+                throw new IllegalStateException("Already started");
+            }
+            long startNs = System.nanoTime();
+            List<Future<?>> loads = new ArrayList<>();
+            List<ExecutorService> pools = new ArrayList<>();
+            for (Path logDir : config.logDirs()) {
+                Files.createDirectories(logDir);
+                Path marker = logDir.resolve(CLEAN_SHUTDOWN_FILE);
+                boolean clean = Files.exists(marker);
+                Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpoints(logDir,
+                        OffsetCheckpoints.RECOVERY_POINT).read();
+                Map<TopicPartition, Long> logStarts = new OffsetCheckpoints(logDir,
+                        OffsetCheckpoints.LOG_START_OFFSET).read();
+                Map<TopicPartition, Long> hws = new OffsetCheckpoints(logDir, OffsetCheckpoints.HIGH_WATERMARK).read();
+                // Deleted before loading: if we crash while loading, the next start must not trust anything.
+                Files.deleteIfExists(marker);
+                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.recoveryThreadsPerDataDir()),
+                        r -> new Thread(r, "strata-log-recovery-" + logDir.getFileName()));
+                pools.add(pool);
+                for (Path dir : listDirs(logDir)) {
+                    String name = dir.getFileName().toString();
+                    if (name.endsWith("-delete")) {
+                        schedule("delete " + name, () -> deleteRecursively(dir), 0);
+                        continue;
+                    }
+                    Optional<TopicPartition> parsed = LogLoader.parseDirName(name);
+                    if (parsed.isEmpty()) {
+                        continue;
+                    }
+                    TopicPartition tp = parsed.get();
+                    LogLoader.Checkpoints cp = new LogLoader.Checkpoints(clean, optional(recoveryPoints.get(tp)),
+                            optional(logStarts.get(tp)), optional(hws.get(tp)));
+                    loads.add(pool.submit(() -> {
+                        FileLog loaded = LogLoader.load(dir, tp, null, configs.configFor(tp), cp, time, background,
+                                config.fileDeleteDelayMs());
+                        if (logs.putIfAbsent(tp, loaded) != null) {
+                            loaded.close();
+                            throw new KafkaStorageException("Duplicate log directories for " + tp);
+                        }
+                    }));
+                }
+            }
+            try {
+                for (Future<?> f : loads) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException re ? re : new KafkaStorageException("Log loading failed", cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaStorageException("Interrupted while loading logs", e);
+            } finally {
+                pools.forEach(ExecutorService::shutdownNow);
+            }
+            writeCheckpoints();
+            scheduleBackgroundTasks();
+            started = true;
+            log.info("Loaded {} logs from {} in {} ms", logs.size(), config.logDirs(),
+                    (System.nanoTime() - startNs) / 1_000_000);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot open log directories " + config.logDirs(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static OptionalLong optional(Long value) {
+        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    private static List<Path> listDirs(Path logDir) throws IOException {
+        try (Stream<Path> list = Files.list(logDir)) {
+            return list.filter(Files::isDirectory).toList();
+        }
+    }
+
+    private void scheduleBackgroundTasks() {
+        every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
+        every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
+        every(config.retentionCheckIntervalMs(), "retention", this::runRetention);
+    }
+
+    private void every(long intervalMs, String name, Runnable task) {
+        if (intervalMs > 0 && intervalMs < Long.MAX_VALUE / 2) {
+            scheduler.scheduleWithFixedDelay(() -> runQuietly(name, task), intervalMs, intervalMs,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Flushes the logs whose {@code flush.ms} has elapsed since their last flush. */
+    void flushDueLogs() {
+        long now = time.milliseconds();
+        for (FileLog l : logs.values()) {
+            long flushMs = l.config().flushMs();
+            if (flushMs < Long.MAX_VALUE && now - l.lastFlushTimeMs() >= flushMs) {
+                try {
+                    l.flush();
+                } catch (RuntimeException e) {
+                    log.warn("Flush of {} failed", l.topicPartition(), e);
+                }
+            }
+        }
+    }
+
+    /** One retention pass over every log. */
+    void runRetention() {
+        for (FileLog l : logs.values()) {
+            try {
+                l.deleteOldSegments();
+            } catch (RuntimeException e) {
+                log.warn("Retention of {} failed", l.topicPartition(), e);
+            }
+        }
+    }
+
+    /** Writes the recovery point, log start offset and high watermark checkpoints of every log directory. */
+    void writeCheckpoints() {
+        Map<Path, List<FileLog>> byDir = new HashMap<>();
+        for (Path d : config.logDirs()) {
+            byDir.put(d, new ArrayList<>());
+        }
+        for (FileLog l : logs.values()) {
+            byDir.computeIfAbsent(l.dir().getParent(), k -> new ArrayList<>()).add(l);
+        }
+        byDir.forEach((dir, dirLogs) -> {
+            Map<TopicPartition, Long> recovery = new HashMap<>();
+            Map<TopicPartition, Long> starts = new HashMap<>();
+            Map<TopicPartition, Long> hws = new HashMap<>();
+            for (FileLog l : dirLogs) {
+                recovery.put(l.topicPartition(), l.recoveryPoint());
+                starts.put(l.topicPartition(), l.logStartOffset());
+                hws.put(l.topicPartition(), l.highWatermark());
+            }
+            new OffsetCheckpoints(dir, OffsetCheckpoints.RECOVERY_POINT).write(recovery);
+            new OffsetCheckpoints(dir, OffsetCheckpoints.LOG_START_OFFSET).write(starts);
+            new OffsetCheckpoints(dir, OffsetCheckpoints.HIGH_WATERMARK).write(hws);
+        });
+    }
+
+    @Override
+    public Log getOrCreate(TopicPartition tp, Uuid topicId, LogConfig logConfig) {
+        FileLog existing = logs.get(tp);
+        if (existing != null) {
+            return existing;
+        }
+        lock.lock();
+        try {
+            if (closed) {
+                throw new KafkaStorageException("Log manager is closed");
+            }
+            existing = logs.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            Path dir = leastLoadedDir().resolve(LogLoader.dirName(tp));
+            FileLog created = LogLoader.load(dir, tp, topicId, logConfig, LogLoader.Checkpoints.NEW, time, background,
+                    config.fileDeleteDelayMs());
+            logs.put(tp, created);
+            log.info("Created log {} in {}", tp, dir);
+            return created;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Path leastLoadedDir() {
+        Map<Path, Integer> counts = new HashMap<>();
+        for (Path d : config.logDirs()) {
+            counts.put(d, 0);
+        }
+        for (FileLog l : logs.values()) {
+            counts.computeIfPresent(l.dir().getParent(), (k, v) -> v + 1);
+        }
+        return config.logDirs().stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+    }
+
+    @Override
+    public Optional<Log> get(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    @Override
+    public Collection<Log> all() {
+        return List.copyOf(logs.values());
+    }
+
+    @Override
+    public void delete(TopicPartition tp) {
+        lock.lock();
+        try {
+            FileLog removed = logs.remove(tp);
+            if (removed == null) {
+                return;
+            }
+            removed.closeForDeletion();
+            Path dir = removed.dir();
+            Path target = dir.resolveSibling(dir.getFileName() + "." + Uuid.randomUuid().toString().replace("-", "")
+                    + "-delete");
+            try {
+                Files.move(dir, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot rename " + dir + " for deletion", e);
+            }
+            schedule("delete " + target.getFileName(), () -> deleteRecursively(target), 0);
+            log.info("Deleted log {}", tp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("Cannot delete {}: {}", dir, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Runnable deletion : List.copyOf(pendingDeletions)) {
+                deletion.run();
+            }
+            RuntimeException failure = null;
+            for (FileLog l : logs.values()) {
+                try {
+                    l.close();
+                } catch (RuntimeException e) {
+                    failure = e;
+                    log.error("Close of {} failed", l.topicPartition(), e);
+                }
+            }
+            writeCheckpoints();
+            if (failure != null) {
+                throw failure;
+            }
+            for (Path d : config.logDirs()) {
+                try {
+                    Files.createDirectories(d);
+                    Files.write(d.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+                } catch (IOException e) {
+                    throw new KafkaStorageException("Cannot write the clean shutdown marker in " + d, e);
+                }
+            }
+            log.info("Closed {} logs cleanly", logs.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.strata.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a partition directory as a {@link FileLog}, recovering it after an unclean shutdown.
+ *
+ * <p>After a clean shutdown every segment is trusted: indexes are loaded if they look sane (else rebuilt from batch
+ * headers) and producer state comes from the snapshot written on close. Otherwise the segments from the one
+ * containing the recovery point to the end are re-validated in one sequential pass (sizes, magic, CRC32C, offset
+ * order) that also rebuilds their indexes, replays producer state and fills the leader epoch cache; the file is
+ * truncated at the first bad byte and later segments are dropped. Everything below the recovery point was fsynced
+ * before the recovery point moved past it, so it is not read at all.
+ *
+ * <p>Thread-safety: one loader call per directory; different directories load in parallel.
+ */
+final class LogLoader {
+    private static final Logger log = LoggerFactory.getLogger(LogLoader.class);
+
+    /** Checkpointed state of a log, each value absent when not checkpointed. */
+    record Checkpoints(boolean cleanShutdown, OptionalLong recoveryPoint, OptionalLong logStartOffset,
+                       OptionalLong highWatermark) {
+        static final Checkpoints NEW = new Checkpoints(true, OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty());
+    }
+
+    private LogLoader() {
+    }
+
+    /** Parses {@code <topic>-<partition>}, or empty for other directory names. */
+    static Optional<TopicPartition> parseDirName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        try {
+            int partition = Integer.parseInt(name.substring(dash + 1));
+            return partition < 0 ? Optional.empty() : Optional.of(new TopicPartition(name.substring(0, dash), partition));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String dirName(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
+    }
+
+    static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
+                        Time time, BackgroundTasks background, long fileDeleteDelayMs) {
+        long startNs = System.nanoTime();
+        try {
+            Files.createDirectories(dir);
+            Uuid id = PartitionMetadataFile.read(dir).orElse(topicId == null ? Uuid.ZERO_UUID : topicId);
+            if (topicId != null && !topicId.equals(Uuid.ZERO_UUID) && PartitionMetadataFile.read(dir).isEmpty()) {
+                PartitionMetadataFile.write(dir, topicId);
+            }
+            List<Long> bases = cleanDirectory(dir);
+            ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+            for (long base : bases) {
+                segments.put(base, LogSegment.open(dir, base, 0));
+            }
+            if (segments.isEmpty()) {
+                long base = checkpoints.logStartOffset().orElse(0);
+                segments.put(base, LogSegment.create(dir, base, 0));
+            }
+            ProducerStateManager producerState = new ProducerStateManager(dir);
+            LeaderEpochCache epochCache = new LeaderEpochCache(dir);
+            boolean clean = checkpoints.cleanShutdown();
+            long firstBase = segments.firstKey();
+            long recoverFromBase = Long.MAX_VALUE;
+            if (!clean) {
+                Long floor = segments.floorKey(checkpoints.recoveryPoint().orElse(firstBase));
+                recoverFromBase = floor == null ? firstBase : floor;
+            }
+            Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(recoverFromBase);
+            long replayFrom = snapshot.orElse(Long.MIN_VALUE);
+            if (snapshot.isEmpty()) {
+                producerState.reset(firstBase);
+            }
+            LogSegment.BatchVisitor replay = h -> {
+                if (h.lastOffset() >= replayFrom) {
+                    producerState.replay(h);
+                }
+            };
+            LogSegment.BatchVisitor replayAndEpochs = h -> {
+                replay.visit(h);
+                epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
+            };
+
+            List<Long> ordered = new ArrayList<>(segments.keySet());
+            boolean truncated = false;
+            for (int i = 0; i < ordered.size(); i++) {
+                LogSegment seg = segments.get(ordered.get(i));
+                long nextBase = i + 1 < ordered.size() ? ordered.get(i + 1) : Long.MAX_VALUE;
+                if (seg.baseOffset >= recoverFromBase) {
+                    seg.makeActive(config.segmentIndexBytes());
+                    LogSegment.ScanResult r = seg.recover(config.indexIntervalBytes(), replayAndEpochs);
+                    seg.flush();
+                    if (r.problem() != null) {
+                        log.warn("Recovery of {}: truncated segment {} at position {} ({}); dropping {} later segments",
+                                tp, seg.baseOffset, r.validBytes(), r.problem(), ordered.size() - i - 1);
+                        for (long later : ordered.subList(i + 1, ordered.size())) {
+                            segments.remove(later).deleteFiles();
+                        }
+                        truncated = true;
+                        break;
+                    }
+                } else if (seg.indexesNeedRebuild()) {
+                    log.info("Rebuilding the indexes of segment {} of {}", seg.baseOffset, tp);
+                    seg.makeActive(config.segmentIndexBytes());
+                    seg.scan(0, false, true, config.indexIntervalBytes(), nextBase > replayFrom ? replay
+                            : LogSegment.BatchVisitor.NONE);
+                } else if (nextBase > replayFrom) {
+                    int from = seg.baseOffset <= replayFrom ? seg.offsetIndex().lookup(replayFrom) : 0;
+                    seg.scan(from, false, false, 0, replay);
+                }
+            }
+            LogSegment active = segments.lastEntry().getValue();
+            for (LogSegment seg : segments.headMap(active.baseOffset).values()) {
+                seg.onBecomeInactive();
+            }
+            active.makeActive(config.segmentIndexBytes());
+            active.initRollingBaseTime(time.milliseconds());
+            long nextOffset = active.readNextOffset();
+            producerState.loadedUpTo(nextOffset);
+            producerState.deleteSnapshotsAbove(nextOffset);
+            if (!clean) {
+                producerState.takeSnapshot();
+            }
+            long logStart = Math.min(Math.max(checkpoints.logStartOffset().orElse(firstBase), segments.firstKey()),
+                    nextOffset);
+            epochCache.truncateFromEnd(nextOffset);
+            epochCache.truncateFromStart(logStart);
+            FileLog loaded = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
+                    producerState, epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0));
+            long ms = (System.nanoTime() - startNs) / 1_000_000;
+            if (clean) {
+                log.debug("Loaded {} in {} ms: {} segments, offsets [{}, {})", tp, ms, segments.size(), logStart,
+                        nextOffset);
+            } else {
+                log.info("Recovered {} in {} ms: {} segments, offsets [{}, {}){}", tp, ms, segments.size(), logStart,
+                        nextOffset, truncated ? ", torn tail truncated" : "");
+            }
+            return loaded;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot load log " + tp + " from " + dir, e);
+        }
+    }
+
+    /**
+     * Deletes leftovers (files renamed for deletion, temporary files, indexes without a log) and returns the base
+     * offsets of the segments, ascending.
+     */
+    private static List<Long> cleanDirectory(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
+        List<Long> bases = new ArrayList<>();
+        List<Path> indexes = new ArrayList<>();
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+                Files.deleteIfExists(p);
+            } else if (name.endsWith(LogSegment.LOG_SUFFIX) && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
+                bases.add(Long.parseLong(name.substring(0, 20)));
+            } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                indexes.add(p);
+            }
+        }
+        for (Path p : indexes) {
+            String name = p.getFileName().toString();
+            if (!Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX))) {
+                Files.deleteIfExists(p);
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+}

@@ -1,0 +1,467 @@
+package io.strata.storage;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+
+/**
+ * One segment of a log: the {@code .log} file of batches starting at {@link #baseOffset} and its offset and time
+ * indexes.
+ *
+ * <p>Thread-safety: mutations (append, truncate, recover, roll-related calls) are made under the owning log's lock.
+ * Reads are lock-free: the caller passes the end position it may read up to (from the log's volatile end), index
+ * lookups are lock-free, and the mutable fields read by other threads are volatile.
+ */
+final class LogSegment {
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+
+    /** A batch found by a header scan. */
+    record BatchLocation(int position, int size, long baseOffset, long lastOffset) {
+    }
+
+    /**
+     * Outcome of a scan.
+     *
+     * @param validBytes the position after the last good batch
+     * @param nextOffset the offset after the last good batch, or -1 if the scan saw none
+     * @param problem    why the scan stopped early, or null when it reached the end
+     */
+    record ScanResult(int validBytes, long nextOffset, String problem) {
+    }
+
+    /** Sees each batch of a scan. */
+    @FunctionalInterface
+    interface BatchVisitor {
+        BatchVisitor NONE = h -> { };
+
+        void visit(BatchHeader header);
+    }
+
+    final long baseOffset;
+    private final FileRecords log;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final boolean indexesNeedRebuild;
+    private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+    private volatile long offsetOfMaxTimestampSoFar = -1;
+    private volatile long rollingBaseTimeMs = -1;
+    private int bytesSinceLastIndexEntry;
+
+    private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       boolean indexesNeedRebuild) {
+        this.baseOffset = baseOffset;
+        this.log = log;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.indexesNeedRebuild = indexesNeedRebuild;
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        if (!indexesNeedRebuild && last != null) {
+            maxTimestampSoFar = last.timestamp();
+            offsetOfMaxTimestampSoFar = last.offset();
+        }
+    }
+
+    static String filenamePrefix(long offset) {
+        String digits = Long.toString(offset);
+        return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
+    }
+
+    static Path logFile(Path dir, long baseOffset) {
+        return dir.resolve(filenamePrefix(baseOffset) + LOG_SUFFIX);
+    }
+
+    /** Creates an empty segment, replacing stale files of the same name. */
+    static LogSegment create(Path dir, long baseOffset, int maxIndexSize) throws IOException {
+        Path logPath = logFile(dir, baseOffset);
+        Files.deleteIfExists(logPath);
+        Files.deleteIfExists(dir.resolve(filenamePrefix(baseOffset) + INDEX_SUFFIX));
+        Files.deleteIfExists(dir.resolve(filenamePrefix(baseOffset) + TIME_INDEX_SUFFIX));
+        return open(dir, baseOffset, maxIndexSize);
+    }
+
+    /**
+     * Opens an existing segment (creating missing files). Indexes are mapped at {@code maxIndexSize} if positive
+     * (active segment), as they are otherwise; missing or insane indexes are flagged for rebuild.
+     */
+    static LogSegment open(Path dir, long baseOffset, int maxIndexSize) throws IOException {
+        String prefix = filenamePrefix(baseOffset);
+        File logF = dir.resolve(prefix + LOG_SUFFIX).toFile();
+        File indexF = dir.resolve(prefix + INDEX_SUFFIX).toFile();
+        File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX).toFile();
+        boolean indexesExisted = indexF.exists() && timeF.exists();
+        FileRecords records = FileRecords.open(logF, true, 0, false);
+        OffsetIndex offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
+        TimeIndex timeIndex = new TimeIndex(timeF, baseOffset, 0);
+        boolean rebuild = records.sizeInBytes() > 0
+                && (!indexesExisted || !offsetIndex.isSane(records.sizeInBytes()) || !timeIndex.isSane());
+        if (rebuild) {
+            offsetIndex.reset();
+            timeIndex.reset();
+        }
+        if (maxIndexSize > 0) {
+            offsetIndex.resize(maxIndexSize);
+            timeIndex.resize(maxIndexSize);
+        }
+        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, rebuild);
+    }
+
+    boolean indexesNeedRebuild() {
+        return indexesNeedRebuild;
+    }
+
+    int size() {
+        return log.sizeInBytes();
+    }
+
+    FileRecords records() {
+        return log;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    /** The largest record timestamp, or the file's modification time when no record carries one (retention). */
+    long largestTimestamp() {
+        long ts = maxTimestampSoFar;
+        return ts >= 0 ? ts : log.file().lastModified();
+    }
+
+    /** Whether the next append of {@code bytes} ending at {@code lastOffset} must go to a new segment. */
+    boolean shouldRoll(LogConfig config, int bytes, long lastOffset, long nowMs) {
+        int size = log.sizeInBytes();
+        if (size == 0) {
+            return false;
+        }
+        long base = rollingBaseTimeMs;
+        return (long) size + bytes > config.segmentBytes()
+                || (base >= 0 && nowMs - base > config.segmentMs())
+                || offsetIndex.isFull() || timeIndex.isFull()
+                || lastOffset - baseOffset > Integer.MAX_VALUE;
+    }
+
+    /** Sets when this segment started for {@code segment.ms} after a reload: its first batch time, or now. */
+    void initRollingBaseTime(long nowMs) throws IOException {
+        if (log.sizeInBytes() >= BatchHeader.HEADER_SIZE) {
+            ByteBuffer header = ByteBuffer.allocate(BatchHeader.HEADER_SIZE);
+            log.readInto(header, 0);
+            long ts = header.getLong(BatchHeader.MAX_TIMESTAMP);
+            rollingBaseTimeMs = ts > 0 && ts <= nowMs ? ts : nowMs;
+        }
+    }
+
+    /**
+     * Appends validated batches whose offsets are already assigned, with one write, and adds index entries every
+     * {@code indexIntervalBytes}.
+     */
+    void append(BatchValidator.Result batches, MemoryRecords records, int indexIntervalBytes, long nowMs)
+            throws IOException {
+        int position = log.sizeInBytes();
+        if (position == 0) {
+            rollingBaseTimeMs = nowMs;
+        }
+        log.append(records);
+        for (BatchValidator.ValidBatch vb : batches.batches()) {
+            RecordBatch batch = vb.batch();
+            onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(), indexIntervalBytes);
+        }
+    }
+
+    private void onBatch(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {
+        if (maxTimestamp > maxTimestampSoFar) {
+            maxTimestampSoFar = maxTimestamp;
+            offsetOfMaxTimestampSoFar = lastOffset;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(lastOffset, position);
+            if (maxTimestampSoFar >= 0) {
+                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+            }
+            bytesSinceLastIndexEntry = 0;
+        }
+        bytesSinceLastIndexEntry += size;
+    }
+
+    /**
+     * Walks the batches from {@code from}. With {@code rebuildIndexes} (from 0 only) the indexes and the max
+     * timestamp are recomputed as if the batches were appended; with {@code verify} every batch's CRC and offset
+     * order is checked and the walk stops at the first bad one.
+     */
+    ScanResult scan(int from, boolean verify, boolean rebuildIndexes, int indexIntervalBytes, BatchVisitor visitor)
+            throws IOException {
+        if (rebuildIndexes) {
+            offsetIndex.reset();
+            timeIndex.reset();
+            maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+            offsetOfMaxTimestampSoFar = -1;
+            bytesSinceLastIndexEntry = 0;
+            from = 0;
+        }
+        int end = log.sizeInBytes();
+        SegmentScanner scanner = new SegmentScanner(log.channel(), from, end, verify);
+        long nextOffset = -1;
+        while (true) {
+            SegmentScanner.Status status = scanner.next();
+            if (status == SegmentScanner.Status.END) {
+                return new ScanResult(end, nextOffset, null);
+            }
+            if (status == SegmentScanner.Status.INVALID) {
+                return new ScanResult(scanner.position(), nextOffset, scanner.problem());
+            }
+            BatchHeader h = scanner.header();
+            if (verify && (h.baseOffset() < Math.max(baseOffset, nextOffset)
+                    || h.lastOffset() - baseOffset > Integer.MAX_VALUE)) {
+                return new ScanResult(scanner.position(), nextOffset, "offset " + h.baseOffset() + " out of order");
+            }
+            if (rebuildIndexes) {
+                onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(), indexIntervalBytes);
+            }
+            visitor.visit(h);
+            nextOffset = h.lastOffset() + 1;
+        }
+    }
+
+    /**
+     * Re-validates the whole segment, rebuilds its indexes and truncates the file at the first invalid byte.
+     *
+     * @return the scan result; {@code problem} is non-null when bytes were truncated
+     */
+    ScanResult recover(int indexIntervalBytes, BatchVisitor visitor) throws IOException {
+        ScanResult result = scan(0, true, true, indexIntervalBytes, visitor);
+        if (result.problem() != null) {
+            log.truncateTo(result.validBytes());
+        }
+        return result;
+    }
+
+    /** The offset after the last batch, found by scanning headers from the last index entry. */
+    long readNextOffset() throws IOException {
+        if (log.sizeInBytes() == 0) {
+            return baseOffset;
+        }
+        ScanResult r = scan(offsetIndex.lastPosition(), false, false, 0, BatchVisitor.NONE);
+        return r.nextOffset() < 0 ? baseOffset : r.nextOffset();
+    }
+
+    /** The first batch at or after {@code from} whose last offset is at least {@code target}, below maxPosition. */
+    BatchLocation locate(long target, int from, int maxPosition) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.BASE_TIMESTAMP);
+        int pos = from;
+        while (pos + BatchHeader.HEADER_SIZE <= maxPosition) {
+            header.clear();
+            log.readInto(header, pos);
+            long base = header.getLong(BatchHeader.BASE_OFFSET);
+            int size = BatchHeader.LOG_OVERHEAD + header.getInt(BatchHeader.LENGTH);
+            long last = base + header.getInt(BatchHeader.LAST_OFFSET_DELTA);
+            if (last >= target) {
+                return new BatchLocation(pos, size, base, last);
+            }
+            pos += size;
+        }
+        return null;
+    }
+
+    /** The end of the last whole batch at or below {@code limit}, scanning from the batch boundary {@code from}. */
+    private int lastBoundaryAtOrBelow(int from, int limit) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.LOG_OVERHEAD);
+        int pos = from;
+        while (pos + BatchHeader.LOG_OVERHEAD <= limit) {
+            header.clear();
+            log.readInto(header, pos);
+            int size = BatchHeader.LOG_OVERHEAD + header.getInt(BatchHeader.LENGTH);
+            if ((long) pos + size > limit) {
+                break;
+            }
+            pos += size;
+        }
+        return pos;
+    }
+
+    /**
+     * Reads whole batches starting with the one containing {@code fetchOffset}.
+     *
+     * @return a file slice (possibly empty), or null when this segment holds no batch at or after fetchOffset
+     */
+    Records read(long fetchOffset, int maxBytes, long maxOffset, int maxPosition, boolean minOneMessage)
+            throws IOException {
+        BatchLocation start = locate(fetchOffset, offsetIndex.lookup(fetchOffset), maxPosition);
+        if (start == null) {
+            return null;
+        }
+        if (start.lastOffset() >= maxOffset) {
+            return MemoryRecords.EMPTY;
+        }
+        if (start.size() > maxBytes) {
+            return minOneMessage ? log.slice(start.position(), start.size()) : MemoryRecords.EMPTY;
+        }
+        int limit = maxPosition;
+        if (maxOffset != Long.MAX_VALUE) {
+            BatchLocation bound = locate(maxOffset, Math.max(start.position(), offsetIndex.lookup(maxOffset)),
+                    maxPosition);
+            if (bound != null) {
+                limit = bound.position();
+            }
+        }
+        long byteLimit = (long) start.position() + maxBytes;
+        int end;
+        if (byteLimit >= limit) {
+            end = limit;
+        } else {
+            int from = Math.max(start.position(), offsetIndex.floorPosition((int) byteLimit));
+            end = lastBoundaryAtOrBelow(from, (int) byteLimit);
+        }
+        return log.slice(start.position(), end - start.position());
+    }
+
+    /** The first record at or after {@code timestamp} with an offset of at least {@code minOffset}. */
+    Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long minOffset) throws IOException {
+        TimeIndex.Entry below = timeIndex.lastEntryBelow(timestamp);
+        int from = below == null ? 0 : offsetIndex.lookup(below.offset());
+        from = Math.max(from, offsetIndex.lookup(minOffset));
+        for (FileChannelRecordBatch batch : log.batchesFrom(from)) {
+            if (batch.maxTimestamp() >= timestamp && batch.lastOffset() >= minOffset) {
+                for (Record record : batch) {
+                    if (record.offset() >= minOffset && record.timestamp() >= timestamp) {
+                        return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
+                                epochOf(batch)));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The first record carrying this segment's largest timestamp, or empty if none has a timestamp. */
+    Optional<TimestampAndOffset> maxTimestampAndOffset() throws IOException {
+        long ts = maxTimestampSoFar;
+        long offset = offsetOfMaxTimestampSoFar;
+        if (ts < 0) {
+            return Optional.empty();
+        }
+        BatchLocation loc = locate(offset, offsetIndex.lookup(offset), log.sizeInBytes());
+        if (loc == null) {
+            return Optional.empty();
+        }
+        Iterator<FileChannelRecordBatch> it = log.batchesFrom(loc.position()).iterator();
+        if (it.hasNext()) {
+            FileChannelRecordBatch batch = it.next();
+            for (Record record : batch) {
+                if (record.timestamp() == ts) {
+                    return Optional.of(new TimestampAndOffset(ts, record.offset(), epochOf(batch)));
+                }
+            }
+            return Optional.of(new TimestampAndOffset(ts, batch.lastOffset(), epochOf(batch)));
+        }
+        return Optional.empty();
+    }
+
+    private static OptionalInt epochOf(RecordBatch batch) {
+        int epoch = batch.partitionLeaderEpoch();
+        return epoch >= 0 ? OptionalInt.of(epoch) : OptionalInt.empty();
+    }
+
+    /**
+     * Removes the batches containing offsets at or above {@code offset}.
+     *
+     * @return the number of bytes removed
+     */
+    int truncateTo(long offset) throws IOException {
+        BatchLocation loc = locate(offset, offsetIndex.lookup(offset), log.sizeInBytes());
+        if (loc == null) {
+            return 0;
+        }
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        int removed = log.sizeInBytes() - loc.position();
+        log.truncateTo(loc.position());
+        // The last time entry covers everything up to its batch; scan the rest for the new max timestamp.
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        maxTimestampSoFar = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
+        offsetOfMaxTimestampSoFar = last == null ? -1 : last.offset();
+        int from = last == null ? 0 : offsetIndex.lookup(last.offset());
+        scan(from, false, false, 0, h -> {
+            if (h.maxTimestamp() > maxTimestampSoFar) {
+                maxTimestampSoFar = h.maxTimestamp();
+                offsetOfMaxTimestampSoFar = h.lastOffset();
+            }
+        });
+        bytesSinceLastIndexEntry = 0;
+        if (log.sizeInBytes() == 0) {
+            rollingBaseTimeMs = -1;
+        }
+        return removed;
+    }
+
+    /** Lets an inactive segment take appends again (after truncation made it the last one). */
+    void makeActive(int maxIndexSize) {
+        offsetIndex.resize(maxIndexSize);
+        timeIndex.resize(maxIndexSize);
+    }
+
+    /** Called when a newer segment takes over: records the final max timestamp and trims the indexes. */
+    void onBecomeInactive() {
+        if (maxTimestampSoFar >= 0) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+    }
+
+    void flush() throws IOException {
+        log.flush();
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Flushes and closes, leaving trimmed indexes with a final time entry for a trusting reload. */
+    void close() throws IOException {
+        onBecomeInactive();
+        offsetIndex.flush();
+        timeIndex.flush();
+        log.close();
+    }
+
+    /** Renames the files with the {@code .deleted} suffix; readers holding slices keep working. */
+    void renameForDeletion() throws IOException {
+        if (log.file().getName().endsWith(DELETED_SUFFIX)) {
+            return;
+        }
+        log.renameTo(new File(log.file().getPath() + DELETED_SUFFIX));
+        offsetIndex.renameTo(new File(offsetIndex.file().getPath() + DELETED_SUFFIX));
+        timeIndex.renameTo(new File(timeIndex.file().getPath() + DELETED_SUFFIX));
+    }
+
+    /** Closes the file handle and deletes the files, whatever their current names. */
+    void deleteFiles() throws IOException {
+        log.deleteIfExists();
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(base=" + baseOffset + ", size=" + log.sizeInBytes() + ")";
+    }
+}
