@@ -8,6 +8,8 @@ import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.RaftSetup;
 import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * address from {@link QuorumConfig#voters()}) with a {@link MetadataStateMachine}, and writes through a
  * {@link RaftClient} that finds the leader itself.
  *
- * <p>Writes: under a local lock the {@link Controller} decides on the local image and the records are submitted
- * as one entry; outside the lock the call waits for the reply and for the entry to be applied locally. If the
- * state machine rejected the batch (another proposer won a conflicting change), the request is decided again on
- * the newer image, up to {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
+ * <p>Writes: the {@link Controller} decides on the local image and the records are submitted as one entry; the
+ * call completes once the entry is applied locally. This node's proposals are chained (asynchronously, no thread
+ * waits) so that each one decides on an image including the previous one. If the state machine rejected the batch
+ * (another node's proposer won a conflicting change), the request is decided again on the newer image, up to
+ * {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
  * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
  *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
@@ -62,7 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class RatisMetadataQuorum implements MetadataQuorum {
 
     private static final Logger log = LoggerFactory.getLogger(RatisMetadataQuorum.class);
-    static final int MAX_ATTEMPTS = 5;
+    static final int MAX_ATTEMPTS = 10;
     private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
 
     private final QuorumConfig config;
@@ -73,8 +76,11 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final RaftGroup group;
     private final ReentrantLock decideLock = new ReentrantLock();
     private final ReentrantLock lifecycleLock = new ReentrantLock();
+    /** Runs write continuations off the Ratis apply thread. */
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
+    /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private volatile RaftServer server;
     private volatile RaftClient client;
     private volatile boolean closed;
@@ -111,6 +117,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (closed || server != null) {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
+            checkBindable(config.voters().get(config.nodeId()));
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
@@ -140,6 +147,21 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
+    }
+
+    /**
+     * Fails early with a {@link java.net.BindException} if the controller address cannot be bound: Ratis' gRPC
+     * server would otherwise terminate the JVM itself.
+     */
+    private static void checkBindable(InetSocketAddress address) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort())
+                    : address);
+        } catch (IOException e) {
+            throw new java.net.BindException("Cannot bind the metadata quorum (CONTROLLER) address " + address
+                    + ": " + e.getMessage());
+        }
     }
 
     private RaftClient newClient() {
@@ -265,11 +287,26 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     private <T> CompletableFuture<T> submit(String operation, Function<MetadataImage, Decision<T>> decider) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new NotControllerException("The metadata quorum is closed"));
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         long timeoutMs = config.requestTimeout().toMillis();
         CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
                 new TimeoutException(operation + " did not complete within " + timeoutMs + " ms")));
-        attempt(operation, decider, 1, result);
+        // Local proposals run one after the other (without blocking a thread), each deciding on an image that
+        // includes the previous one: they never conflict with each other, only with other nodes' proposals.
+        CompletableFuture<Void> previous;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        decideLock.lock();
+        try {
+            previous = tail;
+            tail = done;
+        } finally {
+            decideLock.unlock();
+        }
+        result.whenComplete((v, e) -> done.complete(null));
+        previous.whenCompleteAsync((v, e) -> attempt(operation, decider, 1, result), executor);
         return result;
     }
 
@@ -378,6 +415,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             }
         }
         stateMachine.failWaiters(new NotControllerException("The metadata quorum is closed"));
-        executor.shutdown();
+        // the virtual-thread executor keeps no idle threads; it stays usable so that late callbacks can still
+        // fail their futures (with NotControllerException) instead of being rejected
     }
 }
