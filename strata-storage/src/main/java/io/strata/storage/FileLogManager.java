@@ -337,6 +337,21 @@ public final class FileLogManager implements LogManager {
         }
     }
 
+    /**
+     * Simulates a crash for tests: stops background work and drops file handles without flushing, writing
+     * checkpoints or the clean-shutdown marker.
+     */
+    void crashForTesting() {
+        lock.lock();
+        try {
+            closed = true;
+            scheduler.shutdownNow();
+            logs.values().forEach(FileLog::closeForDeletion);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         lock.lock();
