@@ -133,7 +133,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 throw e;
             }
             client = newClient();
-            log.info("Raft server of node {} started after {} ms", config.nodeId(),
+            log.debug("Raft server of node {} started after {} ms", config.nodeId(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         } finally {
             lifecycleLock.unlock();
