@@ -346,6 +346,11 @@ public final class FileLogManager implements LogManager {
         try {
             closed = true;
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             logs.values().forEach(FileLog::closeForDeletion);
         } finally {
             lock.unlock();

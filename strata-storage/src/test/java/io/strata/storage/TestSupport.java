@@ -153,7 +153,11 @@ final class TestSupport {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    try {
+                        Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.NoSuchFileException vanished) {
+                        // deleted meanwhile, as a crash could have caught it too
+                    }
                 }
             }
         }
