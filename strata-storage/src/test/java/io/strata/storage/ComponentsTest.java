@@ -1,0 +1,247 @@
+package io.strata.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Unit tests of the log's building blocks, one nested class per main class. */
+class ComponentsTest {
+    @TempDir
+    Path dir;
+
+    @Nested
+    class OffsetIndexTest {
+        @Test
+        void looksUpTruncatesTrimsAndReloads() throws Exception {
+            OffsetIndex index = new OffsetIndex(dir.resolve("0.index").toFile(), 100, 80);
+            assertThat(index.maxEntries()).isEqualTo(10);
+            assertThat(index.lookup(150)).isZero();
+            index.append(105, 1000);
+            index.append(110, 2000);
+            index.append(110, 3000); // not increasing: ignored
+            index.append(120, 3000);
+            assertThat(index.entries()).isEqualTo(3);
+            assertThat(index.lookup(104)).isZero();
+            assertThat(index.lookup(105)).isEqualTo(1000);
+            assertThat(index.lookup(119)).isEqualTo(2000);
+            assertThat(index.lookup(500)).isEqualTo(3000);
+            assertThat(index.floorPosition(2500)).isEqualTo(2000);
+            index.truncateTo(110);
+            assertThat(index.entries()).isEqualTo(1);
+            index.trimToValidSize();
+            assertThat(Files.size(dir.resolve("0.index"))).isEqualTo(8);
+            OffsetIndex reloaded = new OffsetIndex(dir.resolve("0.index").toFile(), 100, 0);
+            assertThat(reloaded.entries()).isEqualTo(1);
+            assertThat(reloaded.isSane(5000)).isTrue();
+            assertThat(reloaded.isSane(500)).isFalse();
+        }
+
+        @Test
+        void preallocatedTailAfterACrashIsInsane() throws Exception {
+            OffsetIndex index = new OffsetIndex(dir.resolve("1.index").toFile(), 0, 80);
+            index.append(5, 100);
+            index.append(9, 200);
+            OffsetIndex reloaded = new OffsetIndex(dir.resolve("1.index").toFile(), 0, 0);
+            assertThat(reloaded.entries()).isEqualTo(10);
+            assertThat(reloaded.isSane(10_000)).isFalse();
+        }
+    }
+
+    @Nested
+    class TimeIndexTest {
+        @Test
+        void keepsIncreasingTimestampsAndFindsEntriesBelowATarget() throws Exception {
+            TimeIndex index = new TimeIndex(dir.resolve("0.timeindex").toFile(), 50, 120);
+            index.maybeAppend(1000, 55);
+            index.maybeAppend(1000, 60); // same timestamp: ignored
+            index.maybeAppend(2000, 70);
+            assertThat(index.entries()).isEqualTo(2);
+            assertThat(index.lastEntryBelow(1000)).isNull();
+            assertThat(index.lastEntryBelow(1001)).isEqualTo(new TimeIndex.Entry(1000, 55));
+            assertThat(index.lastEntryBelow(9999)).isEqualTo(new TimeIndex.Entry(2000, 70));
+            index.truncateTo(70);
+            assertThat(index.lastEntry()).isEqualTo(new TimeIndex.Entry(1000, 55));
+            assertThat(index.isSane()).isTrue();
+        }
+    }
+
+    @Nested
+    class LeaderEpochCacheTest {
+        @Test
+        void assignsTruncatesAndPersists() {
+            LeaderEpochCache cache = new LeaderEpochCache(dir);
+            cache.assign(1, 0);
+            cache.assign(1, 10); // same epoch: ignored
+            cache.assign(3, 20);
+            cache.assign(5, 40);
+            assertThat(cache.endOffsetFor(5, 99)).contains(new EpochEntry(5, 99));
+            assertThat(cache.endOffsetFor(3, 99)).contains(new EpochEntry(3, 40));
+            assertThat(cache.endOffsetFor(2, 99)).contains(new EpochEntry(1, 20));
+            assertThat(cache.endOffsetFor(0, 99)).contains(new EpochEntry(0, 0));
+            assertThat(cache.endOffsetFor(6, 99)).isEmpty();
+            cache.truncateFromEnd(30);
+            cache.truncateFromStart(5);
+            assertThat(new LeaderEpochCache(dir).entries()).containsExactly(new EpochEntry(1, 5), new EpochEntry(3, 20));
+        }
+    }
+
+    @Nested
+    class CheckpointsTest {
+        @Test
+        void roundTripsAndToleratesGarbage() throws Exception {
+            OffsetCheckpoints cp = new OffsetCheckpoints(dir, OffsetCheckpoints.RECOVERY_POINT);
+            assertThat(cp.read()).isEmpty();
+            cp.write(Map.of(new TopicPartition("a.b-c", 3), 42L, new TopicPartition("x", 0), 7L));
+            assertThat(Files.readAllLines(dir.resolve(OffsetCheckpoints.RECOVERY_POINT)))
+                    .containsExactly("0", "2", "a.b-c 3 42", "x 0 7");
+            assertThat(cp.read()).containsEntry(new TopicPartition("a.b-c", 3), 42L).hasSize(2);
+            Files.writeString(dir.resolve(OffsetCheckpoints.RECOVERY_POINT), "0\n5\nnonsense\n");
+            assertThat(cp.read()).isEmpty();
+        }
+
+        @Test
+        void partitionMetadataRoundTrips() {
+            PartitionMetadataFile.write(dir, TestSupport.TOPIC_ID);
+            assertThat(PartitionMetadataFile.read(dir)).contains(TestSupport.TOPIC_ID);
+        }
+
+        @Test
+        void parsesPartitionDirectoryNames() {
+            assertThat(LogLoader.parseDirName("my.topic-name-12")).contains(new TopicPartition("my.topic-name", 12));
+            assertThat(LogLoader.parseDirName("t-0.abcdef-delete")).isEmpty();
+            assertThat(LogLoader.parseDirName("lost+found")).isEmpty();
+        }
+    }
+
+    @Nested
+    class ProducerStateManagerTest {
+        @Test
+        void checksSequencesAndSurvivesASnapshot() {
+            ProducerStateManager psm = new ProducerStateManager(dir);
+            ProducerStateManager.AppendSession s = psm.beginAppend();
+            assertThat(s.check(1, (short) 0, 0, 4)).isEmpty();
+            s.record(1, (short) 0, new ProducerBatch(0, 4, 0, 4, 10));
+            assertThat(s.check(1, (short) 0, 5, 5)).isEmpty(); // sees the pending batch
+            psm.commit(s, 5);
+            for (int i = 1; i <= 5; i++) {
+                ProducerStateManager.AppendSession next = psm.beginAppend();
+                next.record(1, (short) 0, new ProducerBatch(i * 5, i * 5 + 4, i * 5, i * 5 + 4, 10));
+                psm.commit(next, i * 5 + 5);
+            }
+            // Seq 0-4 was evicted (only the last five batches are kept): no longer a duplicate, and a gap.
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) 0, 0, 4))
+                    .isInstanceOf(OutOfOrderSequenceException.class);
+            assertThat(psm.beginAppend().check(1, (short) 0, 25, 29)).contains(new ProducerBatch(25, 29, 25, 29, 10));
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) -1, 30, 30))
+                    .isInstanceOf(InvalidProducerEpochException.class);
+            psm.takeSnapshot();
+            ProducerStateManager loaded = new ProducerStateManager(dir);
+            assertThat(loaded.loadLatestSnapshotAtOrBelow(Long.MAX_VALUE)).contains(30L);
+            assertThat(loaded.producers()).isEqualTo(psm.producers());
+            assertThat(loaded.loadLatestSnapshotAtOrBelow(29)).isEmpty();
+        }
+
+        @Test
+        void corruptSnapshotsAreDeleted() throws Exception {
+            ProducerStateManager psm = new ProducerStateManager(dir);
+            psm.reset(10);
+            psm.takeSnapshot();
+            Path file = psm.snapshotFile(10);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length - 1] ^= 1;
+            Files.write(file, bytes);
+            assertThat(psm.loadLatestSnapshotAtOrBelow(100)).isEmpty();
+            assertThat(file).doesNotExist();
+        }
+    }
+
+    @Nested
+    class BatchValidatorTest {
+        private final LogConfig config = LogConfig.fromTopicConfigs(Map.of("max.message.bytes", "2000",
+                "message.timestamp.before.max.ms", "60000"));
+        private final long now = System.currentTimeMillis();
+
+        @Test
+        void acceptsValidBatches() {
+            MemoryRecords records = TestSupport.concat(TestSupport.batch(Compression.NONE, now, "a", "b"),
+                    TestSupport.batch(Compression.gzip().build(), now, "c"));
+            BatchValidator.Result r = BatchValidator.validate(records, config, now);
+            assertThat(r.batches()).hasSize(2);
+            assertThat(r.sizeInBytes()).isEqualTo(records.sizeInBytes());
+        }
+
+        @Test
+        void rejectsBadCrcTornBatchesOldMagicAndBigBatches() {
+            MemoryRecords good = TestSupport.batch(Compression.NONE, now, "abc");
+            ByteBuffer corrupt = ByteBuffer.allocate(good.sizeInBytes()).put(good.buffer()).flip();
+            corrupt.put(corrupt.limit() - 1, (byte) 'z');
+            assertThatThrownBy(() -> BatchValidator.validate(MemoryRecords.readableRecords(corrupt), config, now))
+                    .isInstanceOf(CorruptRecordException.class);
+            ByteBuffer torn = good.buffer().duplicate();
+            torn.limit(torn.limit() - 2);
+            assertThatThrownBy(() -> BatchValidator.validate(MemoryRecords.readableRecords(torn.slice()), config, now))
+                    .isInstanceOf(CorruptRecordException.class);
+            MemoryRecords v1 = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1, Compression.NONE,
+                    new SimpleRecord(now, "x".getBytes()));
+            assertThatThrownBy(() -> BatchValidator.validate(v1, config, now))
+                    .isInstanceOf(InvalidRecordException.class);
+            MemoryRecords big = TestSupport.batch(Compression.NONE, now, "y".repeat(3000));
+            assertThatThrownBy(() -> BatchValidator.validate(big, config, now))
+                    .isInstanceOf(RecordTooLargeException.class);
+        }
+
+        @Test
+        void rejectsTimestampsOutsideTheWindow() {
+            assertThatThrownBy(() -> BatchValidator.validate(TestSupport.batch(Compression.NONE, now + 7_200_000, "f"),
+                    config, now)).isInstanceOf(InvalidTimestampException.class);
+            // The old record is not the first one: only the record walk finds it.
+            MemoryRecords records = MemoryRecords.withRecords(Compression.lz4().build(),
+                    new SimpleRecord(now, "a".getBytes()), new SimpleRecord(now - 120_000, "b".getBytes()),
+                    new SimpleRecord(now, "c".getBytes()));
+            assertThatThrownBy(() -> BatchValidator.validate(records, config, now))
+                    .isInstanceOf(InvalidTimestampException.class);
+        }
+    }
+
+    @Nested
+    class RetentionPolicyTest {
+        private final List<RetentionPolicy.SegmentStats> segments = List.of(
+                new RetentionPolicy.SegmentStats(0, 100, 1000), new RetentionPolicy.SegmentStats(10, 100, 2000),
+                new RetentionPolicy.SegmentStats(20, 100, 3000), new RetentionPolicy.SegmentStats(30, 100, 4000));
+
+        @Test
+        void deletesByStartTimeAndSizeButNeverTheActiveOrUnreplicatedSegments() {
+            LogConfig keepAll = LogConfig.fromTopicConfigs(Map.of("retention.ms", "-1"));
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 40, keepAll, 5000)).isZero();
+            assertThat(RetentionPolicy.deletableCount(segments, 15, 40, keepAll, 5000)).isEqualTo(1);
+            LogConfig byTime = LogConfig.fromTopicConfigs(Map.of("retention.ms", "2500"));
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 40, byTime, 5000)).isEqualTo(2);
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 15, byTime, 5000)).isEqualTo(1);
+            LogConfig bySize = LogConfig.fromTopicConfigs(Map.of("retention.ms", "-1", "retention.bytes", "150"));
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 40, bySize, 5000)).isEqualTo(2);
+            LogConfig compact = LogConfig.fromTopicConfigs(Map.of("retention.ms", "0", "cleanup.policy", "compact"));
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 40, compact, 5000)).isZero();
+            LogConfig everything = LogConfig.fromTopicConfigs(Map.of("retention.ms", "0"));
+            assertThat(RetentionPolicy.deletableCount(segments, 0, 40, everything, 5000)).isEqualTo(3);
+        }
+    }
+}
