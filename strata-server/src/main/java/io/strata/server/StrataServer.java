@@ -4,7 +4,6 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
-import io.strata.server.api.ApiVersionTable;
 import io.strata.server.api.ApiVersionsHandler;
 import io.strata.server.api.CreateTopicsHandler;
 import io.strata.server.api.DeleteTopicsHandler;
@@ -84,7 +83,7 @@ public final class StrataServer implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
-                    config.metadataLogDir().resolve("__cluster_metadata-0"), clusterId,
+                    config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs())));
             started.add(quorum);
             quorum.start();
@@ -101,28 +100,26 @@ public final class StrataServer implements AutoCloseable {
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs());
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
-            ApiVersionTable versions = ApiVersionTable.strata();
-            RequestDispatcher dispatcher = new RequestDispatcher(versions)
-                    .register(ApiKeys.API_VERSIONS, new ApiVersionsHandler(versions))
-                    .register(ApiKeys.METADATA, new MetadataHandler(nodeId, quorum, topics,
+            RequestDispatcher dispatcher = new RequestDispatcher();
+            dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(dispatcher::versions))
+                    .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, quorum, topics,
                             config.autoCreateTopics()))
-                    .register(ApiKeys.PRODUCE, new ProduceHandler(quorum, replicas))
-                    .register(ApiKeys.FETCH, new FetchHandler(quorum, replicas))
-                    .register(ApiKeys.LIST_OFFSETS, new ListOffsetsHandler(quorum, replicas))
-                    .register(ApiKeys.INIT_PRODUCER_ID, new InitProducerIdHandler(
+                    .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(quorum, replicas))
+                    .register(ApiKeys.FETCH, 4, 18, new FetchHandler(quorum, replicas))
+                    .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(quorum, replicas))
+                    .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
                             new ProducerIdManager(nodeId, quorum, waiter)))
-                    .register(ApiKeys.CREATE_TOPICS, new CreateTopicsHandler(quorum, topics, resolver))
-                    .register(ApiKeys.DELETE_TOPICS, new DeleteTopicsHandler(quorum, topics))
-                    .register(ApiKeys.DESCRIBE_CLUSTER, new DescribeClusterHandler(nodeId, quorum));
-            dispatcher.checkComplete();
+                    .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(quorum, topics, resolver))
+                    .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(quorum, topics))
+                    .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(nodeId, quorum));
 
             SocketServer network = new SocketServer(dispatcher, new SocketServer.Limits(
                     config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
             started.add(network);
-            List<SocketServer.BoundListener> bound = network.start(config.brokerListeners());
-
+            List<SocketServer.BoundListener> bound = network.bind(config.brokerListeners());
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(),
                     advertised(config, bound), config.get("broker.rack"), false)));
+            network.startAccepting();
             StrataServer server = new StrataServer(config, quorum, logs, replicas, network, bound);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
                     (System.nanoTime() - startNanos) / 1_000_000, advertised(config, bound));

@@ -7,14 +7,18 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The API versions this node implements and advertises. Deliberately our own table rather than kafka-clients'
- * latest versions: upgrading the client library must not advertise versions nobody implemented here.
- * Immutable and thread-safe.
+ * The API versions this node implements and advertises, assembled from the handlers registered with the
+ * {@link RequestDispatcher}, each with the range it implements. Deliberately never kafka-clients' latest versions:
+ * upgrading the client library must not advertise versions nobody implemented here. Immutable and thread-safe.
  */
 public final class ApiVersionTable {
 
     /** An inclusive version range. */
     public record Range(short min, short max) {
+        public static Range of(int min, int max) {
+            return new Range((short) min, (short) max);
+        }
+
         public boolean contains(short version) {
             return version >= min && version <= max;
         }
@@ -23,26 +27,9 @@ public final class ApiVersionTable {
     private final Map<ApiKeys, Range> ranges;
 
     public ApiVersionTable(Map<ApiKeys, Range> ranges) {
-        this.ranges = Collections.unmodifiableMap(new EnumMap<>(ranges));
-    }
-
-    /** What this release of Strata implements. */
-    public static ApiVersionTable strata() {
-        Map<ApiKeys, Range> r = new EnumMap<>(ApiKeys.class);
-        r.put(ApiKeys.PRODUCE, range(3, 13));
-        r.put(ApiKeys.FETCH, range(4, 18));
-        r.put(ApiKeys.LIST_OFFSETS, range(1, 11));
-        r.put(ApiKeys.METADATA, range(0, 13));
-        r.put(ApiKeys.API_VERSIONS, range(0, 4));
-        r.put(ApiKeys.CREATE_TOPICS, range(2, 7));
-        r.put(ApiKeys.DELETE_TOPICS, range(1, 6));
-        r.put(ApiKeys.INIT_PRODUCER_ID, range(0, 5));
-        r.put(ApiKeys.DESCRIBE_CLUSTER, range(0, 2));
-        return new ApiVersionTable(r);
-    }
-
-    private static Range range(int min, int max) {
-        return new Range((short) min, (short) max);
+        EnumMap<ApiKeys, Range> copy = new EnumMap<>(ApiKeys.class);
+        copy.putAll(ranges);
+        this.ranges = Collections.unmodifiableMap(copy);
     }
 
     public boolean isSupported(ApiKeys key, short version) {

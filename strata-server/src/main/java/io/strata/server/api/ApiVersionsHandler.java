@@ -8,9 +8,10 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
 /** ApiVersions: our advertised version table. */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
 
-    private final ApiVersionTable versions;
+    private final java.util.function.Supplier<ApiVersionTable> versions;
 
-    public ApiVersionsHandler(ApiVersionTable versions) {
+    /** @param versions the advertised table (read per request: the dispatcher's table, once start-up completes) */
+    public ApiVersionsHandler(java.util.function.Supplier<ApiVersionTable> versions) {
         this.versions = versions;
     }
 
@@ -19,6 +20,6 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
         if (!request.isValid()) {
             return new ApiVersionsResponseData().setErrorCode(Errors.INVALID_REQUEST.code());
         }
-        return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setApiKeys(versions.toCollection());
+        return new ApiVersionsResponseData().setErrorCode(Errors.NONE.code()).setApiKeys(versions.get().toCollection());
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -28,26 +29,32 @@ public final class RequestDispatcher implements RequestChannel {
 
     private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
-    private final ApiVersionTable versions;
     private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+    private final Map<ApiKeys, ApiVersionTable.Range> ranges = new EnumMap<>(ApiKeys.class);
+    private volatile ApiVersionTable versions = new ApiVersionTable(Map.of());
 
-    public RequestDispatcher(ApiVersionTable versions) {
-        this.versions = versions;
-    }
-
-    /** Registers the handler of an API; every advertised API must have one before the node serves clients. */
-    public <Q extends AbstractRequest> RequestDispatcher register(ApiKeys key, ApiHandler<Q> handler) {
+    /**
+     * Registers the handler of an API with the versions it implements (advertised from now on). Registration
+     * happens while the node starts, before it accepts connections.
+     *
+     * @throws IllegalArgumentException if kafka-clients cannot parse a version in the range
+     */
+    public <Q extends AbstractRequest> RequestDispatcher register(ApiKeys key, int minVersion, int maxVersion,
+                                                                  ApiHandler<Q> handler) {
+        if (minVersion < key.oldestVersion() || maxVersion > key.latestVersion(true) || minVersion > maxVersion) {
+            throw new IllegalArgumentException(key + " versions " + minVersion + "-" + maxVersion
+                    + " are outside what kafka-clients supports (" + key.oldestVersion() + "-"
+                    + key.latestVersion(true) + ")");
+        }
         handlers.put(key, handler);
+        ranges.put(key, ApiVersionTable.Range.of(minVersion, maxVersion));
+        versions = new ApiVersionTable(ranges);
         return this;
     }
 
-    /** Fails if an advertised API has no handler. */
-    public void checkComplete() {
-        for (ApiKeys key : versions.ranges().keySet()) {
-            if (!handlers.containsKey(key)) {
-                throw new IllegalStateException("No handler for advertised API " + key);
-            }
-        }
+    /** The advertised versions: exactly the registered handlers' ranges. */
+    public ApiVersionTable versions() {
+        return versions;
     }
 
     @Override
@@ -60,6 +67,7 @@ public final class RequestDispatcher implements RequestChannel {
         }
         ApiKeys key = header.apiKey();
         short version = header.apiVersion();
+        ApiVersionTable versions = this.versions;
         if (!versions.isSupported(key, version)) {
             if (key == ApiKeys.API_VERSIONS) {
                 ApiVersionsResponseData unsupported = new ApiVersionsResponseData()
@@ -71,7 +79,7 @@ public final class RequestDispatcher implements RequestChannel {
         }
         AbstractRequest request;
         try {
-            request = AbstractRequest.parseRequest(key, version, frame).request;
+            request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
         } catch (RuntimeException e) {
             return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
         }

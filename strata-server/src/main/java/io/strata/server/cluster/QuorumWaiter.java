@@ -3,9 +3,8 @@ package io.strata.server.cluster;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.RequestTimeoutException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownServerException;
 
 /**
@@ -17,11 +16,11 @@ public record QuorumWaiter(long timeoutMs) {
     public <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new RequestTimeoutException("The metadata quorum did not answer within " + timeoutMs + " ms");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("The metadata quorum did not answer within " + timeoutMs + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RequestTimeoutException("Interrupted while waiting for the metadata quorum");
+            throw new TimeoutException("Interrupted while waiting for the metadata quorum");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ApiException api) {
                 throw api;

@@ -45,8 +45,11 @@ public final class SocketServer implements AutoCloseable {
         this.limits = limits;
     }
 
-    /** Binds every endpoint; returns them with their actual ports. Accepting starts at once. */
-    public List<BoundListener> start(List<Endpoint> endpoints) throws IOException {
+    /**
+     * Binds every endpoint and returns them with their actual ports. Connections queue in the backlog until
+     * {@link #startAccepting()}, so that the node can publish its addresses before serving.
+     */
+    public List<BoundListener> bind(List<Endpoint> endpoints) throws IOException {
         for (Endpoint endpoint : endpoints) {
             ServerSocketChannel server = ServerSocketChannel.open();
             servers.add(server);
@@ -56,11 +59,19 @@ public final class SocketServer implements AutoCloseable {
             server.bind(address, 512);
             InetSocketAddress actual = (InetSocketAddress) server.getLocalAddress();
             bound.add(new BoundListener(endpoint.listenerName(), actual));
-            Thread.ofPlatform().daemon().name("acceptor-" + endpoint.listenerName())
-                    .start(() -> acceptLoop(server, endpoint.listenerName()));
-            log.info("Listening for clients on {} ({})", actual, endpoint.listenerName());
         }
         return List.copyOf(bound);
+    }
+
+    /** Starts an acceptor thread per bound listener. */
+    public void startAccepting() {
+        for (int i = 0; i < servers.size(); i++) {
+            ServerSocketChannel server = servers.get(i);
+            BoundListener listener = bound.get(i);
+            Thread.ofPlatform().daemon().name("acceptor-" + listener.listenerName())
+                    .start(() -> acceptLoop(server, listener.listenerName()));
+            log.info("Listening for clients on {} ({})", listener.address(), listener.listenerName());
+        }
     }
 
     public List<BoundListener> boundListeners() {

@@ -1,0 +1,81 @@
+package io.strata.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void embeddedDefaultsDescribeASingleNodeCluster() {
+        ServerConfig config = ServerConfig.from(Map.of());
+        assertThat(config.nodeId()).isEqualTo(1);
+        assertThat(config.processRoles()).containsExactly("broker", "controller");
+        assertThat(config.brokerListeners()).containsExactly(new Endpoint("PLAINTEXT", "", 9092));
+        assertThat(config.quorumVoters()).containsOnlyKeys(1);
+        assertThat(config.quorumVoters().get(1).getPort()).isEqualTo(9093);
+        assertThat(config.logDirs()).containsExactly(Path.of("/tmp/strata-logs"));
+        assertThat(config.autoCreateTopics()).isTrue();
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
+        assertThat(config.logConfigDefaults()).containsEntry("segment.bytes", "1073741824")
+                .containsEntry("max.message.bytes", "1048588").containsEntry("retention.ms", "604800000");
+    }
+
+    @Test
+    void brokerSynonymsAndDerivedKeysBecomeTopicDefaults() {
+        ServerConfig config = ServerConfig.from(Map.of("log.segment.bytes", "1048576", "message.max.bytes", "2000",
+                "log.retention.hours", "1", "log.roll.hours", "2"));
+        assertThat(config.logConfigDefaults()).containsEntry("segment.bytes", "1048576")
+                .containsEntry("max.message.bytes", "2000").containsEntry("retention.ms", "3600000")
+                .containsEntry("segment.ms", "7200000");
+        assertThat(ServerConfig.from(Map.of("log.retention.minutes", "5", "log.retention.hours", "1"))
+                .logConfigDefaults()).containsEntry("retention.ms", "300000");
+        assertThat(ServerConfig.from(Map.of("log.retention.ms", "42", "log.retention.minutes", "5"))
+                .logConfigDefaults()).containsEntry("retention.ms", "42");
+    }
+
+    @Test
+    void logDirFallsBackToTheOldSingleKey() {
+        assertThat(ServerConfig.from(Map.of("log.dir", "/data/a")).logDirs()).containsExactly(Path.of("/data/a"));
+        assertThat(ServerConfig.from(Map.of("log.dirs", "/a, /b", "log.dir", "/c")).logDirs())
+                .containsExactly(Path.of("/a"), Path.of("/b"));
+        assertThat(ServerConfig.from(Map.of("log.dirs", "/a,/b")).metadataLogDir()).isEqualTo(Path.of("/a"));
+    }
+
+    @Test
+    void controllerListenersAreNotClientListeners() {
+        ServerConfig config = ServerConfig.from(Map.of("listeners",
+                "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093,EXTERNAL://:19094"));
+        assertThat(config.brokerListeners()).extracting(Endpoint::listenerName)
+                .containsExactly("PLAINTEXT", "EXTERNAL");
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("node.id", "one")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("node.id");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("auto.create.topics.enable", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("auto.create.topics.enable");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("controller.quorum.voters", "localhost:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("controller.quorum.voters");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("log.segment.bytes", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("segment.bytes");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("process.roles", "broker,zookeeper")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("process.roles");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listeners");
+    }
+
+    @Test
+    void everyKeyHasADocLine() {
+        assertThat(ServerConfig.KEYS).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
+        assertThat(ServerConfig.KEYS.stream().map(BrokerConfigKey::name).distinct().count())
+                .isEqualTo(ServerConfig.KEYS.size());
+        assertThat(List.copyOf(ServerConfig.KEYS)).isNotEmpty();
+    }
+}

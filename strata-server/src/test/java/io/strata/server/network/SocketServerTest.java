@@ -1,0 +1,116 @@
+package io.strata.server.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.strata.server.config.Endpoint;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.network.ByteBufferSend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SocketServerTest {
+
+    /** Echoes each frame back, size-prefixed; a frame starting with 0 asks for a disconnect. */
+    private static final RequestChannel ECHO = (connection, frame) -> {
+        if (frame.remaining() > 0 && frame.get(frame.position()) == 0) {
+            return new RequestChannel.Disconnect("asked to");
+        }
+        return new RequestChannel.Respond(ByteBufferSend.sizePrefixed(frame));
+    };
+
+    private SocketServer server;
+
+    private int start(SocketServer.Limits limits) throws IOException {
+        server = new SocketServer(ECHO, limits);
+        int port = server.bind(List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 0))).get(0).address().getPort();
+        server.startAccepting();
+        return port;
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static void send(Socket socket, byte[] body) throws IOException {
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+    }
+
+    private static byte[] receive(Socket socket) throws IOException {
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return body;
+    }
+
+    private static boolean closed(Socket socket) throws IOException {
+        socket.setSoTimeout(10_000);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void answersRequestsInOrderOnEachConnection() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 60_000));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            for (int i = 1; i <= 100; i++) {
+                send(socket, ByteBuffer.allocate(4).putInt(0x01000000 | i).array());
+            }
+            for (int i = 1; i <= 100; i++) {
+                assertThat(ByteBuffer.wrap(receive(socket)).getInt()).isEqualTo(0x01000000 | i);
+            }
+        }
+    }
+
+    @Test
+    void closesConnectionsThatSendOversizedFramesOrAskToDisconnect() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 60_000));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            send(socket, new byte[1025]);
+            assertThat(closed(socket)).isTrue();
+        }
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            send(socket, new byte[] {0, 1});
+            assertThat(closed(socket)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+    }
+
+    @Test
+    void refusesConnectionsBeyondMaxConnections() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 1, 60_000));
+        try (Socket first = new Socket("127.0.0.1", port)) {
+            send(first, new byte[] {1});
+            assertThat(receive(first)).containsExactly(1);
+            try (Socket second = new Socket("127.0.0.1", port)) {
+                assertThat(closed(second)).isTrue();
+            }
+            send(first, new byte[] {2});
+            assertThat(receive(first)).containsExactly(2);
+        }
+    }
+
+    @Test
+    void closesIdleConnections() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 200));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            assertThat(closed(socket)).isTrue();
+        }
+    }
+}
