@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
 public final class StrataCli {
 
     public static void main(String[] args) {
+        // gRPC (inside Ratis) logs through java.util.logging: route it to the same log as everything else.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         int exit = commandLine().execute(args);
         if (exit != ServerCommand.KEEP_RUNNING) {
             System.exit(exit);

@@ -10,5 +10,9 @@ public record BrokerRegistration(int brokerId, Uuid incarnationId, List<Endpoint
 
     /** An advertised listener. */
     public record Endpoint(String listenerName, String host, int port, String securityProtocol) {
+        @Override
+        public String toString() {
+            return listenerName + "://" + host + ":" + port;
+        }
     }
 }

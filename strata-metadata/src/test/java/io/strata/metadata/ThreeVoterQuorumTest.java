@@ -58,6 +58,8 @@ class ThreeVoterQuorumTest {
             for (int b = 1; b <= 3; b++) {
                 nodes.get(b - 1).registerBroker(broker(b)).get(20, TimeUnit.SECONDS);
             }
+            // A proposer decides on its own image, which may lag registrations made through other nodes.
+            await().atMost(Duration.ofSeconds(10)).until(() -> follower.image().brokers().size() == 3);
             long t1 = System.nanoTime();
             Map<String, TopicOutcome> created = follower.createTopics(List.of(topic("replicated", 6, 3)), false)
                     .get(20, TimeUnit.SECONDS);

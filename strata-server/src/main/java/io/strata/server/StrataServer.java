@@ -4,18 +4,9 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
-import io.strata.server.api.ApiVersionsHandler;
-import io.strata.server.api.CreateTopicsHandler;
-import io.strata.server.api.DeleteTopicsHandler;
-import io.strata.server.api.DescribeClusterHandler;
-import io.strata.server.api.FetchHandler;
-import io.strata.server.api.InitProducerIdHandler;
-import io.strata.server.api.ListOffsetsHandler;
-import io.strata.server.api.MetadataHandler;
-import io.strata.server.api.ProduceHandler;
+import io.strata.server.api.CoreApis;
 import io.strata.server.api.RequestDispatcher;
 import io.strata.server.cluster.LogConfigResolver;
-import io.strata.server.cluster.ProducerIdManager;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicService;
@@ -33,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,22 +37,15 @@ public final class StrataServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StrataServer.class);
 
-    private final ServerConfig config;
-    private final MetadataQuorum quorum;
-    private final LogManager logs;
-    private final ReplicaManager replicas;
-    private final SocketServer network;
+    private final NodeServices services;
+    private final List<AutoCloseable> started;
     private final List<SocketServer.BoundListener> bound;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
 
-    private StrataServer(ServerConfig config, MetadataQuorum quorum, LogManager logs, ReplicaManager replicas,
-                         SocketServer network, List<SocketServer.BoundListener> bound) {
-        this.config = config;
-        this.quorum = quorum;
-        this.logs = logs;
-        this.replicas = replicas;
-        this.network = network;
+    private StrataServer(NodeServices services, List<AutoCloseable> started, List<SocketServer.BoundListener> bound) {
+        this.services = services;
+        this.started = started;
         this.bound = bound;
     }
 
@@ -100,18 +83,12 @@ public final class StrataServer implements AutoCloseable {
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs());
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
+            NodeServices services = new NodeServices(config, quorum, logs, replicas, resolver, topics, waiter);
             RequestDispatcher dispatcher = new RequestDispatcher();
-            dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(dispatcher::versions))
-                    .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(nodeId, quorum, topics,
-                            config.autoCreateTopics()))
-                    .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(quorum, replicas))
-                    .register(ApiKeys.FETCH, 4, 18, new FetchHandler(quorum, replicas))
-                    .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(quorum, replicas))
-                    .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
-                            new ProducerIdManager(nodeId, quorum, waiter)))
-                    .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(quorum, topics, resolver))
-                    .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(quorum, topics))
-                    .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(nodeId, quorum));
+            for (ApiModule module : modules()) {
+                started.add(module);
+                module.register(dispatcher, services);
+            }
 
             SocketServer network = new SocketServer(dispatcher, new SocketServer.Limits(
                     config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
@@ -120,7 +97,7 @@ public final class StrataServer implements AutoCloseable {
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(),
                     advertised(config, bound), config.get("broker.rack"), false)));
             network.startAccepting();
-            StrataServer server = new StrataServer(config, quorum, logs, replicas, network, bound);
+            StrataServer server = new StrataServer(services, started, bound);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
                     (System.nanoTime() - startNanos) / 1_000_000, advertised(config, bound));
             return server;
@@ -134,6 +111,11 @@ public final class StrataServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The node's API modules, in start order. */
+    private static List<ApiModule> modules() {
+        return List.of(new CoreApis());
     }
 
     /**
@@ -156,16 +138,12 @@ public final class StrataServer implements AutoCloseable {
         return endpoints;
     }
 
-    public ServerConfig config() {
-        return config;
+    public NodeServices services() {
+        return services;
     }
 
     public ReplicaManager replicas() {
-        return replicas;
-    }
-
-    public MetadataQuorum quorum() {
-        return quorum;
+        return services.replicas();
     }
 
     /** The client listeners with their bound addresses. */
@@ -191,12 +169,17 @@ public final class StrataServer implements AutoCloseable {
             return;
         }
         long startNanos = System.nanoTime();
-        log.info("Shutting down Strata node {}", config.nodeId());
+        log.info("Shutting down Strata node {}", services.nodeId());
         try {
-            network.close();
-            logs.close();
-            quorum.close();
-            log.info("Strata node {} stopped cleanly in {} ms", config.nodeId(),
+            // Reverse start order: network first (no new requests), then modules, logs, and the quorum last.
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception e) {
+                    log.warn("Error while stopping {}", started.get(i).getClass().getSimpleName(), e);
+                }
+            }
+            log.info("Strata node {} stopped cleanly in {} ms", services.nodeId(),
                     (System.nanoTime() - startNanos) / 1_000_000);
         } finally {
             shutdown.countDown();

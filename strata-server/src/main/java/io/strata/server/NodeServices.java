@@ -1,0 +1,21 @@
+package io.strata.server;
+
+import io.strata.metadata.MetadataQuorum;
+import io.strata.server.cluster.LogConfigResolver;
+import io.strata.server.cluster.QuorumWaiter;
+import io.strata.server.cluster.ReplicaManager;
+import io.strata.server.cluster.TopicService;
+import io.strata.server.config.ServerConfig;
+import io.strata.storage.LogManager;
+
+/**
+ * What a node's API modules are built from: its configuration and its long-lived services, all started before any
+ * module registers. Every service is thread-safe.
+ */
+public record NodeServices(ServerConfig config, MetadataQuorum quorum, LogManager logs, ReplicaManager replicas,
+                           LogConfigResolver logConfigs, TopicService topics, QuorumWaiter waiter) {
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+}

@@ -1,0 +1,26 @@
+package io.strata.server.api;
+
+import io.strata.server.ApiModule;
+import io.strata.server.NodeServices;
+import io.strata.server.cluster.ProducerIdManager;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/** The APIs every producer and consumer needs: versions, metadata, produce, fetch, offsets, topics. */
+public final class CoreApis implements ApiModule {
+
+    @Override
+    public void register(RequestDispatcher dispatcher, NodeServices s) {
+        dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(dispatcher::versions))
+                .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(s.nodeId(), s.quorum(), s.topics(),
+                        s.config().autoCreateTopics()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
+                        new ProducerIdManager(s.nodeId(), s.quorum(), s.waiter())))
+                .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.quorum(), s.topics(),
+                        s.logConfigs()))
+                .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(s.quorum(), s.topics()))
+                .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(s.nodeId(), s.quorum()));
+    }
+}
