@@ -5,6 +5,8 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
 import io.strata.server.api.CoreApis;
+import io.strata.server.api.admin.AdminApis;
+import io.strata.server.coordinator.group.GroupApis;
 import io.strata.server.api.RequestDispatcher;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
@@ -115,7 +117,7 @@ public final class StrataServer implements AutoCloseable {
 
     /** The node's API modules, in start order. */
     private static List<ApiModule> modules() {
-        return List.of(new CoreApis());
+        return List.of(new CoreApis(), new AdminApis(), new GroupApis());
     }
 
     /**
