@@ -16,13 +16,16 @@ import io.strata.server.config.Endpoint;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.network.SocketServer;
 import io.strata.storage.FileLogManager;
+import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -71,12 +74,27 @@ public final class StrataServer implements AutoCloseable {
                     config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs())));
             started.add(quorum);
-            quorum.start();
-
+            // The quorum and the logs start in parallel: both are I/O- and class-loading-bound, and recovery needs
+            // no metadata. Logs load with the static defaults; applying the image below sets topic overrides.
+            CompletableFuture<Void> quorumStarted = new CompletableFuture<>();
+            Thread.ofPlatform().name("strata-metadata-start").start(() -> {
+                try {
+                    quorum.start();
+                    quorumStarted.complete(null);
+                } catch (Throwable t) {
+                    quorumStarted.completeExceptionally(t);
+                }
+            });
             LogConfigResolver resolver = new LogConfigResolver(config.logConfigDefaults());
             LogManager logs = new FileLogManager(config.logManagerConfig());
             started.add(logs);
-            logs.startup(tp -> resolver.resolve(quorum.image(), tp.topic()));
+            LogConfig staticDefaults = LogConfig.fromTopicConfigs(resolver.staticDefaults());
+            logs.startup(tp -> staticDefaults);
+            try {
+                quorumStarted.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
 
             ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver);
             quorum.addListener((previous, current) -> replicas.applyImage(current));
