@@ -106,7 +106,8 @@ final class FileLog implements Log {
         this.config = config;
     }
 
-    Path dir() {
+    @Override
+    public Path dir() {
         return dir;
     }
 
@@ -508,6 +509,22 @@ final class FileLog implements Log {
 
     List<EpochEntry> epochEntries() {
         return epochCache.entries();
+    }
+
+    @Override
+    public List<ActiveProducer> activeProducers() {
+        lock.lock();
+        try {
+            List<ActiveProducer> active = new ArrayList<>();
+            for (ProducerEntry e : producerState.producers().values()) {
+                ProducerBatch last = e.lastBatch();
+                active.add(new ActiveProducer(e.producerId(), e.epoch(), last == null ? -1 : last.lastSeq(),
+                        last == null ? -1 : last.timestamp()));
+            }
+            return active;
+        } finally {
+            lock.unlock();
+        }
     }
 
     ProducerStateManager producerStateForTesting() {

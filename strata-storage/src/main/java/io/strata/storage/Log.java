@@ -1,5 +1,7 @@
 package io.strata.storage;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -91,6 +93,17 @@ public interface Log extends AutoCloseable {
      * end offset for the latest), with the largest epoch at or below the requested one; empty if unknown.
      */
     Optional<EpochEntry> endOffsetForEpoch(int epoch);
+
+    /** The partition's directory ({@code <log dir>/<topic>-<partition>}); its parent is the log directory. */
+    Path dir();
+
+    /**
+     * The idempotent producers whose state the log keeps (DescribeProducers), in no particular order. A snapshot:
+     * later appends do not change the returned list.
+     */
+    default List<ActiveProducer> activeProducers() {
+        return List.of();
+    }
 
     /** Size in bytes of all segments. */
     long sizeInBytes();

@@ -1,0 +1,12 @@
+package io.strata.storage;
+
+/**
+ * What the log knows of one idempotent producer, as DescribeProducers reports it. Immutable.
+ *
+ * @param producerId    the producer id
+ * @param producerEpoch its current epoch
+ * @param lastSequence  the sequence of the last record of its last batch, or -1 if it has no batch yet
+ * @param lastTimestamp the max timestamp of its last batch, or -1 if it has no batch yet
+ */
+public record ActiveProducer(long producerId, short producerEpoch, int lastSequence, long lastTimestamp) {
+}
