@@ -85,7 +85,7 @@ public final class StrataServer implements AutoCloseable {
                     quorumStarted.completeExceptionally(t);
                 }
             });
-            LogConfigResolver resolver = new LogConfigResolver(config.logConfigDefaults());
+            LogConfigResolver resolver = new LogConfigResolver(nodeId, config.logConfigDefaults());
             LogManager logs = new FileLogManager(config.logManagerConfig());
             started.add(logs);
             LogConfig staticDefaults = LogConfig.fromTopicConfigs(resolver.staticDefaults());

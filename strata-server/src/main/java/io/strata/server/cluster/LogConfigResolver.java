@@ -5,36 +5,60 @@ import io.strata.metadata.MetadataImage;
 import io.strata.storage.LogConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Computes a topic's effective log configuration: Kafka's defaults, overridden by the node's static broker
- * settings, then dynamic cluster-wide broker settings, then the topic's own configs. Thread-safe (immutable).
+ * settings, then dynamic cluster-wide broker settings, then (when the resolver knows its node) the node's own
+ * dynamic broker settings, then the topic's own configs. Thread-safe (immutable).
  */
 public final class LogConfigResolver {
 
     private final Map<String, String> staticDefaults;
+    private final Optional<String> nodeId;
 
     /** @param staticDefaults topic-level names to the node's static defaults (from server.properties) */
     public LogConfigResolver(Map<String, String> staticDefaults) {
         this.staticDefaults = Map.copyOf(staticDefaults);
+        this.nodeId = Optional.empty();
+    }
+
+    /**
+     * A resolver that also applies the dynamic broker settings stored for {@code nodeId} (Kafka's per-broker
+     * dynamic configs, {@code kafka-configs --entity-type brokers --entity-name <id>}), which win over the
+     * cluster-wide dynamic defaults.
+     */
+    public LogConfigResolver(int nodeId, Map<String, String> staticDefaults) {
+        this.staticDefaults = Map.copyOf(staticDefaults);
+        this.nodeId = Optional.of(Integer.toString(nodeId));
     }
 
     /** The topic-level values in effect for {@code topic}, by topic-level key. */
     public Map<String, String> effective(MetadataImage image, String topic) {
         Map<String, String> values = new LinkedHashMap<>(staticDefaults);
-        Map<String, String> brokerDynamic = image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, ""));
+        applyBrokerLevel(values, image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, "")));
+        nodeId.ifPresent(id -> applyBrokerLevel(values,
+                image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, id))));
+        values.putAll(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, topic)));
+        return values;
+    }
+
+    private static void applyBrokerLevel(Map<String, String> values, Map<String, String> brokerDynamic) {
         for (LogConfig.Key key : LogConfig.KEYS) {
             String dynamic = brokerDynamic.get(key.brokerSynonym());
             if (dynamic != null) {
                 values.put(key.name(), dynamic);
             }
         }
-        values.putAll(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, topic)));
-        return values;
     }
 
     public LogConfig resolve(MetadataImage image, String topic) {
         return LogConfig.fromTopicConfigs(effective(image, topic));
+    }
+
+    /** The node whose per-broker dynamic settings apply, if this resolver knows it. */
+    public Optional<String> nodeId() {
+        return nodeId;
     }
 
     public Map<String, String> staticDefaults() {

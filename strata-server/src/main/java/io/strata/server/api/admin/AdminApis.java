@@ -3,11 +3,27 @@ package io.strata.server.api.admin;
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
 import io.strata.server.api.RequestDispatcher;
+import org.apache.kafka.common.protocol.ApiKeys;
 
-/** The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers. */
+/**
+ * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers and leader
+ * epochs, each with the version range of kafka-clients 4.3.1.
+ */
 public final class AdminApis implements ApiModule {
 
     @Override
-    public void register(RequestDispatcher dispatcher, NodeServices services) {
+    public void register(RequestDispatcher dispatcher, NodeServices s) {
+        ConfigAlterer alterer = new ConfigAlterer(s.quorum(), s.waiter(), s.nodeId());
+        ConfigDescriber describer = new ConfigDescriber(s.config(), s.logConfigs());
+        dispatcher.register(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(s.quorum(), s.waiter()))
+                .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(s.quorum(), alterer, describer))
+                .register(ApiKeys.ALTER_CONFIGS, 0, 2, new AlterConfigsHandler(s.quorum(), alterer))
+                .register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1,
+                        new IncrementalAlterConfigsHandler(s.quorum(), alterer))
+                .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, new DescribeLogDirsHandler(s.config().logDirs(), s.logs()))
+                .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
+                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
     }
 }

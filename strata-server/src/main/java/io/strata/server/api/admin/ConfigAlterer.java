@@ -1,0 +1,134 @@
+package io.strata.server.api.admin;
+
+import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.server.cluster.QuorumWaiter;
+import io.strata.server.cluster.TopicNames;
+import io.strata.server.cluster.TopicService;
+import io.strata.storage.LogConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Validates and persists a resource's new set of dynamic configs (AlterConfigs and IncrementalAlterConfigs):
+ * topics take topic-level keys, brokers only the broker synonyms of topic keys (Kafka's dynamic log configs);
+ * values are checked with Kafka's types and ranges. The change is one metadata entry; every node then applies it to
+ * its logs without a restart. Thread-safe (stateless apart from the thread-safe quorum).
+ */
+final class ConfigAlterer {
+
+    private final MetadataQuorum quorum;
+    private final QuorumWaiter waiter;
+    private final String nodeId;
+
+    ConfigAlterer(MetadataQuorum quorum, QuorumWaiter waiter, int nodeId) {
+        this.quorum = quorum;
+        this.waiter = waiter;
+        this.nodeId = Integer.toString(nodeId);
+    }
+
+    /**
+     * The metadata key of a resource this node can alter or describe.
+     *
+     * @throws InvalidRequestException for unsupported resource types or another broker's id
+     */
+    ConfigResourceKey key(byte resourceType, String resourceName) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        return switch (type) {
+            case TOPIC -> {
+                TopicNames.validate(resourceName);
+                yield new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, resourceName);
+            }
+            case BROKER -> {
+                if (!resourceName.isEmpty() && !resourceName.equals(nodeId)) {
+                    throw new InvalidRequestException("Unexpected broker id, expected " + nodeId
+                            + " or empty string, but received " + resourceName);
+                }
+                yield new ConfigResourceKey(ConfigResourceKey.Type.BROKER, resourceName);
+            }
+            default -> throw new InvalidRequestException("Unsupported resource type " + type);
+        };
+    }
+
+    /** The dynamic configs currently stored for the resource; a topic must exist. */
+    Map<String, String> current(MetadataImage image, ConfigResourceKey key) {
+        if (key.type() == ConfigResourceKey.Type.TOPIC && image.topic(key.name()).isEmpty()) {
+            throw new UnknownTopicOrPartitionException("The topic '" + key.name() + "' does not exist.");
+        }
+        return image.configs(key);
+    }
+
+    /** Whether a key of the resource type holds a list (APPEND and SUBTRACT apply only to lists). */
+    static boolean isList(ConfigResourceKey key, String name) {
+        Optional<LogConfig.Key> topicKey = key.type() == ConfigResourceKey.Type.TOPIC
+                ? LogConfig.KEYS.stream().filter(k -> k.name().equals(name)).findFirst()
+                : ConfigCatalog.dynamicBrokerKey(name);
+        return topicKey.map(ConfigCatalog::topicEntry)
+                .filter(e -> e.type() == org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType.LIST)
+                .isPresent();
+    }
+
+    /** Kafka's default of a key of the resource type, as text (APPEND starts from it when nothing is set). */
+    static Optional<String> defaultValue(ConfigResourceKey key, String name) {
+        return (key.type() == ConfigResourceKey.Type.TOPIC
+                ? LogConfig.KEYS.stream().filter(k -> k.name().equals(name)).findFirst()
+                : ConfigCatalog.dynamicBrokerKey(name)).map(LogConfig.Key::defaultValue);
+    }
+
+    /**
+     * Validates {@code target}, the resource's complete new dynamic configs, and unless {@code validateOnly}
+     * persists the difference to {@code current}.
+     *
+     * @throws InvalidConfigurationException for unknown or non-dynamic keys and invalid values
+     */
+    void replace(ConfigResourceKey key, Map<String, String> current, Map<String, String> target,
+                 boolean validateOnly) {
+        validate(key, target);
+        Map<String, String> changes = new HashMap<>();
+        target.forEach((k, v) -> {
+            if (!Objects.equals(current.get(k), v)) {
+                changes.put(k, v);
+            }
+        });
+        current.keySet().stream().filter(k -> !target.containsKey(k)).forEach(k -> changes.put(k, null));
+        if (!validateOnly && !changes.isEmpty()) {
+            waiter.await(quorum.alterConfigs(key, changes));
+        }
+    }
+
+    private static void validate(ConfigResourceKey key, Map<String, String> target) {
+        if (key.type() == ConfigResourceKey.Type.TOPIC) {
+            TopicService.validateConfigs(target);
+            return;
+        }
+        List<String> notDynamic = new ArrayList<>();
+        Map<String, String> asTopicKeys = new HashMap<>();
+        for (Map.Entry<String, String> e : target.entrySet()) {
+            Optional<LogConfig.Key> topicKey = ConfigCatalog.dynamicBrokerKey(e.getKey());
+            if (topicKey.isPresent()) {
+                if (e.getValue() == null) {
+                    throw new InvalidConfigurationException("Null value not supported for broker config "
+                            + e.getKey());
+                }
+                asTopicKeys.put(topicKey.get().name(), e.getValue());
+            } else if (ConfigCatalog.staticBrokerKey(e.getKey()).isPresent()) {
+                notDynamic.add(e.getKey());
+            } else {
+                throw new InvalidConfigurationException("Unknown broker config name: " + e.getKey());
+            }
+        }
+        if (!notDynamic.isEmpty()) {
+            throw new InvalidConfigurationException("Cannot update these configs dynamically: " + notDynamic);
+        }
+        LogConfig.fromTopicConfigs(asTopicKeys);
+    }
+}

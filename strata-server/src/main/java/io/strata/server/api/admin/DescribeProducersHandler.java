@@ -1,0 +1,63 @@
+package io.strata.server.api.admin;
+
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import io.strata.server.cluster.Partition;
+import io.strata.server.cluster.ReplicaManager;
+import io.strata.storage.ActiveProducer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeProducersResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeProducersRequest;
+
+/**
+ * DescribeProducers: the idempotent producers the partition leader's log tracks, with their epoch, last sequence
+ * and last timestamp. No transactions yet: coordinator epoch and transaction start offset are always -1.
+ */
+final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequest> {
+
+    private final MetadataQuorum quorum;
+    private final ReplicaManager replicas;
+
+    DescribeProducersHandler(MetadataQuorum quorum, ReplicaManager replicas) {
+        this.quorum = quorum;
+        this.replicas = replicas;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, DescribeProducersRequest request) {
+        MetadataImage image = quorum.image();
+        List<DescribeProducersResponseData.TopicResponse> topics = new ArrayList<>();
+        for (DescribeProducersRequestData.TopicRequest topic : request.data().topics()) {
+            List<DescribeProducersResponseData.PartitionResponse> partitions = new ArrayList<>();
+            for (int index : topic.partitionIndexes()) {
+                DescribeProducersResponseData.PartitionResponse response =
+                        new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
+                try {
+                    Partition p = PartitionLookup.leader(image, replicas, new TopicPartition(topic.name(), index));
+                    List<DescribeProducersResponseData.ProducerState> states = new ArrayList<>();
+                    for (ActiveProducer producer : p.log().activeProducers()) {
+                        states.add(new DescribeProducersResponseData.ProducerState()
+                                .setProducerId(producer.producerId()).setProducerEpoch(producer.producerEpoch())
+                                .setLastSequence(producer.lastSequence()).setLastTimestamp(producer.lastTimestamp())
+                                .setCoordinatorEpoch(-1).setCurrentTxnStartOffset(-1));
+                    }
+                    response.setErrorCode(Errors.NONE.code()).setActiveProducers(states);
+                } catch (ApiException e) {
+                    response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+                }
+                partitions.add(response);
+            }
+            topics.add(new DescribeProducersResponseData.TopicResponse().setName(topic.name())
+                    .setPartitions(partitions));
+        }
+        return new DescribeProducersResponseData().setTopics(topics);
+    }
+}
