@@ -1,0 +1,141 @@
+package io.strata.it.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The current Java client (the project's kafka-clients version) as the reference on the other side of a client
+ * under test: it creates topics, writes what the client under test must read and reads what it wrote. Stateless.
+ */
+final class JavaClients {
+
+    /** A text record; values carry their sequence number as {@code value-<n>-...} so that order can be checked. */
+    record Line(String key, String value) {
+
+        int sequence() {
+            return Integer.parseInt(value.split("-")[1]);
+        }
+
+        /** The lines as {@code key<TAB>value} input for {@code kcat -P -K '\t'}. */
+        static String asKcatInput(List<Line> lines) {
+            StringBuilder sb = new StringBuilder();
+            lines.forEach(l -> sb.append(l.key()).append('\t').append(l.value()).append('\n'));
+            return sb.toString();
+        }
+    }
+
+    /** A record as it was stored: where, and what. */
+    record Acked(int partition, long offset, Line line) {
+    }
+
+    private JavaClients() {
+    }
+
+    static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(p);
+    }
+
+    static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    static List<Line> lines(int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> new Line("key-" + (i % 17), "value-" + i + "-" + "x".repeat(i % 50)))
+                .toList();
+    }
+
+    /** Writes the lines with an idempotent acks=all producer and returns where each was stored, in send order. */
+    static List<Acked> produce(String bootstrap, String topic, List<Line> lines) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        List<Future<RecordMetadata>> futures = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            for (Line line : lines) {
+                futures.add(producer.send(new ProducerRecord<>(topic, line.key(), line.value())));
+            }
+            producer.flush();
+        }
+        List<Acked> acked = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            RecordMetadata meta = futures.get(i).get();
+            acked.add(new Acked(meta.partition(), meta.offset(), lines.get(i)));
+        }
+        return acked;
+    }
+
+    /**
+     * Reads {@code expected} records from every partition of the topic from the beginning (with {@code assign()},
+     * no group), then checks that nothing more follows; each partition's records are in offset order.
+     */
+    static List<Acked> read(String bootstrap, String topic, int partitions, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<Acked> read = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> assignment = IntStream.range(0, partitions)
+                    .mapToObj(i -> new TopicPartition(topic, i)).toList();
+            consumer.assign(assignment);
+            consumer.seekToBeginning(assignment);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (read.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    read.add(new Acked(r.partition(), r.offset(), new Line(r.key(), r.value())));
+                }
+            }
+            assertThat(consumer.poll(Duration.ofMillis(200))).as("records beyond the %d expected", expected)
+                    .isEmpty();
+        }
+        assertThat(read).as("records read from %s", topic).hasSize(expected);
+        return read;
+    }
+
+    /** The lines of {@link #read}, in the order read. */
+    static List<Line> readAll(String bootstrap, String topic, int partitions, int expected) {
+        return read(bootstrap, topic, partitions, expected).stream().map(Acked::line).toList();
+    }
+
+    /** Lines of one key appear in the order of their sequence numbers (one key maps to one partition). */
+    static void assertInOrderPerKey(List<? extends Line> lines) {
+        Map<String, Integer> last = new HashMap<>();
+        for (Line line : lines) {
+            Integer previous = last.put(line.key(), line.sequence());
+            assertThat(previous == null || previous < line.sequence())
+                    .as("%s after sequence %s of the same key", line, previous).isTrue();
+        }
+    }
+
+}
