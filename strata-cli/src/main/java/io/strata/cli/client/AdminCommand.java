@@ -1,0 +1,40 @@
+package io.strata.cli.client;
+
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A command that does its work with one Admin client, created from the shared connection options and closed when
+ * the command ends. Subclasses print through an {@link io.strata.cli.output.Output} built from {@link #spec}.
+ */
+public abstract class AdminCommand implements Callable<Integer>, UsesCluster {
+
+    @Mixin
+    protected ClientOptions client;
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Override
+    public ClientOptions clientOptions() {
+        return client;
+    }
+
+    @Override
+    public final Integer call() {
+        validate();
+        try (Admin admin = client.admin()) {
+            return run(admin);
+        }
+    }
+
+    /** Checks argument combinations before connecting; throws {@code ParameterException} (exit 2). */
+    protected void validate() {
+    }
+
+    /** Does the work; returns the exit code. Failures are thrown and reported by {@link ErrorHandlers}. */
+    protected abstract int run(Admin admin);
+}

@@ -1,0 +1,47 @@
+package io.strata.cli.topic;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/** Shared views of topic descriptions for tables and JSON. Stateless and thread-safe. */
+final class TopicViews {
+
+    private TopicViews() {
+    }
+
+    static int replicationFactor(TopicDescription d) {
+        return d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size();
+    }
+
+    static List<TopicPartitionInfo> sortedPartitions(TopicDescription d) {
+        return d.partitions().stream().sorted(Comparator.comparingInt(TopicPartitionInfo::partition)).toList();
+    }
+
+    /** The leader's id, or null when the partition has none (offline). */
+    static Integer leader(TopicPartitionInfo p) {
+        Node leader = p.leader();
+        return leader == null || leader.isEmpty() ? null : leader.id();
+    }
+
+    static List<Integer> ids(List<Node> nodes) {
+        return nodes.stream().map(Node::id).toList();
+    }
+
+    static String idList(List<Node> nodes) {
+        return String.join(",", nodes.stream().map(n -> Integer.toString(n.id())).toList());
+    }
+
+    static Map<String, Object> partitionJson(TopicPartitionInfo p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("partition", p.partition());
+        m.put("leader", leader(p));
+        m.put("replicas", ids(p.replicas()));
+        m.put("isr", ids(p.isr()));
+        return m;
+    }
+}

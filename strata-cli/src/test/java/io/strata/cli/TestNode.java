@@ -1,0 +1,41 @@
+package io.strata.cli;
+
+import io.strata.server.StrataServer;
+import io.strata.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A Strata node started in this JVM on ephemeral 127.0.0.1 ports with its data in a test directory. */
+final class TestNode implements AutoCloseable {
+
+    private final StrataServer server;
+
+    private TestNode(StrataServer server) {
+        this.server = server;
+    }
+
+    static TestNode start(Path dataDir) throws Exception {
+        int controllerPort = Ports.free();
+        Map<String, String> props = new HashMap<>();
+        props.put("node.id", "1");
+        props.put("process.roles", "broker,controller");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("log.dirs", dataDir.resolve("logs").toString());
+        return new TestNode(StrataServer.start(ServerConfig.from(props)));
+    }
+
+    String bootstrap() {
+        return server.bootstrapServers();
+    }
+
+    int port() {
+        return server.listeners().get(0).address().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

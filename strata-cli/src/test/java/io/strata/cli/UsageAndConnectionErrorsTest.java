@@ -1,0 +1,89 @@
+package io.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Exit codes and one-line errors: bad usage exits 2 before connecting; an unreachable broker exits 1. */
+class UsageAndConnectionErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "topic create",                                  // missing topic name
+        "topic create t --partitions x",                 // not a number
+        "topic alter t",                                 // nothing to alter
+        "topic list --output xml",                       // unknown format
+        "topic frobnicate",                              // unknown subcommand
+        "produce t --acks 2",                            // invalid acks
+        "produce t --compression brotli",                // unknown codec
+        "consume t --offset 5",                          // --offset needs --partition
+        "consume t --from-beginning --offset 1 --partition 0",
+        "consume t --from-time yesterday-ish",           // unparsable time
+        "consume t --group g --partition 0",
+        "config describe",                               // missing target
+        "config describe --topic a --broker 1",          // two targets
+        "config set --topic a retention.ms",             // not key=value
+        "cluster describe --no-such-option",
+    })
+    void badUsageExitsTwoWithOneLine(String args) {
+        // A port nobody listens on: usage errors must be reported before any connection attempt.
+        Cli.Result r = Cli.run((args + " --bootstrap-server 127.0.0.1:" + Ports.free()).split(" "));
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).startsWith("strata").contains("--help").doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void missingSubcommandExitsTwo() {
+        Cli.Result r = Cli.run("topic");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains("Missing required subcommand");
+    }
+
+    @Test
+    void helpExitsZero() {
+        Cli.Result r = Cli.run("topic", "create", "--help");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--partitions", "--replication-factor", "--if-not-exists");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"topic list", "config describe --topic t", "produce t", "consume t"})
+    void unreachableBrokerIsOneLineAndExitOne(String args) throws Exception {
+        int port = Ports.free();
+        Path config = dir.resolve("client.properties");
+        // Short timeouts keep the test fast; the default (15 s) is the same code path.
+        Files.writeString(config, "default.api.timeout.ms=1000\nrequest.timeout.ms=1000\nmax.block.ms=1000\n");
+        Path input = dir.resolve("in.txt");
+        Files.writeString(input, "hello\n");
+        String extra = args.startsWith("produce") ? " --file " + input : "";
+
+        Cli.Result r = Cli.run((args + extra + " --bootstrap-server 127.0.0.1:" + port + " --command-config "
+                + config).split(" "));
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.err()).contains("cannot reach a broker at 127.0.0.1:" + port).doesNotContain("\tat ");
+    }
+
+    @Test
+    void missingCommandConfigFileIsOneLine() {
+        Cli.Result r = Cli.run("topic", "list", "--command-config", dir.resolve("nope.properties").toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.errLines()).singleElement().asString().contains("cannot read --command-config");
+    }
+}
