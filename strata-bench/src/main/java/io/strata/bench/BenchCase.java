@@ -1,0 +1,77 @@
+package io.strata.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * One benchmark case, run the same way against both brokers.
+ *
+ * @param id         stable name, matched by {@code --cases REGEX}
+ * @param kind       which tool runs it
+ * @param recordSize bytes per record value
+ * @param partitions partitions of the topic
+ * @param acks       producer acks ("1" or "all"); for CONSUME the acks of the unmeasured preload
+ * @param lingerMs   producer linger.ms
+ * @param records    records per run
+ * @param rate       records/s for E2E (fixed rate); 0 otherwise (as fast as possible)
+ */
+public record BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
+                        int rate) {
+
+    /** The tool behind a case. */
+    public enum Kind { PRODUCE, CONSUME, E2E }
+
+    /** The topic a case writes or reads (produce cases of one shape share a topic; consume cases have their own). */
+    public String topic() {
+        return switch (kind) {
+            case PRODUCE -> "bench-p-" + recordSize + "b-" + partitions + "p";
+            case CONSUME -> "bench-c-" + recordSize + "b-" + partitions + "p";
+            case E2E -> "bench-e2e";
+        };
+    }
+
+    /** Payload MiB one run moves. */
+    public double mebibytes() {
+        return records * (double) recordSize / (1024 * 1024);
+    }
+
+    /**
+     * The matrix: produce (100 B and 1 KiB x 1 and 6 partitions x acks 1 and all x linger 0 and 5 ms), consume
+     * (100 B on 1 and 6 partitions, 1 KiB on 1), end-to-end at 1000 records/s (acks 1 and all). {@code quick}
+     * moves a tenth of the records and keeps a representative subset.
+     */
+    public static List<BenchCase> matrix(boolean quick, Pattern filter) {
+        long small = quick ? 200_000 : 2_000_000;
+        long large = quick ? 50_000 : 500_000;
+        long e2e = quick ? 2_000 : 10_000;
+        List<BenchCase> all = new ArrayList<>();
+        for (int size : new int[] {100, 1024}) {
+            for (int parts : new int[] {1, 6}) {
+                for (String acks : new String[] {"1", "all"}) {
+                    for (int linger : new int[] {0, 5}) {
+                        String id = "produce-" + label(size) + "-p" + parts + "-acks" + acks + "-linger" + linger;
+                        all.add(new BenchCase(id, Kind.PRODUCE, size, parts, acks, linger,
+                                size == 100 ? small : large, 0));
+                    }
+                }
+            }
+        }
+        all.add(new BenchCase("consume-100B-p1", Kind.CONSUME, 100, 1, "1", 5, small, 0));
+        all.add(new BenchCase("consume-100B-p6", Kind.CONSUME, 100, 6, "1", 5, small, 0));
+        all.add(new BenchCase("consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0));
+        all.add(new BenchCase("e2e-100B-1000rps-acks1", Kind.E2E, 100, 1, "1", 0, e2e, 1000));
+        all.add(new BenchCase("e2e-100B-1000rps-acksall", Kind.E2E, 100, 1, "all", 0, e2e, 1000));
+        Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
+                + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
+                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*");
+        return all.stream()
+                .filter(c -> !quick || quickSet.matcher(c.id()).matches())
+                .filter(c -> filter.matcher(c.id()).find())
+                .toList();
+    }
+
+    private static String label(int size) {
+        return size == 1024 ? "1KiB" : size + "B";
+    }
+}

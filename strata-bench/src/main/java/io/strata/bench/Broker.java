@@ -1,0 +1,116 @@
+package io.strata.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A broker in its own JVM on ephemeral 127.0.0.1 ports with its data under a directory of its own: started,
+ * timed until it serves Metadata, stopped or killed by PID. Subclasses say how to launch it.
+ *
+ * <p>Not thread-safe: driven by the harness thread.
+ */
+public abstract sealed class Broker implements AutoCloseable permits KafkaBroker, StrataBroker {
+
+    static final String HOST = "127.0.0.1";
+
+    protected final Jvm jvm;
+    protected final Path dir;
+    protected final ChildProcesses children;
+    protected final int clientPort = freePort();
+    protected final int controllerPort = freePort();
+    private Process process;
+    private int starts;
+    private long launchedAtNanos;
+
+    protected Broker(Jvm jvm, Path dir, ChildProcesses children) {
+        this.jvm = jvm;
+        this.dir = dir;
+        this.children = children;
+    }
+
+    /** "kafka" or "strata". */
+    public abstract String name();
+
+    /** The JVM command line that runs the broker (prepared data dir and config included). */
+    protected abstract List<String> command() throws IOException, InterruptedException;
+
+    public String bootstrap() {
+        return HOST + ":" + clientPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    /** Starts the JVM and waits (at most {@code timeout}) until it serves Metadata; returns how long that took. */
+    public Duration start(Duration timeout) throws IOException, InterruptedException {
+        List<String> cmd = command();
+        Path out = dir.resolve(name() + "-" + (++starts) + ".out");
+        long begin = System.nanoTime();
+        launchedAtNanos = begin;
+        process = children.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()));
+        long deadline = begin + timeout.toNanos();
+        while (!KafkaWire.metadataServed(HOST, clientPort)) {
+            if (!process.isAlive()) {
+                throw new IOException(name() + " exited with " + process.exitValue() + " during start; see " + out
+                        + ":\n" + tail(out));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name() + " did not serve Metadata within " + timeout + "; see " + out);
+            }
+            Thread.sleep(10);
+        }
+        return Duration.ofNanos(System.nanoTime() - begin);
+    }
+
+    /** {@link System#nanoTime()} when the JVM of the last {@link #start} was launched. */
+    public long launchedAtNanos() {
+        return launchedAtNanos;
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+    public void kill9() throws InterruptedException {
+        ChildProcesses.kill9(process);
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (alive()) {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                ChildProcesses.kill9(process);
+            }
+        }
+    }
+
+    static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

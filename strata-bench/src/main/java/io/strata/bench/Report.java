@@ -1,0 +1,189 @@
+package io.strata.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Formats the results of a compare run as text tables (one per case, with the Strata/Kafka ratio of the
+ * per-broker medians) or as JSON. Only numbers that were measured are printed; a case without numbers shows its
+ * reason. Stateless.
+ */
+public final class Report {
+
+    /** The results of one case, every run on both brokers. */
+    public record CaseResult(BenchCase benchCase, List<Sample> samples) {
+    }
+
+    /** Facts about the run printed above the tables. */
+    public record Context(String date, String command, String host, String java, String kafkaVersion,
+                          String loadAtStart, String loadAtEnd, double otherPctOverall, List<String> notes) {
+    }
+
+    private static final String[] HEADER = {"broker", "run", "rec/s", "MiB/s", "p50_ms", "p99_ms", "p99.9_ms",
+        "cpu_s/MiB", "peak_rss_MiB", "client_cpu_s", "other%"};
+
+    private Report() {
+    }
+
+    public static String table(Context ctx, List<CaseResult> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# strata-bench compare  ").append(ctx.date()).append('\n');
+        sb.append("# command: ").append(ctx.command()).append('\n');
+        sb.append("# host: ").append(ctx.host()).append("; ").append(ctx.java()).append("; Apache Kafka ")
+                .append(ctx.kafkaVersion()).append(" broker and tools\n");
+        sb.append("# machine load: loadavg ").append(ctx.loadAtStart()).append(" at start, ").append(ctx.loadAtEnd())
+                .append(" at end; other processes used ").append(fmt(ctx.otherPctOverall(), 0))
+                .append("% of all cores over the run\n");
+        for (String note : ctx.notes()) {
+            sb.append("# ").append(note).append('\n');
+        }
+        for (CaseResult r : results) {
+            BenchCase c = r.benchCase();
+            sb.append('\n').append("== ").append(c.id()).append("  (").append(describe(c)).append(")\n");
+            List<String[]> rows = new ArrayList<>();
+            rows.add(HEADER);
+            for (Sample s : r.samples()) {
+                rows.add(s.metrics().map(m -> new String[] {s.broker(), Integer.toString(s.run()),
+                    fmt(m.recordsPerSec(), 0), fmt(m.mbPerSec(), 1), fmt(m.p50Ms(), 3), fmt(m.p99Ms(), 3),
+                    fmt(m.p999Ms(), 3), fmt(m.cpuSecPerMb(), 4), fmt(m.peakRssMb(), 0), fmt(m.clientCpuSec(), 1),
+                    fmt(m.otherPct(), 0)})
+                        .orElse(new String[] {s.broker(), Integer.toString(s.run()), s.reason().orElse("?")}));
+            }
+            rows.add(ratioRow(r.samples()));
+            sb.append(columns(rows));
+        }
+        return sb.toString();
+    }
+
+    /** strata/kafka of the medians, or n/a when either broker has no numbers for the case. */
+    static String[] ratioRow(List<Sample> samples) {
+        List<Sample.Metrics> kafka = metrics(samples, "kafka");
+        List<Sample.Metrics> strata = metrics(samples, "strata");
+        if (kafka.isEmpty() || strata.isEmpty()) {
+            return new String[] {"strata/kafka", "", "n/a"};
+        }
+        List<ToDoubleFunction<Sample.Metrics>> cols = List.of(Sample.Metrics::recordsPerSec,
+                Sample.Metrics::mbPerSec, Sample.Metrics::p50Ms, Sample.Metrics::p99Ms, Sample.Metrics::p999Ms,
+                Sample.Metrics::cpuSecPerMb, Sample.Metrics::peakRssMb);
+        String[] row = new String[HEADER.length];
+        Arrays.fill(row, "");
+        row[0] = "strata/kafka";
+        row[1] = "median";
+        for (int i = 0; i < cols.size(); i++) {
+            double k = median(kafka, cols.get(i));
+            double s = median(strata, cols.get(i));
+            row[2 + i] = Double.isNaN(k) || Double.isNaN(s) || k == 0 ? "-" : "x" + fmt(s / k, 2);
+        }
+        return row;
+    }
+
+    public static String json(Context ctx, List<CaseResult> results) {
+        StringBuilder sb = new StringBuilder("{\n");
+        sb.append("  \"date\": ").append(q(ctx.date())).append(",\n");
+        sb.append("  \"command\": ").append(q(ctx.command())).append(",\n");
+        sb.append("  \"host\": ").append(q(ctx.host())).append(",\n");
+        sb.append("  \"java\": ").append(q(ctx.java())).append(",\n");
+        sb.append("  \"kafkaVersion\": ").append(q(ctx.kafkaVersion())).append(",\n");
+        sb.append("  \"loadAtStart\": ").append(q(ctx.loadAtStart())).append(",\n");
+        sb.append("  \"loadAtEnd\": ").append(q(ctx.loadAtEnd())).append(",\n");
+        sb.append("  \"otherPctOverall\": ").append(num(ctx.otherPctOverall())).append(",\n");
+        sb.append("  \"cases\": [");
+        for (int i = 0; i < results.size(); i++) {
+            CaseResult r = results.get(i);
+            BenchCase c = r.benchCase();
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(q(c.id())).append(", \"kind\": ")
+                    .append(q(c.kind().name())).append(", \"recordSize\": ").append(c.recordSize())
+                    .append(", \"partitions\": ").append(c.partitions()).append(", \"acks\": ").append(q(c.acks()))
+                    .append(", \"lingerMs\": ").append(c.lingerMs()).append(", \"records\": ").append(c.records())
+                    .append(", \"rate\": ").append(c.rate()).append(", \"samples\": [");
+            for (int j = 0; j < r.samples().size(); j++) {
+                Sample s = r.samples().get(j);
+                sb.append(j == 0 ? "" : ", ").append("{\"broker\": ").append(q(s.broker())).append(", \"run\": ")
+                        .append(s.run());
+                s.reason().ifPresent(reason -> sb.append(", \"reason\": ").append(q(reason)));
+                s.metrics().ifPresent(m -> {
+                    Map<String, Double> f = new LinkedHashMap<>();
+                    f.put("recordsPerSec", m.recordsPerSec());
+                    f.put("mibPerSec", m.mbPerSec());
+                    f.put("p50Ms", m.p50Ms());
+                    f.put("p99Ms", m.p99Ms());
+                    f.put("p999Ms", m.p999Ms());
+                    f.put("brokerCpuSec", m.brokerCpuSec());
+                    f.put("mebibytes", m.mebibytes());
+                    f.put("cpuSecPerMib", m.cpuSecPerMb());
+                    f.put("peakRssMib", m.peakRssMb());
+                    f.put("clientCpuSec", m.clientCpuSec());
+                    f.put("otherPct", m.otherPct());
+                    f.forEach((k, v) -> sb.append(", ").append(q(k)).append(": ").append(num(v)));
+                });
+                sb.append('}');
+            }
+            sb.append("]}");
+        }
+        return sb.append("\n  ]\n}\n").toString();
+    }
+
+    static String describe(BenchCase c) {
+        return switch (c.kind()) {
+            case PRODUCE -> c.records() + " x " + c.recordSize() + " B, " + c.partitions() + " partition(s), acks="
+                    + c.acks() + ", linger.ms=" + c.lingerMs() + ", ProducerPerformance; latency = send to ack";
+            case CONSUME -> c.records() + " x " + c.recordSize() + " B from " + c.partitions()
+                    + " partition(s), ConsumerPerformance; rates exclude the group join";
+            case E2E -> c.records() + " x " + c.recordSize() + " B at " + c.rate() + " rec/s, acks=" + c.acks()
+                    + ", E2eLatency; latency = send to consumed";
+        };
+    }
+
+    private static List<Sample.Metrics> metrics(List<Sample> samples, String broker) {
+        return samples.stream().filter(s -> s.broker().equals(broker)).map(Sample::metrics)
+                .flatMap(Optional::stream).toList();
+    }
+
+    static double median(List<Sample.Metrics> ms, ToDoubleFunction<Sample.Metrics> f) {
+        double[] v = ms.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String columns(List<String[]> rows) {
+        int n = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+        int[] width = new int[n];
+        for (String[] r : rows) {
+            // A row shorter than the header (a reason) spans the remaining columns: do not widen them.
+            if (r.length == n) {
+                for (int i = 0; i < n; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                line.append(i < r.length - 1 ? String.format("%-" + width[i] + "s  ", r[i]) : r[i]);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String fmt(double v, int decimals) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String q(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+}

@@ -1,0 +1,47 @@
+package io.strata.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Strata node ({@code io.strata.cli.StrataCli server}) from the distribution in {@code strata-cli/target}, with
+ * the same heap and GC flags as the Kafka broker, plus the class-data sharing archive that {@code bin/strata
+ * server} uses (it is how Strata ships). Its defaults do not fsync per request, like Kafka's.
+ */
+public final class StrataBroker extends Broker {
+
+    public StrataBroker(Jvm jvm, Path dir, ChildProcesses children) {
+        super(jvm, dir, children);
+    }
+
+    @Override
+    public String name() {
+        return "strata";
+    }
+
+    @Override
+    protected List<String> command() throws IOException {
+        Files.createDirectories(dataDir());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(jvm.java());
+        cmd.addAll(Jvm.BROKER_FLAGS);
+        cmd.add("-XX:SharedArchiveFile=" + jvm.strataCdsArchive());
+        cmd.add("-XX:+AutoCreateSharedArchive");
+        cmd.add("-cp");
+        cmd.add(jvm.strataClassPath());
+        cmd.add("io.strata.cli.StrataCli");
+        cmd.add("server");
+        for (String kv : List.of("node.id=1",
+                "listeners=PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + HOST + ":" + clientPort,
+                "controller.quorum.voters=1@" + HOST + ":" + controllerPort,
+                "log.dirs=" + dataDir())) {
+            cmd.add("--override");
+            cmd.add(kv);
+        }
+        return cmd;
+    }
+}

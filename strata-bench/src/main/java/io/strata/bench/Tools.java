@@ -1,0 +1,80 @@
+package io.strata.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Kafka's tools (and {@link E2eLatency}) in client JVMs, output to a file under {@code rawDir}. Not
+ * thread-safe; tools run one at a time so that they do not disturb each other's measurements.
+ */
+final class Tools {
+
+    /** Exit code and combined stdout/stderr of a finished tool; exit code -1 when it timed out and was killed. */
+    record Result(int exitCode, String output, Path file) {
+        boolean ok() {
+            return exitCode == 0;
+        }
+
+        /** The last non-blank output line, for a failure reason. */
+        String lastLine() {
+            List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+            String last = lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1).trim();
+            return last.length() > 160 ? last.substring(0, 160) + "..." : last;
+        }
+    }
+
+    private final Jvm jvm;
+    private final ChildProcesses children;
+    private final Path logbackConfig;
+    private final Path rawDir;
+    private final Duration timeout;
+
+    Tools(Jvm jvm, ChildProcesses children, Path logbackConfig, Path rawDir, Duration timeout) {
+        this.jvm = jvm;
+        this.children = children;
+        this.logbackConfig = logbackConfig;
+        this.rawDir = rawDir;
+        this.timeout = timeout;
+    }
+
+    Result producerPerformance(String name, String bootstrap, String topic, long records, int size, String acks,
+                               int lingerMs) throws IOException, InterruptedException {
+        return run(name, "org.apache.kafka.tools.ProducerPerformance", List.of("--bootstrap-server", bootstrap,
+                "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(size),
+                "--throughput", "-1", "--command-property", "acks=" + acks, "linger.ms=" + lingerMs,
+                "client.id=" + name));
+    }
+
+    Result consumerPerformance(String name, String bootstrap, String topic, long records, String group)
+            throws IOException, InterruptedException {
+        return run(name, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server", bootstrap,
+                "--topic", topic, "--num-records", Long.toString(records), "--group", group, "--timeout", "30000",
+                "--hide-header"));
+    }
+
+    Result e2eLatency(String name, String bootstrap, String topic, long records, int rate, String acks, int size)
+            throws IOException, InterruptedException {
+        long warmup = Math.max(200, Math.min(1_000, records / 10));
+        return run(name, E2eLatency.class.getName(), List.of(bootstrap, topic, Long.toString(records),
+                Integer.toString(rate), acks, Integer.toString(size), Long.toString(warmup)));
+    }
+
+    private Result run(String name, String mainClass, List<String> args) throws IOException, InterruptedException {
+        Path out = rawDir.resolve(name + ".txt");
+        Process p = children.start(new ProcessBuilder(jvm.tool(logbackConfig, mainClass, args))
+                .redirectErrorStream(true).redirectOutput(out.toFile()));
+        int exit;
+        if (p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            exit = p.exitValue();
+        } else {
+            ChildProcesses.kill9(p);
+            exit = -1;
+        }
+        return new Result(exit, Files.readString(out, StandardCharsets.UTF_8), out);
+    }
+}
