@@ -21,7 +21,7 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * part and needs no log state), and rewrites the max timestamp of LogAppendTime topics.
  *
  * <p>Records are walked only when a finite {@code message.timestamp.before.max.ms} requires every record's
- * timestamp; otherwise the batch header's first and max timestamps are enough for the upper bound. Stateless and
+ * timestamp or a compacted topic requires every record's key; otherwise the batch header's first and max timestamps are enough for the upper bound. Stateless and
  * thread-safe.
  */
 final class BatchValidator {
@@ -82,9 +82,15 @@ final class BatchValidator {
             }
             Integer count = batch.countOrNull();
             int lastOffsetDelta = buf.getInt(pos + BatchHeader.LAST_OFFSET_DELTA);
-            if (count == null || count <= 0 || lastOffsetDelta != count - 1) {
+            boolean countOk = leader ? count != null && count > 0 && lastOffsetDelta == count - 1
+                    // A compacted leader log keeps batches' offset ranges with fewer (even zero) records in them.
+                    : count != null && count >= 0 && lastOffsetDelta >= 0 && count <= lastOffsetDelta + 1L;
+            if (!countOk) {
                 throw new InvalidRecordException("Batch record count " + count + " does not match last offset delta "
                         + lastOffsetDelta);
+            }
+            if (leader && config.compact() && !batch.isControlBatch()) {
+                requireKeys(batch);
             }
             if (batch.hasProducerId() && !batch.isControlBatch() && batch.baseSequence() < 0) {
                 throw new InvalidRecordException("Idempotent batch without a sequence number");
@@ -98,6 +104,17 @@ final class BatchValidator {
             pos += size;
         }
         return new Result(result, end - start, logAppendTime ? nowMs : RecordBatch.NO_TIMESTAMP);
+    }
+
+    /** Kafka refuses keyless records on compacted topics: the cleaner could never decide which one to keep. */
+    private static void requireKeys(MutableRecordBatch batch) {
+        try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (it.hasNext()) {
+                if (!it.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+            }
+        }
     }
 
     private static void checkCreateTime(MutableRecordBatch batch, long firstTimestamp, LogConfig config, long now) {

@@ -57,8 +57,13 @@ final class FileLog implements Log {
     private volatile long recoveryPoint;
     private volatile long lastFlushTimeMs;
     private volatile boolean closed;
-    /** Incremented by every truncation, so that a concurrent flush does not move the recovery point past it. */
+    /**
+     * Incremented by every truncation, so that a concurrent flush does not move the recovery point past it and a
+     * concurrent cleaning does not swap in segments made from truncated data.
+     */
     private long truncations;
+    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE when none. */
+    private long truncationPoint = Long.MAX_VALUE;
 
     FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
             BackgroundTasks background, long fileDeleteDelayMs, ConcurrentSkipListMap<Long, LogSegment> segments,
@@ -447,6 +452,7 @@ final class FileLog implements Log {
             }
             scheduleDeletion(removed);
             long newEnd = last.readNextOffset();
+            truncationPoint = Math.min(truncationPoint, newEnd);
             end = new LogEnd(newEnd, last.baseOffset, last.size());
             epochCache.truncateFromEnd(newEnd);
             rebuildProducerState(newEnd);
@@ -468,6 +474,7 @@ final class FileLog implements Log {
         LogSegment seg = LogSegment.create(dir, offset, config.segmentIndexBytes());
         segments.put(offset, seg);
         end = new LogEnd(offset, offset, 0);
+        truncationPoint = Math.min(truncationPoint, offset);
         logStartOffset = offset;
         highWatermark = offset;
         recoveryPoint = offset;
@@ -638,6 +645,111 @@ final class FileLog implements Log {
                     log.warn("Cannot delete {} of {}: {}", seg, topicPartition, e.toString());
                 }
             }, fileDeleteDelayMs);
+        }
+    }
+
+    /**
+     * What the cleaner needs, read consistently under the lock.
+     *
+     * @param segments        every segment by base offset, the last one active
+     * @param generation      the truncation count, to be passed back to {@link #replaceSegments}
+     * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are
+     *                        kept (possibly empty) so that the producer state can be rebuilt from the log
+     */
+    record CleaningView(List<LogSegment> segments, long logStartOffset, long highWatermark, long generation,
+                        Map<Long, Long> lastDataOffsets, LogConfig config) {
+        LogSegment active() {
+            return segments.get(segments.size() - 1);
+        }
+    }
+
+    /** A view for the cleaner, or empty once the log is closed. */
+    Optional<CleaningView> cleaningView() {
+        lock.lock();
+        try {
+            if (closed) {
+                return Optional.empty();
+            }
+            Map<Long, Long> lastData = new java.util.HashMap<>();
+            producerState.producers().forEach((pid, entry) -> {
+                ProducerBatch last = entry.lastBatch();
+                if (last != null) {
+                    lastData.put(pid, last.lastOffset());
+                }
+            });
+            return Optional.of(new CleaningView(List.copyOf(segments.values()), logStartOffset, highWatermark,
+                    truncations, lastData, config));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lowest offset this log was truncated to since the previous call, or Long.MAX_VALUE; resets it. */
+    long takeTruncationPoint() {
+        lock.lock();
+        try {
+            long point = truncationPoint;
+            truncationPoint = Long.MAX_VALUE;
+            return point;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces consecutive inactive segments by their cleaned version, following {@link SegmentSwap}'s protocol.
+     * Readers never see a hole: the cleaned segment takes the first old segment's place before the others leave,
+     * and the old files stay readable until deleted after {@code log.segment.delete.delay.ms}.
+     *
+     * @param old        the segments replaced, in order, as the cleaner read them
+     * @param cleaned    the cleaned segment, files still {@code .cleaned}, flushed, with the range marker written
+     * @param generation the {@link CleaningView#generation()} the cleaner started from
+     * @param afterStep  runs after every file operation (crash tests)
+     * @return false, changing nothing, when the log moved on meanwhile (closed, truncated, or one of {@code old}
+     *         deleted by retention); the caller then discards {@code cleaned}
+     */
+    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long generation, Runnable afterStep) {
+        lock.lock();
+        try {
+            if (closed || truncations != generation || old.isEmpty()) {
+                return false;
+            }
+            for (LogSegment seg : old) {
+                if (segments.get(seg.baseOffset) != seg || segments.lastEntry().getValue() == seg) {
+                    return false;
+                }
+            }
+            cleaned.changeSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX, true, afterStep);
+            SegmentSwap.fsyncDirectory(dir);
+            segments.put(cleaned.baseOffset, cleaned);
+            for (LogSegment seg : old) {
+                if (seg.baseOffset != cleaned.baseOffset) {
+                    segments.remove(seg.baseOffset);
+                }
+            }
+            for (LogSegment seg : old) {
+                seg.renameForDeletion();
+                afterStep.run();
+            }
+            cleaned.changeSuffix(LogSegment.SWAP_SUFFIX, "", false, afterStep);
+            SegmentSwap.fsyncDirectory(dir);
+            SegmentSwap.deleteEnd(dir, cleaned.baseOffset);
+            afterStep.run();
+            for (LogSegment seg : old) {
+                background.schedule("delete " + seg, () -> {
+                    try {
+                        seg.deleteFiles();
+                    } catch (IOException e) {
+                        log.warn("Cannot delete {} of {}: {}", seg, topicPartition, e.toString());
+                    }
+                }, fileDeleteDelayMs);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot swap cleaned segment " + cleaned.baseOffset + " into "
+                    + topicPartition, e);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The file-based {@link LogManager}: partition directories {@code <topic>-<partition>} spread over
  * {@code log.dirs}, Kafka's per-directory checkpoints and clean-shutdown marker, and the background work (flush by
- * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own.
+ * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own, plus the
+ * {@link LogCleaner} threads that compact {@code cleanup.policy=compact} logs.
  *
  * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), call {@link #startup}
  * once, then use {@link #getOrCreate}; {@link #close} flushes everything and writes the marker that lets the next
@@ -55,6 +56,7 @@ public final class FileLogManager implements LogManager {
     /** File deletions not yet run; run at close so that no handle outlives the manager. */
     private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
     private final BackgroundTasks background = this::schedule;
+    private final LogCleaner cleaner;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -74,6 +76,7 @@ public final class FileLogManager implements LogManager {
             t.setDaemon(true);
             return t;
         });
+        this.cleaner = new LogCleaner(config, () -> List.copyOf(logs.values()), time);
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
@@ -173,6 +176,7 @@ public final class FileLogManager implements LogManager {
             }
             writeCheckpoints();
             scheduleBackgroundTasks();
+            cleaner.startup();
             started = true;
             log.info("Loaded {} logs from {} in {} ms", logs.size(), config.logDirs(),
                     (System.nanoTime() - startNs) / 1_000_000);
@@ -311,7 +315,9 @@ public final class FileLogManager implements LogManager {
             if (removed == null) {
                 return;
             }
+            cleaner.abortAndWait(tp);
             removed.closeForDeletion();
+            cleaner.forget(tp, removed.dir().getParent());
             Path dir = removed.dir();
             Path target = dir.resolveSibling(dir.getFileName() + "." + Uuid.randomUuid().toString().replace("-", "")
                     + "-delete");
@@ -337,6 +343,11 @@ public final class FileLogManager implements LogManager {
         }
     }
 
+    /** The log cleaner, for tests that drive it directly. */
+    LogCleaner cleaner() {
+        return cleaner;
+    }
+
     /**
      * Simulates a crash for tests: stops background work and drops file handles without flushing, writing
      * checkpoints or the clean-shutdown marker.
@@ -345,6 +356,7 @@ public final class FileLogManager implements LogManager {
         lock.lock();
         try {
             closed = true;
+            cleaner.close();
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
@@ -365,6 +377,7 @@ public final class FileLogManager implements LogManager {
                 return;
             }
             closed = true;
+            cleaner.close();
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);

@@ -22,11 +22,19 @@ import org.apache.kafka.common.record.TimestampType;
  * @param retentionMs            {@code retention.ms} (-1: unlimited)
  * @param retentionBytes         {@code retention.bytes} (-1: unlimited)
  * @param cleanupPolicy          {@code cleanup.policy}: "delete", "compact" or both
+ * @param minCleanableDirtyRatio {@code min.cleanable.dirty.ratio}: the dirty share of a compacted log above which
+ *                               the cleaner picks it
+ * @param minCompactionLagMs     {@code min.compaction.lag.ms}: records younger than this stay uncompacted
+ * @param maxCompactionLagMs     {@code max.compaction.lag.ms}: records older than this are compacted whatever the
+ *                               dirty ratio (and the active segment rolls to allow it)
+ * @param deleteRetentionMs      {@code delete.retention.ms}: how long a tombstone survives after the cleaning that
+ *                               first saw it
  */
 public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes, int indexIntervalBytes,
                         long flushMessages, long flushMs, int maxMessageBytes, TimestampType timestampType,
                         long timestampBeforeMaxMs, long timestampAfterMaxMs, long retentionMs,
-                        long retentionBytes, List<String> cleanupPolicy) {
+                        long retentionBytes, List<String> cleanupPolicy, double minCleanableDirtyRatio,
+                        long minCompactionLagMs, long maxCompactionLagMs, long deleteRetentionMs) {
 
     /** A supported topic-level key, its broker-level synonym and its default value as Kafka writes it. */
     public record Key(String name, String brokerSynonym, String defaultValue) {
@@ -35,14 +43,18 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
     /** Every topic-level key this log honours, in Kafka's order of documentation. */
     public static final List<Key> KEYS = List.of(
             new Key("cleanup.policy", "log.cleanup.policy", "delete"),
+            new Key("delete.retention.ms", "log.cleaner.delete.retention.ms", "86400000"),
             new Key("flush.messages", "log.flush.interval.messages", Long.toString(Long.MAX_VALUE)),
             new Key("flush.ms", "log.flush.interval.ms", Long.toString(Long.MAX_VALUE)),
             new Key("index.interval.bytes", "log.index.interval.bytes", "4096"),
+            new Key("max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms", Long.toString(Long.MAX_VALUE)),
             new Key("max.message.bytes", "message.max.bytes", "1048588"),
             new Key("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms", "3600000"),
             new Key("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms",
                     Long.toString(Long.MAX_VALUE)),
             new Key("message.timestamp.type", "log.message.timestamp.type", "CreateTime"),
+            new Key("min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio", "0.5"),
+            new Key("min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms", "0"),
             new Key("retention.bytes", "log.retention.bytes", "-1"),
             new Key("retention.ms", "log.retention.ms", "604800000"),
             new Key("segment.bytes", "log.segment.bytes", "1073741824"),
@@ -61,7 +73,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         for (Key key : KEYS) {
             values.put(key.name(), configs.getOrDefault(key.name(), key.defaultValue()));
         }
-        return new LogConfig(
+        LogConfig config = new LogConfig(
                 intAtLeast(values, "segment.bytes", 14),
                 longAtLeast(values, "segment.ms", 1),
                 intAtLeast(values, "segment.index.bytes", 4),
@@ -74,7 +86,17 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
                 longAtLeast(values, "message.timestamp.after.max.ms", 0),
                 longAtLeast(values, "retention.ms", -1),
                 longAtLeast(values, "retention.bytes", -1),
-                cleanupPolicy(values.get("cleanup.policy")));
+                cleanupPolicy(values.get("cleanup.policy")),
+                ratio(values, "min.cleanable.dirty.ratio"),
+                longAtLeast(values, "min.compaction.lag.ms", 0),
+                longAtLeast(values, "max.compaction.lag.ms", 1),
+                longAtLeast(values, "delete.retention.ms", 0));
+        if (config.minCompactionLagMs() > config.maxCompactionLagMs()) {
+            // Kafka rejects this combination: a record could never be both old enough and young enough.
+            throw new InvalidConfigurationException("conflict topic config setting min.compaction.lag.ms ("
+                    + config.minCompactionLagMs() + ") > max.compaction.lag.ms (" + config.maxCompactionLagMs() + ")");
+        }
+        return config;
     }
 
     public boolean compact() {
@@ -102,6 +124,20 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
             }
         }
         return policies;
+    }
+
+    private static double ratio(Map<String, String> values, String key) {
+        String raw = values.get(key).trim();
+        double v;
+        try {
+            v = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw invalid(key, raw, "must be a number");
+        }
+        if (!(v >= 0 && v <= 1)) {
+            throw invalid(key, raw, "must be between 0 and 1");
+        }
+        return v;
     }
 
     private static int intAtLeast(Map<String, String> values, String key, int min) {

@@ -1,7 +1,10 @@
 package io.strata.storage;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +173,11 @@ final class LogLoader {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.toList();
         }
+        if (completeInterruptedSwaps(dir, files)) {
+            try (Stream<Path> list = Files.list(dir)) {
+                files = list.toList();
+            }
+        }
         List<Long> bases = new ArrayList<>();
         List<Path> indexes = new ArrayList<>();
         for (Path p : files) {
@@ -190,5 +198,91 @@ final class LogLoader {
         }
         bases.sort(null);
         return bases;
+    }
+
+    /**
+     * Finishes what a crash interrupted in the cleaner (see {@link SegmentSwap}): {@code .cleaned} files are an
+     * unfinished cleaning and go; a {@code .log.swap} file is a complete cleaned segment, which replaces every
+     * segment of its offset range. Its indexes are dropped and rebuilt, since they may be the old segment's.
+     *
+     * @return whether any file was changed
+     */
+    private static boolean completeInterruptedSwaps(Path dir, List<Path> files) throws IOException {
+        boolean changed = false;
+        List<Path> swapLogs = new ArrayList<>();
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+                Files.deleteIfExists(p);
+                changed = true;
+            } else if (name.equals(LogSegment.filenamePrefix(prefixOffset(name)) + LogSegment.LOG_SUFFIX
+                    + LogSegment.SWAP_SUFFIX)) {
+                swapLogs.add(p);
+            }
+        }
+        swapLogs.sort(null);
+        for (Path swap : swapLogs) {
+            long base = prefixOffset(swap.getFileName().toString());
+            long end = SegmentSwap.readEnd(dir, base).orElse(nextOffset(swap, base));
+            log.info("Completing the interrupted swap of cleaned segment {} over offsets [{}, {}) in {}", base, base,
+                    end, dir);
+            for (Path p : files) {
+                String name = p.getFileName().toString();
+                long offset = prefixOffset(name);
+                if (offset >= base && offset < end && name.length() == 20 + LogSegment.LOG_SUFFIX.length()
+                        && name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    deleteSegmentFiles(dir, offset);
+                }
+            }
+            deleteSegmentFiles(dir, base);
+            Files.move(swap, LogSegment.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
+            SegmentSwap.deleteEnd(dir, base);
+            changed = true;
+        }
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            if ((name.endsWith(LogSegment.SWAP_SUFFIX) && !swapLogs.contains(p)) || name.endsWith(SegmentSwap.SUFFIX)) {
+                changed |= Files.deleteIfExists(p);
+            }
+        }
+        if (changed) {
+            SegmentSwap.fsyncDirectory(dir);
+        }
+        return changed;
+    }
+
+    /** Deletes a segment's log and indexes under their plain names and its swap indexes. */
+    private static void deleteSegmentFiles(Path dir, long base) throws IOException {
+        String prefix = LogSegment.filenamePrefix(base);
+        Files.deleteIfExists(dir.resolve(prefix + LogSegment.LOG_SUFFIX));
+        for (String index : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(prefix + index));
+            Files.deleteIfExists(dir.resolve(prefix + index + LogSegment.SWAP_SUFFIX));
+        }
+    }
+
+    /** The 20-digit offset a file name starts with, or -1. */
+    private static long prefixOffset(String name) {
+        if (name.length() < 20) {
+            return -1;
+        }
+        for (int i = 0; i < 20; i++) {
+            if (!Character.isDigit(name.charAt(i))) {
+                return -1;
+            }
+        }
+        return Long.parseLong(name.substring(0, 20));
+    }
+
+    /** The offset after the last batch of a segment file (a swap whose range marker was lost). */
+    private static long nextOffset(Path logFile, long base) throws IOException {
+        try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.READ)) {
+            SegmentScanner scanner = new SegmentScanner(channel, 0, (int) channel.size(), false);
+            long next = base;
+            while (scanner.next() == SegmentScanner.Status.BATCH) {
+                next = scanner.header().lastOffset() + 1;
+            }
+            return next;
+        }
     }
 }

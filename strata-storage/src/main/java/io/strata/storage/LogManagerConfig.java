@@ -12,8 +12,33 @@ import java.util.List;
  * @param flushOffsetCheckpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms} (default 60000)
  * @param retentionCheckIntervalMs      {@code log.retention.check.interval.ms} (default 300000)
  * @param fileDeleteDelayMs             {@code log.segment.delete.delay.ms} (default 60000)
+ * @param cleanerEnable                 {@code log.cleaner.enable} (default true): run the log cleaner that
+ *                                      compacts {@code cleanup.policy=compact} logs
+ * @param cleanerThreads                {@code log.cleaner.threads} (default 1)
+ * @param cleanerBackoffMs              {@code log.cleaner.backoff.ms} (default 15000): how long a cleaner thread
+ *                                      waits when no log needs cleaning
  */
 public record LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir, long flushSchedulerIntervalMs,
                                long flushOffsetCheckpointIntervalMs, long retentionCheckIntervalMs,
-                               long fileDeleteDelayMs) {
+                               long fileDeleteDelayMs, boolean cleanerEnable, int cleanerThreads,
+                               long cleanerBackoffMs) {
+    public static final boolean DEFAULT_CLEANER_ENABLE = true;
+    public static final int DEFAULT_CLEANER_THREADS = 1;
+    public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
+
+    /** The settings without cleaner overrides: the cleaner runs with Kafka's defaults. */
+    public LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir, long flushSchedulerIntervalMs,
+                            long flushOffsetCheckpointIntervalMs, long retentionCheckIntervalMs,
+                            long fileDeleteDelayMs) {
+        this(logDirs, recoveryThreadsPerDataDir, flushSchedulerIntervalMs, flushOffsetCheckpointIntervalMs,
+                retentionCheckIntervalMs, fileDeleteDelayMs, DEFAULT_CLEANER_ENABLE, DEFAULT_CLEANER_THREADS,
+                DEFAULT_CLEANER_BACKOFF_MS);
+    }
+
+    /** This config with other cleaner settings. */
+    public LogManagerConfig withCleaner(boolean enable, int threads, long backoffMs) {
+        return new LogManagerConfig(logDirs, recoveryThreadsPerDataDir, flushSchedulerIntervalMs,
+                flushOffsetCheckpointIntervalMs, retentionCheckIntervalMs, fileDeleteDelayMs, enable, threads,
+                backoffMs);
+    }
 }

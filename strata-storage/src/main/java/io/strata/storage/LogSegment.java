@@ -28,6 +28,10 @@ final class LogSegment {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    /** A segment being written by the cleaner; deleted on recovery (the cleaning never happened). */
+    static final String CLEANED_SUFFIX = ".cleaned";
+    /** A cleaned segment that replaces the segments of its range; completed on recovery. */
+    static final String SWAP_SUFFIX = ".swap";
 
     /** A batch found by a header scan. */
     record BatchLocation(int position, int size, long baseOffset, long lastOffset) {
@@ -98,10 +102,23 @@ final class LogSegment {
      * (active segment), as they are otherwise; missing or insane indexes are flagged for rebuild.
      */
     static LogSegment open(Path dir, long baseOffset, int maxIndexSize) throws IOException {
+        return open(dir, baseOffset, maxIndexSize, "");
+    }
+
+    /** Creates an empty segment whose files carry {@link #CLEANED_SUFFIX}, for the cleaner to fill. */
+    static LogSegment createCleaned(Path dir, long baseOffset, int maxIndexSize) throws IOException {
         String prefix = filenamePrefix(baseOffset);
-        File logF = dir.resolve(prefix + LOG_SUFFIX).toFile();
-        File indexF = dir.resolve(prefix + INDEX_SUFFIX).toFile();
-        File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX).toFile();
+        for (String name : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(prefix + name + CLEANED_SUFFIX));
+        }
+        return open(dir, baseOffset, maxIndexSize, CLEANED_SUFFIX);
+    }
+
+    private static LogSegment open(Path dir, long baseOffset, int maxIndexSize, String suffix) throws IOException {
+        String prefix = filenamePrefix(baseOffset);
+        File logF = dir.resolve(prefix + LOG_SUFFIX + suffix).toFile();
+        File indexF = dir.resolve(prefix + INDEX_SUFFIX + suffix).toFile();
+        File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX + suffix).toFile();
         boolean indexesExisted = indexF.exists() && timeF.exists();
         FileRecords records = FileRecords.open(logF, true, 0, false);
         OffsetIndex offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
@@ -156,8 +173,11 @@ final class LogSegment {
             return false;
         }
         long base = rollingBaseTimeMs;
+        // A compacted log rolls by max.compaction.lag.ms too: the active segment is never cleaned (KIP-354).
+        long rollMs = config.compact() ? Math.min(config.segmentMs(), config.maxCompactionLagMs())
+                : config.segmentMs();
         return (long) size + bytes > config.segmentBytes()
-                || (base >= 0 && nowMs - base > config.segmentMs())
+                || (base >= 0 && nowMs - base > rollMs)
                 || offsetIndex.isFull() || timeIndex.isFull()
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
@@ -187,6 +207,80 @@ final class LogSegment {
             RecordBatch batch = vb.batch();
             onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(), indexIntervalBytes);
         }
+    }
+
+    /**
+     * Appends batches written by the cleaner (offsets already final) and indexes them like appends. Only for a
+     * segment created by {@link #createCleaned}, by the one thread filling it.
+     */
+    void appendCleaned(MemoryRecords records, int indexIntervalBytes) throws IOException {
+        int position = log.sizeInBytes();
+        log.append(records);
+        ByteBuffer buf = records.buffer();
+        BatchHeader h = new BatchHeader();
+        int at = buf.position();
+        while (at < buf.limit()) {
+            h.wrap(buf, at, position + at - buf.position());
+            onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(), indexIntervalBytes);
+            at += h.sizeInBytes();
+        }
+    }
+
+    /** The max timestamp of the first batch, or -1 when empty ({@code max.compaction.lag.ms}). */
+    long firstBatchTimestamp() throws IOException {
+        if (log.sizeInBytes() < BatchHeader.HEADER_SIZE) {
+            return RecordBatch.NO_TIMESTAMP;
+        }
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.HEADER_SIZE);
+        log.readInto(header, 0);
+        return header.getLong(BatchHeader.MAX_TIMESTAMP);
+    }
+
+    /**
+     * Renames the files from suffix {@code from} to {@code to} (suffixes after {@code .log}/{@code .index}...).
+     * With {@code logLast} the indexes go first, so that the log file's name is the one that commits the change;
+     * otherwise the log goes first. {@code afterEach} runs after every rename (crash tests).
+     */
+    void changeSuffix(String from, String to, boolean logLast, Runnable afterEach) throws IOException {
+        if (logLast) {
+            renameIndexes(from, to, afterEach);
+            renameFile(log.file(), from, to, log::renameTo);
+            afterEach.run();
+        } else {
+            renameFile(log.file(), from, to, log::renameTo);
+            afterEach.run();
+            renameIndexes(from, to, afterEach);
+        }
+    }
+
+    private void renameIndexes(String from, String to, Runnable afterEach) throws IOException {
+        renameFile(offsetIndex.file(), from, to, offsetIndex::renameTo);
+        afterEach.run();
+        renameFile(timeIndex.file(), from, to, timeIndex::renameTo);
+        afterEach.run();
+    }
+
+    @FunctionalInterface
+    private interface Rename {
+        void to(File target) throws IOException;
+    }
+
+    private static void renameFile(File file, String from, String to, Rename rename) throws IOException {
+        String path = file.getPath();
+        if (!path.endsWith(from)) {
+            throw new IOException("Cannot rename " + path + ": it does not end with '" + from + "'");
+        }
+        rename.to(new File(path.substring(0, path.length() - from.length()) + to));
+    }
+
+    /** The log file's modification time, which retention uses when no record carries a timestamp. */
+    long lastModified() {
+        return log.file().lastModified();
+    }
+
+    void setLastModified(long ms) {
+        // Best effort, as in Kafka: only time retention of timestamp-less data depends on it.
+        boolean ignored = log.file().setLastModified(ms);
     }
 
     private void onBatch(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {

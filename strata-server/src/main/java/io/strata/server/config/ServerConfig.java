@@ -44,6 +44,9 @@ public final class ServerConfig {
             key("log.flush.offset.checkpoint.interval.ms", BrokerConfigKey.Type.INT, "60000", "How often the recovery point is checkpointed."),
             key("log.retention.check.interval.ms", BrokerConfigKey.Type.LONG, "300000", "How often retention runs."),
             key("log.segment.delete.delay.ms", BrokerConfigKey.Type.LONG, "60000", "Delay before a deleted segment's files are removed."),
+            key("log.cleaner.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Run the log cleaner that compacts cleanup.policy=compact topics."),
+            key("log.cleaner.threads", BrokerConfigKey.Type.INT, "1", "Number of log cleaner threads."),
+            key("log.cleaner.backoff.ms", BrokerConfigKey.Type.LONG, "15000", "How long the cleaner waits when no log needs cleaning."),
             key("log.retention.hours", BrokerConfigKey.Type.INT, "168", "Retention in hours when log.retention.ms/minutes are unset."),
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
@@ -175,7 +178,9 @@ public final class ServerConfig {
     public LogManagerConfig logManagerConfig() {
         return new LogManagerConfig(logDirs(), intValue("num.recovery.threads.per.data.dir"),
                 longValue("log.flush.scheduler.interval.ms"), longValue("log.flush.offset.checkpoint.interval.ms"),
-                longValue("log.retention.check.interval.ms"), longValue("log.segment.delete.delay.ms"));
+                longValue("log.retention.check.interval.ms"), longValue("log.segment.delete.delay.ms"),
+                Boolean.parseBoolean(values.get("log.cleaner.enable").trim()), intValue("log.cleaner.threads"),
+                longValue("log.cleaner.backoff.ms"));
     }
 
     /**
