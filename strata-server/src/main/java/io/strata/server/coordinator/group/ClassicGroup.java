@@ -1,0 +1,127 @@
+package io.strata.server.coordinator.group;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A classic-protocol group: its members, generation, chosen protocol and committed offsets.
+ *
+ * <p>Thread-safety: every field is guarded by {@link #lock}. Requests that must wait (JoinGroup for the rebalance,
+ * SyncGroup for the leader's assignment) wait on {@link #changed}, which releases the lock while they are parked;
+ * whoever completes a pending response signals it.
+ */
+final class ClassicGroup {
+
+    final String groupId;
+    final int partition;
+    final ReentrantLock lock = new ReentrantLock();
+    final Condition changed = lock.newCondition();
+
+    GroupState state = GroupState.EMPTY;
+    int generation;
+    Optional<String> protocolType = Optional.empty();
+    Optional<String> protocol = Optional.empty();
+    Optional<String> leader = Optional.empty();
+    /** Wall-clock time of the last state change; the base of offset expiry for empty groups. */
+    long stateTimestamp = System.currentTimeMillis();
+    final Map<String, Member> members = new LinkedHashMap<>();
+    /** Member ids handed out with MEMBER_ID_REQUIRED, to the System.nanoTime() by which they must rejoin. */
+    final Map<String, Long> pendingMembers = new HashMap<>();
+    /** group.instance.id to the member id currently holding it. */
+    final Map<String, String> staticMembers = new HashMap<>();
+    /** While PREPARING_REBALANCE: when the join phase ends even if members are missing (System.nanoTime()). */
+    long joinDeadlineNanos;
+    /** While PREPARING_REBALANCE from empty: the initial delay keeps the join open at least until then. */
+    long initialDelayEndNanos;
+    /** Cap on extending the initial delay: the rebalance timeout after the first join. */
+    long initialDelayCapNanos;
+    final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
+
+    ClassicGroup(String groupId, int partition) {
+        this.groupId = groupId;
+        this.partition = partition;
+    }
+
+    void transition(GroupState next) {
+        state = next;
+        stateTimestamp = System.currentTimeMillis();
+        changed.signalAll();
+    }
+
+    boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    /** Members that have not sent JoinGroup in the current rebalance. */
+    boolean allMembersJoined() {
+        return members.values().stream().allMatch(Member::awaitingJoin) && pendingMembers.isEmpty();
+    }
+
+    int maxRebalanceTimeoutMs() {
+        return members.values().stream().mapToInt(m -> m.rebalanceTimeoutMs).max().orElse(0);
+    }
+
+    /** Protocols that every member supports, in the order of {@code candidate}'s preference. */
+    Set<String> commonProtocols() {
+        Set<String> common = null;
+        for (Member m : members.values()) {
+            Set<String> names = new HashSet<>();
+            m.protocols.forEach(p -> names.add(p.name()));
+            if (common == null) {
+                common = names;
+            } else {
+                common.retainAll(names);
+            }
+        }
+        return common == null ? Set.of() : common;
+    }
+
+    /** Whether a member with these protocols may join: same protocol type and one protocol in common. */
+    boolean supports(String memberProtocolType, List<Member.Protocol> memberProtocols) {
+        if (isEmpty()) {
+            return !memberProtocolType.isEmpty() && !memberProtocols.isEmpty();
+        }
+        if (!protocolType.map(memberProtocolType::equals).orElse(true)) {
+            return false;
+        }
+        Set<String> common = commonProtocols();
+        return memberProtocols.stream().anyMatch(p -> common.contains(p.name()));
+    }
+
+    /**
+     * Kafka's protocol vote: every member votes for the first of its protocols that all members support; the
+     * protocol with the most votes wins (ties go to the first member's preference).
+     */
+    String selectProtocol() {
+        Set<String> common = commonProtocols();
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        for (Member m : members.values()) {
+            m.protocols.stream().map(Member.Protocol::name).filter(common::contains).findFirst()
+                    .ifPresent(p -> votes.merge(p, 1, Integer::sum));
+        }
+        return votes.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue()))
+                .map(Map.Entry::getKey).orElseThrow();
+    }
+
+    /** Waits on {@link #changed} until the deadline; the lock is released while waiting. */
+    void awaitChange(long deadlineNanos) throws InterruptedException {
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining > 0) {
+            changed.await(remaining, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Kafka's name for the group's type in ListGroups v5+. */
+    String type() {
+        return "classic";
+    }
+}

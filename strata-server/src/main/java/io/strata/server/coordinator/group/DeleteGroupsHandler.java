@@ -1,0 +1,31 @@
+package io.strata.server.coordinator.group;
+
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+
+/** DeleteGroups: removes empty groups with their offsets; others answer NON_EMPTY_GROUP. */
+final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest> {
+
+    private final GroupCoordinator coordinator;
+
+    DeleteGroupsHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, DeleteGroupsRequest request) {
+        DeleteGroupsResponseData.DeletableGroupResultCollection results =
+                new DeleteGroupsResponseData.DeletableGroupResultCollection();
+        for (String groupId : request.data().groupsNames()) {
+            if (results.find(groupId) != null) {
+                continue;
+            }
+            results.add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(coordinator.delete(groupId).code()));
+        }
+        return new DeleteGroupsResponseData().setResults(results);
+    }
+}

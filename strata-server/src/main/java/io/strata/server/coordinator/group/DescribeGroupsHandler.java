@@ -1,0 +1,67 @@
+package io.strata.server.coordinator.group;
+
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+
+/**
+ * DescribeGroups: state, protocol and members of each group. An unknown group is described as Dead, with
+ * GROUP_ID_NOT_FOUND from v6 as in Kafka. Authorized operations are not computed (no ACLs yet): the field keeps
+ * its "not requested" value.
+ */
+final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
+
+    private final GroupCoordinator coordinator;
+
+    DescribeGroupsHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, DescribeGroupsRequest request) {
+        short version = context.apiVersion();
+        List<DescribeGroupsResponseData.DescribedGroup> groups = new ArrayList<>();
+        for (String groupId : request.data().groups()) {
+            DescribeGroupsResponseData.DescribedGroup g = new DescribeGroupsResponseData.DescribedGroup()
+                    .setGroupId(groupId);
+            groups.add(g);
+            if (groupId == null || groupId.isEmpty()) {
+                g.setErrorCode(Errors.INVALID_GROUP_ID.code()).setGroupState(GroupState.DEAD.kafkaName())
+                        .setProtocolType("").setProtocolData("");
+                continue;
+            }
+            try {
+                GroupCoordinator.Described d = coordinator.describe(groupId);
+                g.setGroupState(d.state()).setProtocolType(d.protocolType()).setProtocolData(d.protocol());
+                if (!d.exists()) {
+                    g.setErrorCode(version >= 6 ? Errors.GROUP_ID_NOT_FOUND.code() : Errors.NONE.code());
+                    if (version >= 6) {
+                        g.setErrorMessage("Group " + groupId + " not found.");
+                    }
+                    continue;
+                }
+                for (GroupCoordinator.DescribedMember m : d.members()) {
+                    DescribeGroupsResponseData.DescribedGroupMember member =
+                            new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(m.memberId())
+                                    .setClientId(m.clientId()).setClientHost(m.clientHost())
+                                    .setMemberMetadata(m.metadata()).setMemberAssignment(m.assignment());
+                    if (version >= 4) {
+                        member.setGroupInstanceId(m.instanceId().orElse(null));
+                    }
+                    g.members().add(member);
+                }
+                g.setErrorCode(Errors.NONE.code());
+            } catch (ApiException e) {
+                g.setErrorCode(Errors.forException(e).code()).setGroupState(GroupState.DEAD.kafkaName())
+                        .setProtocolType("").setProtocolData("");
+            }
+        }
+        return new DescribeGroupsResponseData().setGroups(groups);
+    }
+}

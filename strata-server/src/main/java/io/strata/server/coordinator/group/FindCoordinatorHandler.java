@@ -1,0 +1,89 @@
+package io.strata.server.coordinator.group;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+
+/**
+ * FindCoordinator: for a group, the leader of its {@code __consumer_offsets} partition (creating the topic on first
+ * use); one key up to v3, a batch of keys from v4. Transaction keys get COORDINATOR_NOT_AVAILABLE: this node runs
+ * no transaction coordinator yet.
+ */
+final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
+
+    private static final byte GROUP = 0;
+    private static final byte TRANSACTION = 1;
+
+    private final GroupCoordinator coordinator;
+
+    FindCoordinatorHandler(GroupCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    private record Found(Errors error, String message, Optional<BrokerRegistration.Endpoint> endpoint, int nodeId) {
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, FindCoordinatorRequest request) {
+        byte keyType = request.data().keyType();
+        if (context.apiVersion() < 4) {
+            Found found = find(context, keyType, request.data().key());
+            FindCoordinatorResponseData response = new FindCoordinatorResponseData()
+                    .setErrorCode(found.error().code()).setNodeId(found.nodeId())
+                    .setHost(found.endpoint().map(BrokerRegistration.Endpoint::host).orElse(""))
+                    .setPort(found.endpoint().map(BrokerRegistration.Endpoint::port).orElse(-1));
+            if (context.apiVersion() >= 1) {
+                response.setErrorMessage(found.message());
+            }
+            return response;
+        }
+        List<FindCoordinatorResponseData.Coordinator> coordinators = new ArrayList<>();
+        for (String key : request.data().coordinatorKeys()) {
+            Found found = find(context, keyType, key);
+            coordinators.add(new FindCoordinatorResponseData.Coordinator().setKey(key)
+                    .setErrorCode(found.error().code()).setErrorMessage(found.message()).setNodeId(found.nodeId())
+                    .setHost(found.endpoint().map(BrokerRegistration.Endpoint::host).orElse(""))
+                    .setPort(found.endpoint().map(BrokerRegistration.Endpoint::port).orElse(-1)));
+        }
+        return new FindCoordinatorResponseData().setCoordinators(coordinators);
+    }
+
+    private Found find(RequestContext context, byte keyType, String key) {
+        if (keyType == TRANSACTION) {
+            return failed(Errors.COORDINATOR_NOT_AVAILABLE, "This node runs no transaction coordinator");
+        }
+        if (keyType != GROUP) {
+            return failed(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType);
+        }
+        if (key == null || key.isEmpty()) {
+            return failed(Errors.INVALID_REQUEST, "The group id must not be empty");
+        }
+        try {
+            Optional<BrokerRegistration> broker = coordinator.findCoordinator(key);
+            if (broker.isEmpty()) {
+                return failed(Errors.COORDINATOR_NOT_AVAILABLE, null);
+            }
+            Optional<BrokerRegistration.Endpoint> endpoint = broker.get().endpoints().stream()
+                    .filter(e -> e.listenerName().equals(context.listenerName())).findFirst();
+            if (endpoint.isEmpty()) {
+                return failed(Errors.COORDINATOR_NOT_AVAILABLE, "The coordinator has no " + context.listenerName()
+                        + " listener");
+            }
+            return new Found(Errors.NONE, null, endpoint, broker.get().brokerId());
+        } catch (ApiException e) {
+            return failed(Errors.COORDINATOR_NOT_AVAILABLE, e.getMessage());
+        }
+    }
+
+    private static Found failed(Errors error, String message) {
+        return new Found(error, message != null ? message : error.message(), Optional.empty(), -1);
+    }
+}

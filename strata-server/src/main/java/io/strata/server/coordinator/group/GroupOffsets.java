@@ -1,0 +1,287 @@
+package io.strata.server.coordinator.group;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Committed offsets of classic groups: OffsetCommit, OffsetFetch, OffsetDelete and the expiry of offsets of empty
+ * groups after {@code offsets.retention.minutes}.
+ *
+ * <p>Thread-safety: offsets live in their group and change under its lock, together with the append of the records
+ * that store them (so that the log order is the order of the changes); replication is awaited without the lock.
+ */
+final class GroupOffsets {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupOffsets.class);
+
+    /** One offset to commit. */
+    record Commit(TopicPartition partition, long offset, int leaderEpoch, Optional<String> metadata) {
+    }
+
+    private final GroupConfig config;
+    private final GroupRegistry registry;
+    private final GroupLog groupLog;
+
+    GroupOffsets(GroupConfig config, GroupRegistry registry, GroupLog groupLog) {
+        this.config = config;
+        this.registry = registry;
+        this.groupLog = groupLog;
+    }
+
+    /**
+     * Commits offsets for a member of the group's current generation, or for a "simple" group (generation < 0,
+     * no members: consumers using assign(), admin tools).
+     *
+     * @param unknownGroupError the answer when the group does not exist and a generation is given
+     *                          (ILLEGAL_GENERATION before v9, GROUP_ID_NOT_FOUND from v9)
+     * @return the error per commit, in order
+     */
+    List<Errors> commit(String groupId, String memberId, Optional<String> instanceId, int generation,
+                        List<Commit> commits, Errors unknownGroupError) {
+        if (groupId == null || groupId.isEmpty()) {
+            return all(commits, Errors.INVALID_GROUP_ID);
+        }
+        Optional<ClassicGroup> found = registry.group(groupId, generation < 0);
+        if (found.isEmpty()) {
+            return all(commits, unknownGroupError);
+        }
+        ClassicGroup group = found.get();
+        List<Errors> errors = new ArrayList<>();
+        long endOffset = -1;
+        group.lock.lock();
+        try {
+            Errors error = validate(group, memberId, instanceId, generation);
+            if (error != Errors.NONE) {
+                return all(commits, error);
+            }
+            List<SimpleRecord> records = new ArrayList<>();
+            List<Commit> accepted = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (Commit c : commits) {
+                if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
+                    errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
+                    continue;
+                }
+                errors.add(Errors.NONE);
+                accepted.add(c);
+                records.add(GroupLog.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
+                        c.partition().partition()), GroupRecords.offsetValue(new GroupRecords.OffsetValue(
+                        c.offset(), c.leaderEpoch(), c.metadata(), now))));
+            }
+            if (!records.isEmpty()) {
+                try {
+                    endOffset = groupLog.append(group.partition, records);
+                } catch (ApiException e) {
+                    return all(commits, storeError(Errors.forException(e)));
+                }
+                for (Commit c : accepted) {
+                    group.offsets.put(c.partition(), new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
+                            c.metadata(), now));
+                }
+            }
+            Member member = group.members.get(memberId);
+            if (member != null) {
+                member.touch(System.nanoTime());
+            }
+        } finally {
+            group.lock.unlock();
+        }
+        if (endOffset >= 0) {
+            try {
+                groupLog.awaitCommitted(group.partition, endOffset);
+            } catch (ApiException e) {
+                return all(commits, storeError(Errors.forException(e)));
+            }
+        }
+        return errors;
+    }
+
+    /** Kafka's validation of a classic group's offset commit. Under the group lock. */
+    private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation) {
+        if (group.state == GroupState.DEAD) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generation < 0 && group.state == GroupState.EMPTY) {
+            return Errors.NONE;
+        }
+        Errors error = ClassicMembership.validateMember(group, memberId, instanceId, generation);
+        if (error != Errors.NONE) {
+            return error;
+        }
+        return group.state == GroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+    }
+
+    /** Kafka maps storage failures of a commit to errors the client retries. */
+    private static Errors storeError(Errors error) {
+        return switch (error) {
+            case NOT_LEADER_OR_FOLLOWER, NOT_COORDINATOR -> Errors.NOT_COORDINATOR;
+            case REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND ->
+                    Errors.COORDINATOR_NOT_AVAILABLE;
+            case RECORD_LIST_TOO_LARGE, MESSAGE_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
+            default -> error;
+        };
+    }
+
+    private static List<Errors> all(List<Commit> commits, Errors error) {
+        return commits.stream().map(c -> error).toList();
+    }
+
+    /**
+     * The group's committed offsets: for the given partitions (absent ones omitted from the map), or all of them.
+     * An unknown group has none.
+     */
+    Map<TopicPartition, GroupRecords.OffsetValue> fetch(String groupId, Optional<List<TopicPartition>> partitions) {
+        Optional<ClassicGroup> found = registry.group(groupId, false);
+        if (found.isEmpty()) {
+            return Map.of();
+        }
+        return ClassicMembership.locked(found.get(), g -> {
+            if (partitions.isEmpty()) {
+                return Map.copyOf(g.offsets);
+            }
+            Map<TopicPartition, GroupRecords.OffsetValue> out = new java.util.HashMap<>();
+            for (TopicPartition tp : partitions.get()) {
+                GroupRecords.OffsetValue v = g.offsets.get(tp);
+                if (v != null) {
+                    out.put(tp, v);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The outcome of OffsetDelete: a group-level error, or one error per requested partition. */
+    record DeleteOutcome(Errors groupError, Map<TopicPartition, Errors> partitions) {
+    }
+
+    /** Deletes committed offsets of partitions the group is not consuming (OffsetDelete). */
+    DeleteOutcome delete(String groupId, List<TopicPartition> partitions) {
+        if (groupId == null || groupId.isEmpty()) {
+            return new DeleteOutcome(Errors.INVALID_GROUP_ID, Map.of());
+        }
+        Optional<ClassicGroup> found = registry.group(groupId, false);
+        if (found.isEmpty()) {
+            return new DeleteOutcome(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        ClassicGroup group = found.get();
+        Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
+        long endOffset = -1;
+        group.lock.lock();
+        try {
+            if (group.state == GroupState.DEAD) {
+                return new DeleteOutcome(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            }
+            Set<String> subscribed;
+            if (group.state == GroupState.EMPTY) {
+                subscribed = Set.of();
+            } else if (group.protocolType.map(ConsumerProtocol.PROTOCOL_TYPE::equals).orElse(false)
+                    && group.protocol.isPresent()) {
+                subscribed = subscribedTopics(group);
+            } else {
+                return new DeleteOutcome(Errors.NON_EMPTY_GROUP, Map.of());
+            }
+            List<SimpleRecord> tombstones = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (subscribed.contains(tp.topic())) {
+                    result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                    continue;
+                }
+                result.put(tp, Errors.NONE);
+                if (group.offsets.containsKey(tp)) {
+                    tombstones.add(GroupLog.record(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
+                }
+            }
+            if (!tombstones.isEmpty()) {
+                endOffset = groupLog.append(group.partition, tombstones);
+                result.forEach((tp, e) -> {
+                    if (e == Errors.NONE) {
+                        group.offsets.remove(tp);
+                    }
+                });
+            }
+        } catch (ApiException e) {
+            return new DeleteOutcome(storeError(Errors.forException(e)), Map.of());
+        } finally {
+            group.lock.unlock();
+        }
+        if (endOffset >= 0) {
+            groupLog.awaitCommitted(group.partition, endOffset);
+        }
+        return new DeleteOutcome(Errors.NONE, result);
+    }
+
+    /** Topics any member subscribes to, from the consumer protocol subscriptions. Under the group lock. */
+    static Set<String> subscribedTopics(ClassicGroup group) {
+        Set<String> topics = new HashSet<>();
+        for (Member m : group.members.values()) {
+            byte[] metadata = m.metadata(group.protocol.orElse(""));
+            try {
+                topics.addAll(ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(metadata)).topics());
+            } catch (RuntimeException e) {
+                log.debug("Unreadable subscription of member {} in group {}", m.memberId, group.groupId);
+            }
+        }
+        return topics;
+    }
+
+    /**
+     * Removes offsets of empty groups older than {@code offsets.retention.minutes} (counted from when the group
+     * became empty, or from the commit for groups that never had members), and drops groups left with nothing.
+     */
+    void expire() {
+        long now = System.currentTimeMillis();
+        for (ClassicGroup group : registry.all()) {
+            group.lock.lock();
+            try {
+                if (group.state != GroupState.EMPTY) {
+                    continue;
+                }
+                List<TopicPartition> expired = new ArrayList<>();
+                group.offsets.forEach((tp, v) -> {
+                    // Groups that had members count from when they became empty; simple (assign-only) groups from
+                    // the commit itself, as in Kafka.
+                    long base = group.generation > 0 ? group.stateTimestamp : v.commitTimestamp();
+                    if (now - base >= config.offsetsRetentionMs()) {
+                        expired.add(tp);
+                    }
+                });
+                List<SimpleRecord> tombstones = new ArrayList<>();
+                for (TopicPartition tp : expired) {
+                    tombstones.add(GroupLog.record(GroupRecords.offsetKey(group.groupId, tp.topic(), tp.partition()),
+                            null));
+                }
+                boolean drop = group.offsets.size() == expired.size();
+                if (drop) {
+                    tombstones.add(GroupLog.record(GroupRecords.groupKey(group.groupId), null));
+                }
+                if (expired.isEmpty() && !drop) {
+                    continue;
+                }
+                groupLog.append(group.partition, tombstones);
+                expired.forEach(group.offsets::remove);
+                if (drop) {
+                    group.transition(GroupState.DEAD);
+                    registry.remove(group);
+                }
+                log.info("Expired {} offsets of group {}{}", expired.size(), group.groupId,
+                        drop ? "; the group is removed" : "");
+            } catch (RuntimeException e) {
+                log.warn("Offset expiry failed for group {}: {}", group.groupId, e.toString());
+            } finally {
+                group.lock.unlock();
+            }
+        }
+    }
+}

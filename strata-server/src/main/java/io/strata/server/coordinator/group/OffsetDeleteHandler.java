@@ -1,0 +1,46 @@
+package io.strata.server.coordinator.group;
+
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+
+/** OffsetDelete: removes committed offsets of topics the group does not consume. */
+final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest> {
+
+    private final GroupOffsets offsets;
+
+    OffsetDeleteHandler(GroupOffsets offsets) {
+        this.offsets = offsets;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, OffsetDeleteRequest request) {
+        OffsetDeleteRequestData data = request.data();
+        List<TopicPartition> partitions = new ArrayList<>();
+        data.topics().forEach(t -> t.partitions().forEach(p ->
+                partitions.add(new TopicPartition(t.name(), p.partitionIndex()))));
+        GroupOffsets.DeleteOutcome outcome = offsets.delete(data.groupId(), partitions);
+        OffsetDeleteResponseData response = new OffsetDeleteResponseData().setErrorCode(outcome.groupError().code());
+        if (outcome.groupError() != Errors.NONE) {
+            return response;
+        }
+        for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : data.topics()) {
+            OffsetDeleteResponseData.OffsetDeleteResponseTopic topic =
+                    new OffsetDeleteResponseData.OffsetDeleteResponseTopic().setName(t.name());
+            for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
+                topic.partitions().add(new OffsetDeleteResponseData.OffsetDeleteResponsePartition()
+                        .setPartitionIndex(p.partitionIndex()).setErrorCode(outcome.partitions()
+                                .getOrDefault(new TopicPartition(t.name(), p.partitionIndex()), Errors.NONE).code()));
+            }
+            response.topics().add(topic);
+        }
+        return response;
+    }
+}
