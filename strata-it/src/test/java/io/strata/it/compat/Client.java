@@ -4,7 +4,7 @@ package io.strata.it.compat;
  * The rows of the compatibility matrix in {@code docs/compatibility.md}: each client is named there by its
  * {@link #id()} in backticks in the first column.
  */
-enum Client {
+public enum Client {
     KCAT("kcat"),
     CONFLUENT_KAFKA_PYTHON("confluent-kafka-python"),
     KAFKAJS("kafkajs"),

@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 @Repeatable(CompatCell.List.class)
-@interface CompatCell {
+public @interface CompatCell {
 
     Client client();
 
@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
     /** Container for repeated {@link CompatCell}s. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.METHOD)
-    @interface List {
+    public @interface List {
         CompatCell[] value();
     }
 }

@@ -1,7 +1,7 @@
 package io.strata.it.compat;
 
 /** The columns of the compatibility matrix in {@code docs/compatibility.md}, each by its exact header text. */
-enum Feature {
+public enum Feature {
     METADATA("Metadata"),
     PRODUCE("Produce (acks=all)"),
     IDEMPOTENT_PRODUCE("Idempotent produce"),
