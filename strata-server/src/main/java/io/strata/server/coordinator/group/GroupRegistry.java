@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The groups this node coordinates: those whose {@code __consumer_offsets} partition it leads. Loads a partition's
@@ -107,7 +108,7 @@ final class GroupRegistry {
         for (Integer partition : new ArrayList<>(owned.keySet())) {
             if (!led.contains(partition)) {
                 owned.remove(partition);
-                unload(partition);
+                unload(partition, "leadership moved");
             }
         }
     }
@@ -136,7 +137,8 @@ final class GroupRegistry {
                 groups.put(id, group);
             }
             owned.replace(partition, Load.LOADING, Load.LOADED);
-            log.info("Loaded {} groups of {}-{} in {} ms", ids.size(), GroupConfig.OFFSETS_TOPIC, partition,
+            log.atLevel(ids.isEmpty() ? Level.DEBUG : Level.INFO).log("Loaded {} groups of {}-{} in {} ms",
+                    ids.size(), GroupConfig.OFFSETS_TOPIC, partition,
                     (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             log.error("Failed to load {}-{}; retrying", GroupConfig.OFFSETS_TOPIC, partition, e);
@@ -179,7 +181,7 @@ final class GroupRegistry {
         }
     }
 
-    private void unload(int partition) {
+    private void unload(int partition, String reason) {
         List<ClassicGroup> dropped = groups.values().stream().filter(g -> g.partition == partition).toList();
         for (ClassicGroup group : dropped) {
             groups.remove(group.groupId, group);
@@ -190,15 +192,16 @@ final class GroupRegistry {
                 group.lock.unlock();
             }
         }
-        log.info("Unloaded {} groups of {}-{}: leadership moved", dropped.size(), GroupConfig.OFFSETS_TOPIC,
-                partition);
+        if (!dropped.isEmpty()) {
+            log.info("Unloaded {} groups of {}-{}: {}", dropped.size(), GroupConfig.OFFSETS_TOPIC, partition, reason);
+        }
     }
 
     /** Drops everything (node shutdown). */
     void unloadAll() {
         for (Integer partition : new ArrayList<>(owned.keySet())) {
             owned.remove(partition);
-            unload(partition);
+            unload(partition, "the node is stopping");
         }
     }
 }

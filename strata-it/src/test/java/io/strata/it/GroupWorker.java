@@ -1,0 +1,106 @@
+package io.strata.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * A real KafkaConsumer in a consumer group, polling on its own thread (consumers are single-threaded) and
+ * committing synchronously after each non-empty poll. Records what it consumed and its current assignment.
+ */
+final class GroupWorker implements AutoCloseable {
+
+    /** A consumed record: where it came from and its value. */
+    record Consumed(TopicPartition partition, long offset, String value) {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Thread thread;
+    private final Queue<Consumed> consumed;
+    private final AtomicReference<Set<TopicPartition>> assignment = new AtomicReference<>(Set.of());
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile boolean running = true;
+
+    private GroupWorker(KafkaConsumer<byte[], byte[]> consumer, String topic, Queue<Consumed> consumed) {
+        this.consumer = consumer;
+        this.consumed = consumed;
+        this.thread = new Thread(() -> run(topic), "group-worker");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Starts a worker in {@code group} on {@code topic}, adding what it consumes to {@code sink}.
+     *
+     * @param overrides extra consumer configs (session timeout, group.instance.id...)
+     */
+    static GroupWorker start(String bootstrap, String group, String topic, Queue<Consumed> sink,
+                             Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        config.putAll(overrides);
+        return new GroupWorker(Clients.consumer(bootstrap, config), topic, sink);
+    }
+
+    static Queue<Consumed> sink() {
+        return new ConcurrentLinkedQueue<>();
+    }
+
+    private void run(String topic) {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    consumed.add(new Consumed(new TopicPartition(r.topic(), r.partition()), r.offset(),
+                            new String(r.value(), StandardCharsets.UTF_8)));
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+                assignment.set(Set.copyOf(consumer.assignment()));
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (Throwable t) {
+            failure.set(t);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(10)));
+            assignment.set(Set.of());
+        }
+    }
+
+    Set<TopicPartition> assignment() {
+        return assignment.get();
+    }
+
+    /** The exception that stopped the worker, if any. */
+    Throwable failure() {
+        return failure.get();
+    }
+
+    /** Stops polling and closes the consumer (a dynamic member leaves the group; a static one does not). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(30_000);
+    }
+}
