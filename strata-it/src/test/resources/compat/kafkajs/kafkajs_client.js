@@ -4,6 +4,8 @@
 //   admin-topics TOPIC PARTITIONS  create, describe (metadata and offsets), delete a topic; one JSON line per step
 //   produce TOPIC                  idempotent producer (acks=all); KEY<TAB>VALUE lines on stdin, sent in batches of
 //                                  100; prints one JSON line per batch with each partition's base offset
+//   group TOPIC GROUP COUNT        consumer in GROUP from the beginning; prints COUNT records as JSON lines, then
+//                                  disconnects, which commits what it consumed
 // Exits non-zero on any error, so that the test sees a failure and its reason.
 'use strict'
 const { Kafka, logLevel } = require('kafkajs')
@@ -71,9 +73,34 @@ async function produce (topic) {
   }
 }
 
+async function group (topic, groupId, count) {
+  const consumer = kafka.consumer({ groupId })
+  await consumer.connect()
+  let seen = 0
+  let done
+  const finished = new Promise((resolve) => { done = resolve })
+  const timer = setTimeout(() => done(new Error(`read ${seen} of ${count} records`)), 30000)
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true })
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        emit({ partition, offset: Number(message.offset), key: message.key.toString(),
+          value: message.value.toString() })
+        if (++seen === count) done()
+      }
+    })
+    const error = await finished
+    if (error) throw error
+  } finally {
+    clearTimeout(timer)
+    await consumer.disconnect()
+  }
+}
+
 const commands = {
   'admin-topics': () => adminTopics(args[0], Number(args[1])),
-  produce: () => produce(args[0])
+  produce: () => produce(args[0]),
+  group: () => group(args[0], args[1], Number(args[2]))
 }
 if (!commands[command]) {
   console.error('unknown command ' + command)

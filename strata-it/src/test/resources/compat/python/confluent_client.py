@@ -5,6 +5,8 @@ Usage: confluent_client.py BOOTSTRAP COMMAND ARGS...
   produce TOPIC                   idempotent acks=all producer; reads KEY<TAB>VALUE lines on stdin and prints
                                   one JSON line per delivery report
   consume TOPIC PARTITIONS COUNT  assign() every partition from the beginning, print COUNT records as JSON lines
+  group TOPIC GROUP COUNT         subscribe() in GROUP, print COUNT records as JSON lines, commit synchronously,
+                                  then print the committed offsets as one JSON line
 Exits non-zero on any error, so that the test sees a failure and its reason.
 """
 import json
@@ -88,6 +90,28 @@ def consume(bootstrap, topic, partitions, count):
         raise SystemExit("read %d of %d records" % (seen, count))
 
 
+def group(bootstrap, topic, group_id, count):
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": group_id, "auto.offset.reset": "earliest",
+                         "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    seen = 0
+    deadline = time.monotonic() + DEADLINE_S
+    while seen < count and time.monotonic() < deadline:
+        msg = consumer.poll(0.2)
+        if msg is None:
+            continue
+        if msg.error() is not None:
+            raise KafkaException(msg.error())
+        emit(partition=msg.partition(), offset=msg.offset(), key=msg.key().decode(), value=msg.value().decode())
+        seen += 1
+    if seen < count:
+        raise SystemExit("read %d of %d records" % (seen, count))
+    consumer.commit(asynchronous=False)
+    committed = consumer.committed(consumer.assignment(), timeout=DEADLINE_S)
+    emit(committed={str(tp.partition): tp.offset for tp in committed})
+    consumer.close()
+
+
 def main(argv):
     bootstrap, command, args = argv[1], argv[2], argv[3:]
     if command == "admin-topics":
@@ -96,6 +120,8 @@ def main(argv):
         produce(bootstrap, args[0])
     elif command == "consume":
         consume(bootstrap, args[0], int(args[1]), int(args[2]))
+    elif command == "group":
+        group(bootstrap, args[0], args[1], int(args[2]))
     else:
         raise SystemExit("unknown command " + command)
 

@@ -113,6 +113,23 @@ class ConfluentKafkaPythonIT {
         assertThat(read).containsExactlyInAnyOrderElementsOf(acked);
     }
 
+    @Test
+    @CompatCell(client = Client.CONFLUENT_KAFKA_PYTHON, feature = Feature.CONSUMER_GROUP)
+    void groupConsumerReadsEverythingAndCommitsTheEnd() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "py-group", 3);
+        List<JavaClients.Acked> acked = JavaClients.produce(node.bootstrap(), "py-group", JavaClients.lines(900));
+
+        List<JsonNode> out = python("", "group", "py-group", "py-group", String.valueOf(acked.size()));
+
+        assertThat(out.subList(0, out.size() - 1)).extracting(ConfluentKafkaPythonIT::acked)
+                .containsExactlyInAnyOrderElementsOf(acked);
+        Map<Integer, Long> end = JavaClients.endOffsets(acked);
+        JsonNode reported = out.get(out.size() - 1).get("committed");
+        end.forEach((partition, offset) -> assertThat(reported.get(String.valueOf(partition)).asLong())
+                .as("committed offset of partition %d as the client reads it", partition).isEqualTo(offset));
+        assertThat(JavaClients.committedOffsets(node.bootstrap(), "py-group")).isEqualTo(end);
+    }
+
     private static JavaClients.Acked acked(JsonNode n) {
         return new JavaClients.Acked(n.get("partition").asInt(), n.get("offset").asLong(),
                 new JavaClients.Line(n.get("key").asText(), n.get("value").asText()));

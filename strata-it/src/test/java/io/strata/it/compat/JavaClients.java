@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -126,6 +127,23 @@ final class JavaClients {
     /** The lines of {@link #read}, in the order read. */
     static List<Line> readAll(String bootstrap, String topic, int partitions, int expected) {
         return read(bootstrap, topic, partitions, expected).stream().map(Acked::line).toList();
+    }
+
+    /** The offset after the last acknowledged record of each partition: what a group that read it all commits. */
+    static Map<Integer, Long> endOffsets(List<Acked> acked) {
+        Map<Integer, Long> end = new TreeMap<>();
+        acked.forEach(a -> end.merge(a.partition(), a.offset() + 1, Math::max));
+        return end;
+    }
+
+    /** The group's committed offsets by partition, as the current Admin client reads them back. */
+    static Map<Integer, Long> committedOffsets(String bootstrap, String group) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
+            Map<Integer, Long> committed = new TreeMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, o) -> committed.put(tp.partition(), o.offset()));
+            return committed;
+        }
     }
 
     /** Lines of one key appear in the order of their sequence numbers (one key maps to one partition). */

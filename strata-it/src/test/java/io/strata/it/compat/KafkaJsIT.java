@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * KafkaJS (a pure JavaScript client, pinned by {@code compat/kafkajs/package-lock.json}) on Node.js against a Strata
  * node, through {@code compat/kafkajs/kafkajs_client.js}: admin topic operations with metadata and offsets, and an
- * idempotent producer. KafkaJS has no consumer without a group, so it reads nothing here until groups exist.
+ * idempotent producer, and a consumer group (KafkaJS has no consumer without a group).
  */
 class KafkaJsIT {
 
@@ -108,6 +108,21 @@ class KafkaJsIT {
                         .isEqualTo(batch.get("batch").asLong());
             }
         }
+    }
+
+    @Test
+    @CompatCell(client = Client.KAFKAJS, feature = Feature.CONSUMER_GROUP)
+    void groupConsumerReadsEverythingAndCommitsTheEnd() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "js-group", 3);
+        List<JavaClients.Acked> acked = JavaClients.produce(node.bootstrap(), "js-group", JavaClients.lines(900));
+
+        List<JavaClients.Acked> read = kafkajs("", "group", "js-group", "js-group", String.valueOf(acked.size()))
+                .stream().map(n -> new JavaClients.Acked(n.get("partition").asInt(), n.get("offset").asLong(),
+                        new JavaClients.Line(n.get("key").asText(), n.get("value").asText()))).toList();
+
+        assertThat(read).containsExactlyInAnyOrderElementsOf(acked);
+        assertThat(JavaClients.committedOffsets(node.bootstrap(), "js-group"))
+                .isEqualTo(JavaClients.endOffsets(acked));
     }
 
     /** Where {@code .ci/run} installs KafkaJS: {@code npm ci} of the pinned lock file under strata-it/target. */

@@ -107,4 +107,22 @@ class KcatIT {
                 acked.stream().map(a -> a.partition() + "\t" + a.offset() + "\t" + a.line().key() + "\t"
                         + a.line().value()).toList());
     }
+
+    @Test
+    @CompatCell(client = Client.KCAT, feature = Feature.CONSUMER_GROUP)
+    void balancedConsumerReadsEveryPartitionAndCommitsTheEnd() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "kcat-group", 3);
+        List<JavaClients.Acked> acked = JavaClients.produce(node.bootstrap(), "kcat-group", JavaClients.lines(600));
+
+        // -G: librdkafka's balanced consumer (JoinGroup/SyncGroup); -e exits at the end of every assigned
+        // partition, and closing commits the auto-committed offsets.
+        List<String> out = kcat("", "-G", "kcat-group", "kcat-group", "-X", "auto.offset.reset=earliest", "-e", "-q",
+                "-f", "%p\\t%o\\t%k\\t%s\\n").stdoutLines();
+
+        assertThat(out).containsExactlyInAnyOrderElementsOf(
+                acked.stream().map(a -> a.partition() + "\t" + a.offset() + "\t" + a.line().key() + "\t"
+                        + a.line().value()).toList());
+        assertThat(JavaClients.committedOffsets(node.bootstrap(), "kcat-group"))
+                .isEqualTo(JavaClients.endOffsets(acked));
+    }
 }
