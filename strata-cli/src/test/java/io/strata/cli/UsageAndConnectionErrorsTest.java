@@ -2,6 +2,8 @@ package io.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,8 @@ class UsageAndConnectionErrorsTest {
     void unreachableBrokerIsOneLineAndExitOne(String args) throws Exception {
         int port = Ports.free();
         Path config = dir.resolve("client.properties");
-        // Short timeouts keep the test fast; the default (15 s) is the same code path.
+        // The CLI checks for a listening broker before it starts a client, so this fails at once; the short
+        // timeouts only bound the test if that check ever regresses.
         Files.writeString(config, "default.api.timeout.ms=1000\nrequest.timeout.ms=1000\nmax.block.ms=1000\n");
         Path input = dir.resolve("in.txt");
         Files.writeString(input, "hello\n");
@@ -77,6 +80,24 @@ class UsageAndConnectionErrorsTest {
         assertThat(r.out()).isEmpty();
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("cannot reach a broker at 127.0.0.1:" + port).doesNotContain("\tat ");
+    }
+
+    @Test
+    void brokerThatAcceptsButNeverAnswersTimesOutWithOneLine() throws Exception {
+        // A listening socket that nobody serves: TCP connects, Kafka requests go unanswered.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Path config = dir.resolve("short.properties");
+            Files.writeString(config, "default.api.timeout.ms=1000\nrequest.timeout.ms=500\n");
+            String bootstrap = "127.0.0.1:" + silent.getLocalPort();
+
+            Cli.Result r = Cli.run("topic", "list", "--bootstrap-server", bootstrap, "--command-config",
+                    config.toString());
+
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.errLines()).singleElement().asString()
+                    .startsWith("strata topic list: no answer from the cluster at " + bootstrap + " within 1 s");
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.strata.cli.client;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Mixin;
@@ -11,6 +12,8 @@ import picocli.CommandLine.Spec;
  * the command ends. Subclasses print through an {@link io.strata.cli.output.Output} built from {@link #spec}.
  */
 public abstract class AdminCommand implements Callable<Integer>, UsesCluster {
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(200);
 
     @Mixin
     protected ClientOptions client;
@@ -26,8 +29,13 @@ public abstract class AdminCommand implements Callable<Integer>, UsesCluster {
     @Override
     public final Integer call() {
         validate();
-        try (Admin admin = client.admin()) {
+        Admin admin = client.admin();
+        try {
             return run(admin);
+        } finally {
+            // Every result the command needs has been awaited: do not wait for the client's own background
+            // requests (a metadata refresh to a silent broker would hold the exit for its full timeout).
+            admin.close(CLOSE_TIMEOUT);
         }
     }
 

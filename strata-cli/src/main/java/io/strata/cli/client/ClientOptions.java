@@ -59,6 +59,7 @@ public final class ClientOptions {
 
     public Admin admin() {
         Map<String, Object> props = base();
+        requireReachable();
         props.keySet().retainAll(AdminClientConfig.configNames());
         return Admin.create(props);
     }
@@ -66,6 +67,7 @@ public final class ClientOptions {
     /** A producer of raw bytes; {@code overrides} are the command's own flags. */
     public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
         Map<String, Object> props = base();
+        requireReachable();
         int timeout = (int) timeout().toMillis();
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
@@ -79,11 +81,23 @@ public final class ClientOptions {
     /** A consumer of raw bytes; {@code overrides} are the command's own flags. */
     public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
         Map<String, Object> props = base();
+        requireReachable();
         // Reading a misspelt topic must not create it.
         props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.putAll(overrides);
         props.keySet().retainAll(ConsumerConfig.configNames());
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Fails at once when no bootstrap server accepts a TCP connection: the Kafka clients would retry silently until
+     * their timeout, and a person waiting 15 s to learn that nothing listens is badly served. A broker that accepts
+     * connections but does not answer is still caught by the clients' timeouts (see {@link Errors}).
+     */
+    private void requireReachable() {
+        if (!Errors.anyReachable(bootstrapServer)) {
+            throw new CliException(Errors.unreachable(bootstrapServer));
+        }
     }
 
     private Map<String, Object> base() {

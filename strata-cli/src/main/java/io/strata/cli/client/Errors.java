@@ -21,7 +21,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
  */
 public final class Errors {
 
-    private static final int PROBE_TIMEOUT_MS = 1000;
+    private static final int PROBE_TIMEOUT_MS = 3000;
 
     private Errors() {
     }
@@ -57,9 +57,13 @@ public final class Errors {
     private static String timeout(ClientOptions client, TimeoutException t) {
         long seconds = Math.max(1, client.timeout().toSeconds());
         if (!anyReachable(client.bootstrap())) {
-            return "cannot reach a broker at " + client.bootstrap() + " (is it running?)";
+            return unreachable(client.bootstrap());
         }
         return "no answer from the cluster at " + client.bootstrap() + " within " + seconds + " s: " + t.getMessage();
+    }
+
+    static String unreachable(String bootstrap) {
+        return "cannot reach a broker at " + bootstrap + " (is it running?)";
     }
 
     /** Whether a TCP connection to any of the bootstrap servers succeeds: tells a dead broker from a slow one. */

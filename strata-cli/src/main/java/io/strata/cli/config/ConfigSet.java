@@ -22,9 +22,15 @@ public final class ConfigSet extends AdminCommand {
     @Parameters(paramLabel = "KEY=VALUE", arity = "1..*", description = "Configs to set.")
     List<String> pairs;
 
+    private Map<String, String> set;
+
+    @Override
+    protected void validate() {
+        set = KeyValues.parse(spec, "KEY=VALUE", pairs);
+    }
+
     @Override
     protected int run(Admin admin) {
-        Map<String, String> set = KeyValues.parse(spec, "KEY=VALUE", pairs);
         try {
             ConfigChanges.apply(admin, target.resource(), set, List.of());
         } catch (UnknownTopicOrPartitionException e) {

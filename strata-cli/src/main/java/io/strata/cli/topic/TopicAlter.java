@@ -40,17 +40,19 @@ public final class TopicAlter extends AdminCommand {
             description = "Remove a topic config override (back to the default); repeatable.")
     List<String> deleteConfigs = new ArrayList<>();
 
+    private Map<String, String> set;
+
     @Override
     protected void validate() {
         if (partitions == null && configs.isEmpty() && deleteConfigs.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
                     "nothing to alter: give --partitions, --config or --delete-config");
         }
+        set = KeyValues.parse(spec, "--config", configs);
     }
 
     @Override
     protected int run(Admin admin) {
-        Map<String, String> set = KeyValues.parse(spec, "--config", configs);
         Output out = Output.of(spec);
         try {
             if (partitions != null) {

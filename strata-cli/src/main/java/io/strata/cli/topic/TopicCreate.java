@@ -7,6 +7,7 @@ import io.strata.cli.client.KeyValues;
 import io.strata.cli.output.Output;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
@@ -38,10 +39,17 @@ public final class TopicCreate extends AdminCommand {
     @Option(names = "--if-not-exists", description = "Succeed without change if the topic exists.")
     boolean ifNotExists;
 
+    private Map<String, String> topicConfigs;
+
+    @Override
+    protected void validate() {
+        topicConfigs = KeyValues.parse(spec, "--config", configs);
+    }
+
     @Override
     protected int run(Admin admin) {
         NewTopic newTopic = new NewTopic(topic, Optional.ofNullable(partitions), Optional.ofNullable(replicationFactor))
-                .configs(KeyValues.parse(spec, "--config", configs));
+                .configs(topicConfigs);
         Output out = Output.of(spec);
         CreateTopicsResult result = admin.createTopics(List.of(newTopic));
         try {
