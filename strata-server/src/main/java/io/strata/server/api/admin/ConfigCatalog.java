@@ -23,6 +23,10 @@ final class ConfigCatalog {
 
     private static final Map<String, ConfigType> TOPIC_TYPES = Map.ofEntries(
             Map.entry("cleanup.policy", ConfigType.LIST),
+            Map.entry("delete.retention.ms", ConfigType.LONG),
+            Map.entry("max.compaction.lag.ms", ConfigType.LONG),
+            Map.entry("min.cleanable.dirty.ratio", ConfigType.DOUBLE),
+            Map.entry("min.compaction.lag.ms", ConfigType.LONG),
             Map.entry("flush.messages", ConfigType.LONG),
             Map.entry("flush.ms", ConfigType.LONG),
             Map.entry("index.interval.bytes", ConfigType.INT),
@@ -38,6 +42,11 @@ final class ConfigCatalog {
 
     private static final Map<String, String> TOPIC_DOCS = Map.ofEntries(
             Map.entry("cleanup.policy", "How old log segments are discarded: delete, compact, or both."),
+            Map.entry("delete.retention.ms", "How long tombstones of a compacted topic are kept once cleaned."),
+            Map.entry("max.compaction.lag.ms", "Longest time a record stays uncompacted in a compacted topic."),
+            Map.entry("min.cleanable.dirty.ratio",
+                    "Share of uncompacted bytes above which a compacted log is cleaned."),
+            Map.entry("min.compaction.lag.ms", "Shortest time a record stays uncompacted in a compacted topic."),
             Map.entry("flush.messages", "Force an fsync after this many messages; by default the OS decides."),
             Map.entry("flush.ms", "Force an fsync after this many milliseconds; by default the OS decides."),
             Map.entry("index.interval.bytes", "Bytes of records between two entries of the offset index."),
