@@ -368,6 +368,43 @@ class CompactionTest {
     }
 
     @Test
+    void aCrashAfterTheSwapCommitsNeverBringsBackAWhollyCleanedSegment() throws Exception {
+        LogConfig config = compacted("segment.bytes", "1000", "segment.ms", "100");
+        FileLog log = open(root.resolve("live"), config, TestSupport.INLINE);
+        Writer w = new Writer(() -> log, time);
+        w.append("a", "1");
+        time.advance(101);
+        w.append("b", "1"); // a segment of its own, wholly superseded by the next one
+        time.advance(101);
+        String pad = "x".repeat(110); // large enough to be a cleaning group of its own
+        w.append("b", "2", "p0", pad, "p1", pad, "p2", pad, "p3", pad, "p4", pad, "p5", pad, "p6", pad, "p7", pad);
+        time.advance(101);
+        w.append("z", "active");
+        assertThat(log.segments()).hasSize(4);
+        LogCleaner cleaner = cleaner(root.resolve("live"), log);
+        List<Path> crashes = new ArrayList<>();
+        cleaner.setAfterStepForTesting(() -> {
+            Path copy = root.resolve("crash-" + crashes.size());
+            try {
+                TestSupport.copyDir(root.resolve("live"), copy);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            crashes.add(copy);
+        });
+        cleaner.cleanOnce().orElseThrow();
+        assertThat(readRecords(log)).doesNotContain(new Rec(1, "b", "1"));
+        // Steps of the first group: cleaned written (0), indexes to .swap (1, 2), log to .swap (3): committed.
+        for (int i = 3; i < crashes.size(); i++) {
+            FileLog recovered = LogLoader.load(crashes.get(i).resolve("topic-0"), TP, TOPIC_ID, config,
+                    new LogLoader.Checkpoints(false, OptionalLong.of(log.logEndOffset()), OptionalLong.empty(),
+                            OptionalLong.of(log.logEndOffset())), time, TestSupport.INLINE, 0);
+            closeables.add(recovered);
+            assertThat(readRecords(recovered)).as("crash after step %d", i).doesNotContain(new Rec(1, "b", "1"));
+        }
+    }
+
+    @Test
     void theCleanPointIsCheckpointedAndSurvivesARestart() {
         Path logDir = root.resolve("logs");
         FileLogManager manager = new FileLogManager(CompactionSupport.managerConfig(logDir), time);

@@ -1,0 +1,156 @@
+package io.strata.storage;
+
+import static io.strata.storage.CompactionSupport.assertCompacted;
+import static io.strata.storage.CompactionSupport.readRecords;
+import static io.strata.storage.TestSupport.TOPIC_ID;
+import static io.strata.storage.TestSupport.TP;
+
+import io.strata.storage.CompactionSupport.Writer;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+/**
+ * Invariants of compaction under random keyed appends (with tombstones), cleanings, clock moves and crashes in
+ * the middle of a cleaning (the directory as it was after a random file operation of the swap becomes the log):
+ * every record read is the one appended at its offset, each key's last record holds its latest value (or a
+ * tombstone), no key appears twice below the clean point, and recovery never fails.
+ */
+class CompactionPropertiesTest {
+
+    sealed interface Action permits Append, Clean, Tick, CrashDuringClean {
+    }
+
+    record Append(int key, boolean tombstone, int count) implements Action {
+    }
+
+    record Clean() implements Action {
+    }
+
+    record Tick(int ms) implements Action {
+    }
+
+    record CrashDuringClean(int step) implements Action {
+    }
+
+    @Provide
+    Arbitrary<List<Action>> actions() {
+        Arbitrary<Action> append = Combinators.combine(Arbitraries.integers().between(0, 9),
+                Arbitraries.integers().between(0, 9).map(i -> i == 0), Arbitraries.integers().between(1, 4))
+                .as(Append::new);
+        Arbitrary<Action> clean = Arbitraries.just(new Clean());
+        Arbitrary<Action> tick = Arbitraries.integers().between(1, 400).map(Tick::new);
+        Arbitrary<Action> crash = Arbitraries.integers().between(0, 30).map(CrashDuringClean::new);
+        return Arbitraries.frequencyOf(Tuple.of(20, append), Tuple.of(3, clean), Tuple.of(2, tick),
+                Tuple.of(2, crash)).list().ofMinSize(10).ofMaxSize(70);
+    }
+
+    private static final LogConfig CONFIG = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact",
+            "segment.bytes", "400", "segment.index.bytes", "4096", "index.interval.bytes", "128",
+            "delete.retention.ms", "500", "min.cleanable.dirty.ratio", "0.3"));
+
+    /** The log under test, replaced by a recovered copy after a crash. */
+    private static final class State {
+        final TestSupport.ManualTime time = new TestSupport.ManualTime(1_700_000_000_000L);
+        Path dataDir;
+        FileLog log;
+        LogCleaner cleaner;
+        int generation;
+
+        void open(Path dir, boolean clean) {
+            dataDir = dir;
+            log = LogLoader.load(dir.resolve("topic-0"), TP, TOPIC_ID, CONFIG, clean ? LogLoader.Checkpoints.NEW
+                    : new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(), OptionalLong.empty()),
+                    time, TestSupport.INLINE, 0);
+            log.updateHighWatermark(log.logEndOffset());
+            cleaner = new LogCleaner(CompactionSupport.managerConfig(dir), () -> List.of(log), time);
+            cleaner.startup();
+        }
+
+        void close() {
+            cleaner.close();
+            log.close();
+        }
+    }
+
+    @Property(tries = 20)
+    void compactionKeepsTheLatestValueOfEveryKey(@ForAll("actions") List<Action> actions) throws IOException {
+        Path root = Files.createTempDirectory("compaction-prop");
+        State s = new State();
+        try {
+            s.open(root.resolve("data-0"), true);
+            Writer w = new Writer(() -> s.log, s.time);
+            int seq = 0;
+            for (Action action : actions) {
+                switch (action) {
+                    case Append a -> {
+                        String[] kv = new String[a.count() * 2];
+                        for (int i = 0; i < a.count(); i++) {
+                            kv[2 * i] = "k" + ((a.key() + i) % 10);
+                            kv[2 * i + 1] = a.tombstone() ? null : "v" + seq++;
+                        }
+                        w.append(kv);
+                    }
+                    case Clean c -> s.cleaner.cleanOnce();
+                    case Tick t -> s.time.advance(t.ms());
+                    case CrashDuringClean c -> crashDuringClean(s, root, c.step());
+                }
+                assertCompacted(readRecords(s.log), w.appended, w.latest,
+                        s.cleaner.cleanPoint(TP).orElse(0L));
+            }
+            // Long after every horizon, two passes leave no tombstone below the clean point.
+            s.time.advance(10_000);
+            w.append("flush", "rolls nothing but moves the clock");
+            s.cleaner.cleanOnce();
+            s.time.advance(10_000);
+            s.cleaner.cleanOnce();
+            long point = s.cleaner.cleanPoint(TP).orElse(0L);
+            List<CompactionSupport.Rec> read = readRecords(s.log);
+            assertCompacted(read, w.appended, w.latest, point);
+            if (read.stream().anyMatch(r -> r.value() == null && r.offset() < point)) {
+                throw new AssertionError("Tombstones outlived delete.retention.ms below " + point + ": " + read);
+            }
+        } finally {
+            s.close();
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    /** Cleans, keeping a copy of the directory as it was after file operation {@code step}, then restarts on it. */
+    private static void crashDuringClean(State s, Path root, int step) {
+        Path crashDir = root.resolve("data-" + (++s.generation));
+        AtomicInteger steps = new AtomicInteger();
+        s.cleaner.setAfterStepForTesting(() -> {
+            if (steps.getAndIncrement() == step) {
+                try {
+                    TestSupport.copyDir(s.dataDir, crashDir);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        s.cleaner.cleanOnce();
+        if (!Files.exists(crashDir)) {
+            return; // the cleaning had fewer steps (or nothing to do): no crash
+        }
+        s.close();
+        s.open(crashDir, false);
+    }
+}
