@@ -7,7 +7,9 @@ public enum Feature {
     IDEMPOTENT_PRODUCE("Idempotent produce"),
     CONSUME_ASSIGN("Consume (assigned partitions)"),
     ADMIN_TOPICS("Admin: create/describe/delete topics"),
-    CONSUMER_GROUP("Consumer group with commits");
+    CONSUMER_GROUP("Consumer group with commits"),
+    CONSUMER_PROTOCOL_GROUP("Consumer group, KIP-848 protocol"),
+    TRANSACTIONS("Transactions");
 
     private final String header;
 
