@@ -118,11 +118,35 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         } else {
             overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         }
-        try (KafkaConsumer<byte[], byte[]> consumer = client.consumer(overrides)) {
-            withInterruptHandler(consumer, () -> consume(consumer, recordFormat, out));
+        KafkaConsumer<byte[], byte[]> consumer = client.consumer(overrides);
+        // Ctrl-C wakes the consumer so that it stops cleanly (and commits, in a group) instead of dying mid-poll;
+        // the hook then waits until the summary is printed, because the JVM halts when its hooks return.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                consumer.wakeup();
+            } catch (RuntimeException e) {
+                // already closed: nothing to wake
+            }
+            awaitQuietly(finished);
+        }, "strata-consume-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            try (consumer) {
+                consume(consumer, recordFormat, out);
+            } catch (WakeupException e) {
+                // Ctrl-C: stop quietly.
+            }
+            out.flush();
+            out.note("Consumed " + printed + (printed == 1 ? " record." : " records."));
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
         }
-        out.flush();
-        out.note("Consumed " + printed + (printed == 1 ? " record." : " records."));
         return 0;
     }
 
@@ -224,32 +248,11 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         partitions.forEach(consumer::position);
     }
 
-    /**
-     * Runs {@code work}; Ctrl-C wakes the consumer so that it stops cleanly (and commits, in a group) instead of
-     * dying mid-poll.
-     */
-    private static void withInterruptHandler(KafkaConsumer<byte[], byte[]> consumer, Runnable work) {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            consumer.wakeup();
-            try {
-                done.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "strata-consume-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+    private static void awaitQuietly(CountDownLatch latch) {
         try {
-            work.run();
-        } catch (WakeupException e) {
-            // Ctrl-C: stop quietly.
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is already shutting down
-            }
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
