@@ -44,7 +44,7 @@ final class GroupWorker implements AutoCloseable {
     /**
      * Starts a worker in {@code group} on {@code topic}, adding what it consumes to {@code sink}.
      *
-     * @param overrides extra consumer configs (session timeout, group.instance.id...)
+     * @param overrides extra consumer configs (group.protocol, session timeout, group.instance.id...)
      */
     static GroupWorker start(String bootstrap, String group, String topic, Queue<Consumed> sink,
                              Map<String, Object> overrides) {
@@ -52,8 +52,11 @@ final class GroupWorker implements AutoCloseable {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        if (!"consumer".equals(overrides.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG))) {
+            // The consumer protocol takes these from the broker and rejects them in the client.
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
+        }
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
         config.putAll(overrides);
         return new GroupWorker(Clients.consumer(bootstrap, config), topic, sink);

@@ -45,6 +45,11 @@ final class ClassicGroup {
     /** Cap on extending the initial delay: the rebalance timeout after the first join. */
     long initialDelayCapNanos;
     final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
+    /**
+     * Present while the group is a KIP-848 consumer group; its classic part is then empty. An empty group of
+     * either kind turns into the other when a member of the other protocol joins.
+     */
+    Optional<ConsumerProtocolGroup> consumer = Optional.empty();
 
     ClassicGroup(String groupId, int partition) {
         this.groupId = groupId;
@@ -122,6 +127,16 @@ final class ClassicGroup {
 
     /** Kafka's name for the group's type in ListGroups v5+. */
     String type() {
-        return "classic";
+        return consumer.isPresent() ? "consumer" : "classic";
+    }
+
+    /** The state as Kafka names it for the group's type. */
+    String stateName() {
+        return consumer.map(ConsumerProtocolGroup::stateName).orElse(state.kafkaName());
+    }
+
+    /** Whether members of either protocol are in the group. */
+    boolean hasMembers() {
+        return !members.isEmpty() || consumer.map(c -> !c.isEmpty()).orElse(false);
     }
 }

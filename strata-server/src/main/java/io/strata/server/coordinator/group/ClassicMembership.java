@@ -73,6 +73,13 @@ final class ClassicMembership {
                 // Deleted concurrently: the client retries and finds (or creates) the new group.
                 return joinError(Errors.COORDINATOR_NOT_AVAILABLE, r.memberId());
             }
+            if (group.consumer.isPresent()) {
+                if (!group.consumer.get().isEmpty()) {
+                    return joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, r.memberId());
+                }
+                // An empty consumer-protocol group becomes a classic group again.
+                group.consumer = Optional.empty();
+            }
             if (!group.supports(r.protocolType(), r.protocols())) {
                 return joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, r.memberId());
             }

@@ -26,7 +26,9 @@ public final class GroupApis implements ApiModule {
                 .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(c))
                 .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(c))
                 .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(c))
-                .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(c.offsets()));
+                .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(c.offsets()))
+                .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(c.heartbeats()))
+                .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(c));
     }
 
     /** The node's group coordinator, once registered. */

@@ -18,11 +18,15 @@ import org.apache.kafka.common.config.ConfigException;
  * @param offsetsRetentionCheckMs    {@code offsets.retention.check.interval.ms}
  * @param offsetMetadataMaxBytes     {@code offset.metadata.max.bytes}
  * @param commitTimeoutMs            {@code offsets.commit.timeout.ms}: how long a write may wait for replication
+ * @param consumerHeartbeatIntervalMs {@code group.consumer.heartbeat.interval.ms} (KIP-848 groups)
+ * @param consumerSessionTimeoutMs   {@code group.consumer.session.timeout.ms} (KIP-848 groups)
+ * @param consumerMaxSize            {@code group.consumer.max.size} (KIP-848 groups)
  */
 public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, int maxSessionTimeoutMs, int maxSize,
                           int offsetsTopicPartitions, short offsetsTopicReplication, int offsetsTopicSegmentBytes,
                           long offsetsRetentionMs, long offsetsRetentionCheckMs, int offsetMetadataMaxBytes,
-                          int commitTimeoutMs) {
+                          int commitTimeoutMs, int consumerHeartbeatIntervalMs, int consumerSessionTimeoutMs,
+                          int consumerMaxSize) {
 
     public static final String OFFSETS_TOPIC = "__consumer_offsets";
 
@@ -38,7 +42,10 @@ public record GroupConfig(int initialRebalanceDelayMs, int minSessionTimeoutMs, 
                 intValue(config, "offsets.retention.minutes", 10_080) * 60_000L,
                 longValue(config, "offsets.retention.check.interval.ms", 600_000L),
                 intValue(config, "offset.metadata.max.bytes", 4096),
-                intValue(config, "offsets.commit.timeout.ms", 5000));
+                intValue(config, "offsets.commit.timeout.ms", 5000),
+                intValue(config, "group.consumer.heartbeat.interval.ms", 5000),
+                intValue(config, "group.consumer.session.timeout.ms", 45_000),
+                intValue(config, "group.consumer.max.size", Integer.MAX_VALUE));
     }
 
     private static int intValue(ServerConfig config, String key, int defaultValue) {

@@ -37,6 +37,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupRegistry registry;
     private final ClassicMembership membership;
     private final GroupOffsets offsets;
+    private final ConsumerGroupHeartbeats heartbeats;
     private final ScheduledExecutorService scheduler;
 
     public GroupCoordinator(int nodeId, GroupConfig config, MetadataQuorum quorum, ReplicaManager replicas,
@@ -53,6 +54,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.membership = new ClassicMembership(config, registry, groupLog);
         self[0] = membership;
         this.offsets = new GroupOffsets(config, registry, groupLog);
+        this.heartbeats = new ConsumerGroupHeartbeats(config, registry, quorum);
         quorum.addListener((previous, current) -> registry.onMetadata(current));
         registry.onMetadata(quorum.image());
         scheduler.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
@@ -63,6 +65,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private void tick() {
         try {
             membership.tick();
+            heartbeats.tick();
         } catch (RuntimeException e) {
             log.error("Group timer failed", e);
         }
@@ -78,6 +81,15 @@ public final class GroupCoordinator implements AutoCloseable {
 
     GroupOffsets offsets() {
         return offsets;
+    }
+
+    ConsumerGroupHeartbeats heartbeats() {
+        return heartbeats;
+    }
+
+    /** Runs {@code f} on the group under its lock; empty if the group does not exist. */
+    <T> Optional<T> withGroup(String groupId, java.util.function.Function<ClassicGroup, T> f) {
+        return registry.group(groupId, false).map(g -> ClassicMembership.locked(g, f));
     }
 
     /**
@@ -98,8 +110,9 @@ public final class GroupCoordinator implements AutoCloseable {
     List<Listed> list(Set<String> states, Set<String> types) {
         List<Listed> out = new ArrayList<>();
         for (ClassicGroup g : registry.all()) {
-            Listed l = ClassicMembership.locked(g, x -> new Listed(x.groupId, x.protocolType.orElse(""),
-                    x.state.kafkaName(), x.type()));
+            Listed l = ClassicMembership.locked(g, x -> new Listed(x.groupId,
+                    x.consumer.isPresent() ? "consumer" : x.protocolType.orElse(""), x.state == GroupState.DEAD
+                    ? GroupState.DEAD.kafkaName() : x.stateName(), x.type()));
             if (l.state().equals(GroupState.DEAD.kafkaName())) {
                 continue;
             }
@@ -131,7 +144,8 @@ public final class GroupCoordinator implements AutoCloseable {
             return new Described(false, GroupState.DEAD.kafkaName(), "", "", List.of());
         }
         return ClassicMembership.locked(found.get(), g -> {
-            if (g.state == GroupState.DEAD) {
+            if (g.state == GroupState.DEAD || g.consumer.isPresent()) {
+                // Consumer-protocol groups are described by ConsumerGroupDescribe, as in Kafka.
                 return new Described(false, GroupState.DEAD.kafkaName(), "", "", List.of());
             }
             boolean stable = g.state == GroupState.STABLE;
@@ -167,7 +181,7 @@ public final class GroupCoordinator implements AutoCloseable {
             if (group.state == GroupState.DEAD) {
                 return Errors.GROUP_ID_NOT_FOUND;
             }
-            if (group.state != GroupState.EMPTY) {
+            if (group.state != GroupState.EMPTY || group.hasMembers()) {
                 return Errors.NON_EMPTY_GROUP;
             }
             List<SimpleRecord> tombstones = new ArrayList<>();

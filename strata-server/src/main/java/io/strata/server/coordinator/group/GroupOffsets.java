@@ -113,6 +113,18 @@ final class GroupOffsets {
         if (group.state == GroupState.DEAD) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
+        if (group.consumer.isPresent()) {
+            // KIP-848 groups: the member epoch plays the generation's part.
+            ConsumerProtocolGroup cg = group.consumer.get();
+            if (generation < 0 && cg.isEmpty()) {
+                return Errors.NONE;
+            }
+            ConsumerMember member = cg.members.get(memberId);
+            if (member == null) {
+                return Errors.UNKNOWN_MEMBER_ID;
+            }
+            return generation == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        }
         if (generation < 0 && group.state == GroupState.EMPTY) {
             return Errors.NONE;
         }
@@ -184,7 +196,11 @@ final class GroupOffsets {
                 return new DeleteOutcome(Errors.GROUP_ID_NOT_FOUND, Map.of());
             }
             Set<String> subscribed;
-            if (group.state == GroupState.EMPTY) {
+            if (group.consumer.isPresent()) {
+                Set<String> topics = new HashSet<>(group.consumer.get().subscribedTopics.keySet());
+                group.consumer.get().members.values().forEach(m -> topics.addAll(m.subscribedTopicNames));
+                subscribed = topics;
+            } else if (group.state == GroupState.EMPTY) {
                 subscribed = Set.of();
             } else if (group.protocolType.map(ConsumerProtocol.PROTOCOL_TYPE::equals).orElse(false)
                     && group.protocol.isPresent()) {
@@ -245,14 +261,15 @@ final class GroupOffsets {
         for (ClassicGroup group : registry.all()) {
             group.lock.lock();
             try {
-                if (group.state != GroupState.EMPTY) {
+                if (group.state != GroupState.EMPTY || group.hasMembers()) {
                     continue;
                 }
                 List<TopicPartition> expired = new ArrayList<>();
                 group.offsets.forEach((tp, v) -> {
                     // Groups that had members count from when they became empty; simple (assign-only) groups from
                     // the commit itself, as in Kafka.
-                    long base = group.generation > 0 ? group.stateTimestamp : v.commitTimestamp();
+                    long base = group.generation > 0 || group.consumer.isPresent() ? group.stateTimestamp
+                            : v.commitTimestamp();
                     if (now - base >= config.offsetsRetentionMs()) {
                         expired.add(tp);
                     }
