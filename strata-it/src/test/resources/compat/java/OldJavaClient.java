@@ -1,14 +1,15 @@
-// An older kafka-clients (2.8, 3.x) driven by io.strata.it.compat.OlderJavaClientsIT. Run in source-file mode
-// (`java -cp <that version's jars> OldJavaClient.java ...`), so that it is compiled against the very version it runs
-// with; it therefore uses only API present in every version tested.
+// An older kafka-clients (2.8, 3.x) driven by io.strata.it.compat.OlderJavaClientsIT, which compiles it against the
+// very version it then runs it with (that version's jar alone on the classpath); it therefore uses only API present
+// in every version tested.
 //
 // Usage: OldJavaClient BOOTSTRAP COMMAND ARGS...
 //   admin TOPIC PARTITIONS        create, describe, list, delete a topic; one line per step
 //   produce TOPIC                 idempotent acks=all producer; KEY<TAB>VALUE lines on stdin; prints
 //                                 PARTITION<TAB>OFFSET<TAB>KEY<TAB>VALUE per acknowledged record
 //   consume TOPIC PARTITIONS N    assign() every partition, seek to the beginning, print N records as above
-//   group TOPIC GROUP N           subscribe() in GROUP, print N records as above, commitSync(), then print
-//                                 "committed<TAB>PARTITION<TAB>OFFSET" per partition
+//   group TOPIC GROUP N [PROTOCOL] subscribe() in GROUP, print N records as above, commitSync(), then print
+//                                 "committed<TAB>PARTITION<TAB>OFFSET" per partition; PROTOCOL sets
+//                                 group.protocol (3.7 and later: classic or consumer)
 // Exits non-zero on any error.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -44,7 +45,8 @@ public class OldJavaClient {
             case "admin" -> admin(bootstrap, args[2], Integer.parseInt(args[3]));
             case "produce" -> produce(bootstrap, args[2]);
             case "consume" -> consume(bootstrap, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-            case "group" -> group(bootstrap, args[2], args[3], Integer.parseInt(args[4]));
+            case "group" -> group(bootstrap, args[2], args[3], Integer.parseInt(args[4]),
+                    args.length > 5 ? args[5] : null);
             default -> throw new IllegalArgumentException("unknown command " + args[1]);
         }
     }
@@ -101,7 +103,7 @@ public class OldJavaClient {
         }
     }
 
-    static KafkaConsumer<String, String> consumer(String bootstrap, String group) {
+    static KafkaConsumer<String, String> consumer(String bootstrap, String group, String protocol) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("auto.offset.reset", "earliest");
@@ -109,13 +111,16 @@ public class OldJavaClient {
         if (group != null) {
             p.put("group.id", group);
         }
+        if (protocol != null) {
+            p.put("group.protocol", protocol);
+        }
         p.put("key.deserializer", StringDeserializer.class.getName());
         p.put("value.deserializer", StringDeserializer.class.getName());
         return new KafkaConsumer<>(p);
     }
 
     static void consume(String bootstrap, String topic, int partitions, int count) {
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null)) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, null, null)) {
             List<TopicPartition> assignment = new ArrayList<>();
             for (int i = 0; i < partitions; i++) {
                 assignment.add(new TopicPartition(topic, i));
@@ -126,8 +131,8 @@ public class OldJavaClient {
         }
     }
 
-    static void group(String bootstrap, String topic, String group, int count) {
-        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, group)) {
+    static void group(String bootstrap, String topic, String group, int count, String protocol) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrap, group, protocol)) {
             consumer.subscribe(Collections.singletonList(topic));
             print(consumer, count);
             consumer.commitSync();

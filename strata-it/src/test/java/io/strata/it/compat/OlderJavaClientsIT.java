@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,18 +14,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Older Java clients, each alone on its classpath in a child JVM ({@code compat/java/OldJavaClient.java} run in
- * source-file mode against that version's jar, which Maven copies to {@code target/compat}): they speak older
+ * Older Java clients, each alone on its classpath in a child JVM ({@code compat/java/OldJavaClient.java} compiled
+ * against and run with only that version's jar, which Maven copies to {@code target/compat}): they speak older
  * versions of every API, and each version Strata advertises must really work. The current client is the reference
  * on the other side.
  */
@@ -60,12 +62,35 @@ class OlderJavaClientsIT {
     }
 
     private static List<String> client(String version, String stdin, String... args) throws Exception {
+        String classpath = compiled(version) + java.io.File.pathSeparator + classpath(version);
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
-                "-cp", classpath(version), Resources.path("java/OldJavaClient.java").toString(), node.bootstrap()));
+                "-cp", classpath, "OldJavaClient", node.bootstrap()));
         command.addAll(List.of(args));
         return ExternalProcess.run(command, Map.of(), stdin, dir.resolve("java-" + version), TIMEOUT)
                 .assertSuccess().stdoutLines();
+    }
+
+    /**
+     * {@code OldJavaClient.java} compiled against that version's jar alone (once per version), so that it can only
+     * use API that version has.
+     */
+    private static Path compiled(String version) throws IOException {
+        Path classes = dir.resolve("classes-" + version);
+        if (Files.isRegularFile(classes.resolve("OldJavaClient.class"))) {
+            return classes; // JUnit runs this class's tests one at a time: no race on the first compile
+        }
+        Files.createDirectories(classes);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        boolean ok = javac.getTask(diagnostics, null, null,
+                List.of("--release", "17", "-classpath", classpath(version), "-d", classes.toString()), null,
+                javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
+                        .getJavaFileObjects(Resources.path("java/OldJavaClient.java"))).call();
+        if (!ok) {
+            fail("OldJavaClient.java does not compile against kafka-clients %s:%n%s", version, diagnostics);
+        }
+        return classes;
     }
 
     private static String classpath(String version) throws IOException {
@@ -138,26 +163,34 @@ class OlderJavaClientsIT {
     @CompatCell(client = Client.JAVA_2, feature = Feature.CONSUMER_GROUP)
     @CompatCell(client = Client.JAVA_3, feature = Feature.CONSUMER_GROUP)
     void groupMemberReadsEverythingAndCommitsTheEndOffsets(String version) throws Exception {
-        String topic = "java-group-" + version;
-        String group = "java-group-" + version;
+        assertGroupMemberReadsEverythingAndCommits(version, "java-group-" + version);
+    }
+
+    @Test
+    @CompatCell(client = Client.JAVA_3, feature = Feature.CONSUMER_PROTOCOL_GROUP)
+    void consumerProtocolGroupMemberReadsEverythingAndCommitsTheEndOffsets() throws Exception {
+        String version = System.getProperty("compat.kafka3.version");
+        assertGroupMemberReadsEverythingAndCommits(version, "java-kip848-" + version, "consumer");
+    }
+
+    /** One member of a new group reads the whole topic, commits, and both client versions see the end offsets. */
+    private static void assertGroupMemberReadsEverythingAndCommits(String version, String group,
+            String... protocol) throws Exception {
+        String topic = group;
         JavaClients.createTopic(node.bootstrap(), topic, 3);
         List<JavaClients.Acked> acked = JavaClients.produce(node.bootstrap(), topic, JavaClients.lines(900));
-        Map<Integer, Long> endOffsets = acked.stream().collect(Collectors.toMap(JavaClients.Acked::partition,
-                a -> a.offset() + 1, Math::max));
+        Map<Integer, Long> endOffsets = JavaClients.endOffsets(acked);
+        List<String> args = new ArrayList<>(List.of("group", topic, group, String.valueOf(acked.size())));
+        args.addAll(List.of(protocol));
 
-        List<String> out = client(version, "", "group", topic, group, String.valueOf(acked.size()));
+        List<String> out = client(version, "", args.toArray(String[]::new));
 
         assertThat(out.stream().filter(l -> !l.startsWith("committed\t")).map(OlderJavaClientsIT::acked))
                 .containsExactlyInAnyOrderElementsOf(acked);
         assertThat(out.stream().filter(l -> l.startsWith("committed\t")))
-                .containsExactlyElementsOf(endOffsets.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .containsExactlyElementsOf(endOffsets.entrySet().stream()
                         .map(e -> "committed\t" + e.getKey() + "\t" + e.getValue()).toList());
         // The commit is durable group state that another client version reads back.
-        try (Admin admin = JavaClients.admin(node.bootstrap())) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            assertThat(committed.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().partition(),
-                    e -> e.getValue().offset()))).isEqualTo(endOffsets);
-        }
+        assertThat(JavaClients.committedOffsets(node.bootstrap(), group)).isEqualTo(endOffsets);
     }
 }

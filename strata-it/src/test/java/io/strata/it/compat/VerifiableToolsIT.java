@@ -109,11 +109,23 @@ class VerifiableToolsIT {
 
     @Test
     @CompatCell(client = Client.KAFKA_TOOLS, feature = Feature.CONSUMER_GROUP)
-    void verifiableConsumerInAGroupConsumesEveryAcknowledgedMessageAndCommitsTheEnd() throws Exception {
-        List<Event> acked = verifiableProducer("verifiable-group");
+    void verifiableConsumerInAClassicGroupConsumesEveryAcknowledgedMessageAndCommitsTheEnd() throws Exception {
+        assertVerifiableConsumerConsumesEveryAcknowledgedMessage("classic");
+    }
 
-        List<JsonNode> events = tool("org.apache.kafka.tools.VerifiableConsumer", "--topic", "verifiable-group",
-                "--group-id", "verifiable-group", "--group-protocol", "classic", "--reset-policy", "earliest",
+    @Test
+    @CompatCell(client = Client.KAFKA_TOOLS, feature = Feature.CONSUMER_PROTOCOL_GROUP)
+    void verifiableConsumerInAConsumerProtocolGroupConsumesEveryAcknowledgedMessageAndCommitsTheEnd()
+            throws Exception {
+        assertVerifiableConsumerConsumesEveryAcknowledgedMessage("consumer");
+    }
+
+    private static void assertVerifiableConsumerConsumesEveryAcknowledgedMessage(String protocol) throws Exception {
+        String topic = "verifiable-" + protocol;
+        List<Event> acked = verifiableProducer(topic);
+
+        List<JsonNode> events = tool("org.apache.kafka.tools.VerifiableConsumer", "--topic", topic,
+                "--group-id", topic, "--group-protocol", protocol, "--reset-policy", "earliest",
                 "--max-messages", String.valueOf(acked.size()), "--verbose");
 
         List<Event> consumed = named(events, "record_data").stream().map(VerifiableToolsIT::event).toList();
