@@ -40,8 +40,8 @@ class ConfluentKafkaPythonIT {
                 : null;
         if (probe == null || probe.exitCode() != 0) {
             fail("confluent-kafka-python is not installed for %s, so this compatibility test cannot run. Install it "
-                    + "with `apt-get install python3-confluent-kafka` (.ci/run installs every client the "
-                    + "compatibility tests need).%s", PYTHON, probe == null ? "" : "\n" + probe.stderr());
+                    + "with `apt-get install python3-confluent-kafka` (`.ci/run --deps-only` installs every client "
+                    + "the compatibility tests need).%s", PYTHON, probe == null ? "" : "\n" + probe.stderr());
         }
         node = CompatNode.start(dir.resolve("node"));
     }

@@ -72,7 +72,7 @@ final class ExternalProcess {
         Optional<Path> found = which(name);
         if (found.isEmpty()) {
             fail("%s is not installed, so this compatibility test cannot run. Install it with %s "
-                    + "(.ci/run installs every client the compatibility tests need).", name, installHint);
+                    + "(`.ci/run --deps-only` installs every client the compatibility tests need).", name, installHint);
         }
         return found.orElseThrow();
     }

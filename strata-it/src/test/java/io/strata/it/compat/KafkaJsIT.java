@@ -136,13 +136,13 @@ class KafkaJsIT {
             Path modules = installDir.resolve("node_modules");
             Path lock = installDir.resolve("package-lock.json");
             if (!Files.isRegularFile(modules.resolve("kafkajs/package.json")) || !Files.isRegularFile(lock)) {
-                fail("KafkaJS is not installed in %s, so this compatibility test cannot run. Run .ci/run, or copy "
+                fail("KafkaJS is not installed in %s, so this compatibility test cannot run. Run `.ci/run --deps-only`, or copy "
                         + "strata-it/src/test/resources/compat/kafkajs/package*.json there and run `npm ci` in it.",
                         installDir.toAbsolutePath());
             }
             if (!Files.readString(lock).equals(Files.readString(Resources.path("kafkajs/package-lock.json")))) {
-                fail("KafkaJS in %s was installed from another package-lock.json than the pinned one: run .ci/run "
-                        + "again to reinstall it.", installDir.toAbsolutePath());
+                fail("KafkaJS in %s was installed from another package-lock.json than the pinned one: run "
+                        + "`.ci/run --deps-only` again to reinstall it.", installDir.toAbsolutePath());
             }
             return modules.toAbsolutePath();
         }
