@@ -19,6 +19,7 @@ strata_find_java() {
     seen="$seen ${home}(${v:-?})"
     if [ -n "$v" ] && [ "$v" -ge "$need" ] && [ -x "$home/bin/javac" ]; then
       STRATA_JAVA_HOME="$home"
+      STRATA_JAVA_VERSION="$v"
       return 0
     fi
   done

@@ -12,7 +12,7 @@ import java.util.List;
  * @param java             the java executable
  * @param benchClassPath   class path with Kafka's broker and tools, and this module (Kafka broker, tools, clients)
  * @param strataClassPath  class path of the Strata distribution ({@code strata-cli/target})
- * @param strataCdsArchive class-data archive that {@code bin/strata server} uses; empty path when absent
+ * @param strataCdsArchive the benchmark's own class-data archive for Strata (bin/strata server keeps another)
  */
 public record Jvm(String java, String benchClassPath, String strataClassPath, Path strataCdsArchive) {
 
@@ -32,7 +32,7 @@ public record Jvm(String java, String benchClassPath, String strataClassPath, Pa
         String java = ProcessHandle.current().info().command().orElse("java");
         Path cli = strataHome.resolve("strata-cli/target");
         String strataCp = cli.resolve("strata.jar") + File.pathSeparator + cli.resolve("lib") + File.separator + "*";
-        return new Jvm(java, System.getProperty("java.class.path"), strataCp, cli.resolve("strata-server.jsa"));
+        return new Jvm(java, System.getProperty("java.class.path"), strataCp, cli.resolve("strata-bench-server.jsa"));
     }
 
     /** A tool or helper main class in a client JVM, with logging configured by {@code logbackConfig}. */

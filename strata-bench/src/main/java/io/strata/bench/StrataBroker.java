@@ -22,14 +22,27 @@ public final class StrataBroker extends Broker {
         return "strata";
     }
 
+    /** As bin/strata does: the JVM does not reliably replace an archive made for an older jar. */
+    private void dropStaleArchive() throws IOException {
+        java.nio.file.Path archive = jvm.strataCdsArchive();
+        java.nio.file.Path jar = archive.resolveSibling("strata.jar");
+        if (Files.exists(archive) && Files.exists(jar)
+                && Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(archive)) > 0) {
+            Files.delete(archive);
+        }
+    }
+
     @Override
     protected List<String> command() throws IOException {
         Files.createDirectories(dataDir());
         List<String> cmd = new ArrayList<>();
         cmd.add(jvm.java());
         cmd.addAll(Jvm.BROKER_FLAGS);
+        dropStaleArchive();
         cmd.add("-XX:SharedArchiveFile=" + jvm.strataCdsArchive());
         cmd.add("-XX:+AutoCreateSharedArchive");
+        cmd.add("-Xlog:cds=off");
+        cmd.add("-Xlog:cds+dynamic=off");
         cmd.add("-cp");
         cmd.add(jvm.strataClassPath());
         cmd.add("io.strata.cli.StrataCli");
