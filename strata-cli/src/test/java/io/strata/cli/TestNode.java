@@ -16,6 +16,11 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
+
+    /** A node with {@code overrides} on top of the defaults (server properties by Kafka's names). */
+    static TestNode start(Path dataDir, Map<String, String> overrides) throws Exception {
         int controllerPort = Ports.free();
         Map<String, String> props = new HashMap<>();
         props.put("node.id", "1");
@@ -23,6 +28,7 @@ final class TestNode implements AutoCloseable {
         props.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("log.dirs", dataDir.resolve("logs").toString());
+        props.putAll(overrides);
         return new TestNode(StrataServer.start(ServerConfig.from(props)));
     }
 

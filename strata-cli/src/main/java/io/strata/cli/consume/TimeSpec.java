@@ -14,18 +14,19 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Parses {@code --from-time}: epoch milliseconds, an ISO-8601 instant or date-time (with an offset, or in the local
- * time zone without), a date (its local midnight), or a time ago such as {@code -15m}, {@code -2h}, {@code -1d}.
+ * Parses {@code --from-time} (and {@code group reset-offsets --to-datetime}): epoch milliseconds, an ISO-8601
+ * instant or date-time (with an offset, or in the local time zone without), a date (its local midnight), or a time
+ * ago such as {@code -15m}, {@code -2h}, {@code -1d}.
  * Stateless and thread-safe; {@link #now} and {@link #zone} are fixed per instance for tests.
  */
-final class TimeSpec implements ITypeConverter<Instant> {
+public final class TimeSpec implements ITypeConverter<Instant> {
 
     private static final Pattern AGO = Pattern.compile("-(\\d+)(ms|s|m|h|d)");
 
     private final Instant now;
     private final ZoneId zone;
 
-    TimeSpec() {
+    public TimeSpec() {
         this(Instant.now(), ZoneId.systemDefault());
     }
 
