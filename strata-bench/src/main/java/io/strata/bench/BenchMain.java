@@ -11,18 +11,22 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/strata bench}: the side-by-side comparison with Apache Kafka ({@code compare}), start-up and
- * recovery times ({@code startup}) and the JMH micro-benchmarks ({@code jmh}). Progress goes to stderr, results
- * to stdout.
+ * recovery times ({@code startup}), consumer group stabilisation ({@code groups}) and the JMH micro-benchmarks
+ * ({@code jmh}). Progress goes to stderr, results to stdout.
  */
 public final class BenchMain {
 
     static final String USAGE = """
             usage: bin/strata bench compare [--quick] [--runs N] [--cases REGEX] [--output table|json] [--keep]
                    bin/strata bench startup [--gb N] [--large] [--partitions-10k] [--keep]
+                   bin/strata bench groups [--consumers N] [--partitions P] [--runs R] [--delays MS,MS]
+                                           [--output table|json] [--keep]
                    bin/strata bench jmh [REGEX] [JMH options, e.g. -f 1 -wi 2 -i 3]
             compare  Apache Kafka and Strata on the same machine, same tools, alternating runs
             startup  cold start, restart after kill -9 with N GiB of log (default 1; --large adds 10 GiB),
                      --partitions-10k: create 10,000 partitions, memory, produce throughput over them
+            groups   time until a group of N consumers (default 100) on P partitions (default 100) is stable,
+                     group.protocol classic and consumer, at group.initial.rebalance.delay.ms 3000 and 0
             jmh      micro-benchmarks of Strata's hot paths (all when no REGEX)
             --keep   keep the temporary broker data directories (deleted by default; logs are always kept)
             """;
@@ -39,6 +43,7 @@ public final class BenchMain {
         int exit = switch (args[0]) {
             case "compare" -> CompareCommand.run(CompareCommand.Options.parse(rest));
             case "startup" -> StartupCommand.run(StartupCommand.Options.parse(rest));
+            case "groups" -> GroupsCommand.run(GroupsCommand.Options.parse(rest));
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;

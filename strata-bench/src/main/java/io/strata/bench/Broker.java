@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A broker in its own JVM on ephemeral 127.0.0.1 ports with its data under a directory of its own: started,
@@ -24,6 +26,7 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
     protected final ChildProcesses children;
     protected final int clientPort = freePort();
     protected final int controllerPort = freePort();
+    private final Map<String, String> configOverrides = new LinkedHashMap<>();
     private Process process;
     private int starts;
     private long launchedAtNanos;
@@ -32,6 +35,20 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
         this.jvm = jvm;
         this.dir = dir;
         this.children = children;
+    }
+
+    /**
+     * Sets a broker config (Kafka's name and format) for the next {@link #start}, replacing the harness's own value
+     * for that key if it has one. Returns this broker.
+     */
+    public Broker config(String key, String value) {
+        configOverrides.put(key, value);
+        return this;
+    }
+
+    /** The configs set with {@link #config}, in the order they were set. */
+    protected Map<String, String> configOverrides() {
+        return java.util.Collections.unmodifiableMap(configOverrides);
     }
 
     /** "kafka" or "strata". */

@@ -50,7 +50,7 @@ public final class KafkaBroker extends Broker {
         Files.createDirectories(dataDir());
         Path file = dir.resolve("server.properties");
         String listeners = "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort;
-        Files.writeString(file, String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + HOST + ":" + controllerPort,
@@ -66,9 +66,11 @@ public final class KafkaBroker extends Broker {
                 "transaction.state.log.min.isr=1",
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0",
-                // log.flush.interval.* stay unset: Kafka does not fsync per request.
-                ""));
+                "group.initial.rebalance.delay.ms=0"));
+        // log.flush.interval.* stay unset: Kafka does not fsync per request.
+        lines.removeIf(l -> configOverrides().containsKey(l.substring(0, l.indexOf('='))));
+        configOverrides().forEach((k, v) -> lines.add(k + "=" + v));
+        Files.writeString(file, String.join("\n", lines) + "\n");
         return file;
     }
 

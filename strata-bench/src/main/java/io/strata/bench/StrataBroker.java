@@ -55,6 +55,10 @@ public final class StrataBroker extends Broker {
             cmd.add("--override");
             cmd.add(kv);
         }
+        configOverrides().forEach((k, v) -> {
+            cmd.add("--override");
+            cmd.add(k + "=" + v);
+        });
         return cmd;
     }
 }
