@@ -221,6 +221,12 @@ class GroupCommandsTest {
         assertThat(executed.get("partitions").get(0).get("currentOffset").asLong()).isEqualTo(2);
         assertThat(executed.get("partitions").get(0).get("newOffset").asLong()).isZero();
 
+        // A group that does not exist yet can be given offsets to start from.
+        Cli.Result fresh = Cli.run(node, "group", "reset-offsets", "g-fresh", "--topic", "resets:1", "--to-offset",
+                "7", "--execute");
+        assertThat(fresh.exit()).as(fresh.err()).isZero();
+        assertThat(committed("g-fresh")).containsExactlyEntriesOf(Map.of(1, 7L));
+
         Cli.Result unknownTopic = Cli.run(node, "group", "reset-offsets", "g-reset", "--topic", "nope",
                 "--to-earliest");
         assertThat(unknownTopic.exit()).isEqualTo(1);
