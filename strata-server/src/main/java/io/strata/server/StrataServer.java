@@ -158,10 +158,6 @@ public final class StrataServer implements AutoCloseable {
         return endpoints;
     }
 
-    public NodeServices services() {
-        return services;
-    }
-
     public ReplicaManager replicas() {
         return services.replicas();
     }

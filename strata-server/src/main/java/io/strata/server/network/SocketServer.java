@@ -74,10 +74,6 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    public List<BoundListener> boundListeners() {
-        return List.copyOf(bound);
-    }
-
     private void acceptLoop(ServerSocketChannel server, String listenerName) {
         while (!closed) {
             SocketChannel socket;
