@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -23,7 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Output on stdout, one event per line, read live by the harness: {@code SUBSCRIBING} just before the first
  * subscribe; {@code STABLE n} when stable period n starts; at the end {@code RESULT period=n stable_ms=..
- * first_p50_ms=.. first_max_ms=.. events=..} and exit 0, or {@code FAILED reason} and exit 3.
+ * first_p50_ms=.. first_max_ms=.. events=..} and exit 0, or {@code FAILED reason} (or {@code UNSUPPORTED reason}
+ * when the broker refuses the group protocol) and exit 3.
  *
  * <p>Run in its own JVM by the harness: {@code GroupMembers BOOTSTRAP TOPIC PARTITIONS MEMBERS PROTOCOL GROUP
  * SETTLE_MS TIMEOUT_MS} with PROTOCOL {@code classic} or {@code consumer}. Other consumer settings keep the
@@ -69,7 +71,9 @@ public final class GroupMembers {
                         consumer.poll(Duration.ofMillis(100));
                     }
                 } catch (Exception e) {
-                    failure.compareAndSet(null, "member " + member + ": " + e);
+                    // The broker refusing the protocol is a case it cannot serve, not a failed run.
+                    failure.compareAndSet(null, (e instanceof UnsupportedVersionException ? "UNSUPPORTED " : "FAILED ")
+                            + "member " + member + ": " + e);
                     created.countDown();
                 }
             }));
@@ -96,8 +100,8 @@ public final class GroupMembers {
                     "RESULT period=%d stable_ms=%.1f first_p50_ms=%.1f first_max_ms=%.1f events=%d",
                     stability.period(), s.stableMs(), s.firstAssignmentP50Ms(), s.firstAssignmentMaxMs(), s.events());
         } else {
-            outcome = "FAILED " + (failure.get() != null ? failure.get()
-                    : "not stable within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: " + stability.describe());
+            outcome = failure.get() != null ? failure.get() : "FAILED not stable within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: " + stability.describe();
         }
         stop.set(true);
         go.countDown();

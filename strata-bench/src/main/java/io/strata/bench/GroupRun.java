@@ -148,6 +148,10 @@ final class GroupRun {
         int exit = p.waitFor();
         watchdog.interrupt();
         if (result.isEmpty() || start == null || !stable.containsKey(result.get().period())) {
+            if (last.startsWith("UNSUPPORTED ")) {
+                return Outcome.fail("n/a (" + broker.name() + " refuses group.protocol=" + protocol + ": "
+                        + shorten(last.substring(12)) + ")");
+            }
             String reason = last.startsWith("FAILED ") ? last.substring(7) : "exit " + exit + ": " + last;
             return Outcome.fail("FAIL (" + shorten(reason) + "; see " + out + ")");
         }
