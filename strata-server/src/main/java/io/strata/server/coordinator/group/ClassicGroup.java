@@ -44,6 +44,8 @@ final class ClassicGroup {
     long initialDelayEndNanos;
     /** Cap on extending the initial delay: the rebalance timeout after the first join. */
     long initialDelayCapNanos;
+    /** A member joined during the current step of the initial delay, so another step follows. */
+    boolean joinedDuringInitialDelay;
     final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
     /**
      * Present while the group is a KIP-848 consumer group; its classic part is then empty. An empty group of

@@ -188,9 +188,8 @@ final class ClassicMembership {
         if (group.state == GroupState.PREPARING_REBALANCE) {
             long now = System.nanoTime();
             if (group.initialDelayEndNanos > now) {
-                // Kafka's initial delayed join: each new member restarts the delay, up to the rebalance timeout.
-                group.initialDelayEndNanos = Math.min(now + config.initialRebalanceDelayMs() * 1_000_000L,
-                        group.initialDelayCapNanos);
+                // Kafka's initial delayed join: a join during a step of the delay adds one more whole step.
+                group.joinedDuringInitialDelay = true;
             }
             group.joinDeadlineNanos = Math.max(group.joinDeadlineNanos, now + r.rebalanceTimeoutMs() * 1_000_000L);
         } else {
@@ -264,6 +263,7 @@ final class ClassicMembership {
         long timeout = group.maxRebalanceTimeoutMs() * 1_000_000L;
         if (group.state == GroupState.EMPTY) {
             group.initialDelayEndNanos = now + config.initialRebalanceDelayMs() * 1_000_000L;
+            group.joinedDuringInitialDelay = false;
             group.initialDelayCapNanos = now + Math.max(timeout, config.initialRebalanceDelayMs() * 1_000_000L);
             group.joinDeadlineNanos = Math.max(group.initialDelayCapNanos, now + timeout);
         } else {
@@ -279,6 +279,12 @@ final class ClassicMembership {
     private void maybeCompleteJoin(ClassicGroup group, long now) {
         if (group.state != GroupState.PREPARING_REBALANCE) {
             return;
+        }
+        if (group.joinedDuringInitialDelay && now >= group.initialDelayEndNanos
+                && group.initialDelayEndNanos < group.initialDelayCapNanos) {
+            group.joinedDuringInitialDelay = false;
+            group.initialDelayEndNanos = Math.min(group.initialDelayEndNanos
+                    + config.initialRebalanceDelayMs() * 1_000_000L, group.initialDelayCapNanos);
         }
         boolean ready = group.allMembersJoined() && now >= group.initialDelayEndNanos;
         if (ready || now >= group.joinDeadlineNanos) {
