@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -162,9 +163,18 @@ final class StartupCommand {
             b.start(Duration.ofSeconds(120));
             BenchMain.progress(name + ": creating a topic with " + partitions + " partitions");
             long begin = System.nanoTime();
-            CaseRunner.createTopic(b.bootstrap(), "many", partitions).ifPresent(e -> {
+            // Kafka refuses metadata batches of over 10,000 records ("excessively large batch operation"), so the
+            // topic is created with one step and grown with CreatePartitions, the same requests for both brokers.
+            int step = 1_000;
+            CaseRunner.createTopic(b.bootstrap(), "many", step).ifPresent(e -> {
                 throw new IllegalStateException(e);
             });
+            try (Admin admin = Admin.create(adminProps(b.bootstrap(), Duration.ofMinutes(2)))) {
+                for (int total = 2 * step; total <= partitions; total += step) {
+                    admin.createPartitions(Map.of("many", NewPartitions.increaseTo(total))).all()
+                            .get(2, TimeUnit.MINUTES);
+                }
+            }
             while (ledPartitions(b.bootstrap(), "many") < partitions) {
                 if (System.nanoTime() - begin > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException(name + ": partitions not all led after 10 minutes");
