@@ -68,7 +68,22 @@ final class GroupWorker implements AutoCloseable {
 
     private void run(String topic) {
         try {
-            consumer.subscribe(List.of(topic));
+            // As Kafka recommends: commit what was consumed before partitions move, so that their next owner does
+            // not read it again; a commit racing a rebalance fails (CommitFailedException) and is retried there.
+            consumer.subscribe(List.of(topic), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    try {
+                        consumer.commitSync();
+                    } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                        // Already fenced: the partitions' next owner resumes from the last commit.
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                }
+            });
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -76,7 +91,11 @@ final class GroupWorker implements AutoCloseable {
                             new String(r.value(), StandardCharsets.UTF_8)));
                 }
                 if (!records.isEmpty()) {
-                    consumer.commitSync();
+                    try {
+                        consumer.commitSync();
+                    } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                        // A rebalance is under way; the revocation callback commits with the new member epoch.
+                    }
                 }
                 assignment.set(Set.copyOf(consumer.assignment()));
             }
