@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code strata server [server.properties] [--override key=value]...}: runs a node in the foreground until
@@ -39,21 +41,22 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--override", paramLabel = "key=value", description = "Override a property; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
         try {
             config = ServerConfig.from(properties());
         } catch (ConfigException | IOException e) {
-            System.err.println("strata server: invalid configuration: " + e.getMessage());
-            return 2;
+            return invalidConfiguration(e);
         }
         StrataServer server;
         try {
             server = StrataServer.start(config);
         } catch (ConfigException e) {
-            System.err.println("strata server: invalid configuration: " + e.getMessage());
-            return 2;
+            return invalidConfiguration(e);
         } catch (Exception e) {
             log.error("Strata node failed to start", e);
             return 1;
@@ -61,6 +64,13 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "strata-shutdown"));
         server.awaitShutdown();
         return KEEP_RUNNING;
+    }
+
+    /** One line on the command's error stream, exit code 2 (bad usage), as every strata command does. */
+    private int invalidConfiguration(Exception e) {
+        spec.commandLine().getErr().println("strata server: invalid configuration: " + e.getMessage());
+        spec.commandLine().getErr().flush();
+        return 2;
     }
 
     private Map<String, String> properties() throws IOException {

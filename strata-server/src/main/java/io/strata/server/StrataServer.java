@@ -114,12 +114,13 @@ public final class StrataServer implements AutoCloseable {
                     config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
             started.add(network);
             List<SocketServer.BoundListener> bound = network.bind(config.brokerListeners());
-            waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(),
-                    advertised(config, bound), config.get("broker.rack"), false)));
+            List<BrokerRegistration.Endpoint> endpoints = advertised(config, bound);
+            waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(), endpoints,
+                    config.get("broker.rack"), false)));
             network.startAccepting();
             StrataServer server = new StrataServer(services, started, bound);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
-                    (System.nanoTime() - startNanos) / 1_000_000, advertised(config, bound));
+                    (System.nanoTime() - startNanos) / 1_000_000, endpoints);
             return server;
         } catch (Exception | Error e) {
             for (int i = started.size() - 1; i >= 0; i--) {
