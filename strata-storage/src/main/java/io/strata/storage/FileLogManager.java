@@ -52,6 +52,11 @@ public final class FileLogManager implements LogManager {
     private final Time time;
     private final ConcurrentHashMap<TopicPartition, FileLog> logs = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Logs per {@code log.dirs} entry, guarded by {@link #lock}: kept up to date on every create and delete so that
+     * placing a new log is O(dirs), not O(logs) (counting on each creation made 10,000 creations quadratic).
+     */
+    private final Map<Path, Integer> logsPerDir = new HashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
     /** File deletions not yet run; run at close so that no handle outlives the manager. */
     private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
@@ -174,6 +179,8 @@ public final class FileLogManager implements LogManager {
             } finally {
                 pools.forEach(ExecutorService::shutdownNow);
             }
+            config.logDirs().forEach(d -> logsPerDir.put(d, 0));
+            logs.values().forEach(l -> logsPerDir.merge(l.dir().getParent(), 1, Integer::sum));
             writeCheckpoints();
             scheduleBackgroundTasks();
             cleaner.startup();
@@ -279,6 +286,7 @@ public final class FileLogManager implements LogManager {
             FileLog created = LogLoader.load(dir, tp, topicId, logConfig, LogLoader.Checkpoints.NEW, time, background,
                     config.fileDeleteDelayMs());
             logs.put(tp, created);
+            logsPerDir.merge(dir.getParent(), 1, Integer::sum);
             log.info("Created log {} in {}", tp, dir);
             return created;
         } finally {
@@ -286,15 +294,10 @@ public final class FileLogManager implements LogManager {
         }
     }
 
+    /** The log directory holding the fewest logs, as Kafka places new logs; called with the lock held. */
     private Path leastLoadedDir() {
-        Map<Path, Integer> counts = new HashMap<>();
-        for (Path d : config.logDirs()) {
-            counts.put(d, 0);
-        }
-        for (FileLog l : logs.values()) {
-            counts.computeIfPresent(l.dir().getParent(), (k, v) -> v + 1);
-        }
-        return config.logDirs().stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+        return config.logDirs().stream().min(Comparator.comparingInt(d -> logsPerDir.getOrDefault(d, 0)))
+                .orElseThrow();
     }
 
     @Override
@@ -318,6 +321,7 @@ public final class FileLogManager implements LogManager {
             cleaner.abortAndWait(tp);
             removed.closeForDeletion();
             cleaner.forget(tp, removed.dir().getParent());
+            logsPerDir.computeIfPresent(removed.dir().getParent(), (d, n) -> n - 1);
             Path dir = removed.dir();
             Path target = dir.resolveSibling(dir.getFileName() + "." + Uuid.randomUuid().toString().replace("-", "")
                     + "-delete");

@@ -121,6 +121,36 @@ class FileLogManagerTest {
     }
 
     @Test
+    void placesNewLogsInTheLeastLoadedDirectoryAfterRestartsAndDeletions() throws Exception {
+        Path d1 = root.resolve("d1");
+        Path d2 = root.resolve("d2");
+        FileLogManager manager = new FileLogManager(config(300_000, d1, d2));
+        manager.startup(tp -> small());
+        for (int p = 0; p < 4; p++) {
+            manager.getOrCreate(new TopicPartition("t", p), TOPIC_ID, small());
+        }
+        manager.close();
+        // Two logs per directory on disk; move one from d2 to d1 so the restarted manager must count what it loads.
+        Path moved;
+        try (Stream<Path> inD2 = Files.list(d2)) {
+            moved = inD2.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Files.move(moved, d1.resolve(moved.getFileName()));
+        FileLogManager restarted = new FileLogManager(config(300_000, d1, d2));
+        restarted.startup(tp -> small());
+        Log fifth = restarted.getOrCreate(new TopicPartition("t", 4), TOPIC_ID, small());
+        assertThat(((FileLog) fifth).dir().getParent()).isEqualTo(d2);
+        // d1 3 logs, d2 2: deleting two of d1's makes d1 the least loaded.
+        List<TopicPartition> inD1 = restarted.all().stream().filter(l -> ((FileLog) l).dir().getParent().equals(d1))
+                .map(Log::topicPartition).toList();
+        restarted.delete(inD1.get(0));
+        restarted.delete(inD1.get(1));
+        Log sixth = restarted.getOrCreate(new TopicPartition("t", 5), TOPIC_ID, small());
+        assertThat(((FileLog) sixth).dir().getParent()).isEqualTo(d1);
+        restarted.close();
+    }
+
+    @Test
     void retentionRunsInTheBackgroundAndDeletesFiles() throws Exception {
         Path d = root.resolve("d");
         FileLogManager manager = new FileLogManager(config(20, d));
