@@ -18,27 +18,53 @@ import java.util.concurrent.locks.ReentrantLock;
  * index still has its preallocated length and zero entries at the tail: the sanity checks reject it and the loader
  * rebuilds it.
  *
- * <p>Thread-safety: writers (append, truncate, resize) hold the index lock; readers are lock-free. A writer stores
- * an entry's bytes before publishing the new count through a volatile field, and never shrinks the file below the
- * published entries, so a reader sees only complete entries, from whichever mapping it picked up.
+ * <p>An index created for an empty segment ({@link #AbstractIndex(File, long, int, int, boolean) fresh}) is lazy,
+ * like Kafka's {@code LazyIndex}: no file is created and nothing is mapped until the first entry is written. Most
+ * segments of a node with many partitions never reach {@code index.interval.bytes}, and creating, preallocating and
+ * mapping two files per partition was a large share of the cost of creating a partition. An unopened index has no
+ * entries, so every read answers from the entry count without touching the (absent) mapping. Making the segment
+ * inactive or closing it creates the empty file, so that a clean reload finds the index it expects.
+ *
+ * <p>Thread-safety: writers (append, truncate, resize, the first open) hold the index lock; readers are lock-free. A
+ * writer maps the file and stores an entry's bytes before publishing the new count through a volatile field, and
+ * never shrinks the file below the published entries, so a reader that saw {@code n} entries sees a mapping holding
+ * them, from whichever mapping it picked up.
  */
 abstract class AbstractIndex {
     protected final long baseOffset;
     private final int entrySize;
     protected final ReentrantLock lock = new ReentrantLock();
     private volatile File file;
+    /** Null until the file is opened (lazy indexes only); then never null again. */
     private volatile MappedByteBuffer mmap;
     private volatile int entries;
     private volatile int maxEntries;
+    /** The length to map the file at when a lazy index opens it; guarded by {@link #lock}. */
+    private int pendingLength;
 
     /**
      * Opens or creates an index. Existing entries are taken from the file length; {@code maxIndexSize} > 0 maps
      * the file at that size for appends, 0 maps it as it is.
      */
     protected AbstractIndex(File file, long baseOffset, int entrySize, int maxIndexSize) throws IOException {
+        this(file, baseOffset, entrySize, maxIndexSize, false);
+    }
+
+    /**
+     * With {@code fresh}, the caller guarantees that {@code file} does not exist (a new, empty segment): the index
+     * starts empty and opens the file on its first write, at {@code maxIndexSize}. Otherwise as
+     * {@link #AbstractIndex(File, long, int, int)}.
+     */
+    protected AbstractIndex(File file, long baseOffset, int entrySize, int maxIndexSize, boolean fresh)
+            throws IOException {
         this.file = file;
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
+        if (fresh) {
+            this.pendingLength = roundDown(Math.max(0, maxIndexSize));
+            this.maxEntries = pendingLength / entrySize;
+            return;
+        }
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             int existing = (int) Math.min(Integer.MAX_VALUE / entrySize, raf.length() / entrySize);
             this.entries = existing;
@@ -58,6 +84,25 @@ abstract class AbstractIndex {
 
     File file() {
         return file;
+    }
+
+    /** Whether the file has been opened and mapped (false only for a lazy index that was never written). */
+    boolean isOpen() {
+        return mmap != null;
+    }
+
+    /**
+     * Opens and maps a lazy index's file, creating it, before the first entry is written. Called with the lock held.
+     */
+    protected void ensureOpen() {
+        if (mmap != null) {
+            return;
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+            remap(raf, pendingLength);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open index " + file, e);
+        }
     }
 
     int entries() {
@@ -101,11 +146,22 @@ abstract class AbstractIndex {
         }
     }
 
-    /** Remaps the file at {@code newSize} bytes (never below the entries), e.g. to let an old segment grow again. */
+    /**
+     * Remaps the file at {@code newSize} bytes (never below the entries), e.g. to let an old segment grow again. A
+     * lazy index that was never opened only records the size to open at.
+     */
     void resize(int newSize) {
         lock.lock();
-        try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
-            remap(raf, Math.max(roundDown(newSize), entries * entrySize));
+        try {
+            int length = Math.max(roundDown(newSize), entries * entrySize);
+            if (mmap == null) {
+                pendingLength = length;
+                maxEntries = length / entrySize;
+                return;
+            }
+            try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+                remap(raf, length);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -113,26 +169,43 @@ abstract class AbstractIndex {
         }
     }
 
-    /** Shrinks the file to its entries: done when a segment becomes inactive and on close. */
+    /**
+     * Shrinks the file to its entries: done when a segment becomes inactive and on close. A lazy index that was
+     * never opened creates its empty file here, so that a reload after a clean shutdown finds a valid index.
+     */
     void trimToValidSize() {
         lock.lock();
         try {
+            if (mmap == null) {
+                pendingLength = 0;
+                maxEntries = 0;
+                boolean created = file.createNewFile();
+                return;
+            }
             if (maxEntries != entries) {
                 resize(entries * entrySize);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create index " + file, e);
         } finally {
             lock.unlock();
         }
     }
 
     void flush() {
-        mmap.force();
+        MappedByteBuffer buf = mmap;
+        if (buf != null) {
+            buf.force();
+        }
     }
 
+    /** Renames the file; a lazy index whose file does not exist yet only takes the new name. */
     void renameTo(File target) throws IOException {
         lock.lock();
         try {
-            Files.move(file.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+            if (mmap != null || file.exists()) {
+                Files.move(file.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE);
+            }
             file = target;
         } finally {
             lock.unlock();

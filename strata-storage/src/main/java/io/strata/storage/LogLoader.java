@@ -2,7 +2,9 @@ package io.strata.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -66,7 +68,9 @@ final class LogLoader {
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
         long startNs = System.nanoTime();
         try {
-            Files.createDirectories(dir);
+            if (createdNow(dir)) {
+                return createNew(dir, tp, topicId, config, checkpoints, time, background, fileDeleteDelayMs);
+            }
             Uuid id = PartitionMetadataFile.read(dir).orElse(topicId == null ? Uuid.ZERO_UUID : topicId);
             if (topicId != null && !topicId.equals(Uuid.ZERO_UUID) && PartitionMetadataFile.read(dir).isEmpty()) {
                 PartitionMetadataFile.write(dir, topicId);
@@ -162,6 +166,42 @@ final class LogLoader {
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot load log " + tp + " from " + dir, e);
         }
+    }
+
+    /** Creates {@code dir} (and missing parents); true when this call created it, i.e. it holds nothing yet. */
+    private static boolean createdNow(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(dir.getParent());
+            return createdNow(dir);
+        }
+    }
+
+    /**
+     * A new log in a directory this call just created: what {@link #load} would find in an empty directory, without
+     * looking. Creating thousands of partitions pays for every syscall here (listing the directory for segments and
+     * producer snapshots, deleting stale files), and an empty directory has none of them.
+     */
+    private static FileLog createNew(Path dir, TopicPartition tp, Uuid topicId, LogConfig config,
+                                     Checkpoints checkpoints, Time time, BackgroundTasks background,
+                                     long fileDeleteDelayMs) throws IOException {
+        Uuid id = topicId == null ? Uuid.ZERO_UUID : topicId;
+        if (!id.equals(Uuid.ZERO_UUID)) {
+            PartitionMetadataFile.write(dir, id);
+        }
+        long base = checkpoints.logStartOffset().orElse(0);
+        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+        segments.put(base, LogSegment.createInEmptyDirectory(dir, base, config.segmentIndexBytes()));
+        ProducerStateManager producerState = new ProducerStateManager(dir);
+        producerState.reset(base);
+        FileLog created = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
+                producerState, new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0));
+        log.debug("Created {} in {}", tp, dir);
+        return created;
     }
 
     /**

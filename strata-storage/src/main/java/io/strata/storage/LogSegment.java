@@ -98,6 +98,14 @@ final class LogSegment {
     }
 
     /**
+     * Creates an empty segment in a directory known to hold none of its files (a partition directory created just
+     * now): {@link #create} without the deletions of stale files.
+     */
+    static LogSegment createInEmptyDirectory(Path dir, long baseOffset, int maxIndexSize) throws IOException {
+        return open(dir, baseOffset, maxIndexSize, "");
+    }
+
+    /**
      * Opens an existing segment (creating missing files). Indexes are mapped at {@code maxIndexSize} if positive
      * (active segment), as they are otherwise; missing or insane indexes are flagged for rebuild.
      */
@@ -119,10 +127,17 @@ final class LogSegment {
         File logF = dir.resolve(prefix + LOG_SUFFIX + suffix).toFile();
         File indexF = dir.resolve(prefix + INDEX_SUFFIX + suffix).toFile();
         File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX + suffix).toFile();
-        boolean indexesExisted = indexF.exists() && timeF.exists();
+        boolean offsetIndexExists = indexF.exists();
+        boolean timeIndexExists = timeF.exists();
+        boolean indexesExisted = offsetIndexExists && timeIndexExists;
         FileRecords records = FileRecords.open(logF, true, 0, false);
-        OffsetIndex offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
-        TimeIndex timeIndex = new TimeIndex(timeF, baseOffset, 0);
+        // An empty segment without index files (a new segment, or one that never reached index.interval.bytes
+        // before a crash) gets lazy indexes: no files, no mappings until the first entry.
+        boolean empty = records.sizeInBytes() == 0;
+        OffsetIndex offsetIndex = empty && !offsetIndexExists ? OffsetIndex.fresh(indexF, baseOffset, 0)
+                : new OffsetIndex(indexF, baseOffset, 0);
+        TimeIndex timeIndex = empty && !timeIndexExists ? TimeIndex.fresh(timeF, baseOffset, 0)
+                : new TimeIndex(timeF, baseOffset, 0);
         boolean rebuild = records.sizeInBytes() > 0
                 && (!indexesExisted || !offsetIndex.isSane(records.sizeInBytes()) || !timeIndex.isSane());
         if (rebuild) {

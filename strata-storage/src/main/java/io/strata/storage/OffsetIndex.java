@@ -20,6 +20,15 @@ final class OffsetIndex extends AbstractIndex {
         super(file, baseOffset, ENTRY_SIZE, maxIndexSize);
     }
 
+    /** A lazy index of a new segment; see {@link AbstractIndex#AbstractIndex(File, long, int, int, boolean)}. */
+    static OffsetIndex fresh(File file, long baseOffset, int maxIndexSize) throws IOException {
+        return new OffsetIndex(file, baseOffset, maxIndexSize, true);
+    }
+
+    private OffsetIndex(File file, long baseOffset, int maxIndexSize, boolean fresh) throws IOException {
+        super(file, baseOffset, ENTRY_SIZE, maxIndexSize, fresh);
+    }
+
     private static int relativeOffset(MappedByteBuffer buf, int slot) {
         return buf.getInt(slot * ENTRY_SIZE);
     }
@@ -36,6 +45,7 @@ final class OffsetIndex extends AbstractIndex {
             if (n >= maxEntries() || (n > 0 && offset <= lastOffset())) {
                 return;
             }
+            ensureOpen();
             MappedByteBuffer buf = buffer();
             buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
             buf.putInt(n * ENTRY_SIZE + 4, position);

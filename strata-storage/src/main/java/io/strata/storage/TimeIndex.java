@@ -26,6 +26,15 @@ final class TimeIndex extends AbstractIndex {
         super(file, baseOffset, ENTRY_SIZE, maxIndexSize);
     }
 
+    /** A lazy index of a new segment; see {@link AbstractIndex#AbstractIndex(File, long, int, int, boolean)}. */
+    static TimeIndex fresh(File file, long baseOffset, int maxIndexSize) throws IOException {
+        return new TimeIndex(file, baseOffset, maxIndexSize, true);
+    }
+
+    private TimeIndex(File file, long baseOffset, int maxIndexSize, boolean fresh) throws IOException {
+        super(file, baseOffset, ENTRY_SIZE, maxIndexSize, fresh);
+    }
+
     private static long timestamp(MappedByteBuffer buf, int slot) {
         return buf.getLong(slot * ENTRY_SIZE);
     }
@@ -48,6 +57,7 @@ final class TimeIndex extends AbstractIndex {
                     return;
                 }
             }
+            ensureOpen();
             MappedByteBuffer buf = buffer();
             buf.putLong(n * ENTRY_SIZE, timestamp);
             buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
