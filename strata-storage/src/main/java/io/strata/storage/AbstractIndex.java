@@ -22,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * like Kafka's {@code LazyIndex}: no file is created and nothing is mapped until the first entry is written. Most
  * segments of a node with many partitions never reach {@code index.interval.bytes}, and creating, preallocating and
  * mapping two files per partition was a large share of the cost of creating a partition. An unopened index has no
- * entries, so every read answers from the entry count without touching the (absent) mapping. Making the segment
- * inactive or closing it creates the empty file, so that a clean reload finds the index it expects.
+ * entries, so every read answers from the entry count without touching the (absent) mapping. An empty segment keeps
+ * no index files at all, even across restarts; a segment with batches but no entry gets empty files when it becomes
+ * inactive or closes, so that a clean reload finds the indexes it expects.
  *
  * <p>Thread-safety: writers (append, truncate, resize, the first open) hold the index lock; readers are lock-free. A
  * writer maps the file and stores an entry's bytes before publishing the new count through a volatile field, and
@@ -171,7 +172,7 @@ abstract class AbstractIndex {
 
     /**
      * Shrinks the file to its entries: done when a segment becomes inactive and on close. A lazy index that was
-     * never opened creates its empty file here, so that a reload after a clean shutdown finds a valid index.
+     * never opened stays without a file (see {@link #createIfAbsent}).
      */
     void trimToValidSize() {
         lock.lock();
@@ -179,11 +180,26 @@ abstract class AbstractIndex {
             if (mmap == null) {
                 pendingLength = 0;
                 maxEntries = 0;
-                boolean created = file.createNewFile();
                 return;
             }
             if (maxEntries != entries) {
                 resize(entries * entrySize);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Creates the (empty) file of a lazy index that was never opened. A segment holding batches but no index entry
+     * calls this when it becomes inactive or closes, so that a clean reload finds a valid index instead of
+     * rebuilding it.
+     */
+    void createIfAbsent() {
+        lock.lock();
+        try {
+            if (mmap == null) {
+                boolean existed = !file.createNewFile();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create index " + file, e);

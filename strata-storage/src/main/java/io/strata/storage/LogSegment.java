@@ -129,20 +129,30 @@ final class LogSegment {
         File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX + suffix).toFile();
         boolean offsetIndexExists = indexF.exists();
         boolean timeIndexExists = timeF.exists();
-        boolean indexesExisted = offsetIndexExists && timeIndexExists;
         FileRecords records = FileRecords.open(logF, true, 0, false);
-        // An empty segment without index files (a new segment, or one that never reached index.interval.bytes
-        // before a crash) gets lazy indexes: no files, no mappings until the first entry.
-        boolean empty = records.sizeInBytes() == 0;
-        OffsetIndex offsetIndex = empty && !offsetIndexExists ? OffsetIndex.fresh(indexF, baseOffset, 0)
-                : new OffsetIndex(indexF, baseOffset, 0);
-        TimeIndex timeIndex = empty && !timeIndexExists ? TimeIndex.fresh(timeF, baseOffset, 0)
-                : new TimeIndex(timeF, baseOffset, 0);
-        boolean rebuild = records.sizeInBytes() > 0
-                && (!indexesExisted || !offsetIndex.isSane(records.sizeInBytes()) || !timeIndex.isSane());
-        if (rebuild) {
-            offsetIndex.reset();
-            timeIndex.reset();
+        OffsetIndex offsetIndex;
+        TimeIndex timeIndex;
+        boolean rebuild = false;
+        if (records.sizeInBytes() == 0) {
+            // An empty segment gets lazy indexes: no files, no mappings until the first entry. Any index file left
+            // over (e.g. preallocated before a crash) holds no valid entry for an empty log.
+            if (offsetIndexExists) {
+                Files.delete(indexF.toPath());
+            }
+            if (timeIndexExists) {
+                Files.delete(timeF.toPath());
+            }
+            offsetIndex = OffsetIndex.fresh(indexF, baseOffset, 0);
+            timeIndex = TimeIndex.fresh(timeF, baseOffset, 0);
+        } else {
+            offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
+            timeIndex = new TimeIndex(timeF, baseOffset, 0);
+            rebuild = !offsetIndexExists || !timeIndexExists || !offsetIndex.isSane(records.sizeInBytes())
+                    || !timeIndex.isSane();
+            if (rebuild) {
+                offsetIndex.reset();
+                timeIndex.reset();
+            }
         }
         if (maxIndexSize > 0) {
             offsetIndex.resize(maxIndexSize);
@@ -536,6 +546,10 @@ final class LogSegment {
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
+        if (log.sizeInBytes() > 0) {
+            offsetIndex.createIfAbsent();
+            timeIndex.createIfAbsent();
+        }
     }
 
     void flush() throws IOException {

@@ -97,23 +97,27 @@ class LazyIndexTest {
         }
 
         @Test
-        void trimmingAnUnopenedIndexLeavesAnEmptyFileAndRenamesFollowTheName() throws Exception {
+        void anUnopenedIndexIsTrimmedWithoutAFileCreatedOnDemandAndRenamedByName() throws Exception {
             Path file = dir.resolve("00.index.cleaned");
             OffsetIndex index = OffsetIndex.fresh(file.toFile(), 0, 80);
+            index.trimToValidSize();
+            assertThat(index.isFull()).isTrue(); // trimmed to its (zero) entries, as a mapped index would be
+            assertThat(file).doesNotExist();
             Path swap = dir.resolve("00.index.swap");
             index.renameTo(swap.toFile()); // no file yet: only the name changes
             assertThat(file).doesNotExist();
             assertThat(swap).doesNotExist();
-            index.trimToValidSize();
+            index.createIfAbsent();
             assertThat(swap).exists();
             assertThat(Files.size(swap)).isZero();
-            assertThat(index.isFull()).isTrue(); // trimmed to its (zero) entries, as a mapped index would be
             Path done = dir.resolve("00.index");
             index.renameTo(done.toFile());
             assertThat(done).exists();
             assertThat(swap).doesNotExist();
-            index.deleteIfExists();
-            assertThat(done).doesNotExist();
+            index.resize(80); // made active again: the first entry maps the existing file at full size
+            index.append(3, 10);
+            assertThat(Files.size(done)).isEqualTo(80);
+            assertThat(index.lookup(5)).isEqualTo(10);
         }
     }
 
@@ -156,6 +160,37 @@ class LazyIndexTest {
             assertThat(readAll(reloaded, 0)).containsExactly("0:a", "1:b");
             reloaded.appendAsLeader(batch("c"), 0);
             assertThat(readAll(reloaded, 1)).containsExactly("1:b", "2:c");
+        }
+    }
+
+    @Test
+    void aNeverWrittenLogKeepsNoIndexFilesAcrossACleanRestart() throws Exception {
+        try (FileLog log = load(Map.of(), LogLoader.Checkpoints.NEW)) {
+            assertThat(log.logEndOffset()).isZero();
+        }
+        assertThat(indexFiles()).isEmpty();
+        try (FileLog reloaded = load(Map.of(), CLEAN)) {
+            assertThat(active(reloaded).offsetIndex().isOpen()).isFalse();
+            assertThat(active(reloaded).timeIndex().isOpen()).isFalse();
+            reloaded.appendAsLeader(batch("x"), 0);
+            assertThat(readAll(reloaded, 0)).containsExactly("0:x");
+        }
+    }
+
+    @Test
+    void staleIndexFilesOfAnEmptySegmentAreDroppedNotTrusted() throws Exception {
+        FileLog log = load(Map.of(), LogLoader.Checkpoints.NEW);
+        log.closeForDeletion();
+        // A preallocated index with plausible-looking entries, as an older incarnation of the segment could leave.
+        byte[] stale = new byte[80];
+        java.nio.ByteBuffer.wrap(stale).putInt(0).putInt(0).putInt(5).putInt(100);
+        Files.write(partitionDir().resolve("00000000000000000000.index"), stale);
+        Files.write(partitionDir().resolve("00000000000000000000.timeindex"), new byte[120]);
+        try (FileLog recovered = load(Map.of(), CRASHED)) {
+            assertThat(indexFiles()).isEmpty();
+            assertThat(active(recovered).offsetIndex().entries()).isZero();
+            recovered.appendAsLeader(batch("a", "b"), 0);
+            assertThat(readAll(recovered, 0)).containsExactly("0:a", "1:b");
         }
     }
 
