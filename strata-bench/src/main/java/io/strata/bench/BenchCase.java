@@ -19,8 +19,16 @@ import java.util.regex.Pattern;
 public record BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
                         int rate) {
 
-    /** The tool behind a case. */
-    public enum Kind { PRODUCE, CONSUME, E2E }
+    /**
+     * The tool behind a case: Kafka's perf tools (PRODUCE, CONSUME), {@link E2eLatency} (E2E), or {@link WireLoad}
+     * (WIRE_PRODUCE, WIRE_FETCH), which saturates the broker instead of the client.
+     */
+    public enum Kind { PRODUCE, CONSUME, E2E, WIRE_PRODUCE, WIRE_FETCH }
+
+    /** Records per batch of a WireLoad case: a batch of Kafka's default {@code batch.size}, 16 KiB. */
+    public int wireBatch() {
+        return Math.max(1, 16 * 1024 / recordSize);
+    }
 
     /** The topic a case writes or reads (produce cases of one shape share a topic; consume cases have their own). */
     public String topic() {
@@ -28,6 +36,8 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
             case PRODUCE -> "bench-p-" + recordSize + "b-" + partitions + "p";
             case CONSUME -> "bench-c-" + recordSize + "b-" + partitions + "p";
             case E2E -> "bench-e2e";
+            case WIRE_PRODUCE -> "bench-wp-" + recordSize + "b-" + partitions + "p";
+            case WIRE_FETCH -> "bench-wf-" + recordSize + "b-" + partitions + "p";
         };
     }
 
@@ -38,8 +48,9 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
 
     /**
      * The matrix: produce (100 B and 1 KiB x 1 and 6 partitions x acks 1 and all x linger 0 and 5 ms), consume
-     * (100 B on 1 and 6 partitions, 1 KiB on 1), end-to-end at 1000 records/s (acks 1 and all). {@code quick}
-     * moves a tenth of the records and keeps a representative subset.
+     * (100 B on 1 and 6 partitions, 1 KiB on 1), end-to-end at 1000 records/s (acks 1 and all), and the
+     * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions).
+     * {@code quick} moves a tenth of the records and keeps a representative subset.
      */
     public static List<BenchCase> matrix(boolean quick, Pattern filter) {
         long small = quick ? 200_000 : 2_000_000;
@@ -62,9 +73,18 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
         all.add(new BenchCase("consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0));
         all.add(new BenchCase("e2e-100B-1000rps-acks1", Kind.E2E, 100, 1, "1", 0, e2e, 1000));
         all.add(new BenchCase("e2e-100B-1000rps-acksall", Kind.E2E, 100, 1, "all", 0, e2e, 1000));
+        long wireSmall = quick ? 1_000_000 : 10_000_000;
+        long wireLarge = quick ? 200_000 : 2_000_000;
+        for (int size : new int[] {100, 1024}) {
+            for (String acks : new String[] {"1", "all"}) {
+                all.add(new BenchCase("wire-produce-" + label(size) + "-p6-acks" + acks, Kind.WIRE_PRODUCE, size, 6,
+                        acks, 0, size == 100 ? wireSmall : wireLarge, 0));
+            }
+        }
+        all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0));
         Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
                 + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
-                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*");
+                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*|wire-produce-.*-acks1|wire-fetch-.*");
         return all.stream()
                 .filter(c -> !quick || quickSet.matcher(c.id()).matches())
                 .filter(c -> filter.matcher(c.id()).find())

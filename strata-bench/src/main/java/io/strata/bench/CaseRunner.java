@@ -54,6 +54,8 @@ final class CaseRunner {
                     "bench-" + name + "-" + System.nanoTime());
             case E2E -> tools.e2eLatency(name, broker.bootstrap(), c.topic(), c.records(), c.rate(), c.acks(),
                     c.recordSize());
+            case WIRE_PRODUCE -> tools.wireLoad(name, "produce", broker.bootstrap(), c, c.records());
+            case WIRE_FETCH -> tools.wireLoad(name, "fetch", broker.bootstrap(), c, c.records());
         };
         cpu.end();
         double peakRssMb = ProcFs.peakRssKb(broker.pid()).orElse(0) / 1024.0;
@@ -69,6 +71,9 @@ final class CaseRunner {
                     s.recordsPerSec() * c.recordSize() / (1024 * 1024), s.p50Us() / 1000.0, s.p99Us() / 1000.0,
                     s.p999Us() / 1000.0, cpu.brokerCpuSec(), s.records() * (double) c.recordSize() / (1024 * 1024),
                     peakRssMb, cpu.clientCpuSec(), cpu.otherPct()));
+            case WIRE_PRODUCE, WIRE_FETCH -> ToolOutput.wire(result.output()).map(s -> new Sample.Metrics(
+                    s.recordsPerSec(), s.mibPerSec(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
+                    cpu.brokerCpuSec(), s.bytes() / (1024.0 * 1024), peakRssMb, cpu.clientCpuSec(), cpu.otherPct()));
         };
         if (!result.ok() || metrics.isEmpty()) {
             return Sample.without(b, run, "FAIL (exit " + result.exitCode() + ": " + result.lastLine() + "; see "
@@ -97,6 +102,15 @@ final class CaseRunner {
         Optional<String> created = createTopic(broker.bootstrap(), c.topic(), c.partitions());
         if (created.isPresent()) {
             return created;
+        }
+        if (c.kind() == BenchCase.Kind.WIRE_FETCH) {
+            BenchMain.progress("preloading " + c.records() / 2 + " x " + c.recordSize() + " B into " + c.topic()
+                    + " on " + broker.name() + " (not measured)");
+            Tools.Result r = tools.wireLoad("preload-" + c.id() + "-" + broker.name(), "produce", broker.bootstrap(),
+                    c, c.records() / 2);
+            if (!r.ok() || ToolOutput.wire(r.output()).isEmpty()) {
+                return Optional.of("preload failed: " + r.lastLine());
+            }
         }
         if (c.kind() == BenchCase.Kind.CONSUME) {
             BenchMain.progress("preloading " + c.records() + " x " + c.recordSize() + " B into " + c.topic() + " on "

@@ -137,6 +137,12 @@ public final class Report {
                     + " partition(s), ConsumerPerformance; rates exclude the group join";
             case E2E -> c.records() + " x " + c.recordSize() + " B at " + c.rate() + " rec/s, acks=" + c.acks()
                     + ", E2eLatency; latency = send to consumed";
+            case WIRE_PRODUCE -> c.records() + " x " + c.recordSize() + " B, " + c.partitions() + " partition(s), acks="
+                    + c.acks() + ", WireLoad: " + c.wireBatch() + "-record batches, " + Tools.WIRE_CONNECTIONS
+                    + " connections x " + Tools.WIRE_INFLIGHT + " in flight; latency = request round trip";
+            case WIRE_FETCH -> c.records() + " x " + c.recordSize() + " B fetched from " + c.partitions()
+                    + " partition(s) holding half as many, WireLoad: " + Tools.WIRE_CONNECTIONS
+                    + " connections, 1 MiB per partition; latency = request round trip";
         };
     }
 

@@ -28,6 +28,11 @@ public final class ToolOutput {
                                  long p999Us, long maxUs) {
     }
 
+    /** One {@link WireLoad} run; latencies in microseconds, request sent to response read. */
+    public record WireSummary(long records, long bytes, double recordsPerSec, double mibPerSec, long p50Us,
+                              long p99Us, long p999Us) {
+    }
+
     // "N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency, P ms 50th, P ms 95th,
     //  P ms 99th, P ms 99.9th."
     private static final Pattern PRODUCER = Pattern.compile(
@@ -42,6 +47,10 @@ public final class ToolOutput {
             Pattern.MULTILINE);
     private static final Pattern LATENCY = Pattern.compile(
             "E2E_US n=(\\d+) rate=([\\d.]+) avg=([\\d.]+) p50=(\\d+) p99=(\\d+) p999=(\\d+) max=(\\d+)");
+
+    private static final Pattern WIRE = Pattern.compile(
+            "WIRE records=(\\d+) bytes=(\\d+) secs=[\\d.]+ rate=([\\d.]+) mibps=([\\d.]+) p50=(-?\\d+) "
+                    + "p99=(-?\\d+) p999=(-?\\d+)");
 
     private ToolOutput() {
     }
@@ -76,6 +85,17 @@ public final class ToolOutput {
             last = new LatencySummary(Long.parseLong(m.group(1)), d(m.group(2)), d(m.group(3)),
                     Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
                     Long.parseLong(m.group(7)));
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** The summary line of {@link WireLoad}. */
+    public static Optional<WireSummary> wire(String output) {
+        Matcher m = WIRE.matcher(output);
+        WireSummary last = null;
+        while (m.find()) {
+            last = new WireSummary(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), d(m.group(3)),
+                    d(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(7)));
         }
         return Optional.ofNullable(last);
     }

@@ -64,6 +64,21 @@ final class Tools {
                 Integer.toString(rate), acks, Integer.toString(size), Long.toString(warmup)));
     }
 
+    /**
+     * A {@link WireLoad} run: {@code mode} "produce" or "fetch", 16 KiB batches, {@value #WIRE_CONNECTIONS}
+     * connections with {@value #WIRE_INFLIGHT} produce requests in flight each (a producer's default
+     * {@code max.in.flight.requests.per.connection}); fetches have one in flight per connection, as a consumer.
+     */
+    Result wireLoad(String name, String mode, String bootstrap, BenchCase c, long records)
+            throws IOException, InterruptedException {
+        return run(name, WireLoad.class.getName(), List.of(mode, bootstrap, c.topic(),
+                Integer.toString(c.partitions()), Integer.toString(c.recordSize()), Integer.toString(c.wireBatch()),
+                c.acks(), Integer.toString(WIRE_CONNECTIONS), Integer.toString(WIRE_INFLIGHT), Long.toString(records)));
+    }
+
+    static final int WIRE_CONNECTIONS = 4;
+    static final int WIRE_INFLIGHT = 5;
+
     private Result run(String name, String mainClass, List<String> args) throws IOException, InterruptedException {
         Path out = rawDir.resolve(name + ".txt");
         Process p = children.start(new ProcessBuilder(jvm.tool(logbackConfig, mainClass, args))

@@ -87,4 +87,21 @@ class ToolOutputTest {
         assertThat(E2eLatency.percentileUs(ns, 99.9)).isEqualTo(999);
         assertThat(E2eLatency.percentileUs(new long[0], 99)).isZero();
     }
+
+    @Test
+    void wireSummaryIsParsedAndAFailedRunGivesNothing() {
+        String out = "WIRE records=2000064 bytes=2048065536 secs=2.721 rate=734944.1 mibps=717.72 p50=1237 p99=11983"
+                + " p999=52620\n";
+
+        ToolOutput.WireSummary s = ToolOutput.wire(out).orElseThrow();
+
+        assertThat(s.records()).isEqualTo(2_000_064);
+        assertThat(s.bytes()).isEqualTo(2_048_065_536L);
+        assertThat(s.recordsPerSec()).isEqualTo(734944.1);
+        assertThat(s.mibPerSec()).isEqualTo(717.72);
+        assertThat(s.p50Us()).isEqualTo(1237);
+        assertThat(s.p99Us()).isEqualTo(11983);
+        assertThat(s.p999Us()).isEqualTo(52620);
+        assertThat(ToolOutput.wire("WIRE failed: produce partition 3: NOT_LEADER_OR_FOLLOWER\n")).isEmpty();
+    }
 }
