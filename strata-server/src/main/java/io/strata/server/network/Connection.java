@@ -2,9 +2,7 @@ package io.strata.server.network;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import org.apache.kafka.common.network.Send;
@@ -13,24 +11,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection, run on its own virtual thread: reads a size-prefixed frame, hands it to the
- * {@link RequestChannel}, writes the response, and only then reads the next frame, so responses go out in
+ * {@link RequestChannel}, writes the response, and only then handles the next frame, so responses go out in
  * request order as Kafka clients require.
  *
+ * <p>Frames are read straight from the channel into a direct buffer that the connection keeps and reuses: no
+ * array is allocated and zeroed per request, and the bytes of a produce request reach the log file without being
+ * copied through the heap. One read may bring several pipelined frames; they are handled one after the other. The
+ * buffer grows to the largest frame seen up to {@value #RETAINED_BUFFER_BYTES} bytes; a larger frame gets a heap
+ * buffer of its own that is dropped after its request.
+ *
  * <p>A frame whose size is negative or above {@code socket.request.max.bytes} closes the connection before its body
- * is read; so does a connection idle for {@code connections.max.idle.ms}.
+ * is read. Idleness ({@code connections.max.idle.ms}) is judged by the {@link SocketServer} through
+ * {@link #closeIfIdle}, since channel reads have no timeout.
+ *
+ * <p>Thread-safety: {@link #run} is the connection's own thread; {@link #closeIfIdle} and {@link #close} may be
+ * called from any thread.
  */
 final class Connection implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** The largest buffer a connection keeps between requests (a producer's requests are usually far smaller). */
+    static final int RETAINED_BUFFER_BYTES = 1024 * 1024;
+    private static final int INITIAL_BUFFER_BYTES = 16 * 1024;
 
     private final SocketChannel socket;
     private final ConnectionInfo info;
     private final RequestChannel requests;
     private final int maxRequestBytes;
     private final java.util.function.Consumer<Connection> onClose;
+    private volatile long lastActiveNanos = System.nanoTime();
+    private volatile boolean busy;
 
     Connection(SocketChannel socket, String listenerName, RequestChannel requests, int maxRequestBytes,
-               long idleTimeoutMs, java.util.function.Consumer<Connection> onClose) throws IOException {
+               java.util.function.Consumer<Connection> onClose) throws IOException {
         this.socket = socket;
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteAddress();
         InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
@@ -40,28 +54,39 @@ final class Connection implements Runnable {
         this.maxRequestBytes = maxRequestBytes;
         this.onClose = onClose;
         socket.socket().setTcpNoDelay(true);
-        socket.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeoutMs));
     }
 
     @Override
     public void run() {
         SocketTransferableChannel out = new SocketTransferableChannel(socket);
+        // Bytes read and not yet handled are between 0 and position(); a handled frame is compacted away.
+        ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
         try (socket) {
-            InputStream in = socket.socket().getInputStream();
-            byte[] sizeBytes = new byte[4];
             while (true) {
-                if (!readFully(in, sizeBytes, true)) {
+                if (!fill(buffer, 4, true)) {
                     return;
                 }
-                int size = ByteBuffer.wrap(sizeBytes).getInt();
+                int size = buffer.getInt(0);
                 if (size < 0 || size > maxRequestBytes) {
                     log.warn("Closing connection {}: request of {} bytes exceeds socket.request.max.bytes ({})",
                             info.connectionId(), size, maxRequestBytes);
                     return;
                 }
-                byte[] body = new byte[size];
-                readFully(in, body, false);
-                switch (requests.handle(info, ByteBuffer.wrap(body))) {
+                int frameEnd = 4 + size;
+                ByteBuffer frameBuffer = buffer;
+                if (frameEnd > buffer.capacity() && frameEnd <= RETAINED_BUFFER_BYTES) {
+                    ByteBuffer larger = allocateDirectOrHeap(Integer.highestOneBit(frameEnd - 1) << 1);
+                    buffer = larger.put(buffer.flip());
+                    frameBuffer = buffer;
+                } else if (frameEnd > buffer.capacity()) {
+                    frameBuffer = ByteBuffer.allocate(frameEnd).put(buffer.flip());
+                    buffer.clear();
+                }
+                fill(frameBuffer, frameEnd, false);
+                busy = true;
+                RequestChannel.Outcome outcome = requests.handle(info, frameBuffer.duplicate().limit(frameEnd)
+                        .position(4).slice());
+                switch (outcome) {
                     case RequestChannel.Respond(Send send) -> {
                         while (!send.completed()) {
                             send.writeTo(out);
@@ -73,15 +98,32 @@ final class Connection implements Runnable {
                         return;
                     }
                 }
+                busy = false;
+                lastActiveNanos = System.nanoTime();
+                // Keep the bytes of frames that arrived behind this one (pipelined requests). A frame in a buffer
+                // of its own filled it exactly: nothing is behind it.
+                if (frameBuffer == buffer) {
+                    buffer.flip().position(frameEnd);
+                    buffer.compact();
+                }
             }
-        } catch (SocketTimeoutException e) {
-            log.debug("Closing idle connection {}", info.connectionId());
         } catch (IOException e) {
             log.debug("Connection {} closed: {}", info.connectionId(), e.toString());
         } catch (RuntimeException e) {
             log.error("Unexpected error on connection {}; closing it", info.connectionId(), e);
         } finally {
             onClose.accept(this);
+        }
+    }
+
+    /**
+     * Closes the connection when it has waited for a request for longer than {@code idleNanos}; a request being
+     * handled (a long-polling fetch, say) is not idleness.
+     */
+    void closeIfIdle(long nowNanos, long idleNanos) {
+        if (!busy && nowNanos - lastActiveNanos > idleNanos && socket.isOpen()) {
+            log.debug("Closing idle connection {}", info.connectionId());
+            close();
         }
     }
 
@@ -93,18 +135,32 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Reads exactly {@code buf.length} bytes; returns false on a clean end of stream before the first byte. */
-    private static boolean readFully(InputStream in, byte[] buf, boolean eofAllowed) throws IOException {
-        int n = 0;
-        while (n < buf.length) {
-            int r = in.read(buf, n, buf.length - n);
+    /**
+     * A direct buffer, or a heap one when direct memory ({@code -XX:MaxDirectMemorySize}) is exhausted: many
+     * connections that each once sent a large request must not stop the node from reading requests.
+     */
+    private static ByteBuffer allocateDirectOrHeap(int capacity) {
+        try {
+            return ByteBuffer.allocateDirect(capacity);
+        } catch (OutOfMemoryError e) {
+            return ByteBuffer.allocate(capacity);
+        }
+    }
+
+    /**
+     * Reads until the buffer holds at least {@code bytes} bytes (reading more if they are there); returns false on
+     * a clean end of stream before a new frame's first byte.
+     */
+    private boolean fill(ByteBuffer buffer, int bytes, boolean eofAllowed) throws IOException {
+        while (buffer.position() < bytes) {
+            int r = socket.read(buffer);
             if (r < 0) {
-                if (n == 0 && eofAllowed) {
+                if (buffer.position() == 0 && eofAllowed) {
                     return false;
                 }
                 throw new EOFException("Connection closed in the middle of a request");
             }
-            n += r;
+            lastActiveNanos = System.nanoTime();
         }
         return true;
     }

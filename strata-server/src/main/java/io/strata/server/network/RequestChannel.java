@@ -12,8 +12,10 @@ import org.apache.kafka.common.network.Send;
 public interface RequestChannel {
 
     /**
-     * Handles one frame (the bytes after the size prefix; the buffer is owned by the callee and never reused).
-     * May block (long-poll fetch, acks=all).
+     * Handles one frame (the bytes after the size prefix). The frame's bytes are valid until the outcome has been
+     * written: the connection then reuses its buffer for the next request, so nothing may keep a reference to the
+     * frame, or to a slice of it (records), beyond that; the outcome's response may. May block (long-poll fetch,
+     * acks=all).
      */
     Outcome handle(ConnectionInfo connection, ByteBuffer frame);
 

@@ -10,12 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the client listeners and runs an acceptor per listener and a virtual thread per connection.
+ * Binds the client listeners and runs an acceptor per listener, a virtual thread per connection, and a reaper that
+ * closes connections idle for longer than {@code connections.max.idle.ms}.
  *
  * <p>Thread-safe: {@link #start} and {@link #close} may be called from any thread; close is idempotent and waits
  * for no request (connections are closed under their threads, which then end).
@@ -38,6 +42,8 @@ public final class SocketServer implements AutoCloseable {
     private final List<BoundListener> bound = new ArrayList<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
+    private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("connection-reaper").factory());
     private volatile boolean closed;
 
     public SocketServer(RequestChannel requests, Limits limits) {
@@ -63,8 +69,15 @@ public final class SocketServer implements AutoCloseable {
         return List.copyOf(bound);
     }
 
-    /** Starts an acceptor thread per bound listener. */
+    /** Starts an acceptor thread per bound listener, and the idle-connection reaper. */
     public void startAccepting() {
+        long idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.connectionsMaxIdleMs());
+        // A quarter of the limit (at most 10 s) between checks: a connection is closed at most 25% late.
+        long period = Math.max(10, Math.min(limits.connectionsMaxIdleMs() / 4, 10_000));
+        reaper.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            connections.forEach(c -> c.closeIfIdle(now, idleNanos));
+        }, period, period, TimeUnit.MILLISECONDS);
         for (int i = 0; i < servers.size(); i++) {
             ServerSocketChannel server = servers.get(i);
             BoundListener listener = bound.get(i);
@@ -93,7 +106,7 @@ public final class SocketServer implements AutoCloseable {
             }
             try {
                 Connection connection = new Connection(socket, listenerName, requests,
-                        limits.socketRequestMaxBytes(), limits.connectionsMaxIdleMs(), this::closed);
+                        limits.socketRequestMaxBytes(), this::closed);
                 connections.add(connection);
                 Thread.ofVirtual().name("conn-" + listenerName).start(connection);
             } catch (IOException e) {
@@ -115,6 +128,7 @@ public final class SocketServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        reaper.shutdownNow();
         for (ServerSocketChannel server : servers) {
             closeQuietly(server);
         }

@@ -113,4 +113,69 @@ class SocketServerTest {
             assertThat(closed(socket)).isTrue();
         }
     }
+
+    @Test
+    void closesConnectionsStalledInTheMiddleOfAFrame() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 200));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(100);
+            out.write(new byte[10]);
+            out.flush();
+            assertThat(closed(socket)).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+    }
+
+    @Test
+    void pipelinedFramesOfEverySizeInOneWriteAreAnsweredInOrder() throws Exception {
+        // Sizes around the connection's buffer steps: the initial buffer, growth, and beyond what it retains.
+        int[] sizes = {1, 100, 16 * 1024 - 4, 16 * 1024 - 3, 70_000, 3, Connection.RETAINED_BUFFER_BYTES - 4,
+            Connection.RETAINED_BUFFER_BYTES, 5, 2 * Connection.RETAINED_BUFFER_BYTES + 7, 9, 40_000};
+        int port = start(new SocketServer.Limits(4 * Connection.RETAINED_BUFFER_BYTES, 10, 60_000));
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        DataOutputStream frames = new DataOutputStream(all);
+        for (int i = 0; i < sizes.length; i++) {
+            frames.writeInt(sizes[i]);
+            frames.write(body(i, sizes[i]));
+        }
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    socket.getOutputStream().write(all.toByteArray());
+                    socket.getOutputStream().flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < sizes.length; i++) {
+                assertThat(receive(socket)).as("frame %d", i).isEqualTo(body(i, sizes[i]));
+            }
+            writer.join();
+        }
+    }
+
+    @Test
+    void framesDribbledByteByByteAreAnswered() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 60_000));
+        byte[] body = body(7, 300);
+        byte[] frame = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setTcpNoDelay(true);
+            for (byte b : frame) {
+                socket.getOutputStream().write(b);
+                socket.getOutputStream().flush();
+            }
+            assertThat(receive(socket)).isEqualTo(body);
+        }
+    }
+
+    /** Distinct content per frame, never starting with 0 (the echo server's disconnect marker). */
+    private static byte[] body(int frame, int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (1 + (frame * 31 + i) % 250);
+        }
+        return b;
+    }
 }
