@@ -151,6 +151,26 @@ class FileLogManagerTest {
     }
 
     @Test
+    void closeClosesEveryLogOnItsPoolAndFinishesEvenWhenTheCallerIsInterrupted() {
+        Path d = root.resolve("d");
+        FileLogManager manager = new FileLogManager(config(300_000, d));
+        manager.startup(tp -> small());
+        for (int p = 0; p < 20; p++) {
+            manager.getOrCreate(new TopicPartition("c", p), TOPIC_ID, small()).appendAsLeader(batch("v" + p), 0);
+        }
+        // An interrupted closing thread must still leave every log closed and flushed, and the clean marker.
+        Thread.currentThread().interrupt();
+        manager.close();
+        assertThat(Thread.interrupted()).isTrue();
+        assertThat(d.resolve(FileLogManager.CLEAN_SHUTDOWN_FILE)).exists();
+        FileLogManager restarted = new FileLogManager(config(300_000, d));
+        restarted.startup(tp -> small());
+        assertThat(restarted.all()).hasSize(20).allSatisfy(l -> assertThat(l.logEndOffset()).isEqualTo(1));
+        assertThat(readAll(restarted.get(new TopicPartition("c", 7)).orElseThrow(), 0)).containsExactly("0:v7");
+        restarted.close();
+    }
+
+    @Test
     void retentionRunsInTheBackgroundAndDeletesFiles() throws Exception {
         Path d = root.resolve("d");
         FileLogManager manager = new FileLogManager(config(20, d));
