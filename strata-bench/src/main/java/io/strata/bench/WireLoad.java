@@ -1,12 +1,11 @@
 package io.strata.bench;
 
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -131,12 +130,12 @@ public final class WireLoad {
             long[] lat = new long[(int) Math.min(Integer.MAX_VALUE - 8, requests)];
             latencies.add(lat);
             Semaphore window = new Semaphore(inflight);
-            try (Socket socket = connect()) {
-                DataInputStream in = new DataInputStream(socket.getInputStream());
+            try (SocketChannel socket = connect()) {
+                ResponseReader in = new ResponseReader(socket);
                 Thread reader = Thread.ofPlatform().name("wire-read-" + c).start(() -> {
                     try {
                         for (int i = 0; ; i++) {
-                            ByteBuffer body = readResponse(in);
+                            ByteBuffer body = in.next();
                             long now = System.nanoTime();
                             int corr = ResponseHeader.parse(body, ApiKeys.PRODUCE.responseHeaderVersion(
                                     PRODUCE_VERSION)).correlationId();
@@ -148,20 +147,18 @@ public final class WireLoad {
                             window.release();
                         }
                     } catch (IOException | RuntimeException e) {
-                        if (!socket.isClosed()) {
+                        if (socket.isOpen()) {
                             fail("read: " + e);
                             window.release(inflight); // unblock the writer
                         }
                     }
                 });
-                OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                 int sent = 0;
                 while (failure.get() == null && toSend.getAndDecrement() > 0) {
                     window.acquire();
                     ByteBuffer.wrap(request).putInt(8, sent);
                     sentAt[sent & 0xffff] = System.nanoTime();
-                    out.write(request);
-                    out.flush();
+                    writeFully(socket, request);
                     sent++;
                 }
                 window.acquire(inflight); // every response read
@@ -178,9 +175,8 @@ public final class WireLoad {
             long[] next = new long[partitions];
             long[] lat = new long[1 << 20];
             latencies.add(lat);
-            try (Socket socket = connect()) {
-                DataInputStream in = new DataInputStream(socket.getInputStream());
-                OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+            try (SocketChannel socket = connect()) {
+                ResponseReader in = new ResponseReader(socket);
                 for (int i = 0; failure.get() == null && toRead.get() > 0; i++) {
                     FetchRequestData.FetchTopic ft = new FetchRequestData.FetchTopic().setTopic(topic);
                     for (int p = 0; p < partitions; p++) {
@@ -193,9 +189,8 @@ public final class WireLoad {
                     byte[] request = frame(new FetchRequest(data, FETCH_VERSION));
                     ByteBuffer.wrap(request).putInt(8, i);
                     long sentAt = System.nanoTime();
-                    out.write(request);
-                    out.flush();
-                    ByteBuffer body = readResponse(in);
+                    writeFully(socket, request);
+                    ByteBuffer body = in.next();
                     lat[i & ((1 << 20) - 1)] = System.nanoTime() - sentAt;
                     ResponseHeader.parse(body, ApiKeys.FETCH.responseHeaderVersion(FETCH_VERSION));
                     FetchResponseData resp = ((FetchResponse) AbstractResponse.parseResponse(ApiKeys.FETCH, new ByteBufferAccessor(body),
@@ -271,14 +266,52 @@ public final class WireLoad {
         failure.compareAndSet(null, why);
     }
 
-    private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.setReceiveBufferSize(1 << 20);
-        socket.setSendBufferSize(1 << 20);
-        socket.connect(new InetSocketAddress(host, port), 5_000);
-        socket.setSoTimeout(60_000);
+    private SocketChannel connect() throws IOException {
+        SocketChannel socket = SocketChannel.open();
+        socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+        socket.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+        socket.connect(new InetSocketAddress(host, port));
         return socket;
+    }
+
+    private static void writeFully(SocketChannel socket, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            socket.write(buffer);
+        }
+    }
+
+    /**
+     * Reads size-prefixed responses into one direct buffer it reuses, so that the load generator neither zeroes
+     * nor copies a fetched megabyte more than the kernel does. A response is valid until the next call.
+     */
+    private static final class ResponseReader {
+        private final SocketChannel socket;
+        private final ByteBuffer size = ByteBuffer.allocateDirect(4);
+        private ByteBuffer body = ByteBuffer.allocateDirect(64 * 1024);
+
+        ResponseReader(SocketChannel socket) {
+            this.socket = socket;
+        }
+
+        ByteBuffer next() throws IOException {
+            readFully(size.clear());
+            int n = size.getInt(0);
+            if (n > body.capacity()) {
+                body = ByteBuffer.allocateDirect(Integer.highestOneBit(n) << 1);
+            }
+            readFully(body.clear().limit(n));
+            return body.flip();
+        }
+
+        private void readFully(ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                if (socket.read(buffer) < 0) {
+                    throw new EOFException("broker closed the connection");
+                }
+            }
+        }
     }
 
     /** The request with its size prefix; the correlation id is at byte 8 (size, api key, api version). */
@@ -288,12 +321,6 @@ public final class WireLoad {
         byte[] framed = new byte[4 + body.remaining()];
         ByteBuffer.wrap(framed).putInt(body.remaining()).put(body);
         return framed;
-    }
-
-    private static ByteBuffer readResponse(DataInputStream in) throws IOException {
-        byte[] body = new byte[in.readInt()];
-        in.readFully(body);
-        return ByteBuffer.wrap(body);
     }
 
     private static long pct(long[] sortedNs, double q) {
