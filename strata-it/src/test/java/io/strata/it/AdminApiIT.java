@@ -33,6 +33,7 @@ import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,6 +171,16 @@ class AdminApiIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 node.server().replicas().partition(tp).orElseThrow().log().config().retentionMs())
                 .isEqualTo(7_200_000L));
+    }
+
+    @Test
+    void createTopicsOfMoreThanTenThousandPartitionsInOneRequestIsAPolicyViolation() {
+        var result = admin.createTopics(List.of(new NewTopic("huge-a", 5_000, (short) 1),
+                new NewTopic("huge-b", 5_001, (short) 1)));
+        for (String topic : List.of("huge-a", "huge-b")) {
+            assertThatThrownBy(() -> result.values().get(topic).get()).hasCauseInstanceOf(
+                    PolicyViolationException.class).hasMessageContaining("Excessively large number of partitions");
+        }
     }
 
     @Test

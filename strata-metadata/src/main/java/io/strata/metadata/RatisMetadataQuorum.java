@@ -28,6 +28,7 @@ import java.util.random.RandomGenerator;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.ratis.client.RaftClient;
@@ -326,6 +327,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 return;
             }
             byte[] batch = RecordSerde.encodeBatch(decision.records());
+            if (batch.length > options.maxEntryBytes()) {
+                // Ratis would fail its log writer on an entry larger than its write buffer: refuse it here.
+                throw new PolicyViolationException(operation + " needs a metadata entry of " + batch.length
+                        + " bytes, more than the largest the metadata log takes (" + options.maxEntryBytes()
+                        + "); split the request.");
+            }
             reply = c.async().send(Message.valueOf(ByteString.copyFrom(batch)));
         } catch (RuntimeException e) {
             result.completeExceptionally(translate(e));

@@ -11,15 +11,17 @@ import java.time.Duration;
  *                             purged up to the snapshot
  * @param startTimeout         how long {@link MetadataQuorum#start()} waits for the image to be current (e.g. for a
  *                             quorum of voters to form) before failing
- * @param maxEntryBytes        the largest metadata entry (batch) that can be replicated; the Raft log's write
- *                             buffer (off-heap) is this large
+ * @param maxEntryBytes        the largest metadata entry (batch) that can be replicated; larger proposals are
+ *                             refused. The Raft log's write buffer (off-heap, resident) is this large, so it is
+ *                             kept small: 4 MiB holds a CreateTopics of Kafka's maximum of 10,000 partitions
+ *                             several times over
  */
 public record RatisOptions(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
                            Duration startTimeout, int maxEntryBytes) {
 
     public static RatisOptions defaults() {
         return new RatisOptions(Duration.ofMillis(1000), Duration.ofMillis(2000), 10_000, Duration.ofMinutes(5),
-                16 << 20);
+                4 << 20);
     }
 
     public RatisOptions withSnapshotThreshold(long threshold) {

@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -196,6 +197,19 @@ class RatisMetadataQuorumTest {
     private List<Path> snapshotFiles() throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+")).toList();
+        }
+    }
+
+    @Test
+    void refusesAnEntryLargerThanTheLogTakesAndStaysWritable() throws Exception {
+        try (RatisMetadataQuorum quorum = started(config(1, voters(1), dir))) {
+            get(quorum.registerBroker(broker(1)));
+            String huge = "x".repeat(RatisOptions.defaults().maxEntryBytes() + 1);
+            Throwable error = failureOf(quorum.createTopics(List.of(new NewTopic("big", 1, (short) 1, Map.of(),
+                    Map.of("cleanup.policy", huge))), false));
+            assertThat(error).isInstanceOf(PolicyViolationException.class).hasMessageContaining("split the request");
+            get(quorum.createTopics(List.of(topic("small", 1, 1)), false));
+            assertThat(quorum.image().topicsByName()).containsOnlyKeys("small");
         }
     }
 

@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -50,6 +51,12 @@ public final class Controller {
 
     private static final int MAX_TOPIC_NAME_LENGTH = 249;
 
+    /**
+     * The most partitions one CreateTopics request may create, as in Kafka (KAFKA-17870): a request is one metadata
+     * entry, and the entry must stay well within the Raft log's write buffer ({@code RatisOptions.maxEntryBytes}).
+     */
+    public static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
+
     private final ReplicaPlacer placer;
     private final Supplier<Uuid> topicIds;
 
@@ -69,6 +76,16 @@ public final class Controller {
             if (!seen.add(topic.name())) {
                 duplicates.add(topic.name());
             }
+        }
+        long requested = topics.stream().mapToLong(t -> t.assignments() != null && !t.assignments().isEmpty()
+                ? t.assignments().size() : Math.max(0, t.numPartitions())).sum();
+        if (requested > MAX_PARTITIONS_PER_REQUEST) {
+            // Kafka fails the whole request, every topic with the same error.
+            for (NewTopic topic : topics) {
+                outcomes.put(topic.name(), TopicOutcome.failed(topic.name(), new PolicyViolationException(
+                        "Excessively large number of partitions per request.")));
+            }
+            return new Decision<>(List.of(), outcomes);
         }
         List<Integer> usable = usableBrokers(image);
         Set<Uuid> usedIds = new HashSet<>();

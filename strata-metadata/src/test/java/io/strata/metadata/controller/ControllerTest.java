@@ -26,6 +26,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -115,6 +116,22 @@ class ControllerTest {
                 .isEqualTo(InvalidReplicationFactorException.class);
         assertThat(errorOf(controller.createTopics(ImageBuilder.emptyImage("c"), List.of(topic("t", 1, 1)), false)
                 .result().get("t"))).isEqualTo(InvalidReplicationFactorException.class);
+    }
+
+    @Test
+    void aRequestForMoreThanTenThousandPartitionsFailsAsAWhole() throws Exception {
+        MetadataImage image = brokers(1);
+        Decision<Map<String, TopicOutcome>> tooMany = controller.createTopics(image,
+                List.of(topic("a", 5_000, 1), topic("b", 5_001, 1), topic("c", 1, 1)), false);
+        assertThat(tooMany.records()).isEmpty();
+        assertThat(tooMany.result()).hasSize(3).allSatisfy((name, o) -> {
+            assertThat(errorOf(o)).isEqualTo(PolicyViolationException.class);
+            assertThat(o.error().get().getMessage()).isEqualTo("Excessively large number of partitions per request.");
+        });
+
+        Decision<Map<String, TopicOutcome>> atTheLimit = controller.createTopics(image,
+                List.of(topic("a", 5_000, 1), topic("b", 5_000, 1)), false);
+        assertThat(atTheLimit.result().values()).allSatisfy(o -> assertThat(o.error()).isEmpty());
     }
 
     @Test
