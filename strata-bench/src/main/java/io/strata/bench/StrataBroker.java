@@ -3,8 +3,10 @@ package io.strata.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A Strata node ({@code io.strata.cli.StrataCli server}) from the distribution in {@code strata-cli/target}, with
@@ -22,13 +24,25 @@ public final class StrataBroker extends Broker {
         return "strata";
     }
 
-    /** As bin/strata does: the JVM does not reliably replace an archive made for an older jar. */
+    /**
+     * As bin/strata does: an archive older than any jar on the class path (strata.jar or a module's jar in lib/)
+     * no longer matches it, and the JVM does not reliably replace it (it then runs without class-data sharing).
+     */
     private void dropStaleArchive() throws IOException {
-        java.nio.file.Path archive = jvm.strataCdsArchive();
-        java.nio.file.Path jar = archive.resolveSibling("strata.jar");
-        if (Files.exists(archive) && Files.exists(jar)
-                && Files.getLastModifiedTime(jar).compareTo(Files.getLastModifiedTime(archive)) > 0) {
-            Files.delete(archive);
+        Path archive = jvm.strataCdsArchive();
+        if (!Files.exists(archive)) {
+            return;
+        }
+        FileTime made = Files.getLastModifiedTime(archive);
+        List<Path> jars = new ArrayList<>(List.of(archive.resolveSibling("strata.jar")));
+        try (Stream<Path> lib = Files.list(archive.resolveSibling("lib"))) {
+            lib.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+        }
+        for (Path jar : jars) {
+            if (Files.exists(jar) && Files.getLastModifiedTime(jar).compareTo(made) > 0) {
+                Files.delete(archive);
+                return;
+            }
         }
     }
 
