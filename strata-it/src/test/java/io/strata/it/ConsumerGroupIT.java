@@ -14,14 +14,9 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -52,57 +47,11 @@ class ConsumerGroupIT {
         node.close();
     }
 
-    static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Clients.admin(node.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        }
-    }
-
-    /** Produces values {@code prefix-from .. prefix-(to-1)} spread over the partitions by key. */
-    static Set<String> produce(String topic, String prefix, int from, int to) throws Exception {
-        Set<String> values = new HashSet<>();
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
-            for (int i = from; i < to; i++) {
-                String value = prefix + "-" + i;
-                values.add(value);
-                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        return values;
-    }
-
-    static Set<String> values(Queue<GroupWorker.Consumed> sink) {
-        return sink.stream().map(GroupWorker.Consumed::value).collect(Collectors.toSet());
-    }
-
-    static Set<TopicPartition> partitions(String topic, int count) {
-        return IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
-    }
-
-    /**
-     * Waits until the workers' assignments are disjoint, even (the range assignor on one topic) and together cover
-     * {@code expected}.
-     */
-    static void awaitAssignment(Set<TopicPartition> expected, GroupWorker... workers) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<TopicPartition> all = new ArrayList<>();
-            for (GroupWorker w : workers) {
-                assertThat(w.failure()).isNull();
-                assertThat(w.assignment()).hasSize(expected.size() / workers.length);
-                all.addAll(w.assignment());
-            }
-            assertThat(all).doesNotHaveDuplicates();
-            assertThat(Set.copyOf(all)).isEqualTo(expected);
-        });
-    }
-
     @Test
     void queueMembersSharePartitionsAndTakeOverWhenOneLeavesOrDies() throws Exception {
         String topic = "queue";
-        createTopic(topic, 6);
-        Set<TopicPartition> all = partitions(topic, 6);
+        Groups.createTopic(node.bootstrap(), topic, 6);
+        Set<TopicPartition> all = Groups.partitions(topic, 6);
         Queue<GroupWorker.Consumed> sink = GroupWorker.sink();
         GroupWorker leaving = GroupWorker.start(node.bootstrap(), "queue-group", topic, sink, Map.of());
         GroupWorker staying = GroupWorker.start(node.bootstrap(), "queue-group", topic, sink, Map.of());
@@ -110,23 +59,23 @@ class ConsumerGroupIT {
         GroupWorker dying = GroupWorker.start(node.bootstrap(), "queue-group", topic, sink, Map.of(
                 "group.instance.id", "dying-1", "session.timeout.ms", 2000));
         try {
-            awaitAssignment(all, leaving, staying, dying);
+            Groups.awaitAssignment(all, leaving, staying, dying);
 
-            Set<String> expected = new HashSet<>(produce(topic, "a", 0, 600));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
+            Set<String> expected = new HashSet<>(Groups.produce(node.bootstrap(), topic, "a", 0, 600));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
 
             leaving.close();
-            awaitAssignment(all, staying, dying);
-            expected.addAll(produce(topic, "b", 0, 300));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
+            Groups.awaitAssignment(all, staying, dying);
+            expected.addAll(Groups.produce(node.bootstrap(), topic, "b", 0, 300));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
 
             long diedAt = System.nanoTime();
             dying.close();
-            awaitAssignment(all, staying);
+            Groups.awaitAssignment(all, staying);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - diedAt)).isGreaterThanOrEqualTo(1500);
-            expected.addAll(produce(topic, "c", 0, 300));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
-            assertThat(values(sink)).isEqualTo(expected);
+            expected.addAll(Groups.produce(node.bootstrap(), topic, "c", 0, 300));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
+            assertThat(Groups.values(sink)).isEqualTo(expected);
         } finally {
             staying.close();
             leaving.close();
@@ -137,15 +86,15 @@ class ConsumerGroupIT {
     @Test
     void twoGroupsEachReceiveEveryRecord() throws Exception {
         String topic = "pubsub";
-        createTopic(topic, 3);
+        Groups.createTopic(node.bootstrap(), topic, 3);
         Queue<GroupWorker.Consumed> first = GroupWorker.sink();
         Queue<GroupWorker.Consumed> second = GroupWorker.sink();
-        Set<String> expected = produce(topic, "p", 0, 500);
+        Set<String> expected = Groups.produce(node.bootstrap(), topic, "p", 0, 500);
         try (GroupWorker a1 = GroupWorker.start(node.bootstrap(), "sub-1", topic, first, Map.of());
              GroupWorker a2 = GroupWorker.start(node.bootstrap(), "sub-1", topic, first, Map.of());
              GroupWorker b1 = GroupWorker.start(node.bootstrap(), "sub-2", topic, second, Map.of())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(first).equals(expected)
-                    && values(second).equals(expected));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(first).equals(expected)
+                    && Groups.values(second).equals(expected));
             assertThat(first).hasSize(500);
             assertThat(second).hasSize(500);
             assertThat(List.of(a1, a2, b1)).allSatisfy(w -> assertThat(w.failure()).isNull());
@@ -155,8 +104,8 @@ class ConsumerGroupIT {
     @Test
     void adminAndConsumerGroupCommandSeeGroupsMembersAndLag() throws Exception {
         String topic = "tooling";
-        createTopic(topic, 2);
-        produce(topic, "t", 0, 100);
+        Groups.createTopic(node.bootstrap(), topic, 2);
+        Groups.produce(node.bootstrap(), topic, "t", 0, 100);
         Queue<GroupWorker.Consumed> sink = GroupWorker.sink();
         try (GroupWorker worker = GroupWorker.start(node.bootstrap(), "tooling-group", topic, sink, Map.of());
              Admin admin = Clients.admin(node.bootstrap())) {
@@ -169,7 +118,7 @@ class ConsumerGroupIT {
             assertThat(description.groupState()).isEqualTo(GroupState.STABLE);
             assertThat(description.members()).hasSize(1);
             assertThat(description.members().iterator().next().assignment().topicPartitions())
-                    .isEqualTo(partitions(topic, 2));
+                    .isEqualTo(Groups.partitions(topic, 2));
 
             Command list = runConsumerGroupCommand("--list");
             assertThat(list.exitCode()).as(list.output()).isZero();

@@ -3,24 +3,17 @@ package io.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -54,58 +47,17 @@ class ConsumerGroupProtocolIT {
         node.close();
     }
 
-    static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Clients.admin(node.bootstrap())) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        }
-    }
-
-    static Set<String> produce(String topic, String prefix, int count) {
-        Set<String> values = new HashSet<>();
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
-            for (int i = 0; i < count; i++) {
-                String value = prefix + "-" + i;
-                values.add(value);
-                producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        return values;
-    }
-
-    static Set<String> values(Queue<GroupWorker.Consumed> sink) {
-        return sink.stream().map(GroupWorker.Consumed::value).collect(Collectors.toSet());
-    }
-
-    static Set<TopicPartition> partitions(String topic, int count) {
-        return IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
-    }
-
     static Map<String, Object> consumerProtocol(Map<String, Object> extra) {
         Map<String, Object> config = new java.util.HashMap<>(CONSUMER_PROTOCOL);
         config.putAll(extra);
         return config;
     }
 
-    static void awaitAssignment(Set<TopicPartition> expected, GroupWorker... workers) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<TopicPartition> all = new ArrayList<>();
-            for (GroupWorker w : workers) {
-                assertThat(w.failure()).isNull();
-                assertThat(w.assignment()).hasSize(expected.size() / workers.length);
-                all.addAll(w.assignment());
-            }
-            assertThat(all).doesNotHaveDuplicates();
-            assertThat(Set.copyOf(all)).isEqualTo(expected);
-        });
-    }
-
     @Test
     void queueMembersSharePartitionsAndTakeOverWhenOneLeavesOrDies() throws Exception {
         String topic = "queue848";
-        createTopic(topic, 6);
-        Set<TopicPartition> all = partitions(topic, 6);
+        Groups.createTopic(node.bootstrap(), topic, 6);
+        Set<TopicPartition> all = Groups.partitions(topic, 6);
         Queue<GroupWorker.Consumed> sink = GroupWorker.sink();
         GroupWorker leaving = GroupWorker.start(node.bootstrap(), "queue848-group", topic, sink,
                 consumerProtocol(Map.of()));
@@ -115,20 +67,20 @@ class ConsumerGroupProtocolIT {
         GroupWorker dying = GroupWorker.start(node.bootstrap(), "queue848-group", topic, sink,
                 consumerProtocol(Map.of("group.instance.id", "dying-848")));
         try {
-            awaitAssignment(all, leaving, staying, dying);
-            Set<String> expected = new HashSet<>(produce(topic, "a", 600));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
+            Groups.awaitAssignment(all, leaving, staying, dying);
+            Set<String> expected = new HashSet<>(Groups.produce(node.bootstrap(), topic, "a", 0, 600));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
 
             leaving.close();
-            awaitAssignment(all, staying, dying);
-            expected.addAll(produce(topic, "b", 300));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
+            Groups.awaitAssignment(all, staying, dying);
+            expected.addAll(Groups.produce(node.bootstrap(), topic, "b", 0, 300));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
 
             dying.close();
-            awaitAssignment(all, staying);
-            expected.addAll(produce(topic, "c", 300));
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(sink).containsAll(expected));
-            assertThat(values(sink)).isEqualTo(expected);
+            Groups.awaitAssignment(all, staying);
+            expected.addAll(Groups.produce(node.bootstrap(), topic, "c", 0, 300));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(sink).containsAll(expected));
+            assertThat(Groups.values(sink)).isEqualTo(expected);
         } finally {
             staying.close();
             leaving.close();
@@ -139,21 +91,21 @@ class ConsumerGroupProtocolIT {
     @Test
     void twoGroupsEachReceiveEveryRecordAndRangeAssignorIsHonoured() throws Exception {
         String topic = "pubsub848";
-        createTopic(topic, 4);
+        Groups.createTopic(node.bootstrap(), topic, 4);
         Queue<GroupWorker.Consumed> first = GroupWorker.sink();
         Queue<GroupWorker.Consumed> second = GroupWorker.sink();
-        Set<String> expected = produce(topic, "p", 400);
+        Set<String> expected = Groups.produce(node.bootstrap(), topic, "p", 0, 400);
         Map<String, Object> range = consumerProtocol(Map.of(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range"));
         try (GroupWorker a1 = GroupWorker.start(node.bootstrap(), "sub848-1", topic, first, range);
              GroupWorker a2 = GroupWorker.start(node.bootstrap(), "sub848-1", topic, first, range);
              GroupWorker b1 = GroupWorker.start(node.bootstrap(), "sub848-2", topic, second,
                      consumerProtocol(Map.of()));
              Admin admin = Clients.admin(node.bootstrap())) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> values(first).equals(expected)
-                    && values(second).equals(expected));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Groups.values(first).equals(expected)
+                    && Groups.values(second).equals(expected));
             assertThat(first).hasSize(400);
             assertThat(second).hasSize(400);
-            awaitAssignment(partitions(topic, 4), a1, a2);
+            Groups.awaitAssignment(Groups.partitions(topic, 4), a1, a2);
             // Range hands out contiguous blocks: {0,1} and {2,3}.
             assertThat(List.of(a1.assignment(), a2.assignment())).containsExactlyInAnyOrder(
                     Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)),
@@ -174,8 +126,8 @@ class ConsumerGroupProtocolIT {
     @Test
     void committedOffsetsSurviveANodeRestart() throws Exception {
         String topic = "durable848";
-        createTopic(topic, 3);
-        produce(topic, "d", 300);
+        Groups.createTopic(node.bootstrap(), topic, 3);
+        Groups.produce(node.bootstrap(), topic, "d", 0, 300);
         Queue<GroupWorker.Consumed> before = GroupWorker.sink();
         try (GroupWorker worker = GroupWorker.start(node.bootstrap(), "durable848-group", topic, before,
                 consumerProtocol(Map.of()))) {
@@ -187,12 +139,12 @@ class ConsumerGroupProtocolIT {
             }
         }
         node.restart();
-        Set<String> after = produce(topic, "e", 100);
+        Set<String> after = Groups.produce(node.bootstrap(), topic, "e", 0, 100);
         Queue<GroupWorker.Consumed> sink = GroupWorker.sink();
         try (GroupWorker worker = GroupWorker.start(node.bootstrap(), "durable848-group", topic, sink,
                 consumerProtocol(Map.of()))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> sink.size() >= 100);
         }
-        assertThat(values(sink)).isEqualTo(after);
+        assertThat(Groups.values(sink)).isEqualTo(after);
     }
 }
