@@ -101,58 +101,45 @@ final class GroupsReport {
 
     static String json(Context ctx, List<Case> cases) {
         StringBuilder sb = new StringBuilder("{\n");
-        field(sb, "date", q(ctx.date()));
-        field(sb, "command", q(ctx.command()));
-        field(sb, "host", q(ctx.host()));
-        field(sb, "java", q(ctx.java()));
-        field(sb, "kafkaVersion", q(ctx.kafkaVersion()));
-        field(sb, "consumers", Integer.toString(ctx.members()));
-        field(sb, "partitions", Integer.toString(ctx.partitions()));
-        field(sb, "loadAtStart", q(ctx.loadAtStart()));
-        field(sb, "loadAtEnd", q(ctx.loadAtEnd()));
+        JsonText.field(sb, "date", JsonText.string(ctx.date()));
+        JsonText.field(sb, "command", JsonText.string(ctx.command()));
+        JsonText.field(sb, "host", JsonText.string(ctx.host()));
+        JsonText.field(sb, "java", JsonText.string(ctx.java()));
+        JsonText.field(sb, "kafkaVersion", JsonText.string(ctx.kafkaVersion()));
+        JsonText.field(sb, "consumers", Integer.toString(ctx.members()));
+        JsonText.field(sb, "partitions", Integer.toString(ctx.partitions()));
+        JsonText.field(sb, "loadAtStart", JsonText.string(ctx.loadAtStart()));
+        JsonText.field(sb, "loadAtEnd", JsonText.string(ctx.loadAtEnd()));
         sb.append("  \"cases\": [");
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(q(c.id())).append(", \"groupProtocol\": ")
-                    .append(q(c.protocol())).append(", \"initialRebalanceDelayMs\": ").append(c.initialDelayMs())
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(JsonText.string(c.id())).append(", \"groupProtocol\": ")
+                    .append(JsonText.string(c.protocol())).append(", \"initialRebalanceDelayMs\": ").append(c.initialDelayMs())
                     .append(", \"samples\": [");
             for (int j = 0; j < c.samples().size(); j++) {
                 Sample s = c.samples().get(j);
-                sb.append(j == 0 ? "" : ", ").append("{\"broker\": ").append(q(s.broker())).append(", \"run\": ")
-                        .append(s.run());
-                s.outcome().reason().ifPresent(r -> sb.append(", \"reason\": ").append(q(r)));
-                s.outcome().metrics().ifPresent(m -> {
-                    Map<String, Double> f = new LinkedHashMap<>();
-                    f.put("stableSec", m.stableSec());
-                    f.put("firstAssignmentP50Sec", m.firstP50Sec());
-                    f.put("firstAssignmentMaxSec", m.firstMaxSec());
-                    f.put("brokerCpuSec", m.brokerCpuSec());
-                    f.put("peakRssMib", m.peakRssMb());
-                    f.put("clientCpuSec", m.clientCpuSec());
-                    f.put("otherPct", m.otherPct());
-                    f.forEach((k, v) -> sb.append(", ").append(q(k)).append(": ").append(num(v)));
-                });
-                sb.append('}');
+                JsonText.sample(sb, j == 0, s.broker(), s.run(), s.outcome().reason(),
+                        s.outcome().metrics().map(GroupsReport::jsonFields));
             }
             sb.append("]}");
         }
         return sb.append("\n  ]\n}\n").toString();
     }
 
-    private static void field(StringBuilder sb, String name, String value) {
-        sb.append("  ").append(q(name)).append(": ").append(value).append(",\n");
+    private static Map<String, Double> jsonFields(GroupRun.Metrics m) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("stableSec", m.stableSec());
+        f.put("firstAssignmentP50Sec", m.firstP50Sec());
+        f.put("firstAssignmentMaxSec", m.firstMaxSec());
+        f.put("brokerCpuSec", m.brokerCpuSec());
+        f.put("peakRssMib", m.peakRssMb());
+        f.put("clientCpuSec", m.clientCpuSec());
+        f.put("otherPct", m.otherPct());
+        return f;
     }
 
     private static List<GroupRun.Metrics> metrics(List<Sample> samples, String broker) {
         return samples.stream().filter(s -> s.broker().equals(broker)).map(s -> s.outcome().metrics())
                 .flatMap(Optional::stream).toList();
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(java.util.Locale.ROOT, "%.6g", v);
-    }
-
-    private static String q(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }

@@ -85,48 +85,46 @@ public final class Report {
 
     public static String json(Context ctx, List<CaseResult> results) {
         StringBuilder sb = new StringBuilder("{\n");
-        sb.append("  \"date\": ").append(q(ctx.date())).append(",\n");
-        sb.append("  \"command\": ").append(q(ctx.command())).append(",\n");
-        sb.append("  \"host\": ").append(q(ctx.host())).append(",\n");
-        sb.append("  \"java\": ").append(q(ctx.java())).append(",\n");
-        sb.append("  \"kafkaVersion\": ").append(q(ctx.kafkaVersion())).append(",\n");
-        sb.append("  \"loadAtStart\": ").append(q(ctx.loadAtStart())).append(",\n");
-        sb.append("  \"loadAtEnd\": ").append(q(ctx.loadAtEnd())).append(",\n");
-        sb.append("  \"otherPctOverall\": ").append(num(ctx.otherPctOverall())).append(",\n");
+        JsonText.field(sb, "date", JsonText.string(ctx.date()));
+        JsonText.field(sb, "command", JsonText.string(ctx.command()));
+        JsonText.field(sb, "host", JsonText.string(ctx.host()));
+        JsonText.field(sb, "java", JsonText.string(ctx.java()));
+        JsonText.field(sb, "kafkaVersion", JsonText.string(ctx.kafkaVersion()));
+        JsonText.field(sb, "loadAtStart", JsonText.string(ctx.loadAtStart()));
+        JsonText.field(sb, "loadAtEnd", JsonText.string(ctx.loadAtEnd()));
+        JsonText.field(sb, "otherPctOverall", JsonText.number(ctx.otherPctOverall()));
         sb.append("  \"cases\": [");
         for (int i = 0; i < results.size(); i++) {
             CaseResult r = results.get(i);
             BenchCase c = r.benchCase();
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(q(c.id())).append(", \"kind\": ")
-                    .append(q(c.kind().name())).append(", \"recordSize\": ").append(c.recordSize())
-                    .append(", \"partitions\": ").append(c.partitions()).append(", \"acks\": ").append(q(c.acks()))
+            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(JsonText.string(c.id())).append(", \"kind\": ")
+                    .append(JsonText.string(c.kind().name())).append(", \"recordSize\": ").append(c.recordSize())
+                    .append(", \"partitions\": ").append(c.partitions()).append(", \"acks\": ").append(JsonText.string(c.acks()))
                     .append(", \"lingerMs\": ").append(c.lingerMs()).append(", \"records\": ").append(c.records())
                     .append(", \"rate\": ").append(c.rate()).append(", \"samples\": [");
             for (int j = 0; j < r.samples().size(); j++) {
                 Sample s = r.samples().get(j);
-                sb.append(j == 0 ? "" : ", ").append("{\"broker\": ").append(q(s.broker())).append(", \"run\": ")
-                        .append(s.run());
-                s.reason().ifPresent(reason -> sb.append(", \"reason\": ").append(q(reason)));
-                s.metrics().ifPresent(m -> {
-                    Map<String, Double> f = new LinkedHashMap<>();
-                    f.put("recordsPerSec", m.recordsPerSec());
-                    f.put("mibPerSec", m.mbPerSec());
-                    f.put("p50Ms", m.p50Ms());
-                    f.put("p99Ms", m.p99Ms());
-                    f.put("p999Ms", m.p999Ms());
-                    f.put("brokerCpuSec", m.brokerCpuSec());
-                    f.put("mebibytes", m.mebibytes());
-                    f.put("cpuSecPerMib", m.cpuSecPerMb());
-                    f.put("peakRssMib", m.peakRssMb());
-                    f.put("clientCpuSec", m.clientCpuSec());
-                    f.put("otherPct", m.otherPct());
-                    f.forEach((k, v) -> sb.append(", ").append(q(k)).append(": ").append(num(v)));
-                });
-                sb.append('}');
+                JsonText.sample(sb, j == 0, s.broker(), s.run(), s.reason(), s.metrics().map(Report::jsonFields));
             }
             sb.append("]}");
         }
         return sb.append("\n  ]\n}\n").toString();
+    }
+
+    private static Map<String, Double> jsonFields(Sample.Metrics m) {
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("recordsPerSec", m.recordsPerSec());
+        f.put("mibPerSec", m.mbPerSec());
+        f.put("p50Ms", m.p50Ms());
+        f.put("p99Ms", m.p99Ms());
+        f.put("p999Ms", m.p999Ms());
+        f.put("brokerCpuSec", m.brokerCpuSec());
+        f.put("mebibytes", m.mebibytes());
+        f.put("cpuSecPerMib", m.cpuSecPerMb());
+        f.put("peakRssMib", m.peakRssMb());
+        f.put("clientCpuSec", m.clientCpuSec());
+        f.put("otherPct", m.otherPct());
+        return f;
     }
 
     static String describe(BenchCase c) {
@@ -183,13 +181,5 @@ public final class Report {
 
     static String fmt(double v, int decimals) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String q(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }
