@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -28,14 +27,11 @@ class AdminCommandsTest {
     @BeforeAll
     static void start() throws Exception {
         node = TestNode.start(dir);
-        admin = Admin.create(Map.of("bootstrap.servers", node.bootstrap()));
+        admin = node.admin();
     }
 
     @AfterAll
     static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
         if (node != null) {
             node.close();
         }

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,19 +49,12 @@ class GroupCommandsTest {
         // No initial rebalance delay: the first member joins at once. Few offsets partitions: a faster first lookup.
         node = TestNode.start(dir, Map.of("group.initial.rebalance.delay.ms", "0",
                 "offsets.topic.num.partitions", "3"));
-        admin = Admin.create(Map.of("bootstrap.servers", node.bootstrap()));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", node.bootstrap()), new StringSerializer(),
-                new StringSerializer());
+        admin = node.admin();
+        producer = node.producer();
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
         if (node != null) {
             node.close();
         }

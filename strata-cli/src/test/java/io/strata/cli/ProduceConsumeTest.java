@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,19 +40,12 @@ class ProduceConsumeTest {
     @BeforeAll
     static void start() throws Exception {
         node = TestNode.start(dir);
-        admin = Admin.create(Map.of("bootstrap.servers", node.bootstrap()));
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", node.bootstrap()), new StringSerializer(),
-                new StringSerializer());
+        admin = node.admin();
+        producer = node.producer();
     }
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
         if (node != null) {
             node.close();
         }

@@ -5,11 +5,20 @@ import io.strata.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** A Strata node started in this JVM on ephemeral 127.0.0.1 ports with its data in a test directory. */
+/**
+ * A Strata node started in this JVM on ephemeral 127.0.0.1 ports with its data in a test directory, with the Admin
+ * client and String producer the tests check the CLI against (made on first use, closed with the node). Not
+ * thread-safe.
+ */
 final class TestNode implements AutoCloseable {
 
     private final StrataServer server;
+    private Admin admin;
+    private KafkaProducer<String, String> producer;
 
     private TestNode(StrataServer server) {
         this.server = server;
@@ -40,8 +49,29 @@ final class TestNode implements AutoCloseable {
         return server.listeners().get(0).address().getPort();
     }
 
+    Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of("bootstrap.servers", bootstrap()));
+        }
+        return admin;
+    }
+
+    KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap()),
+                    new StringSerializer(), new StringSerializer());
+        }
+        return producer;
+    }
+
     @Override
     public void close() {
+        if (producer != null) {
+            producer.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         server.close();
     }
 }

@@ -637,7 +637,12 @@ final class FileLog implements Log {
             // Renamed now so that a new segment with the same base offset can never collide with it.
             seg.renameForDeletion();
         }
-        for (LogSegment seg : removed) {
+        deleteFilesLater(removed);
+    }
+
+    /** Deletes the files of segments already renamed for deletion, after {@code file.delete.delay.ms}. */
+    private void deleteFilesLater(List<LogSegment> renamed) {
+        for (LogSegment seg : renamed) {
             background.schedule("delete " + seg, () -> {
                 try {
                     seg.deleteFiles();
@@ -735,15 +740,7 @@ final class FileLog implements Log {
             SegmentSwap.fsyncDirectory(dir);
             SegmentSwap.deleteEnd(dir, cleaned.baseOffset);
             afterStep.run();
-            for (LogSegment seg : old) {
-                background.schedule("delete " + seg, () -> {
-                    try {
-                        seg.deleteFiles();
-                    } catch (IOException e) {
-                        log.warn("Cannot delete {} of {}: {}", seg, topicPartition, e.toString());
-                    }
-                }, fileDeleteDelayMs);
-            }
+            deleteFilesLater(old);
             return true;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot swap cleaned segment " + cleaned.baseOffset + " into "
