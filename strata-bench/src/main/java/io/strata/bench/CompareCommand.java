@@ -28,15 +28,9 @@ final class CompareCommand {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
                     case "--keep" -> keep = true;
-                    case "--runs" -> runs = Integer.parseInt(value(args, ++i, "--runs"));
-                    case "--cases" -> cases = Pattern.compile(value(args, ++i, "--cases"));
-                    case "--output" -> {
-                        String o = value(args, ++i, "--output");
-                        if (!o.equals("table") && !o.equals("json")) {
-                            throw new IllegalArgumentException("--output must be table or json");
-                        }
-                        json = o.equals("json");
-                    }
+                    case "--runs" -> runs = Integer.parseInt(BenchArgs.value(args, ++i, "--runs"));
+                    case "--cases" -> cases = Pattern.compile(BenchArgs.value(args, ++i, "--cases"));
+                    case "--output" -> json = BenchArgs.jsonOutput(BenchArgs.value(args, ++i, "--output"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + BenchMain.USAGE);
                 }
             }
@@ -53,12 +47,6 @@ final class CompareCommand {
     private CompareCommand() {
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
 
     static int run(Options opts) throws Exception {
         List<BenchCase> cases = BenchCase.matrix(opts.quick(), opts.cases());

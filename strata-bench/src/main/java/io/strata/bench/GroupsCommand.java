@@ -47,19 +47,13 @@ final class GroupsCommand {
             boolean keep = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--consumers" -> consumers = positive(value(args, ++i, "--consumers"), "--consumers");
-                    case "--partitions" -> partitions = positive(value(args, ++i, "--partitions"), "--partitions");
-                    case "--runs" -> runs = positive(value(args, ++i, "--runs"), "--runs");
-                    case "--delays" -> delays = Arrays.stream(value(args, ++i, "--delays").split(","))
+                    case "--consumers" -> consumers = positive(BenchArgs.value(args, ++i, "--consumers"), "--consumers");
+                    case "--partitions" -> partitions = positive(BenchArgs.value(args, ++i, "--partitions"), "--partitions");
+                    case "--runs" -> runs = positive(BenchArgs.value(args, ++i, "--runs"), "--runs");
+                    case "--delays" -> delays = Arrays.stream(BenchArgs.value(args, ++i, "--delays").split(","))
                             .map(String::trim).map(d -> nonNegative(d, "--delays")).distinct().toList();
                     case "--keep" -> keep = true;
-                    case "--output" -> {
-                        String o = value(args, ++i, "--output");
-                        if (!o.equals("table") && !o.equals("json")) {
-                            throw new IllegalArgumentException("--output must be table or json");
-                        }
-                        json = o.equals("json");
-                    }
+                    case "--output" -> json = BenchArgs.jsonOutput(BenchArgs.value(args, ++i, "--output"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + BenchMain.USAGE);
                 }
             }
@@ -202,12 +196,5 @@ final class GroupsCommand {
         List<String> missing = needed.stream().filter(k -> !advertised.contains(k)).map(ApiKeys::name).toList();
         return missing.isEmpty() ? Optional.empty() : Optional.of(missing + ", which group.protocol=" + protocol
                 + " needs");
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -34,7 +34,7 @@ final class StartupCommand {
             boolean keep = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--gb" -> gib = Integer.parseInt(value(args, ++i, "--gb"));
+                    case "--gb" -> gib = Integer.parseInt(BenchArgs.value(args, ++i, "--gb"));
                     case "--large" -> large = true;
                     case "--partitions-10k" -> p10k = true;
                     case "--keep" -> keep = true;
@@ -240,12 +240,5 @@ final class StartupCommand {
         } catch (NumberFormatException e) {
             return "n/a";
         }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }
