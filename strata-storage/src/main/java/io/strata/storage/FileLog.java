@@ -364,6 +364,21 @@ final class FileLog implements Log {
     }
 
     @Override
+    public boolean maybeIncrementHighWatermark(long hw) {
+        lock.lock();
+        try {
+            long next = clamp(hw, logStartOffset, end.offset());
+            if (next <= highWatermark) {
+                return false;
+            }
+            highWatermark = next;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
         long start = logStartOffset;
         Long from = segments.floorKey(start);

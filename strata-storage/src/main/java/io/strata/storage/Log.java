@@ -68,7 +68,21 @@ public interface Log extends AutoCloseable {
     /** The high watermark; it never exceeds the log end offset and is persisted in a checkpoint. */
     long highWatermark();
 
+    /**
+     * Sets the high watermark to the given value, clamped to [log start, log end], even if that moves it back.
+     * Only a follower may do this, with the value its leader reported; leaders use
+     * {@link #maybeIncrementHighWatermark}.
+     */
     void updateHighWatermark(long highWatermark);
+
+    /**
+     * Leader only: moves the high watermark forward to {@code highWatermark} (clamped to the log end offset) and
+     * never back, atomically with respect to appends and other updates, so that concurrent callers that computed
+     * their value at different times cannot move it backwards.
+     *
+     * @return whether the high watermark moved
+     */
+    boolean maybeIncrementHighWatermark(long highWatermark);
 
     /**
      * ListOffsets by timestamp: the first record whose timestamp is at or after {@code timestamp}, with its
