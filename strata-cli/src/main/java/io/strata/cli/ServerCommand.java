@@ -63,7 +63,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "strata-shutdown"));
         server.awaitShutdown();
-        return KEEP_RUNNING;
+        return server.failure().isPresent() ? 1 : KEEP_RUNNING;
     }
 
     /** One line on the command's error stream, exit code 2 (bad usage), as every strata command does. */

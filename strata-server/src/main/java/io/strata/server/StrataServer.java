@@ -1,6 +1,7 @@
 package io.strata.server;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
@@ -29,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +44,16 @@ public final class StrataServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StrataServer.class);
 
+    /** Attempts to apply one metadata change before the node stops (back-off 0.1 s doubling: about 25 s). */
+    private static final int PUBLISH_ATTEMPTS = 9;
+    private static final long PUBLISH_BACKOFF_MS = 100;
+
     private final NodeServices services;
     private final List<AutoCloseable> started;
     private final List<SocketServer.BoundListener> bound;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
+    private volatile Optional<Throwable> failure = Optional.empty();
 
     private StrataServer(NodeServices services, List<AutoCloseable> started, List<SocketServer.BoundListener> bound) {
         this.services = services;
@@ -62,6 +69,7 @@ public final class StrataServer implements AutoCloseable {
                     "this release runs combined nodes only: set process.roles=broker,controller");
         }
         int nodeId = config.nodeId();
+        CompletableFuture<Throwable> fatal = new CompletableFuture<>();
         String clusterId = MetaProperties.ensure(config.logDirs(), nodeId);
         InetSocketAddress self = config.quorumVoters().get(nodeId);
         if (self == null) {
@@ -96,11 +104,12 @@ public final class StrataServer implements AutoCloseable {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
 
-            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver);
-            quorum.addListener((previous, current) -> replicas.applyImage(current));
-            replicas.applyImage(quorum.image());
-
-            QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs());
+            // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
+            MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
+                    fatal::complete);
+            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, Time.SYSTEM);
+            publishing.register(replicas);
+            QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
             NodeServices services = new NodeServices(config, quorum, logs, replicas, resolver, topics, waiter);
@@ -109,6 +118,11 @@ public final class StrataServer implements AutoCloseable {
                 started.add(module);
                 module.register(dispatcher, services);
             }
+            publishing.start();
+            started.add(publishing);
+            quorum.addListener((previous, current) -> publishing.offer(current));
+            publishing.offer(quorum.image());
+            publishing.awaitPublished(quorum.image().version()).get();
 
             SocketServer network = new SocketServer(dispatcher, new SocketServer.Limits(
                     config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
@@ -119,6 +133,7 @@ public final class StrataServer implements AutoCloseable {
                     config.get("broker.rack"), false)));
             network.startAccepting();
             StrataServer server = new StrataServer(services, started, bound);
+            fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
                     (System.nanoTime() - startNanos) / 1_000_000, endpoints);
             return server;
@@ -173,6 +188,21 @@ public final class StrataServer implements AutoCloseable {
         InetSocketAddress address = bound.get(0).address();
         return (address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString()) + ":"
                 + address.getPort();
+    }
+
+    /**
+     * Stops the node because it cannot go on safely (metadata it cannot apply); {@link #failure} then tells why.
+     * Returns at once: the shutdown runs on a thread of its own, since the caller may be one that close stops.
+     */
+    void fail(Throwable cause) {
+        log.error("Strata node {} is stopping: it cannot continue safely", services.nodeId(), cause);
+        failure = Optional.of(cause);
+        Thread.ofPlatform().name("strata-fatal-shutdown").start(this::close);
+    }
+
+    /** Why the node stopped on its own, if it did (the server command then exits with status 1). */
+    public Optional<Throwable> failure() {
+        return failure;
     }
 
     /** Blocks until {@link #close} has completed. */

@@ -520,6 +520,23 @@ final class FileLog implements Log {
     }
 
     @Override
+    public Optional<EpochEntry> assignEpochStartOffset(int epoch) {
+        lock.lock();
+        try {
+            checkOpen();
+            Optional<EpochEntry> latest = epochCache.latest();
+            if (latest.isPresent() && latest.get().epoch() >= epoch) {
+                return Optional.empty();
+            }
+            long start = end.offset();
+            epochCache.assign(epoch, start);
+            return Optional.of(new EpochEntry(epoch, start));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public Optional<EpochEntry> latestEpoch() {
         return epochCache.latest();
     }

@@ -99,6 +99,15 @@ public interface Log extends AutoCloseable {
     /** Removes every batch at or above {@code offset} (follower truncation). */
     void truncateTo(long offset);
 
+    /**
+     * Records that leader epoch {@code epoch} starts at the current log end offset, as a new leader does when it
+     * takes over (Kafka's {@code maybeAssignEpochStartOffset}), so that OffsetForLeaderEpoch answers for the
+     * epoch before its first append. An epoch not newer than the latest one is ignored.
+     *
+     * @return the start offset recorded for {@code epoch}, or empty if it was not newer
+     */
+    Optional<EpochEntry> assignEpochStartOffset(int epoch);
+
     /** The latest leader epoch and its start offset, per the leader epoch cache; empty if none. */
     Optional<EpochEntry> latestEpoch();
 

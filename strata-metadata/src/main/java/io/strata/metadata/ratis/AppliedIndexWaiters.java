@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. Futures are completed outside the lock, on the thread that advances the index (the Ratis apply
  * thread): dependants should continue asynchronously.
  */
-final class AppliedIndexWaiters {
+public final class AppliedIndexWaiters {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiting = new TreeMap<>();
@@ -21,7 +21,7 @@ final class AppliedIndexWaiters {
     private Throwable closed;
 
     /** A future completed when {@code index} has been applied (at once if it already has). */
-    CompletableFuture<Void> await(long index) {
+    public CompletableFuture<Void> await(long index) {
         lock.lock();
         try {
             if (index <= applied) {
@@ -39,7 +39,7 @@ final class AppliedIndexWaiters {
     }
 
     /** Records that everything up to {@code index} is applied and completes the matching futures. */
-    void advance(long index) {
+    public void advance(long index) {
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         lock.lock();
         try {
@@ -55,7 +55,7 @@ final class AppliedIndexWaiters {
         ready.forEach(f -> f.complete(null));
     }
 
-    long applied() {
+    public long applied() {
         lock.lock();
         try {
             return applied;
@@ -65,7 +65,7 @@ final class AppliedIndexWaiters {
     }
 
     /** Fails every pending and future wait with {@code cause}. */
-    void close(Throwable cause) {
+    public void close(Throwable cause) {
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         lock.lock();
         try {

@@ -4,6 +4,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
+import io.strata.server.cluster.Wakeup;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
 import java.util.ArrayList;
@@ -42,31 +43,46 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         if (data.sessionId() != 0) {
             return new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
         }
-        boolean fromReplica = request.replicaId() >= 0;
-        boolean readCommitted = !fromReplica && request.isolationLevel() == IsolationLevel.READ_COMMITTED;
+        int replicaId = request.replicaId();
+        boolean readCommitted = replicaId < 0 && request.isolationLevel() == IsolationLevel.READ_COMMITTED;
+        boolean byId = context.apiVersion() >= 13;
         long deadline = System.nanoTime() + Math.max(0, data.maxWaitMs()) * 1_000_000L;
-        while (true) {
-            long seen = replicas.notifier().sequence();
-            Read read = readAll(data, context.apiVersion() >= 13, fromReplica, readCommitted);
-            if (read.bytes >= data.minBytes() || read.error || data.maxWaitMs() <= 0
-                    || System.nanoTime() >= deadline) {
-                return read.response;
+        Read read = readAll(data, byId, replicaId, readCommitted);
+        if (read.isComplete(data, deadline)) {
+            return read.response;
+        }
+        // Long poll: watch the partitions read, then read again so that a change between the first read and the
+        // registration is not missed; only appends to these partitions wake this request.
+        Wakeup wakeup = new Wakeup();
+        read.partitions.forEach(p -> p.watch(wakeup));
+        try {
+            while (true) {
+                read = readAll(data, byId, replicaId, readCommitted);
+                if (read.isComplete(data, deadline)) {
+                    return read.response;
+                }
+                wakeup.await(deadline);
             }
-            try {
-                replicas.notifier().awaitChange(seen, deadline);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return read.response;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return read.response;
+        } finally {
+            read.partitions.forEach(p -> p.unwatch(wakeup));
         }
     }
 
-    private record Read(FetchResponseData response, long bytes, boolean error) {
+    /** One pass over the request's partitions: the response, its size, and the partitions found here. */
+    private record Read(FetchResponseData response, long bytes, boolean error, List<Partition> partitions) {
+
+        boolean isComplete(FetchRequestData data, long deadline) {
+            return bytes >= data.minBytes() || error || data.maxWaitMs() <= 0 || System.nanoTime() >= deadline;
+        }
     }
 
-    private Read readAll(FetchRequestData data, boolean byId, boolean fromReplica, boolean readCommitted) {
+    private Read readAll(FetchRequestData data, boolean byId, int replicaId, boolean readCommitted) {
         TopicResolver topics = new TopicResolver(quorum.image(), byId);
         List<FetchResponseData.FetchableTopicResponse> responses = new ArrayList<>();
+        List<Partition> found = new ArrayList<>();
         long bytes = 0;
         boolean error = false;
         boolean minOneMessage = true;
@@ -84,39 +100,31 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     continue;
                 }
                 int maxBytes = (int) Math.max(0, Math.min(p.partitionMaxBytes(), data.maxBytes() - bytes));
-                Optional<Partition> partition = replicas.partition(new TopicPartition(topic.get().name(),
-                        p.partition()));
-                if (partition.isEmpty()) {
-                    error = fail(response, topic.get().partitions().containsKey(p.partition())
-                            ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                    continue;
-                }
+                Partition partition = null;
                 try {
-                    int read = read(partition.get(), p, maxBytes, minOneMessage, fromReplica, response);
+                    partition = replicas.partitionOrException(topics.image(),
+                            new TopicPartition(topic.get().name(), p.partition()));
+                    found.add(partition);
+                    LogReadInfo info = partition.read(p.fetchOffset(), maxBytes, minOneMessage,
+                            p.currentLeaderEpoch(), replicaId);
+                    response.setErrorCode(Errors.NONE.code()).setHighWatermark(info.highWatermark())
+                            .setLastStableOffset(info.highWatermark()).setLogStartOffset(info.logStartOffset())
+                            .setRecords(info.records());
+                    int read = info.records().sizeInBytes();
                     bytes += read;
                     minOneMessage &= read == 0;
                 } catch (ApiException e) {
                     error = fail(response, Errors.forException(e));
-                    Log log = partition.get().log();
-                    response.setHighWatermark(log.highWatermark()).setLastStableOffset(log.highWatermark())
-                            .setLogStartOffset(log.logStartOffset());
+                    if (partition != null) {
+                        Log log = partition.log();
+                        response.setHighWatermark(log.highWatermark()).setLastStableOffset(log.highWatermark())
+                                .setLogStartOffset(log.logStartOffset());
+                    }
                 }
             }
             responses.add(topicResponse);
         }
-        return new Read(new FetchResponseData().setResponses(responses).setSessionId(0), bytes, error);
-    }
-
-    private static int read(Partition partition, FetchRequestData.FetchPartition p, int maxBytes,
-                            boolean minOneMessage, boolean fromReplica, FetchResponseData.PartitionData response) {
-        partition.checkLeader(p.currentLeaderEpoch());
-        Log log = partition.log();
-        long maxOffset = fromReplica ? log.logEndOffset() : log.highWatermark();
-        LogReadInfo info = log.read(p.fetchOffset(), maxBytes, maxOffset, minOneMessage);
-        response.setErrorCode(Errors.NONE.code()).setHighWatermark(info.highWatermark())
-                .setLastStableOffset(info.highWatermark()).setLogStartOffset(info.logStartOffset())
-                .setRecords(info.records());
-        return info.records().sizeInBytes();
+        return new Read(new FetchResponseData().setResponses(responses).setSessionId(0), bytes, error, found);
     }
 
     private static boolean fail(FetchResponseData.PartitionData response, Errors error) {

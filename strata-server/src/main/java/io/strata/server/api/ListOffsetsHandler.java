@@ -1,7 +1,7 @@
 package io.strata.server.api;
 
+import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
-import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.storage.EpochEntry;
@@ -37,25 +37,19 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     @Override
     public ApiMessage handle(RequestContext context, ListOffsetsRequest request) {
         short version = context.apiVersion();
-        TopicResolver topics = new TopicResolver(quorum.image(), false);
+        MetadataImage image = quorum.image();
         List<ListOffsetsResponseData.ListOffsetsTopicResponse> responses = new ArrayList<>();
         for (ListOffsetsRequestData.ListOffsetsTopic topicData : request.data().topics()) {
-            Optional<TopicImage> topic = topics.find(topicData.name(), null);
             List<ListOffsetsResponseData.ListOffsetsPartitionResponse> partitions = new ArrayList<>();
             for (ListOffsetsRequestData.ListOffsetsPartition p : topicData.partitions()) {
                 ListOffsetsResponseData.ListOffsetsPartitionResponse response =
                         new ListOffsetsResponseData.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
                 partitions.add(response);
-                Optional<Partition> partition = topic.flatMap(t ->
-                        replicas.partition(new TopicPartition(t.name(), p.partitionIndex())));
-                if (partition.isEmpty()) {
-                    boolean known = topic.isPresent() && topic.get().partitions().containsKey(p.partitionIndex());
-                    fail(response, known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
-                    continue;
-                }
                 try {
-                    partition.get().checkLeader(p.currentLeaderEpoch());
-                    TimestampAndOffset found = lookup(partition.get().log(), p.timestamp(),
+                    Partition partition = replicas.partitionOrException(image,
+                            new TopicPartition(topicData.name(), p.partitionIndex()));
+                    partition.checkLeader(p.currentLeaderEpoch());
+                    TimestampAndOffset found = lookup(partition.log(), p.timestamp(),
                             request.isolationLevel() == IsolationLevel.READ_COMMITTED);
                     response.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp())
                             .setOffset(found.offset());

@@ -1,5 +1,6 @@
 package io.strata.server.api;
 
+import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
@@ -56,12 +57,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
                 } else {
-                    append(topic.get(), partitionData, response).ifPresent(p -> pending.add(p));
+                    append(topics.image(), topic.get(), partitionData, response).ifPresent(pending::add);
                 }
             }
             responses.add(topicResponse);
         }
-        replicas.notifier().notifyAppend();
         if (acks == -1) {
             awaitCommitted(pending, data.timeoutMs());
         }
@@ -72,27 +72,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private record Pending(Partition partition, long endOffset, ProduceResponseData.PartitionProduceResponse response) {
     }
 
-    private Optional<Pending> append(TopicImage topic, ProduceRequestData.PartitionProduceData data,
+    private Optional<Pending> append(MetadataImage image, TopicImage topic,
+                                     ProduceRequestData.PartitionProduceData data,
                                      ProduceResponseData.PartitionProduceResponse response) {
         TopicPartition tp = new TopicPartition(topic.name(), data.index());
-        if (!topic.partitions().containsKey(data.index())) {
-            fail(response, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
-            return Optional.empty();
-        }
-        Optional<Partition> partition = replicas.partition(tp);
-        if (partition.isEmpty()) {
-            fail(response, Errors.NOT_LEADER_OR_FOLLOWER, null);
-            return Optional.empty();
-        }
         if (!(data.records() instanceof MemoryRecords records)) {
             fail(response, Errors.CORRUPT_MESSAGE, "Missing record set");
             return Optional.empty();
         }
         try {
-            AppendResult result = partition.get().appendAsLeader(records);
+            Partition partition = replicas.partitionOrException(image, tp);
+            AppendResult result = partition.appendAsLeader(records);
             response.setErrorCode(Errors.NONE.code()).setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime()).setLogStartOffset(result.logStartOffset());
-            return Optional.of(new Pending(partition.get(), result.lastOffset() + 1, response));
+            return Optional.of(new Pending(partition, result.lastOffset() + 1, response));
         } catch (ApiException e) {
             fail(response, Errors.forException(e), e.getMessage());
             log.debug("Produce to {} failed: {}", tp, e.toString());
@@ -104,17 +97,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         long deadline = System.nanoTime() + Math.max(0, timeoutMs) * 1_000_000L;
         for (Pending p : pending) {
             try {
-                while (!p.partition().isCommitted(p.endOffset())) {
-                    long seen = replicas.notifier().sequence();
-                    if (p.partition().isCommitted(p.endOffset())) {
-                        break;
-                    }
-                    if (System.nanoTime() >= deadline) {
-                        fail(p.response(), Errors.REQUEST_TIMED_OUT, "Replication did not complete in time");
-                        break;
-                    }
-                    replicas.notifier().awaitChange(seen, deadline);
+                if (!p.partition().awaitCommitted(p.endOffset(), deadline)) {
+                    fail(p.response(), Errors.REQUEST_TIMED_OUT, "Replication did not complete in time");
                 }
+            } catch (ApiException e) {
+                fail(p.response(), Errors.forException(e), e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 fail(p.response(), Errors.REQUEST_TIMED_OUT, "Interrupted");

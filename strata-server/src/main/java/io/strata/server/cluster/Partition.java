@@ -3,35 +3,57 @@ package io.strata.server.cluster;
 import io.strata.metadata.PartitionImage;
 import io.strata.storage.AppendResult;
 import io.strata.storage.Log;
-import java.util.List;
+import io.strata.storage.LogReadInfo;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A partition hosted on this node: its log and its leadership as of the latest metadata image.
+ * A partition hosted on this node: its log and the role this node plays for it ({@link PartitionRole}), changed
+ * only by {@link #applyState} from the metadata image.
  *
- * <p>Thread-safety: leadership is an immutable {@link PartitionImage} published through a volatile field; the log
- * is thread-safe. The high watermark advances to the minimum log end offset of the in-sync replicas; until
- * followers replicate (a later stage), a leader whose ISR is itself advances it on every append.
+ * <p>As leader it tracks each follower's fetch position ({@link FollowerState}) and moves the high watermark to the
+ * smallest log end offset of the in-sync replicas, forward only. Writes by clients go through it (append, delete
+ * records), so it fires the {@link Wakeup}s registered with {@link #watch} whenever its log end, high watermark,
+ * log start or role moves; nothing else has to remember to notify waiters.
+ *
+ * <p>Thread-safety: every method may be called from any thread. The role is published through a volatile field and
+ * changed under the write side of a read-write lock; appends and follower updates hold the read side, so a role
+ * change waits for in-flight appends and no append runs under a role it did not check (Kafka's
+ * {@code leaderIsrUpdateLock}). No lock is held while a caller waits.
  */
 public final class Partition {
 
+    private static final Logger log = LoggerFactory.getLogger(Partition.class);
+
     private final TopicPartition topicPartition;
     private final Uuid topicId;
-    private final Log log;
+    private final Log partitionLog;
     private final int localNodeId;
-    private volatile PartitionImage state;
+    private final Time time;
+    private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
+    private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
+    private final Set<Wakeup> watchers = ConcurrentHashMap.newKeySet();
+    private volatile PartitionRole role = new PartitionRole.Follower(-1, -1, -1);
 
-    Partition(TopicPartition topicPartition, Uuid topicId, Log log, int localNodeId, PartitionImage state) {
+    Partition(TopicPartition topicPartition, Uuid topicId, Log partitionLog, int localNodeId, Time time) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
-        this.log = log;
+        this.partitionLog = partitionLog;
         this.localNodeId = localNodeId;
-        this.state = state;
+        this.time = time;
     }
 
     public TopicPartition topicPartition() {
@@ -42,72 +64,263 @@ public final class Partition {
         return topicId;
     }
 
+    /** The local log, for reads that need no leadership (group loading, log-dir descriptions). */
     public Log log() {
-        return log;
+        return partitionLog;
     }
 
-    public PartitionImage state() {
-        return state;
+    public PartitionRole role() {
+        return role;
     }
 
     public boolean isLeader() {
-        return state.leader() == localNodeId;
+        return role instanceof PartitionRole.Leader;
     }
 
     public int leaderEpoch() {
-        return state.leaderEpoch();
+        return role.leaderEpoch();
     }
 
-    void update(PartitionImage image) {
-        this.state = image;
-        maybeAdvanceHighWatermark();
+    /** The followers' fetch states as this node leads the partition; empty when it does not. A snapshot. */
+    public Map<Integer, FollowerState> followerStates() {
+        return Map.copyOf(followers);
     }
 
     /**
-     * Checks that this node leads the partition in the epoch the client believes current
-     * ({@code -1}: the client does not know the epoch).
+     * Makes this node leader or follower as {@code image} says. An image older than the current role (a smaller
+     * leader epoch, or the same epoch with a smaller partition epoch) is ignored.
+     *
+     * @return whether the role changed
      */
-    public void checkLeader(int currentLeaderEpoch) {
-        PartitionImage s = state;
-        if (s.leader() != localNodeId) {
-            throw new NotLeaderOrFollowerException("Node " + localNodeId + " does not lead " + topicPartition);
+    boolean applyState(PartitionImage image) {
+        roleLock.writeLock().lock();
+        try {
+            PartitionRole current = role;
+            if (image.leaderEpoch() < current.leaderEpoch() || (image.leaderEpoch() == current.leaderEpoch()
+                    && image.partitionEpoch() <= current.partitionEpoch())) {
+                if (image.partitionEpoch() < current.partitionEpoch()) {
+                    log.warn("Ignoring stale state of {}: epochs {}/{} after {}/{}", topicPartition,
+                            image.leaderEpoch(), image.partitionEpoch(), current.leaderEpoch(),
+                            current.partitionEpoch());
+                }
+                return false;
+            }
+            if (image.leader() == localNodeId) {
+                makeLeader(image, current);
+            } else {
+                makeFollower(image);
+            }
+        } finally {
+            roleLock.writeLock().unlock();
         }
-        checkEpoch(s, currentLeaderEpoch);
+        fire();
+        return true;
     }
 
-    private void checkEpoch(PartitionImage s, int currentLeaderEpoch) {
-        if (currentLeaderEpoch >= 0 && currentLeaderEpoch < s.leaderEpoch()) {
+    private void makeLeader(PartitionImage image, PartitionRole current) {
+        boolean newLeadership = !(current instanceof PartitionRole.Leader)
+                || current.leaderEpoch() != image.leaderEpoch();
+        if (newLeadership) {
+            // The epoch starts where this node's log ends now, before its first append, so that followers asking
+            // OffsetForLeaderEpoch learn where the previous epoch ended (Kafka's maybeAssignEpochStartOffset).
+            partitionLog.assignEpochStartOffset(image.leaderEpoch());
+            followers.clear();
+        }
+        followers.keySet().retainAll(image.replicas());
+        for (int replica : image.replicas()) {
+            if (replica != localNodeId) {
+                followers.putIfAbsent(replica, FollowerState.UNKNOWN);
+            }
+        }
+        PartitionRole.Leader leader = new PartitionRole.Leader(image.leaderEpoch(), image.partitionEpoch(),
+                image.replicas(), image.isr());
+        role = leader;
+        maybeIncrementHighWatermark(leader);
+        if (newLeadership) {
+            log.debug("Leading {} in epoch {} from offset {}, ISR {}", topicPartition, image.leaderEpoch(),
+                    partitionLog.logEndOffset(), image.isr());
+        }
+    }
+
+    private void makeFollower(PartitionImage image) {
+        followers.clear();
+        role = new PartitionRole.Follower(image.leader(), image.leaderEpoch(), image.partitionEpoch());
+    }
+
+    /**
+     * Checks that this node leads the partition in the epoch the client believes current ({@code -1}: the client
+     * does not know the epoch).
+     *
+     * @throws NotLeaderOrFollowerException if this node does not lead the partition
+     * @throws FencedLeaderEpochException    if the client's epoch is older than the current one
+     * @throws UnknownLeaderEpochException   if the client's epoch is newer than the current one
+     */
+    public void checkLeader(int currentLeaderEpoch) {
+        leaderRole(currentLeaderEpoch);
+    }
+
+    private PartitionRole.Leader leaderRole(int currentLeaderEpoch) {
+        PartitionRole r = role;
+        if (!(r instanceof PartitionRole.Leader leader)) {
+            throw new NotLeaderOrFollowerException("Node " + localNodeId + " does not lead " + topicPartition);
+        }
+        if (currentLeaderEpoch >= 0 && currentLeaderEpoch < leader.leaderEpoch()) {
             throw new FencedLeaderEpochException("Leader epoch " + currentLeaderEpoch + " of " + topicPartition
-                    + " is older than the current " + s.leaderEpoch());
+                    + " is older than the current " + leader.leaderEpoch());
         }
-        if (currentLeaderEpoch > s.leaderEpoch()) {
+        if (currentLeaderEpoch > leader.leaderEpoch()) {
             throw new UnknownLeaderEpochException("Leader epoch " + currentLeaderEpoch + " of " + topicPartition
-                    + " is newer than the current " + s.leaderEpoch());
+                    + " is newer than the current " + leader.leaderEpoch());
         }
+        return leader;
     }
 
     /** Appends a produce request's records as leader and advances the high watermark where the ISR allows. */
     public AppendResult appendAsLeader(MemoryRecords records) {
-        PartitionImage s = state;
-        if (s.leader() != localNodeId) {
-            throw new NotLeaderOrFollowerException("Node " + localNodeId + " does not lead " + topicPartition);
+        AppendResult result;
+        roleLock.readLock().lock();
+        try {
+            PartitionRole.Leader leader = leaderRole(-1);
+            result = partitionLog.appendAsLeader(records, leader.leaderEpoch());
+            maybeIncrementHighWatermark(leader);
+        } finally {
+            roleLock.readLock().unlock();
         }
-        AppendResult result = log.appendAsLeader(records, s.leaderEpoch());
-        maybeAdvanceHighWatermark();
+        fire();
         return result;
+    }
+
+    /**
+     * Reads as leader for a consumer ({@code replicaId < 0}, up to the high watermark) or for a follower replica
+     * (up to the log end offset; its fetch offset becomes its known log end, which may advance the high watermark).
+     *
+     * @throws NotLeaderOrFollowerException if this node does not lead, or {@code replicaId} is not a replica
+     */
+    public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneMessage, int currentLeaderEpoch,
+                            int replicaId) {
+        PartitionRole.Leader leader = leaderRole(currentLeaderEpoch);
+        if (replicaId < 0) {
+            return partitionLog.read(fetchOffset, maxBytes, partitionLog.highWatermark(), minOneMessage);
+        }
+        if (!followers.containsKey(replicaId)) {
+            throw new NotLeaderOrFollowerException("Fetch from node " + replicaId + ", which is not a replica of "
+                    + topicPartition + " (replicas " + leader.replicas() + ")");
+        }
+        long leaderEnd = partitionLog.logEndOffset();
+        LogReadInfo info = partitionLog.read(fetchOffset, maxBytes, leaderEnd, minOneMessage);
+        updateFollowerFetchState(replicaId, fetchOffset, leaderEnd);
+        return info;
+    }
+
+    private void updateFollowerFetchState(int replicaId, long fetchOffset, long leaderEnd) {
+        boolean moved;
+        roleLock.readLock().lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return;
+            }
+            followers.computeIfPresent(replicaId, (id, s) -> s.fetched(fetchOffset, leaderEnd, time.milliseconds()));
+            moved = leader.isr().contains(replicaId) && maybeIncrementHighWatermark(leader);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        if (moved) {
+            fire();
+        }
+    }
+
+    /**
+     * Moves the high watermark to the smallest log end offset of the in-sync replicas. Role lock held (either
+     * side). Forward only, atomically in the log, so concurrent callers cannot move it back.
+     */
+    private boolean maybeIncrementHighWatermark(PartitionRole.Leader leader) {
+        long candidate = partitionLog.logEndOffset();
+        for (int replica : leader.isr()) {
+            if (replica != localNodeId) {
+                FollowerState state = followers.get(replica);
+                candidate = Math.min(candidate, state == null ? -1 : state.logEndOffset());
+            }
+        }
+        return candidate >= 0 && partitionLog.maybeIncrementHighWatermark(candidate);
     }
 
     /** Whether a write up to {@code endOffset} (exclusive) is committed, i.e. below the high watermark. */
     public boolean isCommitted(long endOffset) {
-        return log.highWatermark() >= endOffset;
+        return partitionLog.highWatermark() >= endOffset;
     }
 
-    private void maybeAdvanceHighWatermark() {
-        List<Integer> isr = state.isr();
-        if (state.leader() == localNodeId && isr.size() == 1 && isr.get(0) == localNodeId) {
-            long leo = log.logEndOffset();
-            if (log.highWatermark() < leo) {
-                log.updateHighWatermark(leo);
+    /**
+     * Waits, holding no lock, until the high watermark reaches {@code endOffset} or {@code deadlineNanos}
+     * ({@link System#nanoTime}) passes.
+     *
+     * @return true if committed, false on timeout
+     * @throws NotLeaderOrFollowerException if this node stops leading the partition meanwhile
+     * @throws InterruptedException         if the caller is interrupted
+     */
+    public boolean awaitCommitted(long endOffset, long deadlineNanos) throws InterruptedException {
+        if (isCommitted(endOffset)) {
+            return true;
+        }
+        Wakeup wakeup = new Wakeup();
+        watch(wakeup);
+        try {
+            while (!isCommitted(endOffset)) {
+                leaderRole(-1);
+                if (!wakeup.await(deadlineNanos)) {
+                    return isCommitted(endOffset);
+                }
+            }
+            return true;
+        } finally {
+            unwatch(wakeup);
+        }
+    }
+
+    /**
+     * DeleteRecords as leader: moves the log start offset to {@code offset} ({@code -1}: the high watermark).
+     *
+     * @return the new log start offset (the low watermark)
+     * @throws PolicyViolationException  if the partition is compacted
+     * @throws OffsetOutOfRangeException if {@code offset} is negative or above the high watermark
+     */
+    public long deleteRecords(long offset) {
+        long start;
+        roleLock.readLock().lock();
+        try {
+            leaderRole(-1);
+            if (!partitionLog.config().delete()) {
+                throw new PolicyViolationException("Records of partition " + topicPartition
+                        + " can not be deleted while the partition is compacted");
+            }
+            long highWatermark = partitionLog.highWatermark();
+            long target = offset == -1 ? highWatermark : offset;
+            if (target < 0 || target > highWatermark) {
+                throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " up to " + target
+                        + ": the offset must be between 0 and the high watermark " + highWatermark);
+            }
+            partitionLog.advanceLogStartOffset(target);
+            start = partitionLog.logStartOffset();
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        fire();
+        return start;
+    }
+
+    /** Registers {@code wakeup} to be woken when this partition's log or role changes. */
+    public void watch(Wakeup wakeup) {
+        watchers.add(wakeup);
+    }
+
+    public void unwatch(Wakeup wakeup) {
+        watchers.remove(wakeup);
+    }
+
+    /** Wakes every registered waiter; cheap when there are none, which is the common case on the append path. */
+    void fire() {
+        if (!watchers.isEmpty()) {
+            for (Wakeup w : watchers) {
+                w.wake();
             }
         }
     }

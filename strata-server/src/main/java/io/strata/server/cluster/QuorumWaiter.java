@@ -1,5 +1,7 @@
 package io.strata.server.cluster;
 
+import io.strata.metadata.MetadataPublishing;
+import io.strata.metadata.MetadataQuorum;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -9,13 +11,22 @@ import org.apache.kafka.common.errors.UnknownServerException;
 
 /**
  * Waits for a metadata write with {@code metadata.request.timeout.ms}, turning failures into Kafka API exceptions
- * that handlers can answer with. Thread-safe (immutable).
+ * that handlers can answer with. Once the write is applied, it also waits until this node has published the image
+ * to its partitions and coordinators, so that a client told "created" can produce to the new partitions here at
+ * once. Thread-safe (immutable).
  */
-public record QuorumWaiter(long timeoutMs) {
+public record QuorumWaiter(long timeoutMs, MetadataQuorum quorum, MetadataPublishing publishing) {
 
     public <T> T await(CompletableFuture<T> future) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        T result = get(future, deadline);
+        get(publishing.awaitPublished(quorum.image().version()), deadline);
+        return result;
+    }
+
+    private <T> T get(CompletableFuture<T> future, long deadline) {
         try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new TimeoutException("The metadata quorum did not answer within " + timeoutMs + " ms");
         } catch (InterruptedException e) {

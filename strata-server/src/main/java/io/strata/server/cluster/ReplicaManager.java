@@ -1,109 +1,163 @@
 package io.strata.server.cluster;
 
+import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataPublisher;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
+import io.strata.metadata.image.ImageDelta;
 import io.strata.storage.Log;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions this node hosts, kept in step with the metadata image: partitions assigned to this node get a log
- * and their leadership, partitions no longer assigned (deleted topics, moved replicas) are closed and deleted, and
- * config changes reach the logs.
+ * The partitions this node hosts, kept in step with the metadata as a {@link MetadataPublisher}: each delta
+ * creates logs for partitions newly assigned here and sets their role, deletes the logs of deleted topics and
+ * moved replicas, and pushes config changes to the logs. Work is proportional to the delta, except that a change
+ * of the dynamic broker defaults reconfigures every hosted log and the first delta removes stray logs.
  *
- * <p>Thread-safe: lookups are lock-free; {@link #applyImage} is serialized and ignores images older than the last
- * one applied, so it may be called both by the metadata listener and at start-up.
+ * <p>A partition whose log cannot be created (for example when the process is out of file descriptors) is marked
+ * offline alone; the rest of the delta is still applied, and later deltas touching its topic try again.
+ *
+ * <p>Thread-safety: {@link #publish} runs on the metadata publisher thread only; lookups are lock-free from any
+ * thread.
  */
-public final class ReplicaManager {
+public final class ReplicaManager implements MetadataPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int nodeId;
     private final LogManager logs;
     private final LogConfigResolver configs;
-    private final AppendNotifier notifier = new AppendNotifier();
+    private final Time time;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-    private final ReentrantLock applyLock = new ReentrantLock();
-    private long appliedVersion = -1;
+    private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    private volatile long publishedVersion = -1;
 
-    public ReplicaManager(int nodeId, LogManager logs, LogConfigResolver configs) {
+    public ReplicaManager(int nodeId, LogManager logs, LogConfigResolver configs, Time time) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.configs = configs;
+        this.time = time;
     }
 
+    @Override
+    public String name() {
+        return "ReplicaManager";
+    }
+
+    /** The hosted partition, if this node has it online. */
     public Optional<Partition> partition(TopicPartition tp) {
         return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /**
+     * The hosted partition, or the error Kafka answers with.
+     *
+     * @throws UnknownTopicOrPartitionException if {@code image} has no such partition
+     * @throws KafkaStorageException            if this node's replica is offline (its log could not be created, or
+     *                                          its log directory failed)
+     * @throws NotLeaderOrFollowerException     if this node does not host it
+     */
+    public Partition partitionOrException(MetadataImage image, TopicPartition tp) {
+        boolean known = image.topic(tp.topic()).map(t -> t.partitions().containsKey(tp.partition())).orElse(false);
+        if (!known) {
+            throw new UnknownTopicOrPartitionException("This server does not host this topic-partition: " + tp);
+        }
+        Partition partition = partitions.get(tp);
+        if (partition != null) {
+            return partition;
+        }
+        String reason = offline.get(tp);
+        if (reason != null) {
+            throw new KafkaStorageException("The replica of " + tp + " on node " + nodeId + " is offline: " + reason);
+        }
+        throw new NotLeaderOrFollowerException("Node " + nodeId + " does not host " + tp);
+    }
+
+    /** As {@link #partitionOrException}, and this node must lead it. */
+    public Partition leaderPartitionOrException(MetadataImage image, TopicPartition tp) {
+        Partition partition = partitionOrException(image, tp);
+        partition.checkLeader(-1);
+        return partition;
     }
 
     public Collection<Partition> partitions() {
         return partitions.values();
     }
 
-    public AppendNotifier notifier() {
-        return notifier;
+    /** The partitions assigned to this node that are offline here, with the reason. A snapshot. */
+    public Map<TopicPartition, String> offlinePartitions() {
+        return Map.copyOf(offline);
     }
 
     public LogConfigResolver configs() {
         return configs;
     }
 
-    /** Brings hosted partitions in line with {@code image}. */
-    public void applyImage(MetadataImage image) {
-        applyLock.lock();
-        try {
-            if (image.version() <= appliedVersion) {
-                return;
+    /** The metadata version last applied in full. */
+    public long publishedVersion() {
+        return publishedVersion;
+    }
+
+    @Override
+    public void publish(ImageDelta delta) {
+        MetadataImage image = delta.image();
+        for (TopicImage topic : delta.deletedTopics()) {
+            for (int index : topic.partitions().keySet()) {
+                remove(new TopicPartition(topic.name(), index), topic, "its topic was deleted");
             }
-            Set<TopicPartition> assigned = new HashSet<>();
-            for (TopicImage topic : image.topicsByName().values()) {
-                LogConfig config = null;
-                for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {
-                    PartitionImage state = e.getValue();
-                    if (!state.replicas().contains(nodeId)) {
-                        continue;
-                    }
-                    if (config == null) {
-                        config = configs.resolve(image, topic.name());
-                    }
-                    TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
-                    assigned.add(tp);
-                    host(topic, tp, state, config);
-                }
-            }
-            for (Log stray : logs.all()) {
-                if (!assigned.contains(stray.topicPartition())) {
-                    log.info("Deleting log of {}: not assigned to node {} in the metadata", stray.topicPartition(),
-                            nodeId);
-                    partitions.remove(stray.topicPartition());
-                    logs.delete(stray.topicPartition());
-                }
-            }
-            appliedVersion = image.version();
-        } finally {
-            applyLock.unlock();
         }
-        notifier.notifyAppend();
+        for (TopicImage topic : delta.changedTopics()) {
+            applyTopic(image, topic);
+        }
+        reconfigure(delta);
+        if (publishedVersion < 0) {
+            deleteStrays(image);
+        }
+        publishedVersion = image.version();
+    }
+
+    private void applyTopic(MetadataImage image, TopicImage topic) {
+        LogConfig config = null;
+        for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {
+            TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
+            PartitionImage state = e.getValue();
+            if (!state.replicas().contains(nodeId)) {
+                remove(tp, topic, "its replica moved off node " + nodeId);
+                continue;
+            }
+            if (config == null) {
+                config = configs.resolve(image, topic.name());
+            }
+            try {
+                host(topic, tp, state, config);
+                offline.remove(tp);
+            } catch (RuntimeException e2) {
+                offline.put(tp, String.valueOf(e2.getMessage()));
+                log.error("Partition {} is offline on node {}: its log could not be opened", tp, nodeId, e2);
+            }
+        }
     }
 
     private void host(TopicImage topic, TopicPartition tp, PartitionImage state, LogConfig config) {
         Partition existing = partitions.get(tp);
         if (existing != null && existing.topicId().equals(topic.id())) {
-            existing.update(state);
-            if (!existing.log().config().equals(config)) {
-                existing.log().updateConfig(config);
-            }
+            existing.applyState(state);
             return;
         }
         Optional<Log> onDisk = logs.get(tp);
@@ -117,6 +171,71 @@ public final class ReplicaManager {
         if (!partitionLog.config().equals(config)) {
             partitionLog.updateConfig(config);
         }
-        partitions.put(tp, new Partition(tp, topic.id(), partitionLog, nodeId, state));
+        Partition partition = new Partition(tp, topic.id(), partitionLog, nodeId, time);
+        partition.applyState(state);
+        partitions.put(tp, partition);
+    }
+
+    /** Closes and deletes this node's replica of {@code tp} if it belongs to {@code topic} (same id). */
+    private void remove(TopicPartition tp, TopicImage topic, String why) {
+        offline.remove(tp);
+        Partition hosted = partitions.get(tp);
+        boolean ours = hosted != null ? hosted.topicId().equals(topic.id())
+                : logs.get(tp).map(l -> l.topicId().equals(topic.id())).orElse(false);
+        if (!ours) {
+            return;
+        }
+        log.info("Deleting log of {}: {}", tp, why);
+        if (hosted != null) {
+            partitions.remove(tp);
+            hosted.fire();
+        }
+        logs.delete(tp);
+    }
+
+    /** Pushes changed topic configs, or every config when the broker-level dynamic defaults changed. */
+    private void reconfigure(ImageDelta delta) {
+        Set<String> topics = new HashSet<>();
+        boolean all = false;
+        String self = Integer.toString(nodeId);
+        for (ConfigResourceKey key : delta.changedConfigs()) {
+            if (key.type() == ConfigResourceKey.Type.TOPIC) {
+                topics.add(key.name());
+            } else if (key.type() == ConfigResourceKey.Type.BROKER && (key.name().isEmpty()
+                    || key.name().equals(self))) {
+                all = true;
+            }
+        }
+        if (!all && topics.isEmpty()) {
+            return;
+        }
+        MetadataImage image = delta.image();
+        Map<String, LogConfig> resolved = new HashMap<>();
+        for (Partition p : partitions.values()) {
+            String topic = p.topicPartition().topic();
+            if (all || topics.contains(topic)) {
+                LogConfig config = resolved.computeIfAbsent(topic, t -> configs.resolve(image, t));
+                if (!p.log().config().equals(config)) {
+                    p.log().updateConfig(config);
+                }
+            }
+        }
+    }
+
+    /** Deletes logs on disk that the metadata does not assign to this node (topics deleted while it was down). */
+    private void deleteStrays(MetadataImage image) {
+        for (Log stray : logs.all()) {
+            TopicPartition tp = stray.topicPartition();
+            boolean assigned = image.topic(tp.topic())
+                    .filter(t -> t.id().equals(stray.topicId()))
+                    .map(t -> t.partitions().get(tp.partition()))
+                    .map(p -> p.replicas().contains(nodeId))
+                    .orElse(false);
+            if (!assigned) {
+                log.info("Deleting log of {}: not assigned to node {} in the metadata", tp, nodeId);
+                partitions.remove(tp);
+                logs.delete(tp);
+            }
+        }
     }
 }

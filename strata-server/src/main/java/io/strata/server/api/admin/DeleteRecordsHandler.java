@@ -4,13 +4,9 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
-import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
-import io.strata.storage.Log;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -58,19 +54,6 @@ final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
     }
 
     private long delete(MetadataImage image, TopicPartition tp, long requested) {
-        Partition partition = PartitionLookup.leader(image, replicas, tp);
-        Log log = partition.log();
-        if (!log.config().delete()) {
-            throw new PolicyViolationException("Records of partition " + tp + " can not be deleted while the "
-                    + "partition is compacted");
-        }
-        long highWatermark = log.highWatermark();
-        long offset = requested == DeleteRecordsRequest.HIGH_WATERMARK ? highWatermark : requested;
-        if (offset < 0 || offset > highWatermark) {
-            throw new OffsetOutOfRangeException("Cannot delete records of " + tp + " up to " + offset
-                    + ": the offset must be between 0 and the high watermark " + highWatermark);
-        }
-        log.advanceLogStartOffset(offset);
-        return log.logStartOffset();
+        return replicas.partitionOrException(image, tp).deleteRecords(requested);
     }
 }

@@ -41,7 +41,7 @@ final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequ
                 DescribeProducersResponseData.PartitionResponse response =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
                 try {
-                    Partition p = PartitionLookup.leader(image, replicas, new TopicPartition(topic.name(), index));
+                    Partition p = replicas.leaderPartitionOrException(image, new TopicPartition(topic.name(), index));
                     List<DescribeProducersResponseData.ProducerState> states = new ArrayList<>();
                     for (ActiveProducer producer : p.log().activeProducers()) {
                         states.add(new DescribeProducersResponseData.ProducerState()

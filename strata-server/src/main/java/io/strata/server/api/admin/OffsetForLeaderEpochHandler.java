@@ -45,7 +45,7 @@ final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetsForLeaderEp
                 OffsetForLeaderEpochResponseData.EpochEndOffset result = new OffsetForLeaderEpochResponseData
                         .EpochEndOffset().setPartition(p.partition());
                 try {
-                    Partition partition = PartitionLookup.leader(image, replicas,
+                    Partition partition = replicas.leaderPartitionOrException(image,
                             new TopicPartition(topic.topic(), p.partition()));
                     partition.checkLeader(p.currentLeaderEpoch());
                     Optional<EpochEntry> end = partition.log().endOffsetForEpoch(p.leaderEpoch());

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -116,7 +117,6 @@ final class GroupLog {
                 new NotCoordinatorException("This node does not lead " + GroupConfig.OFFSETS_TOPIC + "-" + partition));
         AppendResult result = p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
                 records.toArray(SimpleRecord[]::new)));
-        replicas.notifier().notifyAppend();
         return result.lastOffset() + 1;
     }
 
@@ -134,16 +134,11 @@ final class GroupLog {
         Partition p = partition(partition).orElseThrow(() -> new NotCoordinatorException("Partition moved"));
         long deadline = System.nanoTime() + config.commitTimeoutMs() * 1_000_000L;
         try {
-            while (!p.isCommitted(endOffset)) {
-                long seen = replicas.notifier().sequence();
-                if (p.isCommitted(endOffset)) {
-                    return;
-                }
-                if (System.nanoTime() >= deadline) {
-                    throw new TimeoutException("Replication of the group write did not complete in time");
-                }
-                replicas.notifier().awaitChange(seen, deadline);
+            if (!p.awaitCommitted(endOffset, deadline)) {
+                throw new TimeoutException("Replication of the group write did not complete in time");
             }
+        } catch (NotLeaderOrFollowerException e) {
+            throw new NotCoordinatorException("Leadership of " + p.topicPartition() + " moved during a group write");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TimeoutException("Interrupted while waiting for replication");

@@ -1,0 +1,19 @@
+package io.strata.server.cluster;
+
+/**
+ * What a leader knows of one follower from its fetches (Kafka's {@code ReplicaState}): the follower's log end
+ * offset (its fetch offset) and when it was last caught up to the leader's log end. Immutable.
+ *
+ * @param logEndOffset       the offset the follower last fetched from, -1 before its first fetch
+ * @param lastFetchTimeMs    when that fetch arrived
+ * @param lastCaughtUpTimeMs the last time its fetch offset reached the leader's log end offset of that moment
+ */
+public record FollowerState(long logEndOffset, long lastFetchTimeMs, long lastCaughtUpTimeMs) {
+
+    static final FollowerState UNKNOWN = new FollowerState(-1, -1, -1);
+
+    FollowerState fetched(long fetchOffset, long leaderLogEndOffset, long nowMs) {
+        long caughtUp = fetchOffset >= leaderLogEndOffset ? nowMs : lastCaughtUpTimeMs;
+        return new FollowerState(fetchOffset, nowMs, caughtUp);
+    }
+}

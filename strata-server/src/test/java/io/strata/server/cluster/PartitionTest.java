@@ -1,0 +1,243 @@
+package io.strata.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strata.metadata.PartitionImage;
+import io.strata.storage.AppendResult;
+import io.strata.storage.EpochEntry;
+import io.strata.storage.FileLogManager;
+import io.strata.storage.LogConfig;
+import io.strata.storage.LogManager;
+import io.strata.storage.LogManagerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.UnknownLeaderEpochException;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PartitionTest {
+
+    private static final int LOCAL = 1;
+    private static final TopicPartition TP = new TopicPartition("orders", 0);
+
+    @TempDir
+    Path dir;
+
+    private LogManager logs;
+    private final Time time = Time.SYSTEM;
+
+    @BeforeEach
+    void setUp() {
+        logs = new FileLogManager(new LogManagerConfig(List.of(dir), 1, 60_000, 60_000, 300_000, 0));
+        logs.startup(tp -> LogConfig.DEFAULT);
+    }
+
+    @AfterEach
+    void tearDown() {
+        logs.close();
+    }
+
+    private Partition partition(LogConfig config) {
+        return new Partition(TP, Uuid.randomUuid(), logs.getOrCreate(TP, Uuid.randomUuid(), config), LOCAL, time);
+    }
+
+    private Partition partition() {
+        return partition(LogConfig.DEFAULT);
+    }
+
+    private static PartitionImage leader(int epoch, int partitionEpoch, List<Integer> replicas, List<Integer> isr) {
+        return new PartitionImage(replicas, isr, LOCAL, epoch, partitionEpoch);
+    }
+
+    private static MemoryRecords records(String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withRecords(Compression.NONE, records);
+    }
+
+    private static long deadline(long millis) {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /**
+     * Many producers on one partition, each waiting as acks=all does: the high watermark, sampled all along, never
+     * goes back, and every wait completes. Reading the log end without the log's lock and setting a clamped value
+     * (the old code) moved it backwards in every run.
+     */
+    @Test
+    void highWatermarkNeverGoesBackUnderConcurrentAppends() throws Exception {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        int threads = 16;
+        int appendsPerThread = 1_500;
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> regressions = new ConcurrentLinkedQueue<>();
+        Thread sampler = Thread.ofPlatform().start(() -> {
+            long last = -1;
+            while (running.get()) {
+                long hw = p.log().highWatermark();
+                if (hw < last) {
+                    regressions.add(last + " -> " + hw);
+                }
+                last = Math.max(last, hw);
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                int committed = 0;
+                for (int i = 0; i < appendsPerThread; i++) {
+                    AppendResult r = p.appendAsLeader(records("v" + i));
+                    if (p.awaitCommitted(r.lastOffset() + 1, deadline(30_000))) {
+                        committed++;
+                    }
+                }
+                return committed;
+            }));
+        }
+        start.countDown();
+        int committed = 0;
+        for (Future<Integer> f : results) {
+            committed += f.get(2, TimeUnit.MINUTES);
+        }
+        running.set(false);
+        sampler.join();
+        pool.shutdown();
+        assertThat(regressions).isEmpty();
+        assertThat(committed).isEqualTo(threads * appendsPerThread);
+        assertThat(p.log().highWatermark()).isEqualTo(threads * appendsPerThread);
+    }
+
+    @Test
+    void aNewLeaderRecordsWhereItsEpochStartsBeforeItsFirstAppend() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        p.appendAsLeader(records("a", "b"));
+        p.applyState(leader(3, 1, List.of(LOCAL), List.of(LOCAL)));
+        assertThat(p.log().latestEpoch()).contains(new EpochEntry(3, 2));
+        assertThat(p.log().endOffsetForEpoch(0)).contains(new EpochEntry(0, 2));
+        assertThat(p.role()).isEqualTo(new PartitionRole.Leader(3, 1, List.of(LOCAL), List.of(LOCAL)));
+    }
+
+    @Test
+    void staleImagesAreIgnored() {
+        Partition p = partition();
+        assertThat(p.applyState(leader(2, 5, List.of(LOCAL), List.of(LOCAL)))).isTrue();
+        assertThat(p.applyState(new PartitionImage(List.of(LOCAL, 2), List.of(2), 2, 1, 9))).isFalse();
+        assertThat(p.applyState(leader(2, 4, List.of(LOCAL), List.of(LOCAL)))).isFalse();
+        assertThat(p.applyState(leader(2, 5, List.of(LOCAL), List.of(LOCAL)))).isFalse();
+        assertThat(p.isLeader()).isTrue();
+        assertThat(p.leaderEpoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aFollowerRefusesClientsAndTheEpochIsChecked() {
+        Partition p = partition();
+        p.applyState(new PartitionImage(List.of(LOCAL, 2), List.of(LOCAL, 2), 2, 4, 0));
+        assertThat(p.role()).isEqualTo(new PartitionRole.Follower(2, 4, 0));
+        assertThatThrownBy(() -> p.appendAsLeader(records("x"))).isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThatThrownBy(() -> p.read(0, 1024, true, -1, -1)).isInstanceOf(NotLeaderOrFollowerException.class);
+
+        p.applyState(leader(5, 1, List.of(LOCAL, 2), List.of(LOCAL)));
+        p.checkLeader(5);
+        p.checkLeader(-1);
+        assertThatThrownBy(() -> p.checkLeader(4)).isInstanceOf(FencedLeaderEpochException.class);
+        assertThatThrownBy(() -> p.checkLeader(6)).isInstanceOf(UnknownLeaderEpochException.class);
+    }
+
+    @Test
+    void theHighWatermarkWaitsForEveryInSyncFollower() throws Exception {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2, 3), List.of(LOCAL, 2)));
+        AppendResult r = p.appendAsLeader(records("a", "b", "c"));
+        assertThat(p.log().highWatermark()).isZero();
+        assertThat(p.read(0, 1024, true, -1, -1).records().sizeInBytes()).isZero();
+
+        // Replica 3 is not in the ISR: its fetches do not hold the high watermark back nor move it.
+        p.read(3, 1024, true, 0, 3);
+        assertThat(p.log().highWatermark()).isZero();
+        p.read(2, 1024, true, 0, 2);
+        assertThat(p.log().highWatermark()).isEqualTo(2);
+        assertThat(p.awaitCommitted(r.lastOffset() + 1, deadline(0))).isFalse();
+
+        // A waiter is woken by the follower's next fetch, not by a timer.
+        Future<Boolean> waiter = Executors.newVirtualThreadPerTaskExecutor()
+                .submit(() -> p.awaitCommitted(r.lastOffset() + 1, deadline(60_000)));
+        p.read(3, 1024, true, 0, 2);
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.followerStates().get(2).logEndOffset()).isEqualTo(3);
+        assertThat(p.followerStates().get(3).logEndOffset()).isEqualTo(3);
+
+        assertThatThrownBy(() -> p.read(0, 1024, true, 0, 7)).isInstanceOf(NotLeaderOrFollowerException.class);
+    }
+
+    @Test
+    void losingLeadershipFailsWaitersAtOnce() throws Exception {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL, 2)));
+        AppendResult r = p.appendAsLeader(records("a"));
+        Future<Boolean> waiter = Executors.newVirtualThreadPerTaskExecutor()
+                .submit(() -> p.awaitCommitted(r.lastOffset() + 1, deadline(60_000)));
+        p.applyState(new PartitionImage(List.of(LOCAL, 2), List.of(2), 2, 1, 1));
+        assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotLeaderOrFollowerException.class);
+    }
+
+    @Test
+    void appendsWakeOnlyTheWaitersOfTheirPartition() throws Exception {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        Wakeup watching = new Wakeup();
+        p.watch(watching);
+        p.appendAsLeader(records("a"));
+        assertThat(watching.await(deadline(0))).isTrue();
+        assertThat(watching.await(deadline(0))).isFalse();
+        p.unwatch(watching);
+        p.appendAsLeader(records("b"));
+        assertThat(watching.await(deadline(0))).isFalse();
+    }
+
+    @Test
+    void deleteRecordsMovesTheLogStartUpToTheHighWatermark() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        p.appendAsLeader(records("a", "b", "c"));
+        assertThat(p.deleteRecords(2)).isEqualTo(2);
+        assertThat(p.deleteRecords(-1)).isEqualTo(3);
+        assertThatThrownBy(() -> p.deleteRecords(4)).isInstanceOf(OffsetOutOfRangeException.class);
+
+        Partition compacted = new Partition(new TopicPartition("compacted", 0), Uuid.randomUuid(),
+                logs.getOrCreate(new TopicPartition("compacted", 0), Uuid.randomUuid(),
+                        LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact"))), LOCAL, time);
+        compacted.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        assertThatThrownBy(() -> compacted.deleteRecords(0)).isInstanceOf(PolicyViolationException.class);
+    }
+}
