@@ -1,10 +1,14 @@
 package io.strata.it;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,6 +38,16 @@ final class Clients {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putAll(overrides);
         return new KafkaConsumer<>(p);
+    }
+
+    /** Polls until {@code expected} records have arrived or 30 s have passed; returns what arrived. */
+    static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        }
+        return out;
     }
 
     static Admin admin(String bootstrap) {

@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
+import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicNames;
 import io.strata.server.cluster.TopicService;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -29,9 +31,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
     private final MetadataQuorum quorum;
     private final TopicService topics;
     private final boolean autoCreate;
+    private final ReplicaManager replicas;
 
-    public MetadataHandler(int nodeId, MetadataQuorum quorum, TopicService topics, boolean autoCreate) {
+    public MetadataHandler(int nodeId, MetadataQuorum quorum, TopicService topics, ReplicaManager replicas,
+                           boolean autoCreate) {
         this.nodeId = nodeId;
+        this.replicas = replicas;
         this.quorum = quorum;
         this.topics = topics;
         this.autoCreate = autoCreate;
@@ -109,9 +114,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                         .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
     }
 
-    private static MetadataResponseData.MetadataResponseTopic describe(TopicImage topic, short version) {
+    private MetadataResponseData.MetadataResponseTopic describe(TopicImage topic, short version) {
         List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>();
-        topic.partitions().forEach((index, p) -> partitions.add(describe(index, p)));
+        topic.partitions().forEach((index, p) -> partitions.add(
+                describe(index, p, replicas.isOffline(new TopicPartition(topic.name(), index)))));
         MetadataResponseData.MetadataResponseTopic response = new MetadataResponseData.MetadataResponseTopic()
                 .setName(topic.name()).setIsInternal(TopicNames.isInternal(topic.name())).setPartitions(partitions)
                 .setErrorCode(Errors.NONE.code());
@@ -121,11 +127,19 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         return response;
     }
 
-    private static MetadataResponseData.MetadataResponsePartition describe(int index, PartitionImage p) {
+    /**
+     * One partition as the metadata has it, except that this node reports its own replica offline when its log
+     * is unusable here (it could not be created, or its log directory failed); a leader so affected is not
+     * available. Other nodes learn of it only once the controller moves leadership (replication, to come).
+     */
+    private MetadataResponseData.MetadataResponsePartition describe(int index, PartitionImage p,
+                                                                    boolean offlineHere) {
+        boolean leaderAvailable = p.leader() >= 0 && !(offlineHere && p.leader() == nodeId);
+        List<Integer> offline = offlineHere ? List.of(nodeId) : List.of();
         return new MetadataResponseData.MetadataResponsePartition().setPartitionIndex(index)
-                .setErrorCode(p.leader() < 0 ? Errors.LEADER_NOT_AVAILABLE.code() : Errors.NONE.code())
-                .setLeaderId(p.leader()).setLeaderEpoch(p.leaderEpoch())
+                .setErrorCode(leaderAvailable ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
+                .setLeaderId(leaderAvailable ? p.leader() : -1).setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(new ArrayList<>(p.replicas())).setIsrNodes(new ArrayList<>(p.isr()))
-                .setOfflineReplicas(new ArrayList<>());
+                .setOfflineReplicas(new ArrayList<>(offline));
     }
 }

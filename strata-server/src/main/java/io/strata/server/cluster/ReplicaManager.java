@@ -105,6 +105,11 @@ public final class ReplicaManager implements MetadataPublisher {
         return Map.copyOf(offline);
     }
 
+    /** Whether this node's replica of {@code tp} is assigned but offline here. */
+    public boolean isOffline(TopicPartition tp) {
+        return offline.containsKey(tp);
+    }
+
     public LogConfigResolver configs() {
         return configs;
     }
