@@ -3,8 +3,14 @@ package io.strata.it;
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Strata node started in this JVM on ephemeral 127.0.0.1 ports with its data in a test directory. Restartable on
@@ -31,6 +37,43 @@ final class TestNode implements AutoCloseable {
         TestNode node = new TestNode(dataDir, overrides);
         node.start();
         return node;
+    }
+
+    /**
+     * A cluster of {@code size} combined nodes (ids 1..size, every one a voter) with data under {@code dir}/node-N,
+     * not yet started: start them together ({@link #startAll}), since a quorum needs a majority.
+     */
+    static List<TestNode> cluster(Path dir, int size, Map<String, String> overrides) {
+        List<TestNode> nodes = new ArrayList<>();
+        List<Map<String, String>> props = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            Map<String, String> p = new HashMap<>(overrides);
+            p.put("node.id", Integer.toString(i));
+            props.add(p);
+            nodes.add(new TestNode(dir.resolve("node-" + i), p));
+        }
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(nodes.get(i).controllerPort);
+        }
+        props.forEach(p -> p.put("controller.quorum.voters", voters.toString()));
+        return nodes;
+    }
+
+    /** Starts the given nodes in parallel and waits for all of them. */
+    static void startAll(List<TestNode> nodes) throws Exception {
+        try (ExecutorService starters = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())) {
+            List<Future<?>> started = new ArrayList<>();
+            for (TestNode node : nodes) {
+                started.add(starters.submit(() -> {
+                    node.start();
+                    return null;
+                }));
+            }
+            for (Future<?> f : started) {
+                f.get(2, TimeUnit.MINUTES);
+            }
+        }
     }
 
     Map<String, String> properties() {

@@ -1,6 +1,7 @@
 package io.strata.server;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
@@ -16,6 +17,8 @@ import io.strata.server.cluster.TopicService;
 import io.strata.server.config.Endpoint;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.network.SocketServer;
+import io.strata.server.replication.ReplicaFetcherManager;
+import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
@@ -107,7 +110,11 @@ public final class StrataServer implements AutoCloseable {
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
                     fatal::complete);
-            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, Time.SYSTEM);
+            ReplicationConfig replication = config.replicationConfig();
+            ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
+                    broker -> address(quorum.image(), broker, replication.listenerName()));
+            started.add(fetchers);
+            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, Time.SYSTEM);
             publishing.register(replicas);
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
@@ -147,6 +154,13 @@ public final class StrataServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Where followers reach broker {@code brokerId}: its registered endpoint on {@code listenerName}. */
+    private static Optional<InetSocketAddress> address(MetadataImage image, int brokerId, String listenerName) {
+        return Optional.ofNullable(image.brokers().get(brokerId)).flatMap(b -> b.endpoints().stream()
+                .filter(e -> e.listenerName().equals(listenerName)).findFirst())
+                .map(e -> new InetSocketAddress(e.host(), e.port()));
     }
 
     /** The node's API modules, in start order. */

@@ -192,6 +192,7 @@ final class FileLog implements Log {
      *
      * @throws InvalidRecordException if the batches do not start at or after the log end offset or go backwards
      */
+    @Override
     public AppendResult appendAsFollower(MemoryRecords records) {
         long now = time.milliseconds();
         LogConfig cfg = config;
@@ -453,7 +454,7 @@ final class FileLog implements Log {
             }
             truncations++;
             if (offset <= logStartOffset) {
-                truncateFullyAndStartAt(offset);
+                startOverAt(offset);
                 return;
             }
             List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
@@ -482,7 +483,21 @@ final class FileLog implements Log {
     }
 
     /** Deletes every segment and starts empty at {@code offset}. Lock held. */
-    private void truncateFullyAndStartAt(long offset) throws IOException {
+    @Override
+    public void truncateFullyAndStartAt(long offset) {
+        lock.lock();
+        try {
+            checkOpen();
+            truncations++;
+            startOverAt(offset);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Truncation of " + topicPartition + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startOverAt(long offset) throws IOException {
         List<LogSegment> removed = new ArrayList<>(segments.values());
         segments.clear();
         scheduleDeletion(removed);

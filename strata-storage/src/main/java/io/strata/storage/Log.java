@@ -96,8 +96,23 @@ public interface Log extends AutoCloseable {
     /** Moves the log start offset forward (DeleteRecords); whole segments below it become deletable. */
     void advanceLogStartOffset(long newLogStartOffset);
 
+    /**
+     * Appends batches replicated from the leader as they are: offsets, leader epochs and producer ids kept as the
+     * leader assigned them; batches are checked for structure and CRC; producer state and epochs follow them.
+     *
+     * @throws org.apache.kafka.common.InvalidRecordException if the batches do not start at or after the log
+     *         end offset or go backwards
+     */
+    AppendResult appendAsFollower(MemoryRecords records);
+
     /** Removes every batch at or above {@code offset} (follower truncation). */
     void truncateTo(long offset);
+
+    /**
+     * Empties the log and restarts it at {@code offset}, which becomes the log start offset (a follower whose log
+     * ends below its leader's log start).
+     */
+    void truncateFullyAndStartAt(long offset);
 
     /**
      * Records that leader epoch {@code epoch} starts at the current log end offset, as a new leader does when it

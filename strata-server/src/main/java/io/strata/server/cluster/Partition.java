@@ -244,6 +244,75 @@ public final class Partition {
         return candidate >= 0 && partitionLog.maybeIncrementHighWatermark(candidate);
     }
 
+    /**
+     * Appends batches fetched from the leader, if this node still follows it in {@code leaderEpoch}.
+     *
+     * @throws NotLeaderOrFollowerException if the role changed since the fetch was sent
+     */
+    public AppendResult appendAsFollower(MemoryRecords records, int leaderEpoch) {
+        AppendResult result;
+        roleLock.readLock().lock();
+        try {
+            followerRole(leaderEpoch);
+            result = partitionLog.appendAsFollower(records);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        fire();
+        return result;
+    }
+
+    /** Takes the leader's high watermark, capped by this replica's log end, if it still follows in that epoch. */
+    public void updateHighWatermarkAsFollower(long leaderHighWatermark, int leaderEpoch) {
+        boolean moved;
+        roleLock.readLock().lock();
+        try {
+            followerRole(leaderEpoch);
+            long next = Math.min(leaderHighWatermark, partitionLog.logEndOffset());
+            moved = next != partitionLog.highWatermark() && next >= 0;
+            if (moved) {
+                partitionLog.updateHighWatermark(next);
+            }
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        if (moved) {
+            fire();
+        }
+    }
+
+    /** Follower truncation to where this replica agrees with its leader (see the replica fetcher). */
+    public void truncateAsFollower(long offset) {
+        roleLock.readLock().lock();
+        try {
+            followerRole(role.leaderEpoch());
+            partitionLog.truncateTo(offset);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        fire();
+    }
+
+    /** Empties this replica and restarts it at the leader's log start offset {@code offset}. */
+    public void truncateFullyAsFollower(long offset, int leaderEpoch) {
+        roleLock.readLock().lock();
+        try {
+            followerRole(leaderEpoch);
+            partitionLog.truncateFullyAndStartAt(offset);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        fire();
+    }
+
+    private PartitionRole.Follower followerRole(int leaderEpoch) {
+        if (role instanceof PartitionRole.Follower follower && follower.leaderEpoch() == leaderEpoch) {
+            return follower;
+        }
+        throw new NotLeaderOrFollowerException("Node " + localNodeId + " no longer follows " + topicPartition
+                + " in leader epoch " + leaderEpoch + " (now " + role + ")");
+    }
+
     /** Whether a write up to {@code endOffset} (exclusive) is committed, i.e. below the high watermark. */
     public boolean isCommitted(long endOffset) {
         return partitionLog.highWatermark() >= endOffset;

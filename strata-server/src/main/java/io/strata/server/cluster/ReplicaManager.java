@@ -44,14 +44,18 @@ public final class ReplicaManager implements MetadataPublisher {
     private final LogManager logs;
     private final LogConfigResolver configs;
     private final Time time;
+    private final ReplicaFollowing following;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
     private volatile long publishedVersion = -1;
 
-    public ReplicaManager(int nodeId, LogManager logs, LogConfigResolver configs, Time time) {
+    /** @param following replicates the partitions this node follows from their leaders */
+    public ReplicaManager(int nodeId, LogManager logs, LogConfigResolver configs, ReplicaFollowing following,
+                          Time time) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.configs = configs;
+        this.following = following;
         this.time = time;
     }
 
@@ -162,7 +166,9 @@ public final class ReplicaManager implements MetadataPublisher {
     private void host(TopicImage topic, TopicPartition tp, PartitionImage state, LogConfig config) {
         Partition existing = partitions.get(tp);
         if (existing != null && existing.topicId().equals(topic.id())) {
-            existing.applyState(state);
+            if (existing.applyState(state)) {
+                updateFollowing(existing);
+            }
             return;
         }
         Optional<Log> onDisk = logs.get(tp);
@@ -179,6 +185,17 @@ public final class ReplicaManager implements MetadataPublisher {
         Partition partition = new Partition(tp, topic.id(), partitionLog, nodeId, time);
         partition.applyState(state);
         partitions.put(tp, partition);
+        updateFollowing(partition);
+    }
+
+    /** Hands a follower to the replica fetchers, and takes a leader (or leaderless replica) away from them. */
+    private void updateFollowing(Partition partition) {
+        if (partition.role() instanceof PartitionRole.Follower follower && follower.leaderId() >= 0
+                && follower.leaderId() != nodeId) {
+            following.follow(partition, follower.leaderId(), follower.leaderEpoch());
+        } else {
+            following.unfollow(partition.topicPartition());
+        }
     }
 
     /** Closes and deletes this node's replica of {@code tp} if it belongs to {@code topic} (same id). */
@@ -191,6 +208,7 @@ public final class ReplicaManager implements MetadataPublisher {
             return;
         }
         log.info("Deleting log of {}: {}", tp, why);
+        following.unfollow(tp);
         if (hosted != null) {
             partitions.remove(tp);
             hosted.fire();

@@ -1,5 +1,6 @@
 package io.strata.server.config;
 
+import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManagerConfig;
 import java.net.InetSocketAddress;
@@ -50,7 +51,15 @@ public final class ServerConfig {
             key("log.retention.hours", BrokerConfigKey.Type.INT, "168", "Retention in hours when log.retention.ms/minutes are unset."),
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
-            key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."));
+            key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
+            key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
+            key("num.replica.fetchers", BrokerConfigKey.Type.INT, "1", "Fetcher threads per source broker."),
+            key("replica.fetch.wait.max.ms", BrokerConfigKey.Type.INT, "500", "Longest wait of a follower's fetch at the leader."),
+            key("replica.fetch.min.bytes", BrokerConfigKey.Type.INT, "1", "Bytes a follower's fetch waits for."),
+            key("replica.fetch.max.bytes", BrokerConfigKey.Type.INT, "1048576", "Bytes a follower fetches per partition."),
+            key("replica.fetch.response.max.bytes", BrokerConfigKey.Type.INT, "10485760", "Bytes a follower fetches per request."),
+            key("replica.fetch.backoff.ms", BrokerConfigKey.Type.INT, "1000", "Pause after a failed follower fetch."),
+            key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."));
 
     private static BrokerConfigKey key(String name, BrokerConfigKey.Type type, String def, String doc) {
         return new BrokerConfigKey(name, type, def, doc);
@@ -169,6 +178,16 @@ public final class ServerConfig {
 
     public long connectionsMaxIdleMs() {
         return longValue("connections.max.idle.ms");
+    }
+
+    /** How followers fetch from their leaders. */
+    public ReplicationConfig replicationConfig() {
+        String listener = get("inter.broker.listener.name").map(s -> s.toUpperCase(Locale.ROOT))
+                .orElseGet(() -> brokerListeners().get(0).listenerName());
+        return new ReplicationConfig(intValue("replica.fetch.wait.max.ms"), intValue("replica.fetch.min.bytes"),
+                intValue("replica.fetch.max.bytes"), intValue("replica.fetch.response.max.bytes"),
+                intValue("replica.fetch.backoff.ms"), intValue("replica.socket.timeout.ms"),
+                Math.max(1, intValue("num.replica.fetchers")), listener);
     }
 
     public long metadataRequestTimeoutMs() {

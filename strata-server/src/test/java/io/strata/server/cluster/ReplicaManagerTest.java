@@ -41,7 +41,8 @@ class ReplicaManagerTest {
     @BeforeEach
     void setUp() {
         logs = new CountingLogManager();
-        replicas = new ReplicaManager(NODE, logs, new LogConfigResolver(NODE, Map.of()), Time.SYSTEM);
+        replicas = new ReplicaManager(NODE, logs, new LogConfigResolver(NODE, Map.of()), ReplicaFollowing.NONE,
+                Time.SYSTEM);
     }
 
     @AfterEach
