@@ -10,6 +10,7 @@ import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
 import io.strata.server.api.RequestDispatcher;
+import io.strata.server.cluster.IsrChanges;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
@@ -114,7 +115,9 @@ public final class StrataServer implements AutoCloseable {
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
-            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, Time.SYSTEM);
+            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, IsrChanges.NONE,
+                    config.replicaLagTimeMaxMs(), Time.SYSTEM);
+            started.add(replicas);
             publishing.register(replicas);
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),

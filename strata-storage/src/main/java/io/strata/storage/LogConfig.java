@@ -29,12 +29,16 @@ import org.apache.kafka.common.record.TimestampType;
  *                               dirty ratio (and the active segment rolls to allow it)
  * @param deleteRetentionMs      {@code delete.retention.ms}: how long a tombstone survives after the cleaning that
  *                               first saw it
+ * @param minInSyncReplicas      {@code min.insync.replicas}: the in-sync replicas an acks=all write needs
+ * @param uncleanLeaderElection  {@code unclean.leader.election.enable}: whether a replica outside the ISR may be
+ *                               elected when no in-sync replica is alive (read by the controller)
  */
 public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes, int indexIntervalBytes,
                         long flushMessages, long flushMs, int maxMessageBytes, TimestampType timestampType,
                         long timestampBeforeMaxMs, long timestampAfterMaxMs, long retentionMs,
                         long retentionBytes, List<String> cleanupPolicy, double minCleanableDirtyRatio,
-                        long minCompactionLagMs, long maxCompactionLagMs, long deleteRetentionMs) {
+                        long minCompactionLagMs, long maxCompactionLagMs, long deleteRetentionMs,
+                        int minInSyncReplicas, boolean uncleanLeaderElection) {
 
     /** A supported topic-level key, its broker-level synonym and its default value as Kafka writes it. */
     public record Key(String name, String brokerSynonym, String defaultValue) {
@@ -55,11 +59,13 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
             new Key("message.timestamp.type", "log.message.timestamp.type", "CreateTime"),
             new Key("min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio", "0.5"),
             new Key("min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms", "0"),
+            new Key("min.insync.replicas", "min.insync.replicas", "1"),
             new Key("retention.bytes", "log.retention.bytes", "-1"),
             new Key("retention.ms", "log.retention.ms", "604800000"),
             new Key("segment.bytes", "log.segment.bytes", "1073741824"),
             new Key("segment.index.bytes", "log.index.size.max.bytes", "10485760"),
-            new Key("segment.ms", "log.roll.ms", "604800000"));
+            new Key("segment.ms", "log.roll.ms", "604800000"),
+            new Key("unclean.leader.election.enable", "unclean.leader.election.enable", "false"));
 
     public static final LogConfig DEFAULT = fromTopicConfigs(Map.of());
 
@@ -90,7 +96,9 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
                 ratio(values, "min.cleanable.dirty.ratio"),
                 longAtLeast(values, "min.compaction.lag.ms", 0),
                 longAtLeast(values, "max.compaction.lag.ms", 1),
-                longAtLeast(values, "delete.retention.ms", 0));
+                longAtLeast(values, "delete.retention.ms", 0),
+                intAtLeast(values, "min.insync.replicas", 1),
+                bool(values, "unclean.leader.election.enable"));
         if (config.minCompactionLagMs() > config.maxCompactionLagMs()) {
             // Kafka rejects this combination: a record could never be both old enough and young enough.
             throw new InvalidConfigurationException("conflict topic config setting min.compaction.lag.ms ("
@@ -124,6 +132,14 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
             }
         }
         return policies;
+    }
+
+    private static boolean bool(Map<String, String> values, String key) {
+        String raw = values.get(key).trim();
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw invalid(key, raw, "must be true or false");
     }
 
     private static double ratio(Map<String, String> values, String key) {

@@ -57,7 +57,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
                 } else {
-                    append(topics.image(), topic.get(), partitionData, response).ifPresent(pending::add);
+                    append(topics.image(), topic.get(), partitionData, acks, response).ifPresent(pending::add);
                 }
             }
             responses.add(topicResponse);
@@ -73,7 +73,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private Optional<Pending> append(MetadataImage image, TopicImage topic,
-                                     ProduceRequestData.PartitionProduceData data,
+                                     ProduceRequestData.PartitionProduceData data, short acks,
                                      ProduceResponseData.PartitionProduceResponse response) {
         TopicPartition tp = new TopicPartition(topic.name(), data.index());
         if (!(data.records() instanceof MemoryRecords records)) {
@@ -82,7 +82,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
         try {
             Partition partition = replicas.partitionOrException(image, tp);
-            AppendResult result = partition.appendAsLeader(records);
+            AppendResult result = partition.appendAsLeader(records, acks);
             response.setErrorCode(Errors.NONE.code()).setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime()).setLogStartOffset(result.logStartOffset());
             return Optional.of(new Pending(partition, result.lastOffset() + 1, response));
@@ -99,6 +99,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             try {
                 if (!p.partition().awaitCommitted(p.endOffset(), deadline)) {
                     fail(p.response(), Errors.REQUEST_TIMED_OUT, "Replication did not complete in time");
+                } else {
+                    p.partition().checkMinInSyncReplicas(true);
                 }
             } catch (ApiException e) {
                 fail(p.response(), Errors.forException(e), e.getMessage());

@@ -10,7 +10,10 @@ package io.strata.server.cluster;
  */
 public record FollowerState(long logEndOffset, long lastFetchTimeMs, long lastCaughtUpTimeMs) {
 
-    static final FollowerState UNKNOWN = new FollowerState(-1, -1, -1);
+    /** A follower not heard from yet, counted as caught up at {@code nowMs} (its grace period starts then). */
+    static FollowerState unknown(long nowMs) {
+        return new FollowerState(-1, -1, nowMs);
+    }
 
     FollowerState fetched(long fetchOffset, long leaderLogEndOffset, long nowMs) {
         long caughtUp = fetchOffset >= leaderLogEndOffset ? nowMs : lastCaughtUpTimeMs;

@@ -2,15 +2,21 @@ package io.strata.server.cluster;
 
 import io.strata.metadata.PartitionImage;
 import io.strata.storage.AppendResult;
+import io.strata.storage.EpochEntry;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
@@ -43,17 +49,28 @@ public final class Partition {
     private final Log partitionLog;
     private final int localNodeId;
     private final Time time;
+    private final IsrChanges isrChanges;
+    private final long replicaLagTimeMaxMs;
+    private final AtomicBoolean isrChangeInFlight = new AtomicBoolean();
     private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
     private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
     private final Set<Wakeup> watchers = ConcurrentHashMap.newKeySet();
     private volatile PartitionRole role = new PartitionRole.Follower(-1, -1, -1);
 
-    Partition(TopicPartition topicPartition, Uuid topicId, Log partitionLog, int localNodeId, Time time) {
+    /**
+     * @param isrChanges          where this partition, as leader, proposes ISR changes
+     * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}: a follower not caught up for this long leaves the
+     *                            ISR
+     */
+    Partition(TopicPartition topicPartition, Uuid topicId, Log partitionLog, int localNodeId, Time time,
+              IsrChanges isrChanges, long replicaLagTimeMaxMs) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.partitionLog = partitionLog;
         this.localNodeId = localNodeId;
         this.time = time;
+        this.isrChanges = isrChanges;
+        this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
     }
 
     public TopicPartition topicPartition() {
@@ -127,9 +144,11 @@ public final class Partition {
             followers.clear();
         }
         followers.keySet().retainAll(image.replicas());
+        long now = time.milliseconds();
         for (int replica : image.replicas()) {
             if (replica != localNodeId) {
-                followers.putIfAbsent(replica, FollowerState.UNKNOWN);
+                // A new leader gives every follower a full lag period to fetch before it may leave the ISR.
+                followers.putIfAbsent(replica, FollowerState.unknown(now));
             }
         }
         PartitionRole.Leader leader = new PartitionRole.Leader(image.leaderEpoch(), image.partitionEpoch(),
@@ -175,12 +194,26 @@ public final class Partition {
         return leader;
     }
 
-    /** Appends a produce request's records as leader and advances the high watermark where the ISR allows. */
+    /** Appends records as leader without an ISR requirement (acks 0 or 1). */
     public AppendResult appendAsLeader(MemoryRecords records) {
+        return appendAsLeader(records, (short) 1);
+    }
+
+    /**
+     * Appends a produce request's records as leader and advances the high watermark where the ISR allows. With
+     * {@code requiredAcks = -1} the ISR must hold {@code min.insync.replicas} first.
+     *
+     * @throws NotLeaderOrFollowerException if this node does not lead the partition
+     * @throws NotEnoughReplicasException   acks=all and the ISR is too small
+     */
+    public AppendResult appendAsLeader(MemoryRecords records, short requiredAcks) {
         AppendResult result;
         roleLock.readLock().lock();
         try {
             PartitionRole.Leader leader = leaderRole(-1);
+            if (requiredAcks == -1) {
+                checkMinInSyncReplicas(false);
+            }
             result = partitionLog.appendAsLeader(records, leader.leaderEpoch());
             maybeIncrementHighWatermark(leader);
         } finally {
@@ -219,8 +252,14 @@ public final class Partition {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return;
             }
-            followers.computeIfPresent(replicaId, (id, s) -> s.fetched(fetchOffset, leaderEnd, time.milliseconds()));
+            FollowerState state = followers.computeIfPresent(replicaId,
+                    (id, s) -> s.fetched(fetchOffset, leaderEnd, time.milliseconds()));
             moved = leader.isr().contains(replicaId) && maybeIncrementHighWatermark(leader);
+            if (state != null && !leader.isr().contains(replicaId) && isCaughtUpForIsr(state, leader)) {
+                List<Integer> expanded = new ArrayList<>(leader.isr());
+                expanded.add(replicaId);
+                proposeIsr(leader, expanded, "replica " + replicaId + " caught up");
+            }
         } finally {
             roleLock.readLock().unlock();
         }
@@ -311,6 +350,76 @@ public final class Partition {
         }
         throw new NotLeaderOrFollowerException("Node " + localNodeId + " no longer follows " + topicPartition
                 + " in leader epoch " + leaderEpoch + " (now " + role + ")");
+    }
+
+    /**
+     * A follower may join the ISR once it has everything up to the high watermark and everything of the current
+     * leader epoch that the leader had when it took over (Kafka's rule), so that it could be elected safely.
+     */
+    private boolean isCaughtUpForIsr(FollowerState state, PartitionRole.Leader leader) {
+        long epochStart = partitionLog.latestEpoch().filter(e -> e.epoch() == leader.leaderEpoch())
+                .map(EpochEntry::offset).orElse(0L);
+        return state.logEndOffset() >= partitionLog.highWatermark() && state.logEndOffset() >= epochStart;
+    }
+
+    /**
+     * Leader only: proposes to drop from the ISR the followers that have not been caught up for
+     * {@code replica.lag.time.max.ms}. Called periodically.
+     */
+    void maybeShrinkIsr() {
+        roleLock.readLock().lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return;
+            }
+            long deadline = time.milliseconds() - replicaLagTimeMaxMs;
+            List<Integer> kept = new ArrayList<>();
+            List<Integer> dropped = new ArrayList<>();
+            for (int replica : leader.isr()) {
+                FollowerState state = followers.get(replica);
+                boolean lagging = replica != localNodeId && (state == null || state.lastCaughtUpTimeMs() < deadline);
+                (lagging ? dropped : kept).add(replica);
+            }
+            if (!dropped.isEmpty()) {
+                proposeIsr(leader, kept, "replicas " + dropped + " not caught up for " + replicaLagTimeMaxMs + " ms");
+            }
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
+    /** Sends one ISR change at a time; the image that applies it (or a later one) ends the wait. */
+    private void proposeIsr(PartitionRole.Leader leader, List<Integer> newIsr, String why) {
+        if (!isrChangeInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("Proposing ISR {} -> {} for {} in leader epoch {}: {}", leader.isr(), newIsr, topicPartition,
+                leader.leaderEpoch(), why);
+        isrChanges.alterIsr(topicId, topicPartition.partition(), localNodeId, leader.leaderEpoch(),
+                leader.partitionEpoch(), List.copyOf(newIsr)).whenComplete((image, error) -> {
+                    isrChangeInFlight.set(false);
+                    if (error != null) {
+                        log.info("ISR change of {} was not accepted: {}", topicPartition, error.toString());
+                    }
+                });
+    }
+
+    /**
+     * For acks=all: the ISR must have at least {@code min.insync.replicas} members.
+     *
+     * @param afterAppend whether the records are already appended (the error differs, as in Kafka)
+     * @throws NotEnoughReplicasException            before the append
+     * @throws NotEnoughReplicasAfterAppendException after it
+     */
+    public void checkMinInSyncReplicas(boolean afterAppend) {
+        int minIsr = partitionLog.config().minInSyncReplicas();
+        int isr = role instanceof PartitionRole.Leader leader ? leader.isr().size() : 0;
+        if (isr < minIsr) {
+            String message = "The ISR of " + topicPartition + " has " + isr + " replicas, fewer than "
+                    + "min.insync.replicas=" + minIsr;
+            throw afterAppend ? new NotEnoughReplicasAfterAppendException(message)
+                    : new NotEnoughReplicasException(message);
+        }
     }
 
     /** Whether a write up to {@code endOffset} (exclusive) is committed, i.e. below the high watermark. */

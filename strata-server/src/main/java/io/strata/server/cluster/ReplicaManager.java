@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #publish} runs on the metadata publisher thread only; lookups are lock-free from any
  * thread.
  */
-public final class ReplicaManager implements MetadataPublisher {
+public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
@@ -45,18 +48,46 @@ public final class ReplicaManager implements MetadataPublisher {
     private final LogConfigResolver configs;
     private final Time time;
     private final ReplicaFollowing following;
+    private final IsrChanges isrChanges;
+    private final long replicaLagTimeMaxMs;
+    private final ScheduledExecutorService isrExpiration;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
     private volatile long publishedVersion = -1;
 
-    /** @param following replicates the partitions this node follows from their leaders */
+    /**
+     * @param following           replicates the partitions this node follows from their leaders
+     * @param isrChanges          where leaders propose ISR changes
+     * @param replicaLagTimeMaxMs {@code replica.lag.time.max.ms}; leaders check their followers every half of it
+     */
     public ReplicaManager(int nodeId, LogManager logs, LogConfigResolver configs, ReplicaFollowing following,
-                          Time time) {
+                          IsrChanges isrChanges, long replicaLagTimeMaxMs, Time time) {
         this.nodeId = nodeId;
         this.logs = logs;
         this.configs = configs;
         this.following = following;
+        this.isrChanges = isrChanges;
+        this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
         this.time = time;
+        this.isrExpiration = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("isr-expiration").daemon().factory());
+        long period = Math.max(1, replicaLagTimeMaxMs / 2);
+        isrExpiration.scheduleWithFixedDelay(this::shrinkIsrs, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void shrinkIsrs() {
+        for (Partition p : partitions.values()) {
+            try {
+                p.maybeShrinkIsr();
+            } catch (RuntimeException e) {
+                log.warn("ISR check of {} failed", p.topicPartition(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        isrExpiration.shutdownNow();
     }
 
     @Override
@@ -182,7 +213,8 @@ public final class ReplicaManager implements MetadataPublisher {
         if (!partitionLog.config().equals(config)) {
             partitionLog.updateConfig(config);
         }
-        Partition partition = new Partition(tp, topic.id(), partitionLog, nodeId, time);
+        Partition partition = new Partition(tp, topic.id(), partitionLog, nodeId, time, isrChanges,
+                replicaLagTimeMaxMs);
         partition.applyState(state);
         partitions.put(tp, partition);
         updateFollowing(partition);

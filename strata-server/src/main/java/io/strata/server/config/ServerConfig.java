@@ -53,6 +53,7 @@ public final class ServerConfig {
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
+            key("replica.lag.time.max.ms", BrokerConfigKey.Type.LONG, "30000", "A follower not caught up for this long leaves the ISR."),
             key("num.replica.fetchers", BrokerConfigKey.Type.INT, "1", "Fetcher threads per source broker."),
             key("replica.fetch.wait.max.ms", BrokerConfigKey.Type.INT, "500", "Longest wait of a follower's fetch at the leader."),
             key("replica.fetch.min.bytes", BrokerConfigKey.Type.INT, "1", "Bytes a follower's fetch waits for."),
@@ -178,6 +179,10 @@ public final class ServerConfig {
 
     public long connectionsMaxIdleMs() {
         return longValue("connections.max.idle.ms");
+    }
+
+    public long replicaLagTimeMaxMs() {
+        return longValue("replica.lag.time.max.ms");
     }
 
     /** How followers fetch from their leaders. */

@@ -15,17 +15,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.PolicyViolationException;
@@ -42,12 +47,18 @@ class PartitionTest {
 
     private static final int LOCAL = 1;
     private static final TopicPartition TP = new TopicPartition("orders", 0);
+    private static final long LAG_MS = 30_000;
 
     @TempDir
     Path dir;
 
     private LogManager logs;
-    private final Time time = Time.SYSTEM;
+    private final ManualTime time = new ManualTime();
+    private final List<List<Integer>> proposedIsrs = new CopyOnWriteArrayList<>();
+    private final IsrChanges recordingIsrChanges = (topicId, partition, leaderId, leaderEpoch, partitionEpoch, isr) -> {
+        proposedIsrs.add(isr);
+        return new CompletableFuture<>();
+    };
 
     @BeforeEach
     void setUp() {
@@ -61,7 +72,8 @@ class PartitionTest {
     }
 
     private Partition partition(LogConfig config) {
-        return new Partition(TP, Uuid.randomUuid(), logs.getOrCreate(TP, Uuid.randomUuid(), config), LOCAL, time);
+        return new Partition(TP, Uuid.randomUuid(), logs.getOrCreate(TP, Uuid.randomUuid(), config), LOCAL, time,
+                recordingIsrChanges, LAG_MS);
     }
 
     private Partition partition() {
@@ -236,8 +248,87 @@ class PartitionTest {
 
         Partition compacted = new Partition(new TopicPartition("compacted", 0), Uuid.randomUuid(),
                 logs.getOrCreate(new TopicPartition("compacted", 0), Uuid.randomUuid(),
-                        LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact"))), LOCAL, time);
+                        LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact"))), LOCAL, time,
+                IsrChanges.NONE, LAG_MS);
         compacted.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
         assertThatThrownBy(() -> compacted.deleteRecords(0)).isInstanceOf(PolicyViolationException.class);
+    }
+
+    @Test
+    void aFollowerThatStopsFetchingLeavesTheIsrAfterTheLagTime() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2, 3), List.of(LOCAL, 2, 3)));
+        p.appendAsLeader(records("a"));
+        time.advance(LAG_MS / 2);
+        p.read(1, 1024, true, 0, 2);
+        p.read(1, 1024, true, 0, 3);
+        time.advance(LAG_MS / 2 + 1);
+        p.read(1, 1024, true, 0, 2);
+        p.maybeShrinkIsr();
+        assertThat(proposedIsrs).isEmpty();
+
+        time.advance(LAG_MS / 2);
+        p.maybeShrinkIsr();
+        assertThat(proposedIsrs).containsExactly(List.of(LOCAL, 2));
+        // One proposal at a time: nothing more until the metadata answers.
+        time.advance(LAG_MS);
+        p.maybeShrinkIsr();
+        assertThat(proposedIsrs).hasSize(1);
+    }
+
+    @Test
+    void aCaughtUpReplicaIsProposedForTheIsr() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL)));
+        p.appendAsLeader(records("a", "b"));
+        p.read(0, 1024, true, 0, 2);
+        assertThat(proposedIsrs).isEmpty();
+        p.read(2, 1024, true, 0, 2);
+        assertThat(proposedIsrs).containsExactly(List.of(LOCAL, 2));
+    }
+
+    @Test
+    void acksAllNeedsMinInSyncReplicas() {
+        Partition p = partition(LogConfig.fromTopicConfigs(Map.of("min.insync.replicas", "2")));
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL)));
+        assertThatThrownBy(() -> p.appendAsLeader(records("a"), (short) -1))
+                .isInstanceOf(NotEnoughReplicasException.class);
+        assertThat(p.log().logEndOffset()).isZero();
+        p.appendAsLeader(records("a"), (short) 1);
+        assertThatThrownBy(() -> p.checkMinInSyncReplicas(true))
+                .isInstanceOf(NotEnoughReplicasAfterAppendException.class);
+
+        p.applyState(leader(0, 1, List.of(LOCAL, 2), List.of(LOCAL, 2)));
+        p.appendAsLeader(records("b"), (short) -1);
+        p.checkMinInSyncReplicas(true);
+    }
+
+    /** A clock the test moves. */
+    private static final class ManualTime implements Time {
+        private final AtomicLong millis = new AtomicLong(1_000_000);
+
+        void advance(long ms) {
+            millis.addAndGet(ms);
+        }
+
+        @Override
+        public long milliseconds() {
+            return millis.get();
+        }
+
+        @Override
+        public long nanoseconds() {
+            return TimeUnit.MILLISECONDS.toNanos(millis.get());
+        }
+
+        @Override
+        public void sleep(long ms) {
+            advance(ms);
+        }
+
+        @Override
+        public void waitObject(Object obj, java.util.function.Supplier<Boolean> condition, long deadlineMs) {
+            throw new IllegalStateException("not used");
+        }
     }
 }

@@ -42,11 +42,12 @@ class ReplicaManagerTest {
     void setUp() {
         logs = new CountingLogManager();
         replicas = new ReplicaManager(NODE, logs, new LogConfigResolver(NODE, Map.of()), ReplicaFollowing.NONE,
-                Time.SYSTEM);
+                IsrChanges.NONE, 30_000, Time.SYSTEM);
     }
 
     @AfterEach
     void tearDown() {
+        replicas.close();
         logs.close();
     }
 
