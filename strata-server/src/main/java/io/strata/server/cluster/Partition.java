@@ -5,12 +5,10 @@ import io.strata.storage.AppendResult;
 import io.strata.storage.EpochEntry;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -49,11 +47,8 @@ public final class Partition {
     private final Log partitionLog;
     private final int localNodeId;
     private final Time time;
-    private final IsrChanges isrChanges;
-    private final long replicaLagTimeMaxMs;
-    private final AtomicBoolean isrChangeInFlight = new AtomicBoolean();
     private final ReentrantReadWriteLock roleLock = new ReentrantReadWriteLock();
-    private final Map<Integer, FollowerState> followers = new ConcurrentHashMap<>();
+    private final FollowerTracker followers;
     private final Set<Wakeup> watchers = ConcurrentHashMap.newKeySet();
     private volatile PartitionRole role = new PartitionRole.Follower(-1, -1, -1);
 
@@ -69,8 +64,8 @@ public final class Partition {
         this.partitionLog = partitionLog;
         this.localNodeId = localNodeId;
         this.time = time;
-        this.isrChanges = isrChanges;
-        this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
+        this.followers = new FollowerTracker(topicPartition, topicId, localNodeId, time, isrChanges,
+                replicaLagTimeMaxMs);
     }
 
     public TopicPartition topicPartition() {
@@ -100,7 +95,7 @@ public final class Partition {
 
     /** The followers' fetch states as this node leads the partition; empty when it does not. A snapshot. */
     public Map<Integer, FollowerState> followerStates() {
-        return Map.copyOf(followers);
+        return followers.snapshot();
     }
 
     /**
@@ -141,16 +136,8 @@ public final class Partition {
             // The epoch starts where this node's log ends now, before its first append, so that followers asking
             // OffsetForLeaderEpoch learn where the previous epoch ended (Kafka's maybeAssignEpochStartOffset).
             partitionLog.assignEpochStartOffset(image.leaderEpoch());
-            followers.clear();
         }
-        followers.keySet().retainAll(image.replicas());
-        long now = time.milliseconds();
-        for (int replica : image.replicas()) {
-            if (replica != localNodeId) {
-                // A new leader gives every follower a full lag period to fetch before it may leave the ISR.
-                followers.putIfAbsent(replica, FollowerState.unknown(now));
-            }
-        }
+        followers.lead(image.replicas(), newLeadership);
         PartitionRole.Leader leader = new PartitionRole.Leader(image.leaderEpoch(), image.partitionEpoch(),
                 image.replicas(), image.isr());
         role = leader;
@@ -235,7 +222,7 @@ public final class Partition {
         if (replicaId < 0) {
             return partitionLog.read(fetchOffset, maxBytes, partitionLog.highWatermark(), minOneMessage);
         }
-        if (!followers.containsKey(replicaId)) {
+        if (!followers.isFollower(replicaId)) {
             throw new NotLeaderOrFollowerException("Fetch from node " + replicaId + ", which is not a replica of "
                     + topicPartition + " (replicas " + leader.replicas() + ")");
         }
@@ -252,13 +239,12 @@ public final class Partition {
             if (!(role instanceof PartitionRole.Leader leader)) {
                 return;
             }
-            FollowerState state = followers.computeIfPresent(replicaId,
-                    (id, s) -> s.fetched(fetchOffset, leaderEnd, time.milliseconds()));
+            FollowerState state = followers.fetched(replicaId, fetchOffset, leaderEnd);
             moved = leader.isr().contains(replicaId) && maybeIncrementHighWatermark(leader);
-            if (state != null && !leader.isr().contains(replicaId) && isCaughtUpForIsr(state, leader)) {
-                List<Integer> expanded = new ArrayList<>(leader.isr());
-                expanded.add(replicaId);
-                proposeIsr(leader, expanded, "replica " + replicaId + " caught up");
+            if (state != null) {
+                long epochStart = partitionLog.latestEpoch().filter(e -> e.epoch() == leader.leaderEpoch())
+                        .map(EpochEntry::offset).orElse(0L);
+                followers.maybeExpand(leader, replicaId, state, partitionLog.highWatermark(), epochStart);
             }
         } finally {
             roleLock.readLock().unlock();
@@ -273,13 +259,7 @@ public final class Partition {
      * side). Forward only, atomically in the log, so concurrent callers cannot move it back.
      */
     private boolean maybeIncrementHighWatermark(PartitionRole.Leader leader) {
-        long candidate = partitionLog.logEndOffset();
-        for (int replica : leader.isr()) {
-            if (replica != localNodeId) {
-                FollowerState state = followers.get(replica);
-                candidate = Math.min(candidate, state == null ? -1 : state.logEndOffset());
-            }
-        }
+        long candidate = followers.highWatermarkCandidate(leader, partitionLog.logEndOffset());
         return candidate >= 0 && partitionLog.maybeIncrementHighWatermark(candidate);
     }
 
@@ -353,55 +333,18 @@ public final class Partition {
     }
 
     /**
-     * A follower may join the ISR once it has everything up to the high watermark and everything of the current
-     * leader epoch that the leader had when it took over (Kafka's rule), so that it could be elected safely.
-     */
-    private boolean isCaughtUpForIsr(FollowerState state, PartitionRole.Leader leader) {
-        long epochStart = partitionLog.latestEpoch().filter(e -> e.epoch() == leader.leaderEpoch())
-                .map(EpochEntry::offset).orElse(0L);
-        return state.logEndOffset() >= partitionLog.highWatermark() && state.logEndOffset() >= epochStart;
-    }
-
-    /**
      * Leader only: proposes to drop from the ISR the followers that have not been caught up for
      * {@code replica.lag.time.max.ms}. Called periodically.
      */
     void maybeShrinkIsr() {
         roleLock.readLock().lock();
         try {
-            if (!(role instanceof PartitionRole.Leader leader)) {
-                return;
-            }
-            long deadline = time.milliseconds() - replicaLagTimeMaxMs;
-            List<Integer> kept = new ArrayList<>();
-            List<Integer> dropped = new ArrayList<>();
-            for (int replica : leader.isr()) {
-                FollowerState state = followers.get(replica);
-                boolean lagging = replica != localNodeId && (state == null || state.lastCaughtUpTimeMs() < deadline);
-                (lagging ? dropped : kept).add(replica);
-            }
-            if (!dropped.isEmpty()) {
-                proposeIsr(leader, kept, "replicas " + dropped + " not caught up for " + replicaLagTimeMaxMs + " ms");
+            if (role instanceof PartitionRole.Leader leader) {
+                followers.maybeShrink(leader);
             }
         } finally {
             roleLock.readLock().unlock();
         }
-    }
-
-    /** Sends one ISR change at a time; the image that applies it (or a later one) ends the wait. */
-    private void proposeIsr(PartitionRole.Leader leader, List<Integer> newIsr, String why) {
-        if (!isrChangeInFlight.compareAndSet(false, true)) {
-            return;
-        }
-        log.info("Proposing ISR {} -> {} for {} in leader epoch {}: {}", leader.isr(), newIsr, topicPartition,
-                leader.leaderEpoch(), why);
-        isrChanges.alterIsr(topicId, topicPartition.partition(), localNodeId, leader.leaderEpoch(),
-                leader.partitionEpoch(), List.copyOf(newIsr)).whenComplete((image, error) -> {
-                    isrChangeInFlight.set(false);
-                    if (error != null) {
-                        log.info("ISR change of {} was not accepted: {}", topicPartition, error.toString());
-                    }
-                });
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.strata.server.replication;
 
 import io.strata.storage.EpochEntry;
+import io.strata.storage.Log;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 
 /**
  * Where a follower truncates its log after a leader change, from the leader's OffsetForLeaderEpoch answer
@@ -19,7 +22,43 @@ final class FollowerTruncation {
     record Decision(long offset, boolean complete) {
     }
 
+    /** The leader's side of the conversation: its OffsetForLeaderEpoch answer for an epoch. */
+    @FunctionalInterface
+    interface LeaderEpochEnds {
+        /** The leader's (epoch, end offset) for {@code epoch}; {@code (-1, -1)} when it has none. */
+        EpochEntry endOffsetFor(int epoch) throws IOException;
+    }
+
+    private static final int MAX_ROUNDS = 16;
+
     private FollowerTruncation() {
+    }
+
+    /**
+     * Truncates a follower's log until it agrees with its leader: asks for the end of the follower's latest epoch,
+     * truncates as {@link #decide} says, and asks again while the answer is incomplete.
+     *
+     * @param follower   the follower's log (read only here)
+     * @param leader     the leader's answers
+     * @param truncateTo truncates the follower's log (through its partition, which checks the role)
+     * @throws IllegalStateException if the rounds do not converge
+     */
+    static void truncate(Log follower, LeaderEpochEnds leader, LongConsumer truncateTo) throws IOException {
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Optional<EpochEntry> latest = follower.latestEpoch();
+            if (latest.isEmpty()) {
+                truncateTo.accept(Math.min(follower.highWatermark(), follower.logEndOffset()));
+                return;
+            }
+            EpochEntry answer = leader.endOffsetFor(latest.get().epoch());
+            Decision decision = decide(answer.epoch(), answer.offset(), follower::endOffsetForEpoch,
+                    follower.logEndOffset(), follower.highWatermark());
+            truncateTo.accept(decision.offset());
+            if (decision.complete()) {
+                return;
+            }
+        }
+        throw new IllegalStateException("Truncation of " + follower.topicPartition() + " did not converge");
     }
 
     /**

@@ -47,7 +47,6 @@ final class ReplicaFetcher implements AutoCloseable {
     /** Fetch v12: topic names, the replica id field and leader epochs; every Kafka 2.7+ broker answers it. */
     private static final short FETCH_VERSION = 12;
     private static final short OFFSET_FOR_LEADER_EPOCH_VERSION = 4;
-    private static final int MAX_TRUNCATION_ROUNDS = 16;
 
     /** One followed partition: its leader epoch and whether it has been truncated for that epoch. */
     private record Followed(Partition partition, int leaderEpoch, boolean truncated, long retryAtNanos) {
@@ -190,34 +189,22 @@ final class ReplicaFetcher implements AutoCloseable {
     }
 
     private void truncate(Followed f) throws IOException {
-        Log partitionLog = f.partition().log();
-        TopicPartition tp = f.partition().topicPartition();
-        for (int round = 0; round < MAX_TRUNCATION_ROUNDS; round++) {
-            Optional<EpochEntry> latest = partitionLog.latestEpoch();
-            if (latest.isEmpty()) {
-                f.partition().truncateAsFollower(Math.min(partitionLog.highWatermark(), partitionLog.logEndOffset()));
-                return;
-            }
-            OffsetForLeaderEpochResponseData.EpochEndOffset answer = askEndOffset(tp, f.leaderEpoch(),
-                    latest.get().epoch());
+        Partition partition = f.partition();
+        TopicPartition tp = partition.topicPartition();
+        FollowerTruncation.truncate(partition.log(), epoch -> {
+            OffsetForLeaderEpochResponseData.EpochEndOffset answer = askEndOffset(tp, f.leaderEpoch(), epoch);
             Errors error = Errors.forCode(answer.errorCode());
             if (error != Errors.NONE) {
                 throw error.exception("OffsetForLeaderEpoch of " + tp + " from broker " + leaderId);
             }
-            FollowerTruncation.Decision decision = FollowerTruncation.decide(answer.leaderEpoch(),
-                    answer.endOffset(), partitionLog::endOffsetForEpoch, partitionLog.logEndOffset(),
-                    partitionLog.highWatermark());
-            if (decision.offset() < partitionLog.logEndOffset()) {
-                log.info("Truncating {} from {} to {} (leader {} epoch {} ends at {})", tp,
-                        partitionLog.logEndOffset(), decision.offset(), leaderId, answer.leaderEpoch(),
-                        answer.endOffset());
+            return new EpochEntry(answer.leaderEpoch(), answer.endOffset());
+        }, offset -> {
+            if (offset < partition.log().logEndOffset()) {
+                log.info("Truncating {} from {} to {} to agree with leader {}", tp, partition.log().logEndOffset(),
+                        offset, leaderId);
             }
-            f.partition().truncateAsFollower(decision.offset());
-            if (decision.complete()) {
-                return;
-            }
-        }
-        throw new IllegalStateException("Truncation of " + tp + " did not converge");
+            partition.truncateAsFollower(offset);
+        });
     }
 
     private OffsetForLeaderEpochResponseData.EpochEndOffset askEndOffset(TopicPartition tp, int currentLeaderEpoch,
