@@ -5,6 +5,7 @@ import io.strata.server.NodeServices;
 import io.strata.server.api.RequestDispatcher;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
 
 /** Consumer groups: the group coordinator and its APIs, with state in {@code __consumer_offsets}. */
 public final class GroupApis implements ApiModule {
@@ -14,11 +15,12 @@ public final class GroupApis implements ApiModule {
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
         GroupCoordinator c = new GroupCoordinator(s.nodeId(), GroupConfig.from(s.config()), s.quorum(), s.replicas(),
-                s.topics());
+                s.topics(),
+                Time.SYSTEM);
         coordinator = Optional.of(c);
         dispatcher.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(c))
-                .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(c.membership()))
-                .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(c.membership()))
+                .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(c.join()))
+                .register(ApiKeys.SYNC_GROUP, 0, 5, new SyncGroupHandler(c.sync()))
                 .register(ApiKeys.HEARTBEAT, 0, 4, new HeartbeatHandler(c.membership()))
                 .register(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(c.membership()))
                 .register(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(c.offsets(), s.quorum()))

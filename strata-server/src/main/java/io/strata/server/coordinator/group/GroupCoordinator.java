@@ -9,20 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator of this node: the groups whose {@code __consumer_offsets} partition it leads, their
- * membership ({@link ClassicMembership}), offsets ({@link GroupOffsets}) and the group-level admin operations
- * (list, describe, delete). Owns the timer thread that expires sessions and offsets and loads partitions.
+ * classic membership ({@link ClassicJoin}, {@link ClassicSync}, {@link ClassicMembership}, driven by
+ * {@link ClassicRebalance}), KIP-848 membership ({@link ConsumerGroupHeartbeats}), offsets ({@link GroupOffsets})
+ * and the group-level admin operations (list, describe, delete). Owns the timer thread that expires sessions and
+ * offsets and loads partitions. Every write goes through {@link GroupWriter}: state shows only once committed.
  *
  * <p>Thread-safe.
  */
@@ -35,26 +40,34 @@ public final class GroupCoordinator implements AutoCloseable {
     private final GroupConfig config;
     private final GroupLog groupLog;
     private final GroupRegistry registry;
+    private final ClassicRebalance rebalance;
+    private final ClassicJoin join;
+    private final ClassicSync sync;
     private final ClassicMembership membership;
     private final GroupOffsets offsets;
     private final ConsumerGroupHeartbeats heartbeats;
     private final ScheduledExecutorService scheduler;
 
+    /**
+     * @param time the clock of sessions, rebalance and initial-delay deadlines, and of stored timestamps
+     */
     public GroupCoordinator(int nodeId, GroupConfig config, MetadataQuorum quorum, ReplicaManager replicas,
-                            TopicService topics) {
+                            TopicService topics, Time time) {
         this.config = config;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-coordinator-timer");
             t.setDaemon(true);
             return t;
         });
-        this.groupLog = new GroupLog(quorum, replicas, topics, config);
-        ClassicMembership[] self = new ClassicMembership[1];
-        this.registry = new GroupRegistry(nodeId, groupLog, scheduler, g -> self[0].abandon(g));
-        this.membership = new ClassicMembership(config, registry, groupLog);
-        self[0] = membership;
-        this.offsets = new GroupOffsets(config, registry, groupLog);
-        this.heartbeats = new ConsumerGroupHeartbeats(config, registry, quorum);
+        this.groupLog = new GroupLog(quorum, replicas, topics, config, time);
+        this.registry = new GroupRegistry(nodeId, groupLog, scheduler, time);
+        GroupWriter writer = new GroupWriter(groupLog, time);
+        this.rebalance = new ClassicRebalance(config, registry, writer, time);
+        this.join = new ClassicJoin(registry, rebalance);
+        this.sync = new ClassicSync(registry, rebalance);
+        this.membership = new ClassicMembership(registry, rebalance);
+        this.offsets = new GroupOffsets(config, registry, writer, time);
+        this.heartbeats = new ConsumerGroupHeartbeats(config, registry, quorum, time);
         quorum.addListener((previous, current) -> registry.onMetadata(current));
         registry.onMetadata(quorum.image());
         scheduler.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
@@ -64,7 +77,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     private void tick() {
         try {
-            membership.tick();
+            rebalance.tick();
             heartbeats.tick();
         } catch (RuntimeException e) {
             log.error("Group timer failed", e);
@@ -73,6 +86,14 @@ public final class GroupCoordinator implements AutoCloseable {
 
     GroupConfig config() {
         return config;
+    }
+
+    ClassicJoin join() {
+        return join;
+    }
+
+    ClassicSync sync() {
+        return sync;
     }
 
     ClassicMembership membership() {
@@ -175,35 +196,42 @@ public final class GroupCoordinator implements AutoCloseable {
             return Errors.GROUP_ID_NOT_FOUND;
         }
         ClassicGroup group = found.get();
-        long endOffset;
+        CompletableFuture<Void> written;
         group.lock.lock();
         try {
-            if (group.state == GroupState.DEAD) {
+            if (group.isGone()) {
                 return Errors.GROUP_ID_NOT_FOUND;
             }
             if (group.state != GroupState.EMPTY || group.hasMembers()) {
                 return Errors.NON_EMPTY_GROUP;
             }
-            List<SimpleRecord> tombstones = new ArrayList<>();
-            for (TopicPartition tp : group.offsets.keySet()) {
-                tombstones.add(GroupLog.record(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
-            }
-            tombstones.add(GroupLog.record(GroupRecords.groupKey(groupId), null));
-            endOffset = groupLog.append(group.partition, tombstones);
-            group.offsets.clear();
-            group.transition(GroupState.DEAD);
-            registry.remove(group);
-        } catch (ApiException e) {
-            return Errors.forException(e);
+            GroupWriter writer = rebalance.writer();
+            List<SimpleRecord> tombstones = offsets.tombstones(group, group.offsetKeys());
+            tombstones.add(writer.record(GroupRecords.groupKey(groupId), null));
+            group.deleting = true;
+            written = writer.write(group, tombstones, new PendingWrites.Effect() {
+                @Override
+                public void committed() {
+                    group.deleting = false;
+                    group.offsets.clear();
+                    group.transition(GroupState.DEAD);
+                    registry.remove(group);
+                }
+
+                @Override
+                public void failed(ApiException cause) {
+                    group.deleting = false;
+                }
+            });
         } finally {
             group.lock.unlock();
         }
         try {
-            groupLog.awaitCommitted(group.partition, endOffset);
-        } catch (ApiException e) {
-            return Errors.forException(e);
+            written.join();
+            return Errors.NONE;
+        } catch (CompletionException | CancellationException e) {
+            return StoreErrors.forGroup(e);
         }
-        return Errors.NONE;
     }
 
     /** Checks that this node coordinates {@code groupId}; the API exception names the error otherwise. */
@@ -213,8 +241,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        membership.close();
+        rebalance.close();
         registry.unloadAll();
+        groupLog.close();
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
