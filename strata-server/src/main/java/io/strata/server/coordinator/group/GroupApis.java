@@ -25,9 +25,9 @@ public final class GroupApis implements ApiModule {
                 .register(ApiKeys.LEAVE_GROUP, 0, 5, new LeaveGroupHandler(c.membership()))
                 .register(ApiKeys.OFFSET_COMMIT, 2, 10, new OffsetCommitHandler(c.offsets(), s.quorum()))
                 .register(ApiKeys.OFFSET_FETCH, 1, 10, new OffsetFetchHandler(c.offsets(), s.quorum()))
-                .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(c))
-                .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(c))
-                .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(c))
+                .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(c.admin()))
+                .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(c.admin()))
+                .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(c.admin()))
                 .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(c.offsets()))
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(c.heartbeats()))
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(c));

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
@@ -138,21 +139,22 @@ final class GroupLog implements GroupStore, AutoCloseable {
         } catch (ApiException e) {
             return CompletableFuture.failedFuture(e);
         }
-        replicas.notifier().notifyAppend();
-        if (p.isCommitted(endOffset)) {
-            return CompletableFuture.completedFuture(null);
-        }
         long deadline = System.nanoTime() + config.commitTimeoutMs() * 1_000_000L;
-        return CompletableFuture.runAsync(() -> awaitCommitted(p, endOffset, deadline), waiters);
+        try {
+            return CompletableFuture.runAsync(() -> awaitCommitted(p, endOffset, deadline), waiters);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new NotCoordinatorException("The group coordinator is stopping"));
+        }
     }
 
     /**
-     * Waits until the high watermark of {@code p} passes {@code endOffset}. The only place that knows how commits
-     * are signalled.
+     * Wakes the fetchers waiting for new records (followers replicating these), then waits until the high
+     * watermark of {@code p} passes {@code endOffset}. The only use of the node-wide append notifier.
      *
      * @throws TimeoutException if replication did not complete by the deadline
      */
     private void awaitCommitted(Partition p, long endOffset, long deadlineNanos) {
+        replicas.notifier().notifyAppend();
         try {
             while (!p.isCommitted(endOffset)) {
                 long seen = replicas.notifier().sequence();

@@ -115,4 +115,25 @@ class GroupOffsetsTest {
         assertThat(deleting.join().partitions()).containsEntry(TP, Errors.NONE);
         assertThat(fetch()).isEmpty();
     }
+
+    @Test
+    void expiredOffsetsStayVisibleUntilTheirTombstonesCommit() {
+        CompletableFuture<List<Errors>> committing = commit(42);
+        awaitPendingWrites(1);
+        kit.store.commitNext();
+        assertThat(committing.join()).containsExactly(Errors.NONE);
+
+        kit.time.sleep(GroupTestKit.CONFIG.offsetsRetentionMs() - 1);
+        kit.offsets.expire();
+        assertThat(kit.store.pendingCount()).isZero();
+
+        kit.time.sleep(1);
+        kit.offsets.expire();
+        assertThat(kit.store.pendingCount()).isEqualTo(1);
+        assertThat(fetch()).containsOnlyKeys(TP);
+
+        kit.store.commitNext();
+        assertThat(fetch()).isEmpty();
+        assertThat(kit.registry.group(GROUP, false)).isEmpty();
+    }
 }

@@ -36,6 +36,7 @@ final class GroupTestKit implements AutoCloseable {
     final ClassicSync sync = new ClassicSync(registry, rebalance);
     final ClassicMembership membership = new ClassicMembership(registry, rebalance);
     final GroupOffsets offsets = new GroupOffsets(CONFIG, registry, writer, time);
+    final GroupAdmin admin = new GroupAdmin(registry, writer, offsets);
 
     GroupTestKit() {
         registry.lead(Set.of(0));
