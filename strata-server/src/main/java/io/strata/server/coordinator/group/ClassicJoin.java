@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -192,33 +193,61 @@ final class ClassicJoin {
         return parked;
     }
 
-    /** A static member rejoining with a new member id replaces its old incarnation, fencing it. */
+    /**
+     * A static member rejoining with a new member id replaces its old incarnation, fencing it. In a stable group
+     * whose protocol it still supports it keeps its assignment without a rebalance: the replacement is written,
+     * answered once committed, and undone if the write fails (the old incarnation is restored, as in Kafka).
+     */
     private Outcome replaceStaticMember(ClassicGroup group, Member old, String newMemberId, JoinRequest r) {
         Member member = newMember(newMemberId, r);
         member.assignment = old.assignment;
         ClassicResponses.failParked(old, Errors.FENCED_INSTANCE_ID);
-        Map<String, Member> reordered = new LinkedHashMap<>();
-        group.members.forEach((id, m) -> reordered.put(id.equals(old.memberId) ? newMemberId : id,
-                id.equals(old.memberId) ? member : m));
-        group.members.clear();
-        group.members.putAll(reordered);
-        group.staticMembers.put(r.instanceId().get(), newMemberId);
-        if (group.leader.map(old.memberId::equals).orElse(false)) {
-            group.leader = Optional.of(newMemberId);
-        }
+        swap(group, old, member);
         boolean protocolKept = group.protocol.map(member::supports).orElse(false);
         if (group.state == GroupState.STABLE && protocolKept) {
-            // No rebalance: the member keeps its assignment and fetches it with SyncGroup.
-            rebalance.storeQuietly(group);
-            JoinGroupResponseData response = ClassicResponses.join(group, member);
-            response.setMembers(new ArrayList<>());
-            return new Answered(response);
+            return storeReplacement(group, old, member);
         }
         Parked parked = park(member);
         if (group.state != GroupState.PREPARING_REBALANCE) {
             rebalance.prepare(group, "static member " + r.instanceId().get() + " rejoined with other protocols");
         }
         return parked;
+    }
+
+    private Parked storeReplacement(ClassicGroup group, Member old, Member member) {
+        Member.PendingJoin pending = new Member.PendingJoin();
+        JoinGroupResponseData response = ClassicResponses.join(group, member);
+        // No rebalance: the member fetches its assignment with SyncGroup.
+        response.setMembers(new ArrayList<>());
+        rebalance.writer().write(group, List.of(rebalance.groupRecord(group, GroupSnapshots.assignments(group))),
+                new PendingWrites.Effect() {
+                    @Override
+                    public void committed() {
+                        pending.response = response;
+                    }
+
+                    @Override
+                    public void failed(ApiException cause) {
+                        if (group.members.get(member.memberId) == member) {
+                            swap(group, member, old);
+                            old.touch(rebalance.time().nanoseconds());
+                        }
+                        pending.response = ClassicResponses.joinError(StoreErrors.forGroup(cause), "");
+                    }
+                });
+        return new Parked(pending);
+    }
+
+    /** Puts {@code in} where {@code out} was: same place in the join order, static id and leadership. */
+    private static void swap(ClassicGroup group, Member out, Member in) {
+        Map<String, Member> reordered = new LinkedHashMap<>();
+        group.members.forEach((id, m) -> reordered.put(m == out ? in.memberId : id, m == out ? in : m));
+        group.members.clear();
+        group.members.putAll(reordered);
+        in.instanceId.ifPresent(id -> group.staticMembers.put(id, in.memberId));
+        if (group.leader.map(out.memberId::equals).orElse(false)) {
+            group.leader = Optional.of(in.memberId);
+        }
     }
 
     private Member newMember(String memberId, JoinRequest r) {

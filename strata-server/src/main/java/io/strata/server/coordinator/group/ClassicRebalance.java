@@ -147,7 +147,7 @@ final class ClassicRebalance {
     /**
      * Writes the group where a failure needs no answer to a client: the next completed rebalance writes it again.
      */
-    void storeQuietly(ClassicGroup group) {
+    private void storeQuietly(ClassicGroup group) {
         writer.write(group, List.of(groupRecord(group, GroupSnapshots.assignments(group))), PendingWrites.Effect.onCommit(() -> { }))
                 .whenComplete((ignored, e) -> {
                     if (e != null) {

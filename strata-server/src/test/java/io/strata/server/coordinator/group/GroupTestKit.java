@@ -56,7 +56,11 @@ final class GroupTestKit implements AutoCloseable {
     }
 
     CompletableFuture<JoinGroupResponseData> join(String groupId, String memberId) {
-        return async(() -> join.join(new ClassicJoin.JoinRequest(groupId, memberId, Optional.empty(), "client",
+        return join(groupId, memberId, Optional.empty());
+    }
+
+    CompletableFuture<JoinGroupResponseData> join(String groupId, String memberId, Optional<String> instanceId) {
+        return async(() -> join.join(new ClassicJoin.JoinRequest(groupId, memberId, instanceId, "client",
                 "/127.0.0.1", SESSION_MS, REBALANCE_MS, "consumer",
                 List.of(new Member.Protocol("range", new byte[] {1})), false)));
     }
