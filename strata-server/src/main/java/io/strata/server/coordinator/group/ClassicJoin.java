@@ -52,7 +52,8 @@ final class ClassicJoin {
         if (r.groupId() == null || r.groupId().isEmpty()) {
             return ClassicResponses.joinError(Errors.INVALID_GROUP_ID, r.memberId());
         }
-        if (r.sessionTimeoutMs() < config.minSessionTimeoutMs() || r.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
+        if (r.sessionTimeoutMs() < config.minSessionTimeoutMs()
+                || r.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
             return ClassicResponses.joinError(Errors.INVALID_SESSION_TIMEOUT, r.memberId());
         }
         if (r.protocolType() == null || r.protocolType().isEmpty() || r.protocols().isEmpty()) {

@@ -146,9 +146,12 @@ final class ClassicRebalance {
 
     /**
      * Writes the group where a failure needs no answer to a client: the next completed rebalance writes it again.
+     * The change it stores (the group became empty) is already in effect: membership between rebalances is not
+     * stored, so nothing a reader sees hangs on this write.
      */
     private void storeQuietly(ClassicGroup group) {
-        writer.write(group, List.of(groupRecord(group, GroupSnapshots.assignments(group))), PendingWrites.Effect.onCommit(() -> { }))
+        SimpleRecord record = groupRecord(group, GroupSnapshots.assignments(group));
+        writer.write(group, List.of(record), PendingWrites.Effect.onCommit(() -> { }))
                 .whenComplete((ignored, e) -> {
                     if (e != null) {
                         log.warn("Could not store the state of group {}: {}", group.groupId,

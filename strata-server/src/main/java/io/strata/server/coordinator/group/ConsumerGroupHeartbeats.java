@@ -114,15 +114,15 @@ final class ConsumerGroupHeartbeats {
             }
         }
         if (r.serverAssignor() != null && !targets.supports(r.serverAssignor())) {
-            return Optional.of(new Invalid(Errors.UNSUPPORTED_ASSIGNOR, "UNSUPPORTED_ASSIGNOR: "
-                    + r.serverAssignor() + " is not supported. Supported assignors: uniform, range."));
+            return Optional.of(new Invalid(Errors.UNSUPPORTED_ASSIGNOR, "ServerAssignor " + r.serverAssignor()
+                    + " is not supported. Supported assignors: uniform, range."));
         }
         if (r.subscribedTopicRegex() != null && !r.subscribedTopicRegex().isEmpty()) {
             try {
                 Pattern.compile(r.subscribedTopicRegex());
             } catch (PatternSyntaxException e) {
                 return Optional.of(new Invalid(Errors.INVALID_REGULAR_EXPRESSION,
-                        "INVALID_REGULAR_EXPRESSION: " + e.getDescription()));
+                        "SubscribedTopicRegex is not a valid regular expression: " + e.getDescription()));
             }
         }
         return Optional.empty();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The group coordinator of this node: the groups whose {@code __consumer_offsets} partition it leads, their
  * classic membership ({@link ClassicJoin}, {@link ClassicSync}, {@link ClassicMembership}, driven by
  * {@link ClassicRebalance}), KIP-848 membership ({@link ConsumerGroupHeartbeats}), offsets ({@link GroupOffsets})
- * and the group-level admin operations (list, describe, delete). Owns the timer thread that expires sessions and
+ * and the group-level admin operations ({@link GroupAdmin}). Owns the timer thread that expires sessions and
  * offsets and loads partitions. Every write goes through {@link GroupWriter}: state shows only once committed.
  *
  * <p>Thread-safe.
@@ -27,7 +27,6 @@ public final class GroupCoordinator implements AutoCloseable {
     /** How often sessions, pending members and rebalance deadlines are checked. */
     private static final long TICK_MS = 100;
 
-    private final GroupConfig config;
     private final GroupLog groupLog;
     private final GroupRegistry registry;
     private final ClassicRebalance rebalance;
@@ -44,7 +43,6 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public GroupCoordinator(int nodeId, GroupConfig config, MetadataQuorum quorum, ReplicaManager replicas,
                             TopicService topics, Time time) {
-        this.config = config;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "group-coordinator-timer");
             t.setDaemon(true);
@@ -74,10 +72,6 @@ public final class GroupCoordinator implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Group timer failed", e);
         }
-    }
-
-    GroupConfig config() {
-        return config;
     }
 
     ClassicJoin join() {
@@ -114,11 +108,6 @@ public final class GroupCoordinator implements AutoCloseable {
     /** ListGroups, DescribeGroups and DeleteGroups. */
     GroupAdmin admin() {
         return admin;
-    }
-
-    /** Checks that this node coordinates {@code groupId}; the API exception names the error otherwise. */
-    void checkCoordinator(String groupId) {
-        registry.checkOwned(groupId);
     }
 
     @Override
