@@ -18,13 +18,14 @@ final class ConsumerReconciler {
     private ConsumerReconciler() {
     }
 
-    static Map<Uuid, Set<Integer>> owned(
-            List<ConsumerGroupHeartbeatRequestData.TopicPartitions> topicPartitions) {
+    /** The partitions a heartbeat reports as owned, by topic id. */
+    static Map<Uuid, Set<Integer>> owned(List<ConsumerGroupHeartbeatRequestData.TopicPartitions> topicPartitions) {
         Map<Uuid, Set<Integer>> owned = new HashMap<>();
         topicPartitions.forEach(t -> owned.computeIfAbsent(t.topicId(), k -> new TreeSet<>()).addAll(t.partitions()));
         return owned;
     }
 
+    /** Whether every partition of {@code small} is in {@code big}. */
     static boolean isSubset(Map<Uuid, Set<Integer>> small, Map<Uuid, Set<Integer>> big) {
         return small.entrySet().stream().allMatch(e -> e.getValue().isEmpty()
                 || big.getOrDefault(e.getKey(), Set.of()).containsAll(e.getValue()));
@@ -41,7 +42,7 @@ final class ConsumerReconciler {
      * holds.
      */
     static void reconcile(ConsumerProtocolGroup cg, ConsumerMember member,
-                                  Optional<Map<Uuid, Set<Integer>>> reportedOwned, long now) {
+                          Optional<Map<Uuid, Set<Integer>>> reportedOwned, long nowNanos) {
         if (member.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
             if (reportedOwned.isEmpty() || intersects(reportedOwned.get(), member.pendingRevocation)) {
                 return;
@@ -63,7 +64,7 @@ final class ConsumerReconciler {
             member.assigned = keep;
             member.pendingRevocation = revoke;
             member.state = ConsumerMember.State.UNREVOKED_PARTITIONS;
-            member.revocationDeadlineNanos = now + member.rebalanceTimeoutMs * 1_000_000L;
+            member.revocationDeadlineNanos = nowNanos + member.rebalanceTimeoutMs * 1_000_000L;
             return;
         }
         boolean unreleased = false;
