@@ -136,7 +136,8 @@ final class GroupLog implements GroupStore, AutoCloseable {
             AppendResult result = p.appendAsLeader(MemoryRecords.withRecords(Compression.NONE,
                     records.toArray(SimpleRecord[]::new)));
             endOffset = result.lastOffset() + 1;
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
+            // ApiExceptions name the client's error; anything else becomes UNKNOWN_SERVER_ERROR (GroupWriter.cause).
             return CompletableFuture.failedFuture(e);
         }
         long deadline = System.nanoTime() + config.commitTimeoutMs() * 1_000_000L;
