@@ -1,5 +1,6 @@
 package io.strata.server;
 
+import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
@@ -10,10 +11,12 @@ import io.strata.storage.LogManager;
 
 /**
  * What a node's API modules are built from: its configuration and its long-lived services, all started before any
- * module registers. Every service is thread-safe.
+ * module registers, except {@code publishing}, which starts once every module has registered its metadata
+ * publishers. Every service is thread-safe.
  */
-public record NodeServices(ServerConfig config, MetadataQuorum quorum, LogManager logs, ReplicaManager replicas,
-                           LogConfigResolver logConfigs, TopicService topics, QuorumWaiter waiter) {
+public record NodeServices(ServerConfig config, MetadataQuorum quorum, MetadataPublishing publishing, LogManager logs,
+                           ReplicaManager replicas, LogConfigResolver logConfigs, TopicService topics,
+                           QuorumWaiter waiter) {
 
     public int nodeId() {
         return config.nodeId();

@@ -122,7 +122,8 @@ public final class StrataServer implements AutoCloseable {
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
-            NodeServices services = new NodeServices(config, quorum, logs, replicas, resolver, topics, waiter);
+            NodeServices services = new NodeServices(config, quorum, publishing, logs, replicas, resolver, topics,
+                    waiter);
             RequestDispatcher dispatcher = new RequestDispatcher();
             for (ApiModule module : modules()) {
                 started.add(module);

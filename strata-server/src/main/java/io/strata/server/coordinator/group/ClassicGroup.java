@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * A classic-protocol group: its members, generation, chosen protocol and committed offsets.
@@ -18,6 +20,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Thread-safety: every field is guarded by {@link #lock}. Requests that must wait (JoinGroup for the rebalance,
  * SyncGroup for the leader's assignment) wait on {@link #changed}, which releases the lock while they are parked;
  * whoever completes a pending response signals it.
+ *
+ * <p>State written to {@code __consumer_offsets} changes here only once its records are committed (see
+ * {@link GroupWriter}); until then, what requests that write must already know is kept apart
+ * ({@link #pendingOffsets}, {@link #assignmentPending}, {@link #deleting}).
  */
 final class ClassicGroup {
 
@@ -25,6 +31,9 @@ final class ClassicGroup {
     final int partition;
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
+    final Time time;
+    /** Writes appended but not yet committed, whose effects wait for their commit. */
+    final PendingWrites writes = new PendingWrites();
 
     GroupState state = GroupState.EMPTY;
     int generation;
@@ -32,9 +41,9 @@ final class ClassicGroup {
     Optional<String> protocol = Optional.empty();
     Optional<String> leader = Optional.empty();
     /** Wall-clock time of the last state change; the base of offset expiry for empty groups. */
-    long stateTimestamp = System.currentTimeMillis();
+    long stateTimestamp;
     final Map<String, Member> members = new LinkedHashMap<>();
-    /** Member ids handed out with MEMBER_ID_REQUIRED, to the System.nanoTime() by which they must rejoin. */
+    /** Member ids handed out with MEMBER_ID_REQUIRED, to the Time.nanoseconds() by which they must rejoin. */
     final Map<String, Long> pendingMembers = new HashMap<>();
     /** group.instance.id to the member id currently holding it. */
     final Map<String, String> staticMembers = new HashMap<>();
@@ -46,22 +55,46 @@ final class ClassicGroup {
     long initialDelayCapNanos;
     /** A member joined during the current step of the initial delay, so another step follows. */
     boolean joinedDuringInitialDelay;
+    /** Committed offsets: what OffsetFetch shows. */
     final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
+    /** Offsets written but not yet committed, so that deletions also cover them. */
+    final Map<TopicPartition, GroupRecords.OffsetValue> pendingOffsets = new HashMap<>();
+    /** The leader's assignment is being written: the group becomes Stable when (and if) it commits. */
+    boolean assignmentPending;
+    /**
+     * The group's deletion is being written: requests that would change it are refused (retriably) until the
+     * tombstones commit and the group is dead, or fail and it lives on.
+     */
+    boolean deleting;
     /**
      * Present while the group is a KIP-848 consumer group; its classic part is then empty. An empty group of
      * either kind turns into the other when a member of the other protocol joins.
      */
     Optional<ConsumerProtocolGroup> consumer = Optional.empty();
 
-    ClassicGroup(String groupId, int partition) {
+    ClassicGroup(String groupId, int partition, Time time) {
         this.groupId = groupId;
         this.partition = partition;
+        this.time = time;
+        this.stateTimestamp = time.milliseconds();
     }
 
     void transition(GroupState next) {
         state = next;
-        stateTimestamp = System.currentTimeMillis();
+        stateTimestamp = time.milliseconds();
         changed.signalAll();
+    }
+
+    /** Dead, or about to be: requests that would change the group get COORDINATOR_NOT_AVAILABLE and retry. */
+    boolean isGone() {
+        return state == GroupState.DEAD || deleting;
+    }
+
+    /** Offset keys a deletion must cover: committed ones and those still being written. */
+    Set<TopicPartition> offsetKeys() {
+        Set<TopicPartition> keys = new HashSet<>(offsets.keySet());
+        keys.addAll(pendingOffsets.keySet());
+        return keys;
     }
 
     boolean isEmpty() {
@@ -121,7 +154,7 @@ final class ClassicGroup {
 
     /** Waits on {@link #changed} until the deadline; the lock is released while waiting. */
     void awaitChange(long deadlineNanos) throws InterruptedException {
-        long remaining = deadlineNanos - System.nanoTime();
+        long remaining = deadlineNanos - time.nanoseconds();
         if (remaining > 0) {
             changed.await(remaining, TimeUnit.NANOSECONDS);
         }
@@ -135,6 +168,14 @@ final class ClassicGroup {
     /** The state as Kafka names it for the group's type. */
     String stateName() {
         return consumer.map(ConsumerProtocolGroup::stateName).orElse(state.kafkaName());
+    }
+
+    /** Fails every parked request of a group this node stops coordinating, and marks it dead. Under the lock. */
+    void abandon() {
+        for (Member m : members.values()) {
+            ClassicResponses.failParked(m, Errors.NOT_COORDINATOR);
+        }
+        transition(GroupState.DEAD);
     }
 
     /** Whether members of either protocol are in the group. */

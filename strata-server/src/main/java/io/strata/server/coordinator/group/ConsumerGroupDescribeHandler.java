@@ -36,7 +36,7 @@ final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDesc
         for (String groupId : request.data().groupIds()) {
             ConsumerGroupDescribeResponseData.DescribedGroup described;
             try {
-                described = coordinator.withGroup(groupId, g -> describe(g, context.apiVersion()))
+                described = coordinator.admin().withGroup(groupId, g -> describe(g, context.apiVersion()))
                         .flatMap(d -> d)
                         .orElseGet(() -> notFound(groupId, "Group " + groupId + " not found."));
             } catch (ApiException e) {

@@ -3,25 +3,18 @@ package io.strata.server.coordinator.group;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
-import io.strata.server.cluster.TopicNames;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,22 +36,29 @@ final class ConsumerGroupHeartbeats {
     private final GroupConfig config;
     private final GroupRegistry registry;
     private final MetadataQuorum quorum;
-    private final Map<String, ServerAssignor> assignors = Map.of("uniform", new UniformServerAssignor(),
-            "range", new RangeServerAssignor());
+    private final Time time;
+    private final ConsumerTargets targets = new ConsumerTargets();
 
-    ConsumerGroupHeartbeats(GroupConfig config, GroupRegistry registry, MetadataQuorum quorum) {
+    ConsumerGroupHeartbeats(GroupConfig config, GroupRegistry registry, MetadataQuorum quorum, Time time) {
         this.config = config;
         this.registry = registry;
         this.quorum = quorum;
+        this.time = time;
+    }
+
+    /** A request Kafka rejects before looking at the group, with the error and message it answers. */
+    private record Invalid(Errors error, String message) {
+
+        static Optional<Invalid> request(String message) {
+            return Optional.of(new Invalid(Errors.INVALID_REQUEST, message));
+        }
     }
 
     ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData r, short version,
                                                  String clientId, String clientHost) {
-        Optional<String> invalid = validate(r, version);
+        Optional<Invalid> invalid = validate(r, version);
         if (invalid.isPresent()) {
-            return error(invalid.get().startsWith("UNSUPPORTED_ASSIGNOR") ? Errors.UNSUPPORTED_ASSIGNOR
-                    : invalid.get().startsWith("INVALID_REGULAR_EXPRESSION") ? Errors.INVALID_REGULAR_EXPRESSION
-                    : Errors.INVALID_REQUEST, invalid.get());
+            return error(invalid.get().error(), invalid.get().message());
         }
         String memberId = version == 0 && r.memberId().isEmpty() ? Uuid.randomUuid().toString() : r.memberId();
         Optional<ClassicGroup> found = registry.group(r.groupId(), r.memberEpoch() == 0);
@@ -68,7 +68,7 @@ final class ConsumerGroupHeartbeats {
         ClassicGroup group = found.get();
         group.lock.lock();
         try {
-            if (group.state == GroupState.DEAD) {
+            if (group.isGone()) {
                 return error(Errors.COORDINATOR_NOT_AVAILABLE, null);
             }
             if (group.state != GroupState.EMPTY || !group.members.isEmpty()) {
@@ -92,36 +92,37 @@ final class ConsumerGroupHeartbeats {
         }
     }
 
-    private Optional<String> validate(ConsumerGroupHeartbeatRequestData r, short version) {
+    private Optional<Invalid> validate(ConsumerGroupHeartbeatRequestData r, short version) {
         if (r.groupId() == null || r.groupId().isEmpty()) {
-            return Optional.of("GroupId can't be empty.");
+            return Invalid.request("GroupId can't be empty.");
         }
         if (version >= 1 && (r.memberId() == null || r.memberId().isEmpty())) {
-            return Optional.of("MemberId can't be empty.");
+            return Invalid.request("MemberId can't be empty.");
         }
         if (r.memberEpoch() < LEAVE_STATIC) {
-            return Optional.of("MemberEpoch is invalid.");
+            return Invalid.request("MemberEpoch is invalid.");
         }
         if (r.memberEpoch() == 0) {
             if (r.rebalanceTimeoutMs() == -1) {
-                return Optional.of("RebalanceTimeoutMs must be provided in first request.");
+                return Invalid.request("RebalanceTimeoutMs must be provided in first request.");
             }
             if (r.topicPartitions() == null || !r.topicPartitions().isEmpty()) {
-                return Optional.of("TopicPartitions must be empty when (re-)joining.");
+                return Invalid.request("TopicPartitions must be empty when (re-)joining.");
             }
             if (r.subscribedTopicNames() == null && r.subscribedTopicRegex() == null) {
-                return Optional.of("SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+                return Invalid.request("SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
             }
         }
-        if (r.serverAssignor() != null && !assignors.containsKey(r.serverAssignor())) {
-            return Optional.of("UNSUPPORTED_ASSIGNOR: " + r.serverAssignor() + " is not supported. Supported "
-                    + "assignors: uniform, range.");
+        if (r.serverAssignor() != null && !targets.supports(r.serverAssignor())) {
+            return Optional.of(new Invalid(Errors.UNSUPPORTED_ASSIGNOR, "ServerAssignor " + r.serverAssignor()
+                    + " is not supported. Supported assignors: uniform, range."));
         }
         if (r.subscribedTopicRegex() != null && !r.subscribedTopicRegex().isEmpty()) {
             try {
                 Pattern.compile(r.subscribedTopicRegex());
             } catch (PatternSyntaxException e) {
-                return Optional.of("INVALID_REGULAR_EXPRESSION: " + e.getDescription());
+                return Optional.of(new Invalid(Errors.INVALID_REGULAR_EXPRESSION,
+                        "SubscribedTopicRegex is not a valid regular expression: " + e.getDescription()));
             }
         }
         return Optional.empty();
@@ -146,7 +147,7 @@ final class ConsumerGroupHeartbeats {
     private ConsumerGroupHeartbeatResponseData join(ClassicGroup group, ConsumerProtocolGroup cg, String memberId,
                                                     ConsumerGroupHeartbeatRequestData r, String clientId,
                                                     String clientHost) {
-        long now = System.nanoTime();
+        long now = time.nanoseconds();
         ConsumerMember member = cg.members.get(memberId);
         boolean changed = false;
         if (r.memberEpoch() == 0) {
@@ -222,13 +223,14 @@ final class ConsumerGroupHeartbeats {
         }
         member.sessionDeadlineNanos = now + config.consumerSessionTimeoutMs() * 1_000_000L;
         MetadataImage image = quorum.image();
-        Map<String, Map.Entry<Uuid, Integer>> topics = subscribedTopics(cg, image);
+        Map<String, Map.Entry<Uuid, Integer>> topics = ConsumerTargets.subscribedTopics(cg, image);
         if (changed || !topics.equals(cg.subscribedTopics)) {
             cg.groupEpoch++;
-            computeTarget(cg, image, topics);
+            targets.computeTarget(cg, image, topics);
         }
-        reconcile(cg, member, Optional.ofNullable(r.topicPartitions()).map(ConsumerGroupHeartbeats::owned), now);
-        group.stateTimestamp = System.currentTimeMillis();
+        ConsumerReconciler.reconcile(cg, member,
+                Optional.ofNullable(r.topicPartitions()).map(ConsumerReconciler::owned), now);
+        group.stateTimestamp = time.milliseconds();
         return new ConsumerGroupHeartbeatResponseData().setErrorCode(Errors.NONE.code()).setMemberId(memberId)
                 .setMemberEpoch(member.memberEpoch).setHeartbeatIntervalMs(config.consumerHeartbeatIntervalMs())
                 .setAssignment(assignment(member.assigned));
@@ -242,7 +244,7 @@ final class ConsumerGroupHeartbeats {
         }
         if (r.memberEpoch() < member.memberEpoch) {
             boolean lostResponse = r.memberEpoch() == member.previousMemberEpoch && r.topicPartitions() != null
-                    && isSubset(owned(r.topicPartitions()), member.assigned);
+                    && ConsumerReconciler.isSubset(ConsumerReconciler.owned(r.topicPartitions()), member.assigned);
             if (!lostResponse) {
                 return Optional.of("The consumer group member has a smaller member epoch (" + r.memberEpoch()
                         + ") than the one known by the group coordinator (" + member.memberEpoch + ").");
@@ -251,144 +253,14 @@ final class ConsumerGroupHeartbeats {
         return Optional.empty();
     }
 
-    private static Map<Uuid, Set<Integer>> owned(
-            List<ConsumerGroupHeartbeatRequestData.TopicPartitions> topicPartitions) {
-        Map<Uuid, Set<Integer>> owned = new HashMap<>();
-        topicPartitions.forEach(t -> owned.computeIfAbsent(t.topicId(), k -> new TreeSet<>()).addAll(t.partitions()));
-        return owned;
-    }
-
-    private static boolean isSubset(Map<Uuid, Set<Integer>> small, Map<Uuid, Set<Integer>> big) {
-        return small.entrySet().stream().allMatch(e -> e.getValue().isEmpty()
-                || big.getOrDefault(e.getKey(), Set.of()).containsAll(e.getValue()));
-    }
-
-    private static boolean intersects(Map<Uuid, Set<Integer>> a, Map<Uuid, Set<Integer>> b) {
-        return a.entrySet().stream().anyMatch(e -> e.getValue().stream()
-                .anyMatch(p -> b.getOrDefault(e.getKey(), Set.of()).contains(p)));
-    }
-
-    /**
-     * Moves the member towards its target: first it must revoke what the target no longer gives it (keeping its
-     * epoch); then it advances to the assignment epoch and receives the target partitions no other member still
-     * holds.
-     */
-    private static void reconcile(ConsumerProtocolGroup cg, ConsumerMember member,
-                                  Optional<Map<Uuid, Set<Integer>>> reportedOwned, long now) {
-        if (member.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {
-            if (reportedOwned.isEmpty() || intersects(reportedOwned.get(), member.pendingRevocation)) {
-                return;
-            }
-            member.pendingRevocation = new HashMap<>();
-            member.state = ConsumerMember.State.STABLE;
-        }
-        if (member.memberEpoch == cg.assignmentEpoch && member.state == ConsumerMember.State.STABLE) {
-            return;
-        }
-        Map<Uuid, Set<Integer>> target = cg.targetOf(member.memberId);
-        Map<Uuid, Set<Integer>> keep = new HashMap<>();
-        Map<Uuid, Set<Integer>> revoke = new HashMap<>();
-        member.assigned.forEach((topic, ps) -> ps.forEach(p -> {
-            boolean kept = target.getOrDefault(topic, Set.of()).contains(p);
-            (kept ? keep : revoke).computeIfAbsent(topic, t -> new TreeSet<>()).add(p);
-        }));
-        if (!revoke.isEmpty()) {
-            member.assigned = keep;
-            member.pendingRevocation = revoke;
-            member.state = ConsumerMember.State.UNREVOKED_PARTITIONS;
-            member.revocationDeadlineNanos = now + member.rebalanceTimeoutMs * 1_000_000L;
-            return;
-        }
-        boolean unreleased = false;
-        for (Map.Entry<Uuid, Set<Integer>> e : target.entrySet()) {
-            for (int p : e.getValue()) {
-                if (keep.getOrDefault(e.getKey(), Set.of()).contains(p)) {
-                    continue;
-                }
-                if (heldByOther(cg, member, e.getKey(), p)) {
-                    unreleased = true;
-                } else {
-                    keep.computeIfAbsent(e.getKey(), t -> new TreeSet<>()).add(p);
-                }
-            }
-        }
-        member.assigned = keep;
-        if (member.memberEpoch != cg.assignmentEpoch) {
-            member.previousMemberEpoch = member.memberEpoch;
-            member.memberEpoch = cg.assignmentEpoch;
-        }
-        member.state = unreleased ? ConsumerMember.State.UNRELEASED_PARTITIONS : ConsumerMember.State.STABLE;
-    }
-
-    private static boolean heldByOther(ConsumerProtocolGroup cg, ConsumerMember self, Uuid topic, int partition) {
-        for (ConsumerMember m : cg.members.values()) {
-            if (m != self && (m.assigned.getOrDefault(topic, Set.of()).contains(partition)
-                    || m.pendingRevocation.getOrDefault(topic, Set.of()).contains(partition))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The subscribed topics that exist, with their ids and partition counts. */
-    private static Map<String, Map.Entry<Uuid, Integer>> subscribedTopics(ConsumerProtocolGroup cg,
-                                                                          MetadataImage image) {
-        Map<String, Map.Entry<Uuid, Integer>> topics = new HashMap<>();
-        for (ConsumerMember m : cg.members.values()) {
-            for (String name : resolve(m, image)) {
-                image.topic(name).ifPresent(t -> topics.put(name,
-                        new AbstractMap.SimpleImmutableEntry<>(t.id(), t.partitions().size())));
-            }
-        }
-        return topics;
-    }
-
-    /** The names of the existing topics a member subscribes to, by name or by regular expression. */
-    private static Set<String> resolve(ConsumerMember m, MetadataImage image) {
-        Set<String> names = new HashSet<>(m.subscribedTopicNames);
-        m.subscribedTopicRegex.ifPresent(regex -> {
-            Pattern pattern = Pattern.compile(regex);
-            image.topicsByName().keySet().stream().filter(n -> !TopicNames.isInternal(n))
-                    .filter(n -> pattern.matcher(n).matches()).forEach(names::add);
-        });
-        return names;
-    }
-
-    private void computeTarget(ConsumerProtocolGroup cg, MetadataImage image,
-                               Map<String, Map.Entry<Uuid, Integer>> topics) {
-        Map<String, Set<Uuid>> subscriptions = new HashMap<>();
-        for (ConsumerMember m : cg.members.values()) {
-            subscriptions.put(m.memberId, resolve(m, image).stream().map(topics::get).filter(Objects::nonNull)
-                    .map(Map.Entry::getKey).collect(Collectors.toSet()));
-        }
-        Map<Uuid, Integer> counts = new HashMap<>();
-        topics.values().forEach(e -> counts.put(e.getKey(), e.getValue()));
-        ServerAssignor assignor = assignors.get(chooseAssignor(cg.members.values()));
-        cg.target = new HashMap<>(assignor.assign(new ServerAssignor.Input(subscriptions, cg.target, counts)));
-        cg.assignorName = assignor.name();
-        cg.assignmentEpoch = cg.groupEpoch;
-        cg.subscribedTopics = topics;
-        log.debug("Consumer group target assignment at epoch {} with {}: {}", cg.groupEpoch, assignor.name(),
-                cg.target);
-    }
-
-    /** The assignor most members ask for; {@code uniform} (Kafka's default) when none asks. */
-    private static String chooseAssignor(Collection<ConsumerMember> members) {
-        Map<String, Long> votes = members.stream().flatMap(m -> m.serverAssignor.stream())
-                .collect(Collectors.groupingBy(a -> a, Collectors.counting()));
-        return votes.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey).orElse("uniform");
-    }
-
     private void remove(ClassicGroup group, ConsumerProtocolGroup cg, ConsumerMember member, String reason) {
         cg.members.remove(member.memberId);
         member.instanceId.ifPresent(id -> cg.staticMembers.remove(id, member.memberId));
         cg.target.remove(member.memberId);
         cg.groupEpoch++;
         MetadataImage image = quorum.image();
-        computeTarget(cg, image, subscribedTopics(cg, image));
-        group.stateTimestamp = System.currentTimeMillis();
+        targets.computeTarget(cg, image, ConsumerTargets.subscribedTopics(cg, image));
+        group.stateTimestamp = time.milliseconds();
         log.info("Member {} of consumer group {} {}; group epoch {}", member.memberId, group.groupId, reason,
                 cg.groupEpoch);
     }
@@ -411,7 +283,7 @@ final class ConsumerGroupHeartbeats {
 
     /** Fences members whose session ended or who did not revoke partitions within their rebalance timeout. */
     void tick() {
-        long now = System.nanoTime();
+        long now = time.nanoseconds();
         for (ClassicGroup group : registry.all()) {
             group.lock.lock();
             try {
@@ -435,11 +307,6 @@ final class ConsumerGroupHeartbeats {
                 group.lock.unlock();
             }
         }
-    }
-
-    /** Topic names of the group's subscriptions; for OffsetDelete. Under the group lock. */
-    Set<String> subscribedTopicNames(ConsumerProtocolGroup cg) {
-        return subscribedTopics(cg, quorum.image()).keySet();
     }
 
     /** The topic name of an id, for ConsumerGroupDescribe. */

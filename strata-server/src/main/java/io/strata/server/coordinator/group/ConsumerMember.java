@@ -39,9 +39,9 @@ final class ConsumerMember {
     Map<Uuid, Set<Integer>> assigned = new HashMap<>();
     /** Partitions the member must give up before it may advance its epoch. */
     Map<Uuid, Set<Integer>> pendingRevocation = new HashMap<>();
-    /** System.nanoTime() after which the member is fenced unless it heartbeats. */
+    /** Time.nanoseconds() after which the member is fenced unless it heartbeats. */
     long sessionDeadlineNanos;
-    /** While UNREVOKED_PARTITIONS: System.nanoTime() by which it must have revoked. */
+    /** While UNREVOKED_PARTITIONS: Time.nanoseconds() by which it must have revoked. */
     long revocationDeadlineNanos;
     /** A static member that left with epoch -2: kept (with its partitions) until it returns or its session ends. */
     boolean leftTemporarily;

@@ -9,10 +9,10 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 /** DeleteGroups: removes empty groups with their offsets; others answer NON_EMPTY_GROUP. */
 final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest> {
 
-    private final GroupCoordinator coordinator;
+    private final GroupAdmin admin;
 
-    DeleteGroupsHandler(GroupCoordinator coordinator) {
-        this.coordinator = coordinator;
+    DeleteGroupsHandler(GroupAdmin admin) {
+        this.admin = admin;
     }
 
     @Override
@@ -24,7 +24,7 @@ final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequest> {
                 continue;
             }
             results.add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                    .setErrorCode(coordinator.delete(groupId).code()));
+                    .setErrorCode(admin.delete(groupId).code()));
         }
         return new DeleteGroupsResponseData().setResults(results);
     }

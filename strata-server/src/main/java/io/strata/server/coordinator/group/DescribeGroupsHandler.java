@@ -17,10 +17,10 @@ import org.apache.kafka.common.requests.DescribeGroupsRequest;
  */
 final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
 
-    private final GroupCoordinator coordinator;
+    private final GroupAdmin admin;
 
-    DescribeGroupsHandler(GroupCoordinator coordinator) {
-        this.coordinator = coordinator;
+    DescribeGroupsHandler(GroupAdmin admin) {
+        this.admin = admin;
     }
 
     @Override
@@ -37,7 +37,7 @@ final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
                 continue;
             }
             try {
-                GroupCoordinator.Described d = coordinator.describe(groupId);
+                GroupAdmin.Described d = admin.describe(groupId);
                 g.setGroupState(d.state()).setProtocolType(d.protocolType()).setProtocolData(d.protocol());
                 if (!d.exists()) {
                     g.setErrorCode(version >= 6 ? Errors.GROUP_ID_NOT_FOUND.code() : Errors.NONE.code());
@@ -46,7 +46,7 @@ final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
                     }
                     continue;
                 }
-                for (GroupCoordinator.DescribedMember m : d.members()) {
+                for (GroupAdmin.DescribedMember m : d.members()) {
                     DescribeGroupsResponseData.DescribedGroupMember member =
                             new DescribeGroupsResponseData.DescribedGroupMember().setMemberId(m.memberId())
                                     .setClientId(m.clientId()).setClientHost(m.clientHost())

@@ -2,16 +2,23 @@ package io.strata.server.coordinator.group;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * Committed offsets of classic groups: OffsetCommit, OffsetFetch, OffsetDelete and the expiry of offsets of empty
  * groups after {@code offsets.retention.minutes}.
  *
- * <p>Thread-safety: offsets live in their group and change under its lock, together with the append of the records
- * that store them (so that the log order is the order of the changes); replication is awaited without the lock.
+ * <p>Offsets become visible to OffsetFetch only once the records storing them are committed ({@link GroupWriter});
+ * a commit that fails or times out is never shown.
+ *
+ * <p>Thread-safety: offsets live in their group and change under its lock; the records are appended under it too
+ * (so that the log order is the order of the changes), and replication is awaited without it.
  */
 final class GroupOffsets {
 
@@ -32,12 +42,14 @@ final class GroupOffsets {
 
     private final GroupConfig config;
     private final GroupRegistry registry;
-    private final GroupLog groupLog;
+    private final GroupWriter writer;
+    private final Time time;
 
-    GroupOffsets(GroupConfig config, GroupRegistry registry, GroupLog groupLog) {
+    GroupOffsets(GroupConfig config, GroupRegistry registry, GroupWriter writer, Time time) {
         this.config = config;
         this.registry = registry;
-        this.groupLog = groupLog;
+        this.writer = writer;
+        this.time = time;
     }
 
     /**
@@ -59,7 +71,7 @@ final class GroupOffsets {
         }
         ClassicGroup group = found.get();
         List<Errors> errors = new ArrayList<>();
-        long endOffset = -1;
+        CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
         group.lock.lock();
         try {
             Errors error = validate(group, memberId, instanceId, generation);
@@ -67,50 +79,58 @@ final class GroupOffsets {
                 return all(commits, error);
             }
             List<SimpleRecord> records = new ArrayList<>();
-            List<Commit> accepted = new ArrayList<>();
-            long now = System.currentTimeMillis();
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
+            long now = time.milliseconds();
             for (Commit c : commits) {
                 if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
                     errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
                     continue;
                 }
                 errors.add(Errors.NONE);
-                accepted.add(c);
-                records.add(GroupLog.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
-                        c.partition().partition()), GroupRecords.offsetValue(new GroupRecords.OffsetValue(
-                        c.offset(), c.leaderEpoch(), c.metadata(), now))));
+                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
+                        c.metadata(), now);
+                accepted.put(c.partition(), value);
+                records.add(writer.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
+                        c.partition().partition()), GroupRecords.offsetValue(value)));
             }
             if (!records.isEmpty()) {
-                try {
-                    endOffset = groupLog.append(group.partition, records);
-                } catch (ApiException e) {
-                    return all(commits, storeError(Errors.forException(e)));
-                }
-                for (Commit c : accepted) {
-                    group.offsets.put(c.partition(), new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
-                            c.metadata(), now));
-                }
+                group.pendingOffsets.putAll(accepted);
+                written = writer.write(group, records, new PendingWrites.Effect() {
+                    @Override
+                    public void committed() {
+                        group.offsets.putAll(accepted);
+                        settled(group, accepted);
+                    }
+
+                    @Override
+                    public void failed(ApiException cause) {
+                        settled(group, accepted);
+                    }
+                });
             }
             Member member = group.members.get(memberId);
             if (member != null) {
-                member.touch(System.nanoTime());
+                member.touch(time.nanoseconds());
             }
         } finally {
             group.lock.unlock();
         }
-        if (endOffset >= 0) {
-            try {
-                groupLog.awaitCommitted(group.partition, endOffset);
-            } catch (ApiException e) {
-                return all(commits, storeError(Errors.forException(e)));
-            }
+        try {
+            written.join();
+        } catch (CompletionException | CancellationException e) {
+            return all(commits, StoreErrors.forOffsets(e));
         }
         return errors;
     }
 
+    /** Forgets the pending offsets of a settled write, unless a later write of the same partition replaced them. */
+    private static void settled(ClassicGroup group, Map<TopicPartition, GroupRecords.OffsetValue> written) {
+        written.forEach((tp, v) -> group.pendingOffsets.remove(tp, v));
+    }
+
     /** Kafka's validation of a classic group's offset commit. Under the group lock. */
     private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation) {
-        if (group.state == GroupState.DEAD) {
+        if (group.isGone()) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         if (group.consumer.isPresent()) {
@@ -135,17 +155,6 @@ final class GroupOffsets {
         return group.state == GroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
-    /** Kafka maps storage failures of a commit to errors the client retries. */
-    private static Errors storeError(Errors error) {
-        return switch (error) {
-            case NOT_LEADER_OR_FOLLOWER, NOT_COORDINATOR -> Errors.NOT_COORDINATOR;
-            case REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND ->
-                    Errors.COORDINATOR_NOT_AVAILABLE;
-            case RECORD_LIST_TOO_LARGE, MESSAGE_TOO_LARGE, INVALID_FETCH_SIZE -> Errors.INVALID_COMMIT_OFFSET_SIZE;
-            default -> error;
-        };
-    }
-
     private static List<Errors> all(List<Commit> commits, Errors error) {
         return commits.stream().map(c -> error).toList();
     }
@@ -163,7 +172,7 @@ final class GroupOffsets {
             if (partitions.isEmpty()) {
                 return Map.copyOf(g.offsets);
             }
-            Map<TopicPartition, GroupRecords.OffsetValue> out = new java.util.HashMap<>();
+            Map<TopicPartition, GroupRecords.OffsetValue> out = new HashMap<>();
             for (TopicPartition tp : partitions.get()) {
                 GroupRecords.OffsetValue v = g.offsets.get(tp);
                 if (v != null) {
@@ -188,11 +197,11 @@ final class GroupOffsets {
             return new DeleteOutcome(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
         ClassicGroup group = found.get();
-        Map<TopicPartition, Errors> result = new java.util.LinkedHashMap<>();
-        long endOffset = -1;
+        Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+        CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
         group.lock.lock();
         try {
-            if (group.state == GroupState.DEAD) {
+            if (group.isGone()) {
                 return new DeleteOutcome(Errors.GROUP_ID_NOT_FOUND, Map.of());
             }
             Set<String> subscribed;
@@ -208,34 +217,40 @@ final class GroupOffsets {
             } else {
                 return new DeleteOutcome(Errors.NON_EMPTY_GROUP, Map.of());
             }
-            List<SimpleRecord> tombstones = new ArrayList<>();
+            Set<TopicPartition> stored = group.offsetKeys();
+            List<TopicPartition> deleted = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 if (subscribed.contains(tp.topic())) {
                     result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
                     continue;
                 }
                 result.put(tp, Errors.NONE);
-                if (group.offsets.containsKey(tp)) {
-                    tombstones.add(GroupLog.record(GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), null));
+                if (stored.contains(tp)) {
+                    deleted.add(tp);
                 }
             }
-            if (!tombstones.isEmpty()) {
-                endOffset = groupLog.append(group.partition, tombstones);
-                result.forEach((tp, e) -> {
-                    if (e == Errors.NONE) {
-                        group.offsets.remove(tp);
-                    }
-                });
+            if (!deleted.isEmpty()) {
+                written = writer.write(group, tombstones(group, deleted),
+                        PendingWrites.Effect.onCommit(() -> deleted.forEach(group.offsets::remove)));
             }
-        } catch (ApiException e) {
-            return new DeleteOutcome(storeError(Errors.forException(e)), Map.of());
         } finally {
             group.lock.unlock();
         }
-        if (endOffset >= 0) {
-            groupLog.awaitCommitted(group.partition, endOffset);
+        try {
+            written.join();
+        } catch (CompletionException | CancellationException e) {
+            return new DeleteOutcome(StoreErrors.forOffsets(e), Map.of());
         }
         return new DeleteOutcome(Errors.NONE, result);
+    }
+
+    /** Tombstones for the offsets of {@code partitions}. */
+    List<SimpleRecord> tombstones(ClassicGroup group, Collection<TopicPartition> partitions) {
+        List<SimpleRecord> tombstones = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            tombstones.add(writer.record(GroupRecords.offsetKey(group.groupId, tp.topic(), tp.partition()), null));
+        }
+        return tombstones;
     }
 
     /** Topics any member subscribes to, from the consumer protocol subscriptions. Under the group lock. */
@@ -257,11 +272,12 @@ final class GroupOffsets {
      * became empty, or from the commit for groups that never had members), and drops groups left with nothing.
      */
     void expire() {
-        long now = System.currentTimeMillis();
+        long now = time.milliseconds();
         for (ClassicGroup group : registry.all()) {
             group.lock.lock();
             try {
-                if (group.state != GroupState.EMPTY || group.hasMembers()) {
+                if (group.state != GroupState.EMPTY || group.hasMembers() || group.isGone()
+                        || !group.writes.isEmpty()) {
                     continue;
                 }
                 List<TopicPartition> expired = new ArrayList<>();
@@ -274,26 +290,34 @@ final class GroupOffsets {
                         expired.add(tp);
                     }
                 });
-                List<SimpleRecord> tombstones = new ArrayList<>();
-                for (TopicPartition tp : expired) {
-                    tombstones.add(GroupLog.record(GroupRecords.offsetKey(group.groupId, tp.topic(), tp.partition()),
-                            null));
-                }
                 boolean drop = group.offsets.size() == expired.size();
-                if (drop) {
-                    tombstones.add(GroupLog.record(GroupRecords.groupKey(group.groupId), null));
-                }
                 if (expired.isEmpty() && !drop) {
                     continue;
                 }
-                groupLog.append(group.partition, tombstones);
-                expired.forEach(group.offsets::remove);
+                List<SimpleRecord> tombstones = tombstones(group, expired);
                 if (drop) {
-                    group.transition(GroupState.DEAD);
-                    registry.remove(group);
+                    tombstones.add(writer.record(GroupRecords.groupKey(group.groupId), null));
+                    group.deleting = true;
                 }
-                log.info("Expired {} offsets of group {}{}", expired.size(), group.groupId,
-                        drop ? "; the group is removed" : "");
+                writer.write(group, tombstones, new PendingWrites.Effect() {
+                    @Override
+                    public void committed() {
+                        expired.forEach(group.offsets::remove);
+                        if (drop) {
+                            group.deleting = false;
+                            group.transition(GroupState.DEAD);
+                            registry.remove(group);
+                        }
+                        log.info("Expired {} offsets of group {}{}", expired.size(), group.groupId,
+                                drop ? "; the group is removed" : "");
+                    }
+
+                    @Override
+                    public void failed(ApiException cause) {
+                        group.deleting = false;
+                        log.warn("Offset expiry failed for group {}: {}", group.groupId, cause.toString());
+                    }
+                });
             } catch (RuntimeException e) {
                 log.warn("Offset expiry failed for group {}: {}", group.groupId, e.toString());
             } finally {

@@ -1,13 +1,8 @@
 package io.strata.server.coordinator.group;
 
 import io.strata.metadata.MetadataImage;
-import io.strata.metadata.PartitionImage;
-import io.strata.metadata.TopicImage;
-import io.strata.server.cluster.Partition;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +12,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
  * The groups this node coordinates: those whose {@code __consumer_offsets} partition it leads. Loads a partition's
- * groups and offsets from the log when it gains leadership, and drops them when it loses it.
+ * groups and offsets from the log when it gains leadership, and drops them (failing their parked requests with
+ * NOT_COORDINATOR) when it loses it.
  *
  * <p>Thread-safe: the maps are concurrent; loading runs on the coordinator's scheduler and is serialized by
  * {@link #loadLock}; a partition's groups are visible only once it is fully loaded.
@@ -39,19 +34,19 @@ final class GroupRegistry {
     private enum Load { LOADING, LOADED }
 
     private final int nodeId;
-    private final GroupLog groupLog;
+    private final GroupStore store;
     private final ScheduledExecutorService scheduler;
-    private final Consumer<ClassicGroup> onUnload;
+    private final Time time;
     private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
     private final Map<Integer, Load> owned = new ConcurrentHashMap<>();
     private final ReentrantLock loadLock = new ReentrantLock();
 
-    /** @param onUnload called (under the group's lock) for each group dropped when leadership moves away */
-    GroupRegistry(int nodeId, GroupLog groupLog, ScheduledExecutorService scheduler, Consumer<ClassicGroup> onUnload) {
+    /** @param scheduler runs the loads of partitions (and their retries) */
+    GroupRegistry(int nodeId, GroupStore store, ScheduledExecutorService scheduler, Time time) {
         this.nodeId = nodeId;
-        this.groupLog = groupLog;
+        this.store = store;
         this.scheduler = scheduler;
-        this.onUnload = onUnload;
+        this.time = time;
     }
 
     /**
@@ -66,12 +61,12 @@ final class GroupRegistry {
             return Optional.ofNullable(groups.get(groupId));
         }
         return Optional.of(groups.compute(groupId, (id, g) ->
-                g == null || g.state == GroupState.DEAD ? new ClassicGroup(id, partition) : g));
+                g == null || g.state == GroupState.DEAD ? new ClassicGroup(id, partition, time) : g));
     }
 
     /** Checks that this node coordinates the group and returns its partition. */
     int checkOwned(String groupId) {
-        int partition = groupLog.partitionFor(groupId);
+        int partition = store.partitionFor(groupId);
         Load load = owned.get(partition);
         if (load == null) {
             throw new NotCoordinatorException("This node is not the coordinator of group " + groupId);
@@ -93,16 +88,20 @@ final class GroupRegistry {
 
     /** Follows the metadata: loads partitions this node now leads, unloads those it no longer leads. */
     void onMetadata(MetadataImage image) {
-        Optional<TopicImage> topic = image.topic(GroupConfig.OFFSETS_TOPIC);
         Set<Integer> led = new HashSet<>();
-        topic.ifPresent(t -> t.partitions().forEach((index, p) -> {
+        image.topic(GroupConfig.OFFSETS_TOPIC).ifPresent(t -> t.partitions().forEach((index, p) -> {
             if (p.leader() == nodeId) {
                 led.add(index);
             }
         }));
+        lead(led);
+    }
+
+    /** Loads the partitions in {@code led} not loaded yet, and unloads the others. */
+    void lead(Set<Integer> led) {
         for (Integer partition : led) {
             if (owned.putIfAbsent(partition, Load.LOADING) == null) {
-                scheduler.execute(() -> load(partition, topic.get().partitions().get(partition)));
+                scheduler.execute(() -> load(partition));
             }
         }
         for (Integer partition : new ArrayList<>(owned.keySet())) {
@@ -113,71 +112,29 @@ final class GroupRegistry {
         }
     }
 
-    private void load(int partition, PartitionImage state) {
+    private void load(int partition) {
         loadLock.lock();
         try {
             if (owned.get(partition) != Load.LOADING) {
                 return;
             }
-            Optional<Partition> p = groupLog.partition(partition);
-            if (p.isEmpty()) {
+            long start = time.nanoseconds();
+            Optional<List<ClassicGroup>> loaded = store.load(partition);
+            if (loaded.isEmpty()) {
                 // The replica manager has not created the log yet: it follows the same image, try again shortly.
-                scheduler.schedule(() -> load(partition, state), 50, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> load(partition), 50, TimeUnit.MILLISECONDS);
                 return;
             }
-            long start = System.nanoTime();
-            Map<String, GroupRecords.GroupValue> groupValues = new HashMap<>();
-            Map<String, Map<TopicPartition, GroupRecords.OffsetValue>> offsets = new HashMap<>();
-            groupLog.replay(p.get().log(), entry -> apply(entry, groupValues, offsets));
-            Set<String> ids = new HashSet<>(groupValues.keySet());
-            ids.addAll(offsets.keySet());
-            for (String id : ids) {
-                ClassicGroup group = GroupSnapshots.restore(id, partition, Optional.ofNullable(groupValues.get(id)),
-                        offsets.getOrDefault(id, Map.of()));
-                groups.put(id, group);
-            }
+            loaded.get().forEach(g -> groups.put(g.groupId, g));
             owned.replace(partition, Load.LOADING, Load.LOADED);
-            log.atLevel(ids.isEmpty() ? Level.DEBUG : Level.INFO).log("Loaded {} groups of {}-{} in {} ms",
-                    ids.size(), GroupConfig.OFFSETS_TOPIC, partition,
-                    (System.nanoTime() - start) / 1_000_000);
+            log.atLevel(loaded.get().isEmpty() ? Level.DEBUG : Level.INFO).log("Loaded {} groups of {}-{} in {} ms",
+                    loaded.get().size(), GroupConfig.OFFSETS_TOPIC, partition,
+                    (time.nanoseconds() - start) / 1_000_000);
         } catch (RuntimeException e) {
             log.error("Failed to load {}-{}; retrying", GroupConfig.OFFSETS_TOPIC, partition, e);
-            scheduler.schedule(() -> load(partition, state), 1, TimeUnit.SECONDS);
+            scheduler.schedule(() -> load(partition), 1, TimeUnit.SECONDS);
         } finally {
             loadLock.unlock();
-        }
-    }
-
-    private static void apply(GroupLog.Entry entry, Map<String, GroupRecords.GroupValue> groupValues,
-                              Map<String, Map<TopicPartition, GroupRecords.OffsetValue>> offsets) {
-        Optional<GroupRecords.Key> key = GroupRecords.readKey(entry.key());
-        if (key.isEmpty()) {
-            return;
-        }
-        Optional<ByteBuffer> value = entry.value();
-        switch (key.get()) {
-            case GroupRecords.OffsetKey k -> {
-                TopicPartition tp = new TopicPartition(k.topic(), k.partition());
-                if (value.isPresent()) {
-                    offsets.computeIfAbsent(k.group(), g -> new HashMap<>())
-                            .put(tp, GroupRecords.readOffsetValue(value.get()));
-                } else {
-                    Map<TopicPartition, GroupRecords.OffsetValue> m = offsets.get(k.group());
-                    if (m != null) {
-                        m.remove(tp);
-                        if (m.isEmpty()) {
-                            offsets.remove(k.group());
-                        }
-                    }
-                }
-            }
-            case GroupRecords.GroupKey k -> {
-                if (value.isPresent()) {
-                    groupValues.put(k.group(), GroupRecords.readGroupValue(value.get()));
-                } else {
-                    groupValues.remove(k.group());
-                }
-            }
         }
     }
 
@@ -187,7 +144,7 @@ final class GroupRegistry {
             groups.remove(group.groupId, group);
             group.lock.lock();
             try {
-                onUnload.accept(group);
+                group.abandon();
             } finally {
                 group.lock.unlock();
             }

@@ -13,10 +13,10 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 /** JoinGroup: parks the connection's thread until the group's join phase completes. */
 final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
 
-    private final ClassicMembership membership;
+    private final ClassicJoin handler;
 
-    JoinGroupHandler(ClassicMembership membership) {
-        this.membership = membership;
+    JoinGroupHandler(ClassicJoin handler) {
+        this.handler = handler;
     }
 
     @Override
@@ -28,7 +28,7 @@ final class JoinGroupHandler implements ApiHandler<JoinGroupRequest> {
         // v0 has no rebalance timeout: Kafka uses the session timeout.
         int rebalanceTimeout = version == 0 || data.rebalanceTimeoutMs() < 0 ? data.sessionTimeoutMs()
                 : data.rebalanceTimeoutMs();
-        JoinGroupResponseData response = membership.join(new ClassicMembership.JoinRequest(data.groupId(),
+        JoinGroupResponseData response = handler.join(new ClassicJoin.JoinRequest(data.groupId(),
                 data.memberId() == null ? "" : data.memberId(), Optional.ofNullable(data.groupInstanceId()),
                 context.header().clientId(), clientHost(context), data.sessionTimeoutMs(), rebalanceTimeout,
                 data.protocolType(), protocols, version >= 4));

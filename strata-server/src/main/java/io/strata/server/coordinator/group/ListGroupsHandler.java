@@ -14,10 +14,10 @@ import org.apache.kafka.common.requests.ListGroupsRequest;
 /** ListGroups: the groups this node coordinates, filtered by state (v4+) and type (v5+), case-insensitively. */
 final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
 
-    private final GroupCoordinator coordinator;
+    private final GroupAdmin admin;
 
-    ListGroupsHandler(GroupCoordinator coordinator) {
-        this.coordinator = coordinator;
+    ListGroupsHandler(GroupAdmin admin) {
+        this.admin = admin;
     }
 
     @Override
@@ -26,7 +26,7 @@ final class ListGroupsHandler implements ApiHandler<ListGroupsRequest> {
         Set<String> states = version >= 4 ? new HashSet<>(request.data().statesFilter()) : Set.of();
         Set<String> types = version >= 5 ? new HashSet<>(request.data().typesFilter()) : Set.of();
         List<ListGroupsResponseData.ListedGroup> groups = new ArrayList<>();
-        for (GroupCoordinator.Listed l : coordinator.list(states, types)) {
+        for (GroupAdmin.Listed l : admin.list(states, types)) {
             ListGroupsResponseData.ListedGroup g = new ListGroupsResponseData.ListedGroup().setGroupId(l.groupId())
                     .setProtocolType(l.protocolType());
             if (version >= 4) {

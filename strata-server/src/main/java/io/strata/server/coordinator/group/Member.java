@@ -37,7 +37,7 @@ final class Member {
     PendingJoin pendingJoin;
     /** Set while the member's SyncGroup waits for the leader's assignment. */
     PendingSync pendingSync;
-    /** System.nanoTime() after which the member's session has expired unless it heartbeats. */
+    /** Time.nanoseconds() after which the member's session has expired unless it heartbeats. */
     long sessionDeadlineNanos;
 
     Member(String memberId, Optional<String> instanceId, String clientId, String clientHost, int rebalanceTimeoutMs,

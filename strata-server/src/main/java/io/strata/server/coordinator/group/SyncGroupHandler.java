@@ -9,15 +9,15 @@ import org.apache.kafka.common.requests.SyncGroupRequest;
 /** SyncGroup: the leader hands in the assignment; followers wait for it. */
 final class SyncGroupHandler implements ApiHandler<SyncGroupRequest> {
 
-    private final ClassicMembership membership;
+    private final ClassicSync handler;
 
-    SyncGroupHandler(ClassicMembership membership) {
-        this.membership = membership;
+    SyncGroupHandler(ClassicSync handler) {
+        this.handler = handler;
     }
 
     @Override
     public ApiMessage handle(RequestContext context, SyncGroupRequest request) {
-        SyncGroupResponseData response = membership.sync(request.data());
+        SyncGroupResponseData response = handler.sync(request.data());
         if (context.apiVersion() < 5) {
             response.setProtocolType(null).setProtocolName(null);
         }
