@@ -16,9 +16,11 @@ import io.strata.server.config.Endpoint;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.network.SocketServer;
 import io.strata.storage.FileLogManager;
+import io.strata.storage.LogDirLock;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,13 @@ public final class StrataServer implements AutoCloseable {
         }
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            // The log dirs (and a separate metadata log dir) are locked first: a second node started by mistake on
+            // a live node's directories must fail here, before it reads or writes any of their files.
+            LogManager logs = new FileLogManager(config.logManagerConfig());
+            started.add(logs);
+            if (!normalized(config.logDirs()).contains(config.metadataLogDir().toAbsolutePath().normalize())) {
+                started.add(LogDirLock.acquire(config.metadataLogDir()));
+            }
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
                     config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs())));
@@ -86,8 +95,6 @@ public final class StrataServer implements AutoCloseable {
                 }
             });
             LogConfigResolver resolver = new LogConfigResolver(nodeId, config.logConfigDefaults());
-            LogManager logs = new FileLogManager(config.logManagerConfig());
-            started.add(logs);
             LogConfig staticDefaults = LogConfig.fromTopicConfigs(resolver.staticDefaults());
             logs.startup(tp -> staticDefaults);
             try {
@@ -132,6 +139,10 @@ public final class StrataServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static List<Path> normalized(List<Path> dirs) {
+        return dirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
     }
 
     /** The node's API modules, in start order. */

@@ -63,6 +63,8 @@ public final class FileLogManager implements LogManager {
     private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
     private final BackgroundTasks background = this::schedule;
     private final LogCleaner cleaner;
+    /** One per {@code log.dirs} entry, taken before anything in the directory is read and held until close. */
+    private final List<LogDirLock> dirLocks;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -76,6 +78,7 @@ public final class FileLogManager implements LogManager {
         }
         this.config = config;
         this.time = time;
+        this.dirLocks = LogDirLock.acquireAll(config.logDirs());
         AtomicInteger threads = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
@@ -355,7 +358,7 @@ public final class FileLogManager implements LogManager {
 
     /**
      * Simulates a crash for tests: stops background work and drops file handles without flushing, writing
-     * checkpoints or the clean-shutdown marker.
+     * checkpoints or the clean-shutdown marker; the directory locks go, as they would with the process.
      */
     void crashForTesting() {
         lock.lock();
@@ -369,6 +372,7 @@ public final class FileLogManager implements LogManager {
                 Thread.currentThread().interrupt();
             }
             logs.values().forEach(FileLog::closeForDeletion);
+            dirLocks.forEach(LogDirLock::close);
         } finally {
             lock.unlock();
         }
@@ -474,6 +478,7 @@ public final class FileLogManager implements LogManager {
             }
             log.info("Closed {} logs cleanly", logs.size());
         } finally {
+            dirLocks.forEach(LogDirLock::close);
             lock.unlock();
         }
     }
