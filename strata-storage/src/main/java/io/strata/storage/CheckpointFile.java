@@ -1,13 +1,9 @@
 package io.strata.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +16,7 @@ import org.slf4j.LoggerFactory;
  * A small text checkpoint in Kafka's format: a version line ({@code 0}), an entry count line, then one entry per
  * line. Used for the per-directory offset checkpoints and the per-partition leader epoch checkpoint.
  *
- * <p>Writes are atomic and durable: a temporary file is written and fsynced, then renamed over the checkpoint, so a
- * crash leaves either the old or the new content. A malformed file reads as absent (with a warning) because every
+ * <p>Writes are atomic and durable ({@link AtomicFile}): a crash leaves either the old or the new content. A malformed file reads as absent (with a warning) because every
  * checkpoint we keep can be recomputed or safely defaulted.
  *
  * <p>Thread-safety: concurrent writes of the same file are serialized by the file's lock.
@@ -50,20 +45,11 @@ final class CheckpointFile<T> {
     void write(List<T> entries) {
         lock.lock();
         try {
-            Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
             StringBuilder text = new StringBuilder().append(VERSION).append('\n').append(entries.size()).append('\n');
             for (T entry : entries) {
                 text.append(format.apply(entry)).append('\n');
             }
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(path, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new org.apache.kafka.common.errors.KafkaStorageException("Cannot write checkpoint " + path, e);
         } finally {

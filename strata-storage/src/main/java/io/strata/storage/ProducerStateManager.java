@@ -2,11 +2,8 @@ package io.strata.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -100,14 +97,8 @@ final class ProducerStateManager {
     void takeSnapshot() {
         ByteBuffer payload = serialize();
         Path file = snapshotFile(mapEndOffset);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (payload.hasRemaining()) {
-                ch.write(payload);
-            }
-            ch.force(true);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            AtomicFile.write(file, payload.array());
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot write producer snapshot " + file, e);
         }
