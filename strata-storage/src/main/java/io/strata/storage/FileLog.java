@@ -20,6 +20,7 @@ import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,10 @@ final class FileLog implements Log {
     private volatile long recoveryPoint;
     private volatile long lastFlushTimeMs;
     private volatile boolean closed;
+    /** Set on the first I/O error in this log's directory: nothing is read, written or flushed after it. */
+    private volatile boolean offline;
+    private final LogDirFailureChannel failures;
+    private final DiskFaults faults;
     /**
      * Incremented by every truncation, so that a concurrent flush does not move the recovery point past it and a
      * concurrent cleaning does not swap in segments made from truncated data.
@@ -68,7 +73,10 @@ final class FileLog implements Log {
     FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
             BackgroundTasks background, long fileDeleteDelayMs, ConcurrentSkipListMap<Long, LogSegment> segments,
             ProducerStateManager producerState, LeaderEpochCache epochCache, long logStartOffset,
-            long recoveryPoint, long highWatermark) throws IOException {
+            long recoveryPoint, long highWatermark, LogDirFailureChannel failures, DiskFaults faults)
+            throws IOException {
+        this.failures = failures;
+        this.faults = faults;
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.dir = dir;
@@ -172,8 +180,12 @@ final class FileLog implements Log {
                 vb.batch().setPartitionLeaderEpoch(leaderEpoch);
                 offset++;
             }
-            appendLocked(valid, records, next - 1, now, cfg);
-            epochCache.assign(leaderEpoch, firstOffset);
+            try {
+                appendLocked(valid, records, next - 1, now, cfg);
+                epochCache.assign(leaderEpoch, firstOffset);
+            } catch (IOException e) {
+                throw failed("Append", e);
+            }
             producerState.commit(session, next);
             flushNeeded = next - recoveryPoint >= cfg.flushMessages();
             result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStartOffset, false);
@@ -218,13 +230,17 @@ final class FileLog implements Log {
                 // An empty active segment can simply start later (the leader's log had a gap, e.g. compaction).
                 replaceEmptyActiveSegment(firstOffset);
             }
-            appendLocked(valid, records, expected - 1, now, cfg);
-            ByteBuffer buf = records.buffer();
-            BatchHeader header = new BatchHeader();
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                header.wrap(buf, buf.position() + vb.position(), 0);
-                producerState.replay(header);
-                epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
+            try {
+                appendLocked(valid, records, expected - 1, now, cfg);
+                ByteBuffer buf = records.buffer();
+                BatchHeader header = new BatchHeader();
+                for (BatchValidator.ValidBatch vb : valid.batches()) {
+                    header.wrap(buf, buf.position() + vb.position(), 0);
+                    producerState.replay(header);
+                    epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
+                }
+            } catch (IOException e) {
+                throw failed("Append", e);
             }
             flushNeeded = expected - recoveryPoint >= cfg.flushMessages();
             result = new AppendResult(firstOffset, expected - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
@@ -251,19 +267,20 @@ final class FileLog implements Log {
             }
             producerState.reset(newBase);
         } catch (IOException e) {
-            throw new KafkaStorageException("Cannot create segment " + newBase + " of " + topicPartition, e);
+            throw failed("Creating segment " + newBase, e);
         }
     }
 
     /** Rolls if needed and writes the batches with one write; publishes the new end. Lock held. */
     private void appendLocked(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long now,
-                              LogConfig cfg) {
+                              LogConfig cfg) throws IOException {
         LogSegment segment = segments.lastEntry().getValue();
         if (segment.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
             segment = roll();
         }
         int before = segment.size();
         try {
+            faults.check(DiskFaults.Op.APPEND, segment.records().file().toPath());
             segment.append(valid, records, cfg.indexIntervalBytes(), now);
         } catch (IOException e) {
             try {
@@ -271,7 +288,7 @@ final class FileLog implements Log {
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new KafkaStorageException("Append to " + topicPartition + " failed", e);
+            throw e;
         }
         end = new LogEnd(lastOffset + 1, segment.baseOffset, segment.size());
     }
@@ -289,7 +306,9 @@ final class FileLog implements Log {
             segments.put(e.offset(), seg);
             active.onBecomeInactive();
             end = new LogEnd(e.offset(), e.offset(), 0);
-            producerState.takeSnapshot();
+            // Written without fsync under the lock: the flush below makes it durable before the recovery point
+            // reaches it, so recovery never starts from a snapshot that may not have reached the disk.
+            producerState.takeSnapshotUnsynced();
             producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
             long upTo = e.offset();
             // The old segment is complete: make it durable soon, off the append path, and move the recovery point.
@@ -297,7 +316,7 @@ final class FileLog implements Log {
             log.debug("Rolled {} at offset {}", topicPartition, e.offset());
             return seg;
         } catch (IOException ex) {
-            throw new KafkaStorageException("Cannot roll " + topicPartition, ex);
+            throw failed("Roll", ex);
         } finally {
             lock.unlock();
         }
@@ -305,6 +324,7 @@ final class FileLog implements Log {
 
     @Override
     public LogReadInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
+        checkOnline();
         LogEnd e = end;
         long start = logStartOffset;
         long hw = highWatermark;
@@ -332,7 +352,7 @@ final class FileLog implements Log {
                     throw new OffsetOutOfRangeException("Offset " + fetchOffset + " was deleted from "
                             + topicPartition);
                 }
-                throw new KafkaStorageException("Read of " + topicPartition + " at " + fetchOffset + " failed", ex);
+                throw failed("Read at " + fetchOffset, ex);
             }
         }
         return new LogReadInfo(records, start, e.offset(), hw);
@@ -392,7 +412,7 @@ final class FileLog implements Log {
                 }
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Timestamp lookup in " + topicPartition + " failed", e);
+            throw failed("Timestamp lookup", e);
         }
         return Optional.empty();
     }
@@ -417,7 +437,7 @@ final class FileLog implements Log {
         try {
             return best.maxTimestampAndOffset();
         } catch (IOException ex) {
-            throw new KafkaStorageException("Timestamp lookup in " + topicPartition + " failed", ex);
+            throw failed("Timestamp lookup", ex);
         }
     }
 
@@ -435,6 +455,8 @@ final class FileLog implements Log {
             logStartOffset = newLogStartOffset;
             highWatermark = Math.max(highWatermark, newLogStartOffset);
             epochCache.truncateFromStart(newLogStartOffset);
+        } catch (IOException e) {
+            throw failed("Moving the log start offset", e);
         } finally {
             lock.unlock();
         }
@@ -475,7 +497,7 @@ final class FileLog implements Log {
             recoveryPoint = Math.min(recoveryPoint, newEnd);
             log.info("Truncated {} to offset {} (requested {})", topicPartition, newEnd, offset);
         } catch (IOException e) {
-            throw new KafkaStorageException("Truncation of " + topicPartition + " failed", e);
+            throw failed("Truncation", e);
         } finally {
             lock.unlock();
         }
@@ -567,33 +589,58 @@ final class FileLog implements Log {
         flushUpTo(end.offset());
     }
 
-    /** Fsyncs the segments holding offsets below {@code offset} and moves the recovery point there. */
+    /**
+     * Fsyncs the segments holding offsets below {@code offset}, then the leader epoch checkpoint and the producer
+     * snapshots written without fsync at or below it, and only then moves the recovery point there: recovery trusts
+     * everything below the recovery point, including the snapshot it starts from.
+     *
+     * @throws KafkaStorageException when the log is offline or an fsync fails; the recovery point then never moves
+     *                               again (the directory is offline), since a later fsync may succeed without the
+     *                               lost pages having reached the disk
+     */
     void flushUpTo(long offset) {
+        checkOnline();
         long from = recoveryPoint;
         if (offset <= from || closed) {
             return;
         }
         long generation;
+        List<Path> snapshots;
         lock.lock();
         try {
             generation = truncations;
+            snapshots = producerState.takeUnsyncedSnapshotsUpTo(offset);
         } finally {
             lock.unlock();
         }
         Long first = segments.floorKey(from);
         for (LogSegment seg : segments.subMap(first == null ? Long.MIN_VALUE : first, true, offset, false).values()) {
             try {
+                faults.check(DiskFaults.Op.FLUSH, seg.records().file().toPath());
                 seg.flush();
             } catch (IOException | RuntimeException e) {
-                if (segments.get(seg.baseOffset) != seg) {
-                    continue; // deleted or truncated away meanwhile: nothing to make durable
+                if (closed || segments.get(seg.baseOffset) != seg) {
+                    continue; // closed, deleted or truncated away meanwhile: nothing to make durable
                 }
-                throw new KafkaStorageException("Flush of " + topicPartition + " failed", e);
+                throw failed("Flush", e);
+            }
+        }
+        try {
+            epochCache.flush();
+            for (Path snapshot : snapshots) {
+                Utils.flushFileIfExists(snapshot); // retention may have deleted it meanwhile
+            }
+            if (!snapshots.isEmpty()) {
+                Utils.flushDir(dir);
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                throw failed("Flush", e);
             }
         }
         lock.lock();
         try {
-            if (generation == truncations) {
+            if (generation == truncations && !offline) {
                 recoveryPoint = Math.max(recoveryPoint, Math.min(offset, end.offset()));
             }
             lastFlushTimeMs = time.milliseconds();
@@ -612,7 +659,7 @@ final class FileLog implements Log {
         List<LogSegment> deletable;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || offline) {
                 return 0;
             }
             List<LogSegment> all = new ArrayList<>(segments.values());
@@ -637,7 +684,7 @@ final class FileLog implements Log {
             producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
             scheduleDeletion(deletable);
         } catch (IOException e) {
-            throw new KafkaStorageException("Retention of " + topicPartition + " failed", e);
+            throw failed("Retention", e);
         } finally {
             lock.unlock();
         }
@@ -683,11 +730,11 @@ final class FileLog implements Log {
         }
     }
 
-    /** A view for the cleaner, or empty once the log is closed. */
+    /** A view for the cleaner, or empty once the log is closed or offline. */
     Optional<CleaningView> cleaningView() {
         lock.lock();
         try {
-            if (closed) {
+            if (closed || offline) {
                 return Optional.empty();
             }
             Map<Long, Long> lastData = new java.util.HashMap<>();
@@ -731,7 +778,7 @@ final class FileLog implements Log {
     boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long generation, Runnable afterStep) {
         lock.lock();
         try {
-            if (closed || truncations != generation || old.isEmpty()) {
+            if (closed || offline || truncations != generation || old.isEmpty()) {
                 return false;
             }
             for (LogSegment seg : old) {
@@ -758,17 +805,45 @@ final class FileLog implements Log {
             deleteFilesLater(old);
             return true;
         } catch (IOException e) {
-            throw new KafkaStorageException("Cannot swap cleaned segment " + cleaned.baseOffset + " into "
-                    + topicPartition, e);
+            throw failed("Swapping in cleaned segment " + cleaned.baseOffset, e);
         } finally {
             lock.unlock();
         }
     }
 
     private void checkOpen() {
+        checkOnline();
         if (closed) {
             throw new KafkaStorageException("Log " + topicPartition + " is closed");
         }
+    }
+
+    private void checkOnline() {
+        if (offline) {
+            throw new KafkaStorageException("Log " + topicPartition + " is offline: its log directory "
+                    + dir.getParent() + " failed");
+        }
+    }
+
+    /**
+     * Takes this log and its log directory offline after an I/O error ({@link LogDirFailureChannel}).
+     *
+     * @return the exception for the caller to throw
+     */
+    private KafkaStorageException failed(String what, Throwable cause) {
+        offline = true;
+        String message = what + " of " + topicPartition + " failed";
+        failures.report(dir.getParent(), message, cause);
+        return new KafkaStorageException(message + "; log directory " + dir.getParent() + " is offline", cause);
+    }
+
+    /** Another log of the directory failed: refuse everything from now on (no lock: the caller may hold others). */
+    void markOffline() {
+        offline = true;
+    }
+
+    boolean isOffline() {
+        return offline;
     }
 
     @Override
@@ -778,33 +853,46 @@ final class FileLog implements Log {
             if (closed) {
                 return;
             }
+            if (offline) {
+                closeHandles();
+                return;
+            }
             closed = true;
             for (LogSegment seg : segments.values()) {
                 seg.close();
             }
             producerState.takeSnapshot();
+            epochCache.flush();
             recoveryPoint = end.offset();
         } catch (IOException e) {
-            throw new KafkaStorageException("Close of " + topicPartition + " failed", e);
+            closeHandles();
+            throw failed("Close", e);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Closes file handles without flushing: the log's directory is about to be deleted. */
+    /**
+     * Closes file handles without flushing: the log's directory is about to be deleted, or it is offline (nothing
+     * may be written to it any more).
+     */
     void closeForDeletion() {
         lock.lock();
         try {
-            closed = true;
-            for (LogSegment seg : segments.values()) {
-                try {
-                    seg.records().closeHandlers();
-                } catch (IOException e) {
-                    log.debug("Closing {} of {}: {}", seg, topicPartition, e.toString());
-                }
-            }
+            closeHandles();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void closeHandles() {
+        closed = true;
+        for (LogSegment seg : segments.values()) {
+            try {
+                seg.records().closeHandlers();
+            } catch (IOException e) {
+                log.debug("Closing {} of {}: {}", seg, topicPartition, e.toString());
+            }
         }
     }
 

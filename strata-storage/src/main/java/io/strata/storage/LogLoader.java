@@ -64,12 +64,30 @@ final class LogLoader {
         return tp.topic() + "-" + tp.partition();
     }
 
+    /** Loads a log used without a manager: I/O errors take only this log offline. */
     static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
+        return load(dir, tp, topicId, config, checkpoints, new Env(time, background, fileDeleteDelayMs,
+                LogDirFailureChannel.standalone(), DiskFaults.NONE));
+    }
+
+    /**
+     * What a log shares with the rest of its manager.
+     *
+     * @param failures where the log reports I/O errors
+     * @param faults   the test seam its disk writes pass through
+     */
+    record Env(Time time, BackgroundTasks background, long fileDeleteDelayMs, LogDirFailureChannel failures,
+               DiskFaults faults) {
+    }
+
+    static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
+                        Env env) {
         long startNs = System.nanoTime();
+        Time time = env.time();
         try {
             if (createdNow(dir)) {
-                return createNew(dir, tp, topicId, config, checkpoints, time, background, fileDeleteDelayMs);
+                return createNew(dir, tp, topicId, config, checkpoints, env);
             }
             Uuid id = PartitionMetadataFile.read(dir).orElse(topicId == null ? Uuid.ZERO_UUID : topicId);
             if (topicId != null && !topicId.equals(Uuid.ZERO_UUID) && PartitionMetadataFile.read(dir).isEmpty()) {
@@ -86,12 +104,19 @@ final class LogLoader {
             }
             ProducerStateManager producerState = new ProducerStateManager(dir);
             LeaderEpochCache epochCache = new LeaderEpochCache(dir);
-            boolean clean = checkpoints.cleanShutdown();
+            boolean epochsLoaded = epochCache.load();
+            boolean clean = checkpoints.cleanShutdown() && epochsLoaded;
             long firstBase = segments.firstKey();
             long recoverFromBase = Long.MAX_VALUE;
-            if (!clean) {
+            if (!epochsLoaded) {
+                // The epochs of every batch must come back: recover the whole log, which rebuilds them as it goes.
+                recoverFromBase = firstBase;
+            } else if (!clean) {
                 Long floor = segments.floorKey(checkpoints.recoveryPoint().orElse(firstBase));
                 recoverFromBase = floor == null ? firstBase : floor;
+                // Epochs assigned above the recovery point may not have reached the checkpoint (it is fsynced with
+                // the segments): rebuild them from the batches recovery scans.
+                epochCache.truncateFromEnd(recoverFromBase);
             }
             Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(recoverFromBase);
             long replayFrom = snapshot.orElse(Long.MIN_VALUE);
@@ -152,8 +177,9 @@ final class LogLoader {
                     nextOffset);
             epochCache.truncateFromEnd(nextOffset);
             epochCache.truncateFromStart(logStart);
-            FileLog loaded = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
-                    producerState, epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0));
+            FileLog loaded = new FileLog(tp, id, dir, config, time, env.background(), env.fileDeleteDelayMs(),
+                    segments, producerState, epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0),
+                    env.failures(), env.faults());
             long ms = (System.nanoTime() - startNs) / 1_000_000;
             if (clean) {
                 log.debug("Loaded {} in {} ms: {} segments, offsets [{}, {})", tp, ms, segments.size(), logStart,
@@ -187,8 +213,7 @@ final class LogLoader {
      * producer snapshots, deleting stale files), and an empty directory has none of them.
      */
     private static FileLog createNew(Path dir, TopicPartition tp, Uuid topicId, LogConfig config,
-                                     Checkpoints checkpoints, Time time, BackgroundTasks background,
-                                     long fileDeleteDelayMs) throws IOException {
+                                     Checkpoints checkpoints, Env env) throws IOException {
         Uuid id = topicId == null ? Uuid.ZERO_UUID : topicId;
         if (!id.equals(Uuid.ZERO_UUID)) {
             PartitionMetadataFile.write(dir, id);
@@ -198,8 +223,9 @@ final class LogLoader {
         segments.put(base, LogSegment.createInEmptyDirectory(dir, base, config.segmentIndexBytes()));
         ProducerStateManager producerState = new ProducerStateManager(dir);
         producerState.reset(base);
-        FileLog created = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
-                producerState, new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0));
+        FileLog created = new FileLog(tp, id, dir, config, env.time(), env.background(), env.fileDeleteDelayMs(),
+                segments, producerState, new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0),
+                env.failures(), env.faults());
         log.debug("Created {} in {}", tp, dir);
         return created;
     }

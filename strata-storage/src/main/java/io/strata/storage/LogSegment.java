@@ -52,7 +52,7 @@ final class LogSegment {
     interface BatchVisitor {
         BatchVisitor NONE = h -> { };
 
-        void visit(BatchHeader header);
+        void visit(BatchHeader header) throws IOException;
     }
 
     final long baseOffset;

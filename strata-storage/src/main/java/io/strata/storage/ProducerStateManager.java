@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -37,6 +39,8 @@ final class ProducerStateManager {
     private final Path dir;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
     private long mapEndOffset;
+    /** Offsets of the snapshots written by {@link #takeSnapshotUnsynced} and not yet fsynced. */
+    private final TreeSet<Long> unsyncedSnapshots = new TreeSet<>();
 
     ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -93,15 +97,28 @@ final class ProducerStateManager {
         mapEndOffset = offset;
     }
 
-    /** Writes a snapshot of the current state at {@link #mapEndOffset()}. */
-    void takeSnapshot() {
-        ByteBuffer payload = serialize();
+    /** Durably writes a snapshot of the current state at {@link #mapEndOffset()}. */
+    void takeSnapshot() throws IOException {
         Path file = snapshotFile(mapEndOffset);
-        try {
-            AtomicFile.write(file, payload.array());
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot write producer snapshot " + file, e);
-        }
+        AtomicFile.write(file, serialize().array());
+        unsyncedSnapshots.remove(mapEndOffset);
+    }
+
+    /**
+     * Writes a snapshot at {@link #mapEndOffset()} without fsync (on roll, under the log's lock); the log's flush
+     * makes it durable ({@link #takeUnsyncedSnapshotsUpTo}) before the recovery point reaches its offset.
+     */
+    void takeSnapshotUnsynced() throws IOException {
+        AtomicFile.writeUnsynced(snapshotFile(mapEndOffset), serialize().array());
+        unsyncedSnapshots.add(mapEndOffset);
+    }
+
+    /** The files of the snapshots written without fsync at or below {@code offset}, forgotten here: to be synced. */
+    List<Path> takeUnsyncedSnapshotsUpTo(long offset) {
+        SortedSet<Long> upTo = unsyncedSnapshots.headSet(offset + 1);
+        List<Path> files = upTo.stream().map(this::snapshotFile).toList();
+        upTo.clear();
+        return files;
     }
 
     private ByteBuffer serialize() {

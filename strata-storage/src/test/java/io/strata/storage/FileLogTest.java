@@ -284,4 +284,28 @@ class FileLogTest {
         buf.get(out);
         return out;
     }
+
+    @Test
+    void aCorruptLeaderEpochCheckpointIsRebuiltFromTheSegments() throws Exception {
+        Map<String, String> small = Map.of("segment.bytes", "300", "index.interval.bytes", "100");
+        List<EpochEntry> epochs;
+        try (FileLog log = log(small)) {
+            for (int epoch : new int[] {1, 2, 5}) {
+                for (int i = 0; i < 8; i++) {
+                    log.appendAsLeader(batch("e" + epoch + "-" + i), epoch);
+                }
+            }
+            epochs = log.epochEntries();
+            assertThat(log.segments()).hasSizeGreaterThan(3);
+        }
+        assertThat(epochs).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 8), new EpochEntry(5, 16));
+        Files.writeString(dir.resolve("topic-0").resolve(LeaderEpochCache.FILE_NAME), "0\n3\n1 0\n"); // torn
+
+        // Even after a clean shutdown the corrupt checkpoint is not read as "no epochs".
+        try (FileLog reopened = log(small)) {
+            assertThat(reopened.epochEntries()).isEqualTo(epochs);
+            assertThat(reopened.endOffsetForEpoch(2)).contains(new EpochEntry(2, 16));
+            assertThat(readAll(reopened, 0)).hasSize(24);
+        }
+    }
 }
