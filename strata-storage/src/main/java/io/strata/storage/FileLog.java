@@ -571,6 +571,28 @@ final class FileLog implements Log {
         }
     }
 
+    /**
+     * Forgets the producers whose last batch is {@code expirationMs} old ({@code producer.id.expiration.ms}); the
+     * next snapshot no longer holds them.
+     *
+     * @return how many were removed
+     */
+    int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            if (closed || offline) {
+                return 0;
+            }
+            int removed = producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+            if (removed > 0) {
+                log.debug("Expired {} producer ids of {}", removed, topicPartition);
+            }
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     ProducerStateManager producerStateForTesting() {
         return producerState;
     }

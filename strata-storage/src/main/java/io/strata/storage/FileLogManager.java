@@ -99,7 +99,8 @@ public final class FileLogManager implements LogManager {
         this.time = time;
         this.dirLocks = LogDirLock.acquireAll(config.logDirs());
         this.faults = faults;
-        this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), failures, faults);
+        this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
+                failures, faults);
         this.failureHandler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "strata-log-dir-failure-handler");
             t.setDaemon(true);
@@ -245,6 +246,16 @@ public final class FileLogManager implements LogManager {
         every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
         every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
         every(config.retentionCheckIntervalMs(), "retention", this::runRetention);
+        every(config.producerIdExpirationCheckIntervalMs(), "producer id expiration", this::expireProducers);
+    }
+
+    /** Forgets the producers idle for {@code producer.id.expiration.ms} in every online log. */
+    void expireProducers() {
+        for (FileLog l : logs.values()) {
+            if (!l.isOffline()) {
+                l.removeExpiredProducers(config.producerIdExpirationMs());
+            }
+        }
     }
 
     private void every(long intervalMs, String name, Runnable task) {

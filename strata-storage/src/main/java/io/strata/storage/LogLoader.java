@@ -68,17 +68,19 @@ final class LogLoader {
     static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
         return load(dir, tp, topicId, config, checkpoints, new Env(time, background, fileDeleteDelayMs,
-                LogDirFailureChannel.standalone(), DiskFaults.NONE));
+                LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(),
+                DiskFaults.NONE));
     }
 
     /**
      * What a log shares with the rest of its manager.
      *
-     * @param failures where the log reports I/O errors
-     * @param faults   the test seam its disk writes pass through
+     * @param producerIdExpirationMs producers older than this are not loaded ({@code producer.id.expiration.ms})
+     * @param failures               where the log reports I/O errors
+     * @param faults                 the test seam its disk writes pass through
      */
-    record Env(Time time, BackgroundTasks background, long fileDeleteDelayMs, LogDirFailureChannel failures,
-               DiskFaults faults) {
+    record Env(Time time, BackgroundTasks background, long fileDeleteDelayMs, long producerIdExpirationMs,
+               LogDirFailureChannel failures, DiskFaults faults) {
     }
 
     static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
@@ -169,6 +171,7 @@ final class LogLoader {
             active.initRollingBaseTime(time.milliseconds());
             long nextOffset = active.readNextOffset();
             producerState.loadedUpTo(nextOffset);
+            producerState.removeExpiredProducers(time.milliseconds(), env.producerIdExpirationMs());
             producerState.deleteSnapshotsAbove(nextOffset);
             if (!clean) {
                 producerState.takeSnapshot();

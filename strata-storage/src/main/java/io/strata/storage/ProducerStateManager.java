@@ -91,6 +91,23 @@ final class ProducerStateManager {
         mapEndOffset = offset;
     }
 
+    /**
+     * Forgets the producers whose last batch is at least {@code expirationMs} older than {@code nowMs}
+     * ({@code producer.id.expiration.ms}, on the last batch's timestamp as Kafka does), so that the state and its
+     * snapshots stay bounded; a producer with no data batch (only an epoch bump) has nothing to keep it. Strata has
+     * no transactions, so no producer is kept alive by an ongoing one.
+     *
+     * @return how many producers were removed
+     */
+    int removeExpiredProducers(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> {
+            ProducerBatch last = e.lastBatch();
+            return last == null || nowMs - last.timestamp() >= expirationMs;
+        });
+        return before - producers.size();
+    }
+
     /** Forgets everything; the state is then valid for an empty log starting at {@code offset}. */
     void reset(long offset) {
         producers.clear();

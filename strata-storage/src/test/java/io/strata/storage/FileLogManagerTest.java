@@ -281,6 +281,21 @@ class FileLogManagerTest {
         next.close();
     }
 
+
+    @Test
+    void expiresIdleProducersEveryCheckIntervalByTheLogManagersClock() throws Exception {
+        Path d = root.resolve("d");
+        TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
+        FileLogManager manager = new FileLogManager(config(300_000, d).withProducerIdExpiration(60_000, 10), time);
+        manager.startup(tp -> small());
+        Log log = manager.getOrCreate(new TopicPartition("t", 0), TOPIC_ID, small());
+        log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 42, (short) 0, 0, "x"), 1);
+        assertThat(log.activeProducers()).hasSize(1);
+        time.advance(60_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeProducers().isEmpty());
+        manager.close();
+    }
+
     /** Every regular file under {@code dir} with its size and modification time. */
     private static Map<Path, String> fingerprint(Path dir) throws Exception {
         Map<Path, String> files = new java.util.TreeMap<>();

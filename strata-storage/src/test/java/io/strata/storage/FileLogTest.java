@@ -308,4 +308,49 @@ class FileLogTest {
             assertThat(readAll(reopened, 0)).hasSize(24);
         }
     }
+
+    @Test
+    void producersIdleForTheExpirationAreForgottenAndLeaveTheSnapshots() {
+        long now = time.milliseconds();
+        try (FileLog log = log(Map.of())) {
+            log.appendAsLeader(idempotent(Compression.NONE, now - 1_000, 5, (short) 0, 0, "old"), 1);
+            log.appendAsLeader(idempotent(Compression.NONE, now, 6, (short) 0, 0, "recent"), 1);
+            time.advance(58_999);
+            assertThat(log.removeExpiredProducers(60_000)).isZero(); // 5 is 60 s - 1 ms old
+            time.advance(1);
+            assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
+            assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
+            // Forgotten: its next sequence is a gap now, as for any unknown producer.
+            assertThatThrownBy(() -> log.appendAsLeader(idempotent(Compression.NONE, now, 5, (short) 0, 1, "x"), 1))
+                    .isInstanceOf(OutOfOrderSequenceException.class);
+        }
+        try (FileLog reopened = log(Map.of())) {
+            assertThat(reopened.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void theRecoveryPointWaitsForTheFlushThatSyncsARollsProducerSnapshot() {
+        List<Runnable> deferred = new ArrayList<>();
+        BackgroundTasks later = (name, task, delayMs) -> deferred.add(task);
+        LogConfig config = TestSupport.config(Map.of("segment.bytes", "300"));
+        try (FileLog log = LogLoader.load(dir.resolve("topic-0"), TestSupport.TP, TestSupport.TOPIC_ID, config,
+                LogLoader.Checkpoints.NEW, time, later, 0)) {
+            long now = time.milliseconds();
+            int seq = 0;
+            while (log.segments().size() < 2) {
+                log.appendAsLeader(idempotent(Compression.NONE, now, 9, (short) 0, seq, "v" + seq), 3);
+                seq++;
+            }
+            long rolledAt = log.segments().get(1).baseOffset;
+            // The roll wrote the snapshot without fsync: until the flush has synced it, recovery must not start
+            // from it, so the recovery point stays below it.
+            assertThat(log.producerStateForTesting().snapshotFile(rolledAt)).exists();
+            assertThat(log.recoveryPoint()).isLessThan(rolledAt);
+            assertThat(deferred).isNotEmpty();
+            deferred.forEach(Runnable::run);
+            assertThat(log.recoveryPoint()).isEqualTo(rolledAt);
+            assertThat(log.producerStateForTesting().takeUnsyncedSnapshotsUpTo(Long.MAX_VALUE)).isEmpty();
+        }
+    }
 }
