@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -25,74 +24,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file-based {@link Log}: segments in a {@link ConcurrentSkipListMap} by base offset, the last one active.
+ * The file-based {@link Log}, as Kafka's {@code UnifiedLog}: the {@link LocalLog} of segments plus what a partition
+ * keeps on top of them, the idempotent producer state, the leader epoch cache, the log start offset and the high
+ * watermark, and the policies that use them (validation on append, retention, the cleaner's view).
  *
- * <p>Thread-safety: appends, roll, truncation, retention and close hold {@link #lock}. Reads take no lock: they
- * start from the volatile {@link #end} (offset, active segment, position), which is published only after a write
- * and its index entries are complete, so a reader never sees a partial batch. Flushing does its fsyncs without the
- * lock and then advances the recovery point under it, unless a truncation happened meanwhile.
+ * <p>Thread-safety: appends, roll, truncation, retention, cleaning swaps and close hold {@link #lock}. Reads take no
+ * lock: they read the log end published by {@link LocalLog} and the {@link Offsets} published here, each one
+ * volatile immutable record, so the log start offset and high watermark a reader sees always belong together.
+ * Flushing does its fsyncs without the lock and then advances the recovery point under it, unless a truncation
+ * happened meanwhile.
  */
 final class FileLog implements Log {
     private static final Logger log = LoggerFactory.getLogger(FileLog.class);
     /** Producer snapshots kept besides those needed above the log start. */
     private static final int SNAPSHOTS_TO_KEEP = 2;
 
-    /** The log end offset and where it is, published atomically for lock-free readers. */
-    record LogEnd(long offset, long segmentBase, int position) {
+    /** The log start offset and the high watermark, which readers need together; replaced, never mutated. */
+    record Offsets(long logStart, long highWatermark) {
+        Offsets withHighWatermark(long hw) {
+            return new Offsets(logStart, hw);
+        }
     }
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
-    private final Path dir;
     private final Time time;
     private final BackgroundTasks background;
-    private final long fileDeleteDelayMs;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final LocalLog local;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
     private volatile LogConfig config;
-    private volatile LogEnd end;
-    private volatile long logStartOffset;
-    private volatile long highWatermark;
-    private volatile long recoveryPoint;
-    private volatile long lastFlushTimeMs;
-    private volatile boolean closed;
-    /** Set on the first I/O error in this log's directory: nothing is read, written or flushed after it. */
-    private volatile boolean offline;
-    private final LogDirFailureChannel failures;
-    private final DiskFaults faults;
-    /**
-     * Incremented by every truncation, so that a concurrent flush does not move the recovery point past it and a
-     * concurrent cleaning does not swap in segments made from truncated data.
-     */
-    private long truncations;
-    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE when none. */
-    private long truncationPoint = Long.MAX_VALUE;
+    private volatile Offsets offsets;
 
-    FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
-            BackgroundTasks background, long fileDeleteDelayMs, ConcurrentSkipListMap<Long, LogSegment> segments,
-            ProducerStateManager producerState, LeaderEpochCache epochCache, long logStartOffset,
-            long recoveryPoint, long highWatermark, LogDirFailureChannel failures, DiskFaults faults)
-            throws IOException {
-        this.failures = failures;
-        this.faults = faults;
+    FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogLoader.Env env,
+            LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
+            long logStartOffset, long recoveryPoint, long highWatermark) throws IOException {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
-        this.dir = dir;
         this.config = config;
-        this.time = time;
-        this.background = background;
-        this.fileDeleteDelayMs = fileDeleteDelayMs;
-        this.segments = segments;
+        this.time = env.time();
+        this.background = env.background();
+        this.local = new LocalLog(topicPartition, dir, segments, recoveryPoint, time.milliseconds(),
+                env.background(), env.fileDeleteDelayMs(), env.failures(), env.faults());
         this.producerState = producerState;
         this.epochCache = epochCache;
-        LogSegment active = segments.lastEntry().getValue();
-        this.end = new LogEnd(active.readNextOffset(), active.baseOffset, active.size());
-        this.logStartOffset = logStartOffset;
-        this.recoveryPoint = recoveryPoint;
-        this.highWatermark = clamp(highWatermark, logStartOffset, end.offset());
-        this.lastFlushTimeMs = time.milliseconds();
+        this.offsets = new Offsets(logStartOffset, clamp(highWatermark, logStartOffset, local.end().offset()));
     }
 
     private static long clamp(long v, long min, long max) {
@@ -121,19 +98,28 @@ final class FileLog implements Log {
 
     @Override
     public Path dir() {
-        return dir;
+        return local.dir();
     }
 
     long recoveryPoint() {
-        return recoveryPoint;
+        return local.recoveryPoint();
     }
 
     long lastFlushTimeMs() {
-        return lastFlushTimeMs;
+        return local.lastFlushTimeMs();
     }
 
     List<LogSegment> segments() {
-        return List.copyOf(segments.values());
+        return local.segments().snapshot();
+    }
+
+    boolean isOffline() {
+        return local.isOffline();
+    }
+
+    /** Another log of the directory failed: refuse everything from now on (no lock: the caller may hold others). */
+    void markOffline() {
+        local.markOffline();
     }
 
     @Override
@@ -145,10 +131,11 @@ final class FileLog implements Log {
         boolean flushNeeded;
         lock.lock();
         try {
-            checkOpen();
-            long firstOffset = end.offset();
+            local.checkOpen();
+            long firstOffset = local.end().offset();
+            long logStart = offsets.logStart();
             if (valid.batches().isEmpty()) {
-                return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+                return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStart, false);
             }
             ProducerStateManager.AppendSession session = producerState.beginAppend();
             long next = firstOffset;
@@ -164,7 +151,7 @@ final class FileLog implements Log {
                         if (duplicate.isPresent()) {
                             ProducerBatch d = duplicate.get();
                             long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;
-                            return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStartOffset, true);
+                            return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStart, true);
                         }
                         session.record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(
                                 batch.baseSequence(), batch.lastSequence(), next, last, batch.maxTimestamp()));
@@ -184,11 +171,11 @@ final class FileLog implements Log {
                 appendLocked(valid, records, next - 1, now, cfg);
                 epochCache.assign(leaderEpoch, firstOffset);
             } catch (IOException e) {
-                throw failed("Append", e);
+                throw local.failed("Append", e);
             }
             producerState.commit(session, next);
-            flushNeeded = next - recoveryPoint >= cfg.flushMessages();
-            result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStartOffset, false);
+            flushNeeded = next - local.recoveryPoint() >= cfg.flushMessages();
+            result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStart, false);
         } finally {
             lock.unlock();
         }
@@ -212,10 +199,10 @@ final class FileLog implements Log {
         AppendResult result;
         lock.lock();
         try {
-            checkOpen();
-            long leo = end.offset();
+            local.checkOpen();
+            long leo = local.end().offset();
             if (valid.batches().isEmpty()) {
-                return new AppendResult(leo, leo - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+                return new AppendResult(leo, leo - 1, RecordBatch.NO_TIMESTAMP, offsets.logStart(), false);
             }
             long expected = leo;
             for (BatchValidator.ValidBatch vb : valid.batches()) {
@@ -226,11 +213,11 @@ final class FileLog implements Log {
                 expected = vb.batch().lastOffset() + 1;
             }
             long firstOffset = valid.batches().get(0).batch().baseOffset();
-            if (segments.lastEntry().getValue().size() == 0 && end.offset() < firstOffset) {
-                // An empty active segment can simply start later (the leader's log had a gap, e.g. compaction).
-                replaceEmptyActiveSegment(firstOffset);
-            }
             try {
+                if (local.segments().active().size() == 0 && leo < firstOffset) {
+                    // An empty active segment can simply start later (the leader's log had a gap, e.g. compaction).
+                    startEmptyAt(firstOffset);
+                }
                 appendLocked(valid, records, expected - 1, now, cfg);
                 ByteBuffer buf = records.buffer();
                 BatchHeader header = new BatchHeader();
@@ -240,10 +227,10 @@ final class FileLog implements Log {
                     epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
                 }
             } catch (IOException e) {
-                throw failed("Append", e);
+                throw local.failed("Append", e);
             }
-            flushNeeded = expected - recoveryPoint >= cfg.flushMessages();
-            result = new AppendResult(firstOffset, expected - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+            flushNeeded = expected - local.recoveryPoint() >= cfg.flushMessages();
+            result = new AppendResult(firstOffset, expected - 1, RecordBatch.NO_TIMESTAMP, offsets.logStart(), false);
         } finally {
             lock.unlock();
         }
@@ -253,70 +240,45 @@ final class FileLog implements Log {
         return result;
     }
 
-    private void replaceEmptyActiveSegment(long newBase) {
-        LogSegment empty = segments.lastEntry().getValue();
-        try {
-            segments.remove(empty.baseOffset);
-            scheduleDeletion(List.of(empty));
-            LogSegment seg = LogSegment.create(dir, newBase, config.segmentIndexBytes());
-            segments.put(newBase, seg);
-            end = new LogEnd(newBase, newBase, 0);
-            if (logStartOffset == empty.baseOffset && segments.size() == 1) {
-                logStartOffset = newBase;
-                highWatermark = Math.max(highWatermark, newBase);
-            }
-            producerState.reset(newBase);
-        } catch (IOException e) {
-            throw failed("Creating segment " + newBase, e);
+    /** Replaces the empty active segment by one at {@code newBase}. Lock held. */
+    private void startEmptyAt(long newBase) throws IOException {
+        long emptyBase = local.segments().active().baseOffset;
+        local.replaceEmptyActiveSegment(newBase, config.segmentIndexBytes());
+        Offsets o = offsets;
+        if (o.logStart() == emptyBase && local.segments().size() == 1) {
+            offsets = new Offsets(newBase, Math.max(o.highWatermark(), newBase));
         }
+        producerState.reset(newBase);
     }
 
-    /** Rolls if needed and writes the batches with one write; publishes the new end. Lock held. */
+    /** Rolls if needed and writes the batches with one write. Lock held. */
     private void appendLocked(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long now,
                               LogConfig cfg) throws IOException {
-        LogSegment segment = segments.lastEntry().getValue();
-        if (segment.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
-            segment = roll();
+        if (local.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
+            roll();
         }
-        int before = segment.size();
-        try {
-            faults.check(DiskFaults.Op.APPEND, segment.records().file().toPath());
-            segment.append(valid, records, cfg.indexIntervalBytes(), now);
-        } catch (IOException e) {
-            try {
-                segment.records().truncateTo(before);
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        end = new LogEnd(lastOffset + 1, segment.baseOffset, segment.size());
+        local.append(valid, records, lastOffset, now, cfg);
     }
 
-    /** Starts a new segment at the log end offset. Lock held. */
+    /** Starts a new segment at the log end offset, unless the active one starts there. */
     LogSegment roll() {
         lock.lock();
         try {
-            LogEnd e = end;
-            LogSegment active = segments.lastEntry().getValue();
-            if (active.baseOffset == e.offset()) {
+            LogSegment active = local.segments().active();
+            long at = local.end().offset();
+            if (active.baseOffset == at) {
                 return active;
             }
-            LogSegment seg = LogSegment.create(dir, e.offset(), config.segmentIndexBytes());
-            segments.put(e.offset(), seg);
-            active.onBecomeInactive();
-            end = new LogEnd(e.offset(), e.offset(), 0);
+            LogSegment seg = local.roll(config.segmentIndexBytes());
             // Written without fsync under the lock: the flush below makes it durable before the recovery point
             // reaches it, so recovery never starts from a snapshot that may not have reached the disk.
             producerState.takeSnapshotUnsynced();
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
-            long upTo = e.offset();
+            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
             // The old segment is complete: make it durable soon, off the append path, and move the recovery point.
-            background.schedule("flush " + topicPartition, () -> flushUpTo(upTo), 0);
-            log.debug("Rolled {} at offset {}", topicPartition, e.offset());
+            background.schedule("flush " + topicPartition, () -> flushUpTo(at), 0);
             return seg;
         } catch (IOException ex) {
-            throw failed("Roll", ex);
+            throw local.failed("Roll", ex);
         } finally {
             lock.unlock();
         }
@@ -324,60 +286,40 @@ final class FileLog implements Log {
 
     @Override
     public LogReadInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
-        checkOnline();
-        LogEnd e = end;
-        long start = logStartOffset;
-        long hw = highWatermark;
-        if (fetchOffset < start || fetchOffset > e.offset()) {
-            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range [" + start + ", "
+        local.checkOnline();
+        LocalLog.LogEnd e = local.end();
+        Offsets o = offsets;
+        if (fetchOffset < o.logStart() || fetchOffset > e.offset()) {
+            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range [" + o.logStart() + ", "
                     + e.offset() + "] of " + topicPartition);
         }
-        Records records = MemoryRecords.EMPTY;
-        if (fetchOffset < e.offset()) {
-            try {
-                Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
-                while (entry != null && entry.getKey() <= e.segmentBase()) {
-                    LogSegment seg = entry.getValue();
-                    int maxPosition = seg.baseOffset == e.segmentBase() ? e.position() : seg.size();
-                    Records r = seg.read(fetchOffset, maxBytes, maxOffset, maxPosition, minOneMessage);
-                    if (r != null) {
-                        records = r;
-                        break;
-                    }
-                    entry = segments.higherEntry(entry.getKey());
-                }
-            } catch (IOException ex) {
-                if (fetchOffset < logStartOffset) {
-                    // Retention removed the segment under us: the offset is gone, which the client can handle.
-                    throw new OffsetOutOfRangeException("Offset " + fetchOffset + " was deleted from "
-                            + topicPartition);
-                }
-                throw failed("Read at " + fetchOffset, ex);
-            }
-        }
-        return new LogReadInfo(records, start, e.offset(), hw);
+        Records records = fetchOffset < e.offset()
+                ? local.read(e, fetchOffset, maxBytes, maxOffset, minOneMessage, this::logStartOffset)
+                : MemoryRecords.EMPTY;
+        return new LogReadInfo(records, o.logStart(), e.offset(), o.highWatermark());
     }
 
     @Override
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.logStart();
     }
 
     @Override
     public long logEndOffset() {
-        return end.offset();
+        return local.end().offset();
     }
 
     @Override
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
     }
 
     @Override
     public void updateHighWatermark(long hw) {
         lock.lock();
         try {
-            highWatermark = clamp(hw, logStartOffset, end.offset());
+            Offsets o = offsets;
+            offsets = o.withHighWatermark(clamp(hw, o.logStart(), local.end().offset()));
         } finally {
             lock.unlock();
         }
@@ -387,11 +329,12 @@ final class FileLog implements Log {
     public boolean maybeIncrementHighWatermark(long hw) {
         lock.lock();
         try {
-            long next = clamp(hw, logStartOffset, end.offset());
-            if (next <= highWatermark) {
+            Offsets o = offsets;
+            long next = clamp(hw, o.logStart(), local.end().offset());
+            if (next <= o.highWatermark()) {
                 return false;
             }
-            highWatermark = next;
+            offsets = o.withHighWatermark(next);
             return true;
         } finally {
             lock.unlock();
@@ -400,63 +343,35 @@ final class FileLog implements Log {
 
     @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        long start = logStartOffset;
-        Long from = segments.floorKey(start);
-        try {
-            for (LogSegment seg : (from == null ? segments : segments.tailMap(from)).values()) {
-                if (seg.maxTimestampSoFar() >= timestamp) {
-                    Optional<TimestampAndOffset> found = seg.findOffsetByTimestamp(timestamp, start);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw failed("Timestamp lookup", e);
-        }
-        return Optional.empty();
+        return local.offsetForTimestamp(timestamp, offsets.logStart());
     }
 
     @Override
     public Optional<TimestampAndOffset> maxTimestampAndOffset() {
-        LogEnd e = end;
-        if (e.offset() == logStartOffset) {
+        long endOffset = local.end().offset();
+        if (endOffset == offsets.logStart()) {
             return Optional.empty();
         }
-        LogSegment best = null;
-        long bestTs = RecordBatch.NO_TIMESTAMP;
-        for (LogSegment seg : segments.values()) {
-            if (seg.maxTimestampSoFar() > bestTs) {
-                bestTs = seg.maxTimestampSoFar();
-                best = seg;
-            }
-        }
-        if (best == null) {
-            return Optional.of(new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, e.offset() - 1, OptionalInt.empty()));
-        }
-        try {
-            return best.maxTimestampAndOffset();
-        } catch (IOException ex) {
-            throw failed("Timestamp lookup", ex);
-        }
+        return local.maxTimestampAndOffset(endOffset);
     }
 
     @Override
     public void advanceLogStartOffset(long newLogStartOffset) {
         lock.lock();
         try {
-            if (newLogStartOffset <= logStartOffset) {
+            Offsets o = offsets;
+            if (newLogStartOffset <= o.logStart()) {
                 return;
             }
-            if (newLogStartOffset > end.offset()) {
+            long endOffset = local.end().offset();
+            if (newLogStartOffset > endOffset) {
                 throw new OffsetOutOfRangeException("Cannot move the log start of " + topicPartition + " to "
-                        + newLogStartOffset + ", past the log end offset " + end.offset());
+                        + newLogStartOffset + ", past the log end offset " + endOffset);
             }
-            logStartOffset = newLogStartOffset;
-            highWatermark = Math.max(highWatermark, newLogStartOffset);
+            offsets = new Offsets(newLogStartOffset, Math.max(o.highWatermark(), newLogStartOffset));
             epochCache.truncateFromStart(newLogStartOffset);
         } catch (IOException e) {
-            throw failed("Moving the log start offset", e);
+            throw local.failed("Moving the log start offset", e);
         } finally {
             lock.unlock();
         }
@@ -469,68 +384,41 @@ final class FileLog implements Log {
         }
         lock.lock();
         try {
-            checkOpen();
-            if (offset >= end.offset()) {
+            local.checkOpen();
+            if (offset >= local.end().offset()) {
                 return;
             }
-            truncations++;
-            if (offset <= logStartOffset) {
-                truncateFullyAndStartAt(offset);
+            if (offset <= offsets.logStart()) {
+                local.truncateFullyAndStartAt(offset, config.segmentIndexBytes());
+                offsets = new Offsets(offset, offset);
+                epochCache.truncateFromEnd(Long.MIN_VALUE);
+                producerState.deleteSnapshotsAbove(-1);
+                producerState.reset(offset);
+                log.info("Truncated {} fully, now starting at {}", topicPartition, offset);
                 return;
             }
-            List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
-            for (LogSegment seg : removed) {
-                segments.remove(seg.baseOffset);
-            }
-            LogSegment last = segments.lastEntry().getValue();
-            last.truncateTo(offset);
-            if (!removed.isEmpty()) {
-                last.makeActive(config.segmentIndexBytes());
-            }
-            scheduleDeletion(removed);
-            long newEnd = last.readNextOffset();
-            truncationPoint = Math.min(truncationPoint, newEnd);
-            end = new LogEnd(newEnd, last.baseOffset, last.size());
+            long newEnd = local.truncateTo(offset, config.segmentIndexBytes());
             epochCache.truncateFromEnd(newEnd);
             rebuildProducerState(newEnd);
-            highWatermark = Math.min(highWatermark, newEnd);
-            recoveryPoint = Math.min(recoveryPoint, newEnd);
+            Offsets o = offsets;
+            offsets = o.withHighWatermark(Math.min(o.highWatermark(), newEnd));
             log.info("Truncated {} to offset {} (requested {})", topicPartition, newEnd, offset);
         } catch (IOException e) {
-            throw failed("Truncation", e);
+            throw local.failed("Truncation", e);
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Deletes every segment and starts empty at {@code offset}. Lock held. */
-    private void truncateFullyAndStartAt(long offset) throws IOException {
-        List<LogSegment> removed = new ArrayList<>(segments.values());
-        segments.clear();
-        scheduleDeletion(removed);
-        LogSegment seg = LogSegment.create(dir, offset, config.segmentIndexBytes());
-        segments.put(offset, seg);
-        end = new LogEnd(offset, offset, 0);
-        truncationPoint = Math.min(truncationPoint, offset);
-        logStartOffset = offset;
-        highWatermark = offset;
-        recoveryPoint = offset;
-        epochCache.truncateFromEnd(Long.MIN_VALUE);
-        producerState.deleteSnapshotsAbove(-1);
-        producerState.reset(offset);
-        log.info("Truncated {} fully, now starting at {}", topicPartition, offset);
     }
 
     /** Reloads producer state from the latest snapshot at or below {@code upTo} and replays the log after it. */
     private void rebuildProducerState(long upTo) throws IOException {
         producerState.deleteSnapshotsAbove(upTo);
         Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(upTo);
-        long from = snapshot.orElse(segments.firstKey());
+        long from = snapshot.orElse(local.segments().firstBase());
         if (snapshot.isEmpty()) {
             producerState.reset(from);
         }
-        Long first = segments.floorKey(from);
-        for (LogSegment seg : (first == null ? segments : segments.tailMap(first)).values()) {
+        for (LogSegment seg : local.segments().from(from)) {
             int position = seg.baseOffset <= from ? seg.offsetIndex().lookup(from) : 0;
             seg.scan(position, false, false, 0, h -> {
                 if (h.lastOffset() >= from) {
@@ -548,7 +436,7 @@ final class FileLog implements Log {
 
     @Override
     public Optional<EpochEntry> endOffsetForEpoch(int epoch) {
-        return epochCache.endOffsetFor(epoch, end.offset());
+        return epochCache.endOffsetFor(epoch, local.end().offset());
     }
 
     List<EpochEntry> epochEntries() {
@@ -580,7 +468,7 @@ final class FileLog implements Log {
     int removeExpiredProducers(long expirationMs) {
         lock.lock();
         try {
-            if (closed || offline) {
+            if (local.isClosed() || local.isOffline()) {
                 return 0;
             }
             int removed = producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
@@ -599,16 +487,12 @@ final class FileLog implements Log {
 
     @Override
     public long sizeInBytes() {
-        long size = 0;
-        for (LogSegment seg : segments.values()) {
-            size += seg.size();
-        }
-        return size;
+        return local.segments().sizeInBytes();
     }
 
     @Override
     public void flush() {
-        flushUpTo(end.offset());
+        flushUpTo(local.end().offset());
     }
 
     /**
@@ -621,51 +505,37 @@ final class FileLog implements Log {
      *                               lost pages having reached the disk
      */
     void flushUpTo(long offset) {
-        checkOnline();
-        long from = recoveryPoint;
-        if (offset <= from || closed) {
+        local.checkOnline();
+        long from = local.recoveryPoint();
+        if (offset <= from || local.isClosed()) {
             return;
         }
         long generation;
         List<Path> snapshots;
         lock.lock();
         try {
-            generation = truncations;
+            generation = local.truncations();
             snapshots = producerState.takeUnsyncedSnapshotsUpTo(offset);
         } finally {
             lock.unlock();
         }
-        Long first = segments.floorKey(from);
-        for (LogSegment seg : segments.subMap(first == null ? Long.MIN_VALUE : first, true, offset, false).values()) {
-            try {
-                faults.check(DiskFaults.Op.FLUSH, seg.records().file().toPath());
-                seg.flush();
-            } catch (IOException | RuntimeException e) {
-                if (closed || segments.get(seg.baseOffset) != seg) {
-                    continue; // closed, deleted or truncated away meanwhile: nothing to make durable
-                }
-                throw failed("Flush", e);
-            }
-        }
+        local.flushSegments(from, offset);
         try {
             epochCache.flush();
             for (Path snapshot : snapshots) {
                 Utils.flushFileIfExists(snapshot); // retention may have deleted it meanwhile
             }
             if (!snapshots.isEmpty()) {
-                Utils.flushDir(dir);
+                Utils.flushDir(local.dir());
             }
         } catch (IOException e) {
-            if (!closed) {
-                throw failed("Flush", e);
+            if (!local.isClosed()) {
+                throw local.failed("Flush", e);
             }
         }
         lock.lock();
         try {
-            if (generation == truncations && !offline) {
-                recoveryPoint = Math.max(recoveryPoint, Math.min(offset, end.offset()));
-            }
-            lastFlushTimeMs = time.milliseconds();
+            local.flushed(offset, generation, time.milliseconds());
         } finally {
             lock.unlock();
         }
@@ -678,63 +548,38 @@ final class FileLog implements Log {
      * @return the number of segments removed
      */
     int deleteOldSegments() {
-        List<LogSegment> deletable;
+        List<LogSegment> deleted;
+        long newStart;
         lock.lock();
         try {
-            if (closed || offline) {
+            if (local.isClosed() || local.isOffline()) {
                 return 0;
             }
-            List<LogSegment> all = new ArrayList<>(segments.values());
-            List<RetentionPolicy.SegmentStats> stats = new ArrayList<>(all.size());
-            for (LogSegment seg : all) {
+            Offsets o = offsets;
+            List<RetentionPolicy.SegmentStats> stats = new ArrayList<>(local.segments().size());
+            for (LogSegment seg : local.segments().values()) {
                 stats.add(new RetentionPolicy.SegmentStats(seg.baseOffset, seg.size(), seg.largestTimestamp()));
             }
-            int count = RetentionPolicy.deletableCount(stats, logStartOffset, highWatermark, config,
+            int count = RetentionPolicy.deletableCount(stats, o.logStart(), o.highWatermark(), config,
                     time.milliseconds());
             if (count == 0) {
                 return 0;
             }
-            deletable = all.subList(0, count);
-            for (LogSegment seg : deletable) {
-                segments.remove(seg.baseOffset);
-            }
-            long newStart = Math.max(logStartOffset, segments.firstKey());
-            if (newStart > logStartOffset) {
-                logStartOffset = newStart;
+            deleted = local.removeOldest(count);
+            newStart = Math.max(o.logStart(), local.segments().firstBase());
+            if (newStart > o.logStart()) {
+                offsets = new Offsets(newStart, o.highWatermark());
                 epochCache.truncateFromStart(newStart);
             }
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
-            scheduleDeletion(deletable);
+            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
         } catch (IOException e) {
-            throw failed("Retention", e);
+            throw local.failed("Retention", e);
         } finally {
             lock.unlock();
         }
-        log.info("Deleted {} segments of {} by retention; log start offset is now {}", deletable.size(),
-                topicPartition, logStartOffset);
-        return deletable.size();
-    }
-
-    /** Deletes removed segments later: readers may still hold slices of them. */
-    private void scheduleDeletion(List<LogSegment> removed) throws IOException {
-        for (LogSegment seg : removed) {
-            // Renamed now so that a new segment with the same base offset can never collide with it.
-            seg.renameForDeletion();
-        }
-        deleteFilesLater(removed);
-    }
-
-    /** Deletes the files of segments already renamed for deletion, after {@code file.delete.delay.ms}. */
-    private void deleteFilesLater(List<LogSegment> renamed) {
-        for (LogSegment seg : renamed) {
-            background.schedule("delete " + seg, () -> {
-                try {
-                    seg.deleteFiles();
-                } catch (IOException e) {
-                    log.warn("Cannot delete {} of {}: {}", seg, topicPartition, e.toString());
-                }
-            }, fileDeleteDelayMs);
-        }
+        log.info("Deleted {} segments of {} by retention; log start offset is now {}", deleted.size(),
+                topicPartition, newStart);
+        return deleted.size();
     }
 
     /**
@@ -756,18 +601,19 @@ final class FileLog implements Log {
     Optional<CleaningView> cleaningView() {
         lock.lock();
         try {
-            if (closed || offline) {
+            if (local.isClosed() || local.isOffline()) {
                 return Optional.empty();
             }
-            Map<Long, Long> lastData = new java.util.HashMap<>();
+            Map<Long, Long> lastData = new HashMap<>();
             producerState.producers().forEach((pid, entry) -> {
                 ProducerBatch last = entry.lastBatch();
                 if (last != null) {
                     lastData.put(pid, last.lastOffset());
                 }
             });
-            return Optional.of(new CleaningView(List.copyOf(segments.values()), logStartOffset, highWatermark,
-                    truncations, lastData, config));
+            Offsets o = offsets;
+            return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.highWatermark(),
+                    local.truncations(), lastData, config));
         } finally {
             lock.unlock();
         }
@@ -777,18 +623,14 @@ final class FileLog implements Log {
     long takeTruncationPoint() {
         lock.lock();
         try {
-            long point = truncationPoint;
-            truncationPoint = Long.MAX_VALUE;
-            return point;
+            return local.takeTruncationPoint();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Replaces consecutive inactive segments by their cleaned version, following {@link SegmentSwap}'s protocol.
-     * Readers never see a hole: the cleaned segment takes the first old segment's place before the others leave,
-     * and the old files stay readable until deleted after {@code log.segment.delete.delay.ms}.
+     * Replaces consecutive inactive segments by their cleaned version ({@link LocalLog#replaceSegments}).
      *
      * @param old        the segments replaced, in order, as the cleaner read them
      * @param cleaned    the cleaned segment, files still {@code .cleaned}, flushed, with the range marker written
@@ -800,95 +642,31 @@ final class FileLog implements Log {
     boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long generation, Runnable afterStep) {
         lock.lock();
         try {
-            if (closed || offline || truncations != generation || old.isEmpty()) {
-                return false;
-            }
-            for (LogSegment seg : old) {
-                if (segments.get(seg.baseOffset) != seg || segments.lastEntry().getValue() == seg) {
-                    return false;
-                }
-            }
-            cleaned.changeSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX, true, afterStep);
-            SegmentSwap.fsyncDirectory(dir);
-            segments.put(cleaned.baseOffset, cleaned);
-            for (LogSegment seg : old) {
-                if (seg.baseOffset != cleaned.baseOffset) {
-                    segments.remove(seg.baseOffset);
-                }
-            }
-            for (LogSegment seg : old) {
-                seg.renameForDeletion();
-                afterStep.run();
-            }
-            cleaned.changeSuffix(LogSegment.SWAP_SUFFIX, "", false, afterStep);
-            SegmentSwap.fsyncDirectory(dir);
-            SegmentSwap.deleteEnd(dir, cleaned.baseOffset);
-            afterStep.run();
-            deleteFilesLater(old);
-            return true;
+            return local.replaceSegments(old, cleaned, generation, afterStep);
         } catch (IOException e) {
-            throw failed("Swapping in cleaned segment " + cleaned.baseOffset, e);
+            throw local.failed("Swapping in cleaned segment " + cleaned.baseOffset, e);
         } finally {
             lock.unlock();
         }
-    }
-
-    private void checkOpen() {
-        checkOnline();
-        if (closed) {
-            throw new KafkaStorageException("Log " + topicPartition + " is closed");
-        }
-    }
-
-    private void checkOnline() {
-        if (offline) {
-            throw new KafkaStorageException("Log " + topicPartition + " is offline: its log directory "
-                    + dir.getParent() + " failed");
-        }
-    }
-
-    /**
-     * Takes this log and its log directory offline after an I/O error ({@link LogDirFailureChannel}).
-     *
-     * @return the exception for the caller to throw
-     */
-    private KafkaStorageException failed(String what, Throwable cause) {
-        offline = true;
-        String message = what + " of " + topicPartition + " failed";
-        failures.report(dir.getParent(), message, cause);
-        return new KafkaStorageException(message + "; log directory " + dir.getParent() + " is offline", cause);
-    }
-
-    /** Another log of the directory failed: refuse everything from now on (no lock: the caller may hold others). */
-    void markOffline() {
-        offline = true;
-    }
-
-    boolean isOffline() {
-        return offline;
     }
 
     @Override
     public void close() {
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed()) {
                 return;
             }
-            if (offline) {
-                closeHandles();
+            if (local.isOffline()) {
+                local.closeHandles();
                 return;
             }
-            closed = true;
-            for (LogSegment seg : segments.values()) {
-                seg.close();
-            }
+            local.close();
             producerState.takeSnapshot();
             epochCache.flush();
-            recoveryPoint = end.offset();
         } catch (IOException e) {
-            closeHandles();
-            throw failed("Close", e);
+            local.closeHandles();
+            throw local.failed("Close", e);
         } finally {
             lock.unlock();
         }
@@ -901,25 +679,14 @@ final class FileLog implements Log {
     void closeForDeletion() {
         lock.lock();
         try {
-            closeHandles();
+            local.closeHandles();
         } finally {
             lock.unlock();
         }
     }
 
-    private void closeHandles() {
-        closed = true;
-        for (LogSegment seg : segments.values()) {
-            try {
-                seg.records().closeHandlers();
-            } catch (IOException e) {
-                log.debug("Closing {} of {}: {}", seg, topicPartition, e.toString());
-            }
-        }
-    }
-
     @Override
     public String toString() {
-        return "FileLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + end.offset() + ")";
+        return "FileLog(" + topicPartition + ", start=" + offsets.logStart() + ", end=" + local.end().offset() + ")";
     }
 }

@@ -180,9 +180,8 @@ final class LogLoader {
                     nextOffset);
             epochCache.truncateFromEnd(nextOffset);
             epochCache.truncateFromStart(logStart);
-            FileLog loaded = new FileLog(tp, id, dir, config, time, env.background(), env.fileDeleteDelayMs(),
-                    segments, producerState, epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0),
-                    env.failures(), env.faults());
+            FileLog loaded = new FileLog(tp, id, dir, config, env, new LogSegments(segments.values()), producerState,
+                    epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0));
             long ms = (System.nanoTime() - startNs) / 1_000_000;
             if (clean) {
                 log.debug("Loaded {} in {} ms: {} segments, offsets [{}, {})", tp, ms, segments.size(), logStart,
@@ -226,9 +225,8 @@ final class LogLoader {
         segments.put(base, LogSegment.createInEmptyDirectory(dir, base, config.segmentIndexBytes()));
         ProducerStateManager producerState = new ProducerStateManager(dir);
         producerState.reset(base);
-        FileLog created = new FileLog(tp, id, dir, config, env.time(), env.background(), env.fileDeleteDelayMs(),
-                segments, producerState, new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0),
-                env.failures(), env.faults());
+        FileLog created = new FileLog(tp, id, dir, config, env, new LogSegments(segments.values()), producerState,
+                new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0));
         log.debug("Created {} in {}", tp, dir);
         return created;
     }
@@ -251,17 +249,17 @@ final class LogLoader {
         List<Path> indexes = new ArrayList<>();
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+            if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(".tmp")) {
                 Files.deleteIfExists(p);
-            } else if (name.endsWith(LogSegment.LOG_SUFFIX) && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
+            } else if (name.endsWith(SegmentFiles.LOG_SUFFIX) && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
                 bases.add(Long.parseLong(name.substring(0, 20)));
-            } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
                 indexes.add(p);
             }
         }
         for (Path p : indexes) {
             String name = p.getFileName().toString();
-            if (!Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX))) {
+            if (!Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + SegmentFiles.LOG_SUFFIX))) {
                 Files.deleteIfExists(p);
             }
         }
@@ -281,11 +279,11 @@ final class LogLoader {
         List<Path> swapLogs = new ArrayList<>();
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+            if (name.endsWith(SegmentFiles.CLEANED_SUFFIX)) {
                 Files.deleteIfExists(p);
                 changed = true;
-            } else if (name.equals(LogSegment.filenamePrefix(prefixOffset(name)) + LogSegment.LOG_SUFFIX
-                    + LogSegment.SWAP_SUFFIX)) {
+            } else if (name.equals(SegmentFiles.filenamePrefix(prefixOffset(name)) + SegmentFiles.LOG_SUFFIX
+                    + SegmentFiles.SWAP_SUFFIX)) {
                 swapLogs.add(p);
             }
         }
@@ -298,19 +296,19 @@ final class LogLoader {
             for (Path p : files) {
                 String name = p.getFileName().toString();
                 long offset = prefixOffset(name);
-                if (offset >= base && offset < end && name.length() == 20 + LogSegment.LOG_SUFFIX.length()
-                        && name.endsWith(LogSegment.LOG_SUFFIX)) {
+                if (offset >= base && offset < end && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()
+                        && name.endsWith(SegmentFiles.LOG_SUFFIX)) {
                     deleteSegmentFiles(dir, offset);
                 }
             }
             deleteSegmentFiles(dir, base);
-            Files.move(swap, LogSegment.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(swap, SegmentFiles.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
             SegmentSwap.deleteEnd(dir, base);
             changed = true;
         }
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if ((name.endsWith(LogSegment.SWAP_SUFFIX) && !swapLogs.contains(p)) || name.endsWith(SegmentSwap.SUFFIX)) {
+            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p)) || name.endsWith(SegmentSwap.SUFFIX)) {
                 changed |= Files.deleteIfExists(p);
             }
         }
@@ -322,11 +320,11 @@ final class LogLoader {
 
     /** Deletes a segment's log and indexes under their plain names and its swap indexes. */
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-        String prefix = LogSegment.filenamePrefix(base);
-        Files.deleteIfExists(dir.resolve(prefix + LogSegment.LOG_SUFFIX));
-        for (String index : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
+        String prefix = SegmentFiles.filenamePrefix(base);
+        Files.deleteIfExists(dir.resolve(prefix + SegmentFiles.LOG_SUFFIX));
+        for (String index : new String[] {SegmentFiles.INDEX_SUFFIX, SegmentFiles.TIME_INDEX_SUFFIX}) {
             Files.deleteIfExists(dir.resolve(prefix + index));
-            Files.deleteIfExists(dir.resolve(prefix + index + LogSegment.SWAP_SUFFIX));
+            Files.deleteIfExists(dir.resolve(prefix + index + SegmentFiles.SWAP_SUFFIX));
         }
     }
 

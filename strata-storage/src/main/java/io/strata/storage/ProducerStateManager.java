@@ -253,7 +253,7 @@ final class ProducerStateManager {
     }
 
     Path snapshotFile(long offset) {
-        return dir.resolve(LogSegment.filenamePrefix(offset) + SUFFIX);
+        return dir.resolve(SegmentFiles.filenamePrefix(offset) + SUFFIX);
     }
 
     private static void deleteQuietly(Path p) {

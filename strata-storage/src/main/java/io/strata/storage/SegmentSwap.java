@@ -35,7 +35,7 @@ final class SegmentSwap {
     }
 
     static Path endFile(Path dir, long base) {
-        return dir.resolve(LogSegment.filenamePrefix(base) + SUFFIX);
+        return dir.resolve(SegmentFiles.filenamePrefix(base) + SUFFIX);
     }
 
     /** Durably records that the segment at {@code base} replaces the offsets up to {@code end} (exclusive). */
