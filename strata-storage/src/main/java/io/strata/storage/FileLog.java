@@ -15,7 +15,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.Time;
@@ -138,35 +137,13 @@ final class FileLog implements Log {
                 return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStart, false);
             }
             ProducerStateManager.AppendSession session = producerState.beginAppend();
-            long next = firstOffset;
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                MutableRecordBatch batch = vb.batch();
-                long last = next + vb.lastOffsetDelta();
-                if (batch.hasProducerId()) {
-                    if (batch.isControlBatch()) {
-                        session.recordControl(batch.producerId(), batch.producerEpoch());
-                    } else {
-                        Optional<ProducerBatch> duplicate = session.check(batch.producerId(), batch.producerEpoch(),
-                                batch.baseSequence(), batch.lastSequence());
-                        if (duplicate.isPresent()) {
-                            ProducerBatch d = duplicate.get();
-                            long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;
-                            return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStart, true);
-                        }
-                        session.record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(
-                                batch.baseSequence(), batch.lastSequence(), next, last, batch.maxTimestamp()));
-                    }
-                }
-                next = last + 1;
+            Optional<ProducerBatch> duplicate = session.checkAndRecord(valid.batches(), firstOffset);
+            if (duplicate.isPresent()) {
+                ProducerBatch d = duplicate.get();
+                long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;
+                return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStart, true);
             }
-            // Everything is accepted: assign offsets and epoch in place (neither field is covered by the CRC).
-            long offset = firstOffset;
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                offset += vb.lastOffsetDelta();
-                vb.batch().setLastOffset(offset);
-                vb.batch().setPartitionLeaderEpoch(leaderEpoch);
-                offset++;
-            }
+            long next = valid.assignOffsets(firstOffset, leaderEpoch);
             try {
                 appendLocked(valid, records, next - 1, now, cfg);
                 epochCache.assign(leaderEpoch, firstOffset);
@@ -447,13 +424,7 @@ final class FileLog implements Log {
     public List<ActiveProducer> activeProducers() {
         lock.lock();
         try {
-            List<ActiveProducer> active = new ArrayList<>();
-            for (ProducerEntry e : producerState.producers().values()) {
-                ProducerBatch last = e.lastBatch();
-                active.add(new ActiveProducer(e.producerId(), e.epoch(), last == null ? -1 : last.lastSeq(),
-                        last == null ? -1 : last.timestamp()));
-            }
-            return active;
+            return producerState.activeProducers();
         } finally {
             lock.unlock();
         }
@@ -580,21 +551,6 @@ final class FileLog implements Log {
         log.info("Deleted {} segments of {} by retention; log start offset is now {}", deleted.size(),
                 topicPartition, newStart);
         return deleted.size();
-    }
-
-    /**
-     * What the cleaner needs, read consistently under the lock.
-     *
-     * @param segments        every segment by base offset, the last one active
-     * @param generation      the truncation count, to be passed back to {@link #replaceSegments}
-     * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are
-     *                        kept (possibly empty) so that the producer state can be rebuilt from the log
-     */
-    record CleaningView(List<LogSegment> segments, long logStartOffset, long highWatermark, long generation,
-                        Map<Long, Long> lastDataOffsets, LogConfig config) {
-        LogSegment active() {
-            return segments.get(segments.size() - 1);
-        }
     }
 
     /** A view for the cleaner, or empty once the log is closed or offline. */

@@ -108,7 +108,7 @@ final class LogCleaner implements AutoCloseable {
     }
 
     /** A log chosen for cleaning. */
-    private record Candidate(FileLog log, FileLog.CleaningView view, CleaningPlan plan) {
+    private record Candidate(FileLog log, CleaningView view, CleaningPlan plan) {
         double priority() {
             return plan.overdue() ? 2 : plan.dirtyRatio();
         }
@@ -181,7 +181,7 @@ final class LogCleaner implements AutoCloseable {
         if (!l.config().compact()) {
             return Optional.empty();
         }
-        Optional<FileLog.CleaningView> view = l.cleaningView();
+        Optional<CleaningView> view = l.cleaningView();
         if (view.isEmpty()) {
             return Optional.empty();
         }

@@ -17,6 +17,7 @@ import java.util.zip.CRC32C;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,17 @@ final class ProducerStateManager {
 
     AppendSession beginAppend() {
         return new AppendSession();
+    }
+
+    /** The producers, as DescribeProducers reports them. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> active = new ArrayList<>(producers.size());
+        for (ProducerEntry e : producers.values()) {
+            ProducerBatch last = e.lastBatch();
+            active.add(new ActiveProducer(e.producerId(), e.epoch(), last == null ? -1 : last.lastSeq(),
+                    last == null ? -1 : last.timestamp()));
+        }
+        return active;
     }
 
     /** Makes an append's producer updates visible; {@code endOffset} is the log end after the append. */
@@ -311,6 +323,32 @@ final class ProducerStateManager {
             if (firstSeq != expected) {
                 throw new OutOfOrderSequenceException("Producer " + pid + " epoch " + epoch + ": expected sequence "
                         + expected + ", got " + firstSeq);
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Checks and records every batch of a leader append whose first batch gets offset {@code firstOffset}.
+         *
+         * @return the original of a retried batch, in which case nothing should be appended
+         */
+        Optional<ProducerBatch> checkAndRecord(List<BatchValidator.ValidBatch> batches, long firstOffset) {
+            long next = firstOffset;
+            for (BatchValidator.ValidBatch vb : batches) {
+                MutableRecordBatch batch = vb.batch();
+                long last = next + vb.lastOffsetDelta();
+                if (batch.hasProducerId() && batch.isControlBatch()) {
+                    recordControl(batch.producerId(), batch.producerEpoch());
+                } else if (batch.hasProducerId()) {
+                    Optional<ProducerBatch> duplicate = check(batch.producerId(), batch.producerEpoch(),
+                            batch.baseSequence(), batch.lastSequence());
+                    if (duplicate.isPresent()) {
+                        return duplicate;
+                    }
+                    record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(batch.baseSequence(),
+                            batch.lastSequence(), next, last, batch.maxTimestamp()));
+                }
+                next = last + 1;
             }
             return Optional.empty();
         }
