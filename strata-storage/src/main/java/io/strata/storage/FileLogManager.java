@@ -19,8 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,10 +70,7 @@ public final class FileLogManager implements LogManager {
     private final BackgroundTasks background = this::schedule;
     private final LogCleaner cleaner;
     private final DiskFaults faults;
-    private final LogDirFailureChannel failures = new LogDirFailureChannel(this::takeOffline);
-    private final List<Consumer<LogDirFailure>> failureListeners = new CopyOnWriteArrayList<>();
-    /** Closes the logs of a failed directory and tells the listeners, off the thread that hit the error. */
-    private final ExecutorService failureHandler;
+    private final LogDirFailureChannel failures;
     private final LogLoader.Env env;
     /** One per {@code log.dirs} entry, taken before anything in the directory is read and held until close. */
     private final List<LogDirLock> dirLocks;
@@ -99,13 +94,10 @@ public final class FileLogManager implements LogManager {
         this.time = time;
         this.dirLocks = LogDirLock.acquireAll(config.logDirs());
         this.faults = faults;
+        this.failures = new LogDirFailureChannel(config.logDirs(), dir -> logsIn(dir).forEach(FileLog::markOffline),
+                dir -> logsIn(dir).forEach(FileLog::closeForDeletion));
         this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
                 failures, faults);
-        this.failureHandler = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "strata-log-dir-failure-handler");
-            t.setDaemon(true);
-            return t;
-        });
         AtomicInteger threads = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
@@ -323,38 +315,13 @@ public final class FileLogManager implements LogManager {
         });
     }
 
-    /**
-     * The first I/O error in {@code dir}, on the thread that hit it: every log of the directory refuses further
-     * reads and writes at once; closing their files and telling the listeners happen on the failure handler.
-     */
-    private void takeOffline(Path dir) {
-        List<FileLog> dirLogs = logs.values().stream().filter(l -> l.dir().getParent().equals(dir)).toList();
-        dirLogs.forEach(FileLog::markOffline);
-        Set<Path> offline = failures.offlineDirs();
-        LogDirFailure event = new LogDirFailure(dir, offline, offline.containsAll(config.logDirs()));
-        Runnable handle = () -> {
-            dirLogs.forEach(FileLog::closeForDeletion);
-            if (event.noneLeft()) {
-                log.error("No log directory is left online: {} are offline", offline);
-            }
-            for (Consumer<LogDirFailure> listener : failureListeners) {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException e) {
-                    log.warn("Log dir failure listener failed", e);
-                }
-            }
-        };
-        try {
-            failureHandler.execute(handle);
-        } catch (RejectedExecutionException e) {
-            handle.run(); // closing: nobody else will
-        }
+    private List<FileLog> logsIn(Path logDir) {
+        return logs.values().stream().filter(l -> l.dir().getParent().equals(logDir)).toList();
     }
 
     @Override
     public void onLogDirFailure(Consumer<LogDirFailure> listener) {
-        failureListeners.add(listener);
+        failures.addListener(listener);
     }
 
     @Override
@@ -469,7 +436,7 @@ public final class FileLogManager implements LogManager {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            failureHandler.shutdownNow();
+            failures.close();
             logs.values().forEach(FileLog::closeForDeletion);
             dirLocks.forEach(LogDirLock::close);
         } finally {
@@ -578,7 +545,7 @@ public final class FileLogManager implements LogManager {
                     failures.report(d, "Writing the clean shutdown marker in " + d + " failed", e);
                 }
             }
-            failureHandler.shutdown();
+            failures.close();
             if (failure != null) {
                 throw failure;
             }

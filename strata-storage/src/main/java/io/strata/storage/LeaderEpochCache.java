@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * The leader epochs of a partition and the first offset written in each, persisted in
  * {@code leader-epoch-checkpoint} (Kafka's format: lines of {@code epoch startOffset}).
  *
- * <p>The checkpoint is rewritten whenever the cache changes: durably on truncation and when the log start moves; without
- * fsync when a new epoch starts writing (that is on an append, under the log's lock), the log's flush making it
- * durable before its recovery point passes the new epoch. A corrupt checkpoint is rebuilt from the log, never read as
- * empty.
+ * <p>The checkpoint is rewritten whenever the cache changes: durably on truncation and when the log start moves;
+ * without fsync when a new epoch starts writing (that is on an append, under the log's lock), the log's flush making
+ * it durable before its recovery point passes the new epoch. A corrupt checkpoint is rebuilt from the log, never
+ * read as empty.
  *
  * <p>Thread-safety: all methods take the cache's own lock; the caller's lock order is log lock, then this one.
  */

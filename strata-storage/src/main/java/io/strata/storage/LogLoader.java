@@ -251,7 +251,8 @@ final class LogLoader {
             String name = p.getFileName().toString();
             if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(".tmp")) {
                 Files.deleteIfExists(p);
-            } else if (name.endsWith(SegmentFiles.LOG_SUFFIX) && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
+            } else if (name.endsWith(SegmentFiles.LOG_SUFFIX)
+                    && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
                 bases.add(Long.parseLong(name.substring(0, 20)));
             } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
                 indexes.add(p);
@@ -308,7 +309,8 @@ final class LogLoader {
         }
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p)) || name.endsWith(SegmentSwap.SUFFIX)) {
+            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
+                    || name.endsWith(SegmentSwap.SUFFIX)) {
                 changed |= Files.deleteIfExists(p);
             }
         }
@@ -320,12 +322,9 @@ final class LogLoader {
 
     /** Deletes a segment's log and indexes under their plain names and its swap indexes. */
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-        String prefix = SegmentFiles.filenamePrefix(base);
-        Files.deleteIfExists(dir.resolve(prefix + SegmentFiles.LOG_SUFFIX));
-        for (String index : new String[] {SegmentFiles.INDEX_SUFFIX, SegmentFiles.TIME_INDEX_SUFFIX}) {
-            Files.deleteIfExists(dir.resolve(prefix + index));
-            Files.deleteIfExists(dir.resolve(prefix + index + SegmentFiles.SWAP_SUFFIX));
-        }
+        SegmentFiles.deleteIfExist(dir, base, "");
+        Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.Kind.INDEX, SegmentFiles.SWAP_SUFFIX));
+        Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.Kind.TIME_INDEX, SegmentFiles.SWAP_SUFFIX));
     }
 
     /** The 20-digit offset a file name starts with, or -1. */

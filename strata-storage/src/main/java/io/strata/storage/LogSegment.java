@@ -92,7 +92,7 @@ final class LogSegment {
         return open(dir, baseOffset, maxIndexSize, "");
     }
 
-    /** Creates an empty segment whose files carry {@link #CLEANED_SUFFIX}, for the cleaner to fill. */
+    /** Creates an empty segment whose files carry {@link SegmentFiles#CLEANED_SUFFIX}, for the cleaner to fill. */
     static LogSegment createCleaned(Path dir, long baseOffset, int maxIndexSize) throws IOException {
         SegmentFiles.deleteIfExist(dir, baseOffset, SegmentFiles.CLEANED_SUFFIX);
         return open(dir, baseOffset, maxIndexSize, SegmentFiles.CLEANED_SUFFIX);

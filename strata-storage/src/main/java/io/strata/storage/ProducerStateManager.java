@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Appends go through an {@link AppendSession} that validates sequences against committed plus pending state and
  * is committed only once the bytes are in the log. Snapshots ({@code <20-digit offset>.snapshot}, our own binary
- * format with a CRC32C) are written on segment roll and clean close; after a crash the state is the latest snapshot
- * at or below the recovered end plus a replay of the batch headers after it.
+ * format with a CRC32C) are written on segment roll (without fsync: the log's flush syncs them before its recovery
+ * point reaches them) and durably on clean close; after a crash the state is the latest snapshot at or below the
+ * recovery point plus a replay of the batch headers after it. Producers idle for {@code producer.id.expiration.ms}
+ * are removed, which keeps the state and its snapshots bounded.
  *
  * <p>Thread-safety: not thread-safe; guarded by the owning log's lock.
  */
