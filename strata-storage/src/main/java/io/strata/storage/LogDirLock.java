@@ -92,10 +92,6 @@ public final class LogDirLock implements AutoCloseable {
         }
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** Releases the lock; the directory may then be taken by another manager or process. */
     @Override
     public void close() {
