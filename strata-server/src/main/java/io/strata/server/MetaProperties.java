@@ -1,12 +1,13 @@
 package io.strata.server;
 
+import io.strata.storage.AtomicFile;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -80,10 +81,10 @@ record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
         p.setProperty("cluster.id", meta.clusterId());
         p.setProperty("node.id", Integer.toString(meta.nodeId()));
         p.setProperty("directory.id", meta.directoryId().toString());
-        Path tmp = dir.resolve(FILE + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        AtomicFile.write(dir.resolve(FILE), out -> {
+            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             p.store(w, "Written by Strata");
-        }
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            w.flush();
+        });
     }
 }

@@ -22,8 +22,10 @@ import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
+import io.strata.storage.LogDirLock;
 import io.strata.storage.LogManager;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +84,13 @@ public final class StrataServer implements AutoCloseable {
         }
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            // The log dirs (and a separate metadata log dir) are locked first: a second node started by mistake on
+            // a live node's directories must fail here, before it reads or writes any of their files.
+            LogManager logs = new FileLogManager(config.logManagerConfig());
+            started.add(logs);
+            if (!normalized(config.logDirs()).contains(config.metadataLogDir().toAbsolutePath().normalize())) {
+                started.add(LogDirLock.acquire(config.metadataLogDir()));
+            }
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
                     config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs())));
@@ -98,8 +107,6 @@ public final class StrataServer implements AutoCloseable {
                 }
             });
             LogConfigResolver resolver = new LogConfigResolver(nodeId, config.logConfigDefaults());
-            LogManager logs = new FileLogManager(config.logManagerConfig());
-            started.add(logs);
             LogConfig staticDefaults = LogConfig.fromTopicConfigs(resolver.staticDefaults());
             logs.startup(tp -> staticDefaults);
             try {
@@ -119,6 +126,14 @@ public final class StrataServer implements AutoCloseable {
                     config.replicaLagTimeMaxMs(), Time.SYSTEM);
             started.add(replicas);
             publishing.register(replicas);
+            logs.onLogDirFailure(failure -> {
+                if (failure.noneLeft()) {
+                    fatal.complete(new IllegalStateException("Every log directory is offline after " + failure.dir()
+                            + " failed: " + failure.offlineDirs()));
+                } else {
+                    replicas.logDirFailed(failure.dir());
+                }
+            });
             QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
@@ -165,6 +180,10 @@ public final class StrataServer implements AutoCloseable {
         return Optional.ofNullable(image.brokers().get(brokerId)).flatMap(b -> b.endpoints().stream()
                 .filter(e -> e.listenerName().equals(listenerName)).findFirst())
                 .map(e -> new InetSocketAddress(e.host(), e.port()));
+    }
+
+    private static List<Path> normalized(List<Path> dirs) {
+        return dirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
     }
 
     /** The node's API modules, in start order. */

@@ -32,6 +32,22 @@ final class BatchValidator {
 
     /** The batches of a valid request, in order; {@code logAppendTime} is -1 unless LogAppendTime applies. */
     record Result(List<ValidBatch> batches, int sizeInBytes, long logAppendTime) {
+        /**
+         * Assigns the batches consecutive offsets from {@code firstOffset} and the leader epoch, in place in the
+         * request's buffer (neither field is covered by the CRC).
+         *
+         * @return the offset after the last batch
+         */
+        long assignOffsets(long firstOffset, int leaderEpoch) {
+            long offset = firstOffset;
+            for (ValidBatch vb : batches) {
+                offset += vb.lastOffsetDelta();
+                vb.batch().setLastOffset(offset);
+                vb.batch().setPartitionLeaderEpoch(leaderEpoch);
+                offset++;
+            }
+            return offset;
+        }
     }
 
     private BatchValidator() {

@@ -85,7 +85,7 @@ final class Cleaner {
      *         next pass starts again from the same clean point)
      * @throws AbortedException when {@link #aborted} turned true
      */
-    java.util.Optional<Result> clean(FileLog fileLog, FileLog.CleaningView view, CleaningPlan plan, long nowMs)
+    java.util.Optional<Result> clean(FileLog fileLog, CleaningView view, CleaningPlan plan, long nowMs)
             throws IOException {
         List<LogSegment> segments = view.segments();
         int inactive = segments.size() - 1;
@@ -174,7 +174,7 @@ final class Cleaner {
     }
 
     /** Writes the group's cleaned segment and swaps it in; null when the swap was given up. */
-    private LogSegment cleanGroup(FileLog fileLog, FileLog.CleaningView view, List<LogSegment> group, long rangeEnd,
+    private LogSegment cleanGroup(FileLog fileLog, CleaningView view, List<LogSegment> group, long rangeEnd,
                                   Filter filter) throws IOException {
         LogConfig config = view.config();
         long base = group.get(0).baseOffset;

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Which part of a compacted log is cleanable now and how dirty it is; a pure function of a
- * {@link FileLog.CleaningView} so that the cleaner's choice can be tested alone.
+ * {@link CleaningView} so that the cleaner's choice can be tested alone.
  *
  * <p>The cleanable part is made of whole inactive segments below the high watermark; with
  * {@code min.compaction.lag.ms} it stops at the first dirty segment holding a record younger than the lag. It is
@@ -30,7 +30,7 @@ record CleaningPlan(long firstDirty, long cleanableEnd, long cleanBytes, long di
         return dirtyBytes > 0 && (overdue || dirtyRatio() >= config.minCleanableDirtyRatio());
     }
 
-    static CleaningPlan of(FileLog.CleaningView view, long checkpoint, long nowMs) throws IOException {
+    static CleaningPlan of(CleaningView view, long checkpoint, long nowMs) throws IOException {
         List<LogSegment> segments = view.segments();
         LogConfig config = view.config();
         long activeBase = view.active().baseOffset;

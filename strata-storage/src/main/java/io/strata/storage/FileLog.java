@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -16,75 +15,60 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file-based {@link Log}: segments in a {@link ConcurrentSkipListMap} by base offset, the last one active.
+ * The file-based {@link Log}, as Kafka's {@code UnifiedLog}: the {@link LocalLog} of segments plus what a partition
+ * keeps on top of them, the idempotent producer state, the leader epoch cache, the log start offset and the high
+ * watermark, and the policies that use them (validation on append, retention, the cleaner's view).
  *
- * <p>Thread-safety: appends, roll, truncation, retention and close hold {@link #lock}. Reads take no lock: they
- * start from the volatile {@link #end} (offset, active segment, position), which is published only after a write
- * and its index entries are complete, so a reader never sees a partial batch. Flushing does its fsyncs without the
- * lock and then advances the recovery point under it, unless a truncation happened meanwhile.
+ * <p>Thread-safety: appends, roll, truncation, retention, cleaning swaps and close hold {@link #lock}. Reads take no
+ * lock: they read the log end published by {@link LocalLog} and the {@link Offsets} published here, each one
+ * volatile immutable record, so the log start offset and high watermark a reader sees always belong together.
+ * Flushing does its fsyncs without the lock and then advances the recovery point under it, unless a truncation
+ * happened meanwhile.
  */
 final class FileLog implements Log {
     private static final Logger log = LoggerFactory.getLogger(FileLog.class);
     /** Producer snapshots kept besides those needed above the log start. */
     private static final int SNAPSHOTS_TO_KEEP = 2;
 
-    /** The log end offset and where it is, published atomically for lock-free readers. */
-    record LogEnd(long offset, long segmentBase, int position) {
+    /** The log start offset and the high watermark, which readers need together; replaced, never mutated. */
+    record Offsets(long logStart, long highWatermark) {
+        Offsets withHighWatermark(long hw) {
+            return new Offsets(logStart, hw);
+        }
     }
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
-    private final Path dir;
     private final Time time;
     private final BackgroundTasks background;
-    private final long fileDeleteDelayMs;
     private final ReentrantLock lock = new ReentrantLock();
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final LocalLog local;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
     private volatile LogConfig config;
-    private volatile LogEnd end;
-    private volatile long logStartOffset;
-    private volatile long highWatermark;
-    private volatile long recoveryPoint;
-    private volatile long lastFlushTimeMs;
-    private volatile boolean closed;
-    /**
-     * Incremented by every truncation, so that a concurrent flush does not move the recovery point past it and a
-     * concurrent cleaning does not swap in segments made from truncated data.
-     */
-    private long truncations;
-    /** The lowest offset truncated to since the cleaner last asked; Long.MAX_VALUE when none. */
-    private long truncationPoint = Long.MAX_VALUE;
+    private volatile Offsets offsets;
 
-    FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, Time time,
-            BackgroundTasks background, long fileDeleteDelayMs, ConcurrentSkipListMap<Long, LogSegment> segments,
-            ProducerStateManager producerState, LeaderEpochCache epochCache, long logStartOffset,
-            long recoveryPoint, long highWatermark) throws IOException {
+    FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogLoader.Env env,
+            LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
+            long logStartOffset, long recoveryPoint, long highWatermark) throws IOException {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
-        this.dir = dir;
         this.config = config;
-        this.time = time;
-        this.background = background;
-        this.fileDeleteDelayMs = fileDeleteDelayMs;
-        this.segments = segments;
+        this.time = env.time();
+        this.background = env.background();
+        this.local = new LocalLog(topicPartition, dir, segments, recoveryPoint, time.milliseconds(),
+                env.background(), env.fileDeleteDelayMs(), env.failures(), env.faults());
         this.producerState = producerState;
         this.epochCache = epochCache;
-        LogSegment active = segments.lastEntry().getValue();
-        this.end = new LogEnd(active.readNextOffset(), active.baseOffset, active.size());
-        this.logStartOffset = logStartOffset;
-        this.recoveryPoint = recoveryPoint;
-        this.highWatermark = clamp(highWatermark, logStartOffset, end.offset());
-        this.lastFlushTimeMs = time.milliseconds();
+        this.offsets = new Offsets(logStartOffset, clamp(highWatermark, logStartOffset, local.end().offset()));
     }
 
     private static long clamp(long v, long min, long max) {
@@ -113,19 +97,28 @@ final class FileLog implements Log {
 
     @Override
     public Path dir() {
-        return dir;
+        return local.dir();
     }
 
     long recoveryPoint() {
-        return recoveryPoint;
+        return local.recoveryPoint();
     }
 
     long lastFlushTimeMs() {
-        return lastFlushTimeMs;
+        return local.lastFlushTimeMs();
     }
 
     List<LogSegment> segments() {
-        return List.copyOf(segments.values());
+        return local.segments().snapshot();
+    }
+
+    boolean isOffline() {
+        return local.isOffline();
+    }
+
+    /** Another log of the directory failed: refuse everything from now on (no lock: the caller may hold others). */
+    void markOffline() {
+        local.markOffline();
     }
 
     @Override
@@ -137,46 +130,29 @@ final class FileLog implements Log {
         boolean flushNeeded;
         lock.lock();
         try {
-            checkOpen();
-            long firstOffset = end.offset();
+            local.checkOpen();
+            long firstOffset = local.end().offset();
+            long logStart = offsets.logStart();
             if (valid.batches().isEmpty()) {
-                return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+                return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStart, false);
             }
             ProducerStateManager.AppendSession session = producerState.beginAppend();
-            long next = firstOffset;
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                MutableRecordBatch batch = vb.batch();
-                long last = next + vb.lastOffsetDelta();
-                if (batch.hasProducerId()) {
-                    if (batch.isControlBatch()) {
-                        session.recordControl(batch.producerId(), batch.producerEpoch());
-                    } else {
-                        Optional<ProducerBatch> duplicate = session.check(batch.producerId(), batch.producerEpoch(),
-                                batch.baseSequence(), batch.lastSequence());
-                        if (duplicate.isPresent()) {
-                            ProducerBatch d = duplicate.get();
-                            long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;
-                            return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStartOffset, true);
-                        }
-                        session.record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(
-                                batch.baseSequence(), batch.lastSequence(), next, last, batch.maxTimestamp()));
-                    }
-                }
-                next = last + 1;
+            Optional<ProducerBatch> duplicate = session.checkAndRecord(valid.batches(), firstOffset);
+            if (duplicate.isPresent()) {
+                ProducerBatch d = duplicate.get();
+                long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;
+                return new AppendResult(d.firstOffset(), d.lastOffset(), appendTime, logStart, true);
             }
-            // Everything is accepted: assign offsets and epoch in place (neither field is covered by the CRC).
-            long offset = firstOffset;
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                offset += vb.lastOffsetDelta();
-                vb.batch().setLastOffset(offset);
-                vb.batch().setPartitionLeaderEpoch(leaderEpoch);
-                offset++;
+            long next = valid.assignOffsets(firstOffset, leaderEpoch);
+            try {
+                appendLocked(valid, records, next - 1, now, cfg);
+                epochCache.assign(leaderEpoch, firstOffset);
+            } catch (IOException e) {
+                throw local.failed("Append", e);
             }
-            appendLocked(valid, records, next - 1, now, cfg);
-            epochCache.assign(leaderEpoch, firstOffset);
             producerState.commit(session, next);
-            flushNeeded = next - recoveryPoint >= cfg.flushMessages();
-            result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStartOffset, false);
+            flushNeeded = next - local.recoveryPoint() >= cfg.flushMessages();
+            result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStart, false);
         } finally {
             lock.unlock();
         }
@@ -201,10 +177,10 @@ final class FileLog implements Log {
         AppendResult result;
         lock.lock();
         try {
-            checkOpen();
-            long leo = end.offset();
+            local.checkOpen();
+            long leo = local.end().offset();
             if (valid.batches().isEmpty()) {
-                return new AppendResult(leo, leo - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+                return new AppendResult(leo, leo - 1, RecordBatch.NO_TIMESTAMP, offsets.logStart(), false);
             }
             long expected = leo;
             for (BatchValidator.ValidBatch vb : valid.batches()) {
@@ -215,20 +191,24 @@ final class FileLog implements Log {
                 expected = vb.batch().lastOffset() + 1;
             }
             long firstOffset = valid.batches().get(0).batch().baseOffset();
-            if (segments.lastEntry().getValue().size() == 0 && end.offset() < firstOffset) {
-                // An empty active segment can simply start later (the leader's log had a gap, e.g. compaction).
-                replaceEmptyActiveSegment(firstOffset);
+            try {
+                if (local.segments().active().size() == 0 && leo < firstOffset) {
+                    // An empty active segment can simply start later (the leader's log had a gap, e.g. compaction).
+                    startEmptyAt(firstOffset);
+                }
+                appendLocked(valid, records, expected - 1, now, cfg);
+                ByteBuffer buf = records.buffer();
+                BatchHeader header = new BatchHeader();
+                for (BatchValidator.ValidBatch vb : valid.batches()) {
+                    header.wrap(buf, buf.position() + vb.position(), 0);
+                    producerState.replay(header);
+                    epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
+                }
+            } catch (IOException e) {
+                throw local.failed("Append", e);
             }
-            appendLocked(valid, records, expected - 1, now, cfg);
-            ByteBuffer buf = records.buffer();
-            BatchHeader header = new BatchHeader();
-            for (BatchValidator.ValidBatch vb : valid.batches()) {
-                header.wrap(buf, buf.position() + vb.position(), 0);
-                producerState.replay(header);
-                epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
-            }
-            flushNeeded = expected - recoveryPoint >= cfg.flushMessages();
-            result = new AppendResult(firstOffset, expected - 1, RecordBatch.NO_TIMESTAMP, logStartOffset, false);
+            flushNeeded = expected - local.recoveryPoint() >= cfg.flushMessages();
+            result = new AppendResult(firstOffset, expected - 1, RecordBatch.NO_TIMESTAMP, offsets.logStart(), false);
         } finally {
             lock.unlock();
         }
@@ -238,67 +218,45 @@ final class FileLog implements Log {
         return result;
     }
 
-    private void replaceEmptyActiveSegment(long newBase) {
-        LogSegment empty = segments.lastEntry().getValue();
-        try {
-            segments.remove(empty.baseOffset);
-            scheduleDeletion(List.of(empty));
-            LogSegment seg = LogSegment.create(dir, newBase, config.segmentIndexBytes());
-            segments.put(newBase, seg);
-            end = new LogEnd(newBase, newBase, 0);
-            if (logStartOffset == empty.baseOffset && segments.size() == 1) {
-                logStartOffset = newBase;
-                highWatermark = Math.max(highWatermark, newBase);
-            }
-            producerState.reset(newBase);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot create segment " + newBase + " of " + topicPartition, e);
+    /** Replaces the empty active segment by one at {@code newBase}. Lock held. */
+    private void startEmptyAt(long newBase) throws IOException {
+        long emptyBase = local.segments().active().baseOffset;
+        local.replaceEmptyActiveSegment(newBase, config.segmentIndexBytes());
+        Offsets o = offsets;
+        if (o.logStart() == emptyBase && local.segments().size() == 1) {
+            offsets = new Offsets(newBase, Math.max(o.highWatermark(), newBase));
         }
+        producerState.reset(newBase);
     }
 
-    /** Rolls if needed and writes the batches with one write; publishes the new end. Lock held. */
+    /** Rolls if needed and writes the batches with one write. Lock held. */
     private void appendLocked(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long now,
-                              LogConfig cfg) {
-        LogSegment segment = segments.lastEntry().getValue();
-        if (segment.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
-            segment = roll();
+                              LogConfig cfg) throws IOException {
+        if (local.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
+            roll();
         }
-        int before = segment.size();
-        try {
-            segment.append(valid, records, cfg.indexIntervalBytes(), now);
-        } catch (IOException e) {
-            try {
-                segment.records().truncateTo(before);
-            } catch (IOException | RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new KafkaStorageException("Append to " + topicPartition + " failed", e);
-        }
-        end = new LogEnd(lastOffset + 1, segment.baseOffset, segment.size());
+        local.append(valid, records, lastOffset, now, cfg);
     }
 
-    /** Starts a new segment at the log end offset. Lock held. */
+    /** Starts a new segment at the log end offset, unless the active one starts there. */
     LogSegment roll() {
         lock.lock();
         try {
-            LogEnd e = end;
-            LogSegment active = segments.lastEntry().getValue();
-            if (active.baseOffset == e.offset()) {
+            LogSegment active = local.segments().active();
+            long at = local.end().offset();
+            if (active.baseOffset == at) {
                 return active;
             }
-            LogSegment seg = LogSegment.create(dir, e.offset(), config.segmentIndexBytes());
-            segments.put(e.offset(), seg);
-            active.onBecomeInactive();
-            end = new LogEnd(e.offset(), e.offset(), 0);
-            producerState.takeSnapshot();
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
-            long upTo = e.offset();
+            LogSegment seg = local.roll(config.segmentIndexBytes());
+            // Written without fsync under the lock: the flush below makes it durable before the recovery point
+            // reaches it, so recovery never starts from a snapshot that may not have reached the disk.
+            producerState.takeSnapshotUnsynced();
+            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
             // The old segment is complete: make it durable soon, off the append path, and move the recovery point.
-            background.schedule("flush " + topicPartition, () -> flushUpTo(upTo), 0);
-            log.debug("Rolled {} at offset {}", topicPartition, e.offset());
+            background.schedule("flush " + topicPartition, () -> flushUpTo(at), 0);
             return seg;
         } catch (IOException ex) {
-            throw new KafkaStorageException("Cannot roll " + topicPartition, ex);
+            throw local.failed("Roll", ex);
         } finally {
             lock.unlock();
         }
@@ -306,59 +264,40 @@ final class FileLog implements Log {
 
     @Override
     public LogReadInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
-        LogEnd e = end;
-        long start = logStartOffset;
-        long hw = highWatermark;
-        if (fetchOffset < start || fetchOffset > e.offset()) {
-            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range [" + start + ", "
+        local.checkOnline();
+        LocalLog.LogEnd e = local.end();
+        Offsets o = offsets;
+        if (fetchOffset < o.logStart() || fetchOffset > e.offset()) {
+            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range [" + o.logStart() + ", "
                     + e.offset() + "] of " + topicPartition);
         }
-        Records records = MemoryRecords.EMPTY;
-        if (fetchOffset < e.offset()) {
-            try {
-                Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
-                while (entry != null && entry.getKey() <= e.segmentBase()) {
-                    LogSegment seg = entry.getValue();
-                    int maxPosition = seg.baseOffset == e.segmentBase() ? e.position() : seg.size();
-                    Records r = seg.read(fetchOffset, maxBytes, maxOffset, maxPosition, minOneMessage);
-                    if (r != null) {
-                        records = r;
-                        break;
-                    }
-                    entry = segments.higherEntry(entry.getKey());
-                }
-            } catch (IOException ex) {
-                if (fetchOffset < logStartOffset) {
-                    // Retention removed the segment under us: the offset is gone, which the client can handle.
-                    throw new OffsetOutOfRangeException("Offset " + fetchOffset + " was deleted from "
-                            + topicPartition);
-                }
-                throw new KafkaStorageException("Read of " + topicPartition + " at " + fetchOffset + " failed", ex);
-            }
-        }
-        return new LogReadInfo(records, start, e.offset(), hw);
+        Records records = fetchOffset < e.offset()
+                ? local.read(e, fetchOffset, maxBytes, maxOffset, minOneMessage, this::logStartOffset)
+                : MemoryRecords.EMPTY;
+        return new LogReadInfo(records, o.logStart(), e.offset(), o.highWatermark());
     }
 
     @Override
     public long logStartOffset() {
-        return logStartOffset;
+        return offsets.logStart();
     }
 
     @Override
     public long logEndOffset() {
-        return end.offset();
+        return local.end().offset();
     }
 
     @Override
     public long highWatermark() {
-        return highWatermark;
+        return offsets.highWatermark();
     }
 
     @Override
     public void updateHighWatermark(long hw) {
         lock.lock();
         try {
-            highWatermark = clamp(hw, logStartOffset, end.offset());
+            Offsets o = offsets;
+            offsets = o.withHighWatermark(clamp(hw, o.logStart(), local.end().offset()));
         } finally {
             lock.unlock();
         }
@@ -368,11 +307,12 @@ final class FileLog implements Log {
     public boolean maybeIncrementHighWatermark(long hw) {
         lock.lock();
         try {
-            long next = clamp(hw, logStartOffset, end.offset());
-            if (next <= highWatermark) {
+            Offsets o = offsets;
+            long next = clamp(hw, o.logStart(), local.end().offset());
+            if (next <= o.highWatermark()) {
                 return false;
             }
-            highWatermark = next;
+            offsets = o.withHighWatermark(next);
             return true;
         } finally {
             lock.unlock();
@@ -381,61 +321,35 @@ final class FileLog implements Log {
 
     @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        long start = logStartOffset;
-        Long from = segments.floorKey(start);
-        try {
-            for (LogSegment seg : (from == null ? segments : segments.tailMap(from)).values()) {
-                if (seg.maxTimestampSoFar() >= timestamp) {
-                    Optional<TimestampAndOffset> found = seg.findOffsetByTimestamp(timestamp, start);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new KafkaStorageException("Timestamp lookup in " + topicPartition + " failed", e);
-        }
-        return Optional.empty();
+        return local.offsetForTimestamp(timestamp, offsets.logStart());
     }
 
     @Override
     public Optional<TimestampAndOffset> maxTimestampAndOffset() {
-        LogEnd e = end;
-        if (e.offset() == logStartOffset) {
+        long endOffset = local.end().offset();
+        if (endOffset == offsets.logStart()) {
             return Optional.empty();
         }
-        LogSegment best = null;
-        long bestTs = RecordBatch.NO_TIMESTAMP;
-        for (LogSegment seg : segments.values()) {
-            if (seg.maxTimestampSoFar() > bestTs) {
-                bestTs = seg.maxTimestampSoFar();
-                best = seg;
-            }
-        }
-        if (best == null) {
-            return Optional.of(new TimestampAndOffset(RecordBatch.NO_TIMESTAMP, e.offset() - 1, OptionalInt.empty()));
-        }
-        try {
-            return best.maxTimestampAndOffset();
-        } catch (IOException ex) {
-            throw new KafkaStorageException("Timestamp lookup in " + topicPartition + " failed", ex);
-        }
+        return local.maxTimestampAndOffset(endOffset);
     }
 
     @Override
     public void advanceLogStartOffset(long newLogStartOffset) {
         lock.lock();
         try {
-            if (newLogStartOffset <= logStartOffset) {
+            Offsets o = offsets;
+            if (newLogStartOffset <= o.logStart()) {
                 return;
             }
-            if (newLogStartOffset > end.offset()) {
+            long endOffset = local.end().offset();
+            if (newLogStartOffset > endOffset) {
                 throw new OffsetOutOfRangeException("Cannot move the log start of " + topicPartition + " to "
-                        + newLogStartOffset + ", past the log end offset " + end.offset());
+                        + newLogStartOffset + ", past the log end offset " + endOffset);
             }
-            logStartOffset = newLogStartOffset;
-            highWatermark = Math.max(highWatermark, newLogStartOffset);
+            offsets = new Offsets(newLogStartOffset, Math.max(o.highWatermark(), newLogStartOffset));
             epochCache.truncateFromStart(newLogStartOffset);
+        } catch (IOException e) {
+            throw local.failed("Moving the log start offset", e);
         } finally {
             lock.unlock();
         }
@@ -448,66 +362,44 @@ final class FileLog implements Log {
         }
         lock.lock();
         try {
-            checkOpen();
-            if (offset >= end.offset()) {
+            local.checkOpen();
+            if (offset >= local.end().offset()) {
                 return;
             }
-            truncations++;
-            if (offset <= logStartOffset) {
+            if (offset <= offsets.logStart()) {
                 startOverAt(offset);
                 return;
             }
-            List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, true).values());
-            for (LogSegment seg : removed) {
-                segments.remove(seg.baseOffset);
-            }
-            LogSegment last = segments.lastEntry().getValue();
-            last.truncateTo(offset);
-            if (!removed.isEmpty()) {
-                last.makeActive(config.segmentIndexBytes());
-            }
-            scheduleDeletion(removed);
-            long newEnd = last.readNextOffset();
-            truncationPoint = Math.min(truncationPoint, newEnd);
-            end = new LogEnd(newEnd, last.baseOffset, last.size());
+            long newEnd = local.truncateTo(offset, config.segmentIndexBytes());
             epochCache.truncateFromEnd(newEnd);
             rebuildProducerState(newEnd);
-            highWatermark = Math.min(highWatermark, newEnd);
-            recoveryPoint = Math.min(recoveryPoint, newEnd);
+            Offsets o = offsets;
+            offsets = o.withHighWatermark(Math.min(o.highWatermark(), newEnd));
             log.info("Truncated {} to offset {} (requested {})", topicPartition, newEnd, offset);
         } catch (IOException e) {
-            throw new KafkaStorageException("Truncation of " + topicPartition + " failed", e);
+            throw local.failed("Truncation", e);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Deletes every segment and starts empty at {@code offset}. Lock held. */
     @Override
     public void truncateFullyAndStartAt(long offset) {
         lock.lock();
         try {
-            checkOpen();
-            truncations++;
+            local.checkOpen();
             startOverAt(offset);
         } catch (IOException e) {
-            throw new KafkaStorageException("Truncation of " + topicPartition + " failed", e);
+            throw local.failed("Truncation", e);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Deletes every segment and starts empty at {@code offset}, the new log start. Lock held. */
     private void startOverAt(long offset) throws IOException {
-        List<LogSegment> removed = new ArrayList<>(segments.values());
-        segments.clear();
-        scheduleDeletion(removed);
-        LogSegment seg = LogSegment.create(dir, offset, config.segmentIndexBytes());
-        segments.put(offset, seg);
-        end = new LogEnd(offset, offset, 0);
-        truncationPoint = Math.min(truncationPoint, offset);
-        logStartOffset = offset;
-        highWatermark = offset;
-        recoveryPoint = offset;
+        local.truncateFullyAndStartAt(offset, config.segmentIndexBytes());
+        offsets = new Offsets(offset, offset);
         epochCache.truncateFromEnd(Long.MIN_VALUE);
         producerState.deleteSnapshotsAbove(-1);
         producerState.reset(offset);
@@ -518,12 +410,11 @@ final class FileLog implements Log {
     private void rebuildProducerState(long upTo) throws IOException {
         producerState.deleteSnapshotsAbove(upTo);
         Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(upTo);
-        long from = snapshot.orElse(segments.firstKey());
+        long from = snapshot.orElse(local.segments().firstBase());
         if (snapshot.isEmpty()) {
             producerState.reset(from);
         }
-        Long first = segments.floorKey(from);
-        for (LogSegment seg : (first == null ? segments : segments.tailMap(first)).values()) {
+        for (LogSegment seg : local.segments().from(from)) {
             int position = seg.baseOffset <= from ? seg.offsetIndex().lookup(from) : 0;
             seg.scan(position, false, false, 0, h -> {
                 if (h.lastOffset() >= from) {
@@ -538,14 +429,16 @@ final class FileLog implements Log {
     public Optional<EpochEntry> assignEpochStartOffset(int epoch) {
         lock.lock();
         try {
-            checkOpen();
+            local.checkOpen();
             Optional<EpochEntry> latest = epochCache.latest();
             if (latest.isPresent() && latest.get().epoch() >= epoch) {
                 return Optional.empty();
             }
-            long start = end.offset();
+            long start = local.end().offset();
             epochCache.assign(epoch, start);
             return Optional.of(new EpochEntry(epoch, start));
+        } catch (IOException e) {
+            throw local.failed("Leader epoch assignment", e);
         } finally {
             lock.unlock();
         }
@@ -558,7 +451,7 @@ final class FileLog implements Log {
 
     @Override
     public Optional<EpochEntry> endOffsetForEpoch(int epoch) {
-        return epochCache.endOffsetFor(epoch, end.offset());
+        return epochCache.endOffsetFor(epoch, local.end().offset());
     }
 
     List<EpochEntry> epochEntries() {
@@ -569,13 +462,29 @@ final class FileLog implements Log {
     public List<ActiveProducer> activeProducers() {
         lock.lock();
         try {
-            List<ActiveProducer> active = new ArrayList<>();
-            for (ProducerEntry e : producerState.producers().values()) {
-                ProducerBatch last = e.lastBatch();
-                active.add(new ActiveProducer(e.producerId(), e.epoch(), last == null ? -1 : last.lastSeq(),
-                        last == null ? -1 : last.timestamp()));
+            return producerState.activeProducers();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets the producers whose last batch is {@code expirationMs} old ({@code producer.id.expiration.ms}); the
+     * next snapshot no longer holds them.
+     *
+     * @return how many were removed
+     */
+    int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            if (local.isClosed() || local.isOffline()) {
+                return 0;
             }
-            return active;
+            int removed = producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
+            if (removed > 0) {
+                log.debug("Expired {} producer ids of {}", removed, topicPartition);
+            }
+            return removed;
         } finally {
             lock.unlock();
         }
@@ -587,48 +496,55 @@ final class FileLog implements Log {
 
     @Override
     public long sizeInBytes() {
-        long size = 0;
-        for (LogSegment seg : segments.values()) {
-            size += seg.size();
-        }
-        return size;
+        return local.segments().sizeInBytes();
     }
 
     @Override
     public void flush() {
-        flushUpTo(end.offset());
+        flushUpTo(local.end().offset());
     }
 
-    /** Fsyncs the segments holding offsets below {@code offset} and moves the recovery point there. */
+    /**
+     * Fsyncs the segments holding offsets below {@code offset}, then the leader epoch checkpoint and the producer
+     * snapshots written without fsync at or below it, and only then moves the recovery point there: recovery trusts
+     * everything below the recovery point, including the snapshot it starts from.
+     *
+     * @throws KafkaStorageException when the log is offline or an fsync fails; the recovery point then never moves
+     *                               again (the directory is offline), since a later fsync may succeed without the
+     *                               lost pages having reached the disk
+     */
     void flushUpTo(long offset) {
-        long from = recoveryPoint;
-        if (offset <= from || closed) {
+        local.checkOnline();
+        long from = local.recoveryPoint();
+        if (offset <= from || local.isClosed()) {
             return;
         }
         long generation;
+        List<Path> snapshots;
         lock.lock();
         try {
-            generation = truncations;
+            generation = local.truncations();
+            snapshots = producerState.takeUnsyncedSnapshotsUpTo(offset);
         } finally {
             lock.unlock();
         }
-        Long first = segments.floorKey(from);
-        for (LogSegment seg : segments.subMap(first == null ? Long.MIN_VALUE : first, true, offset, false).values()) {
-            try {
-                seg.flush();
-            } catch (IOException | RuntimeException e) {
-                if (segments.get(seg.baseOffset) != seg) {
-                    continue; // deleted or truncated away meanwhile: nothing to make durable
-                }
-                throw new KafkaStorageException("Flush of " + topicPartition + " failed", e);
+        local.flushSegments(from, offset);
+        try {
+            epochCache.flush();
+            for (Path snapshot : snapshots) {
+                Utils.flushFileIfExists(snapshot); // retention may have deleted it meanwhile
+            }
+            if (!snapshots.isEmpty()) {
+                Utils.flushDir(local.dir());
+            }
+        } catch (IOException e) {
+            if (!local.isClosed()) {
+                throw local.failed("Flush", e);
             }
         }
         lock.lock();
         try {
-            if (generation == truncations) {
-                recoveryPoint = Math.max(recoveryPoint, Math.min(offset, end.offset()));
-            }
-            lastFlushTimeMs = time.milliseconds();
+            local.flushed(offset, generation, time.milliseconds());
         } finally {
             lock.unlock();
         }
@@ -641,96 +557,57 @@ final class FileLog implements Log {
      * @return the number of segments removed
      */
     int deleteOldSegments() {
-        List<LogSegment> deletable;
+        List<LogSegment> deleted;
+        long newStart;
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed() || local.isOffline()) {
                 return 0;
             }
-            List<LogSegment> all = new ArrayList<>(segments.values());
-            List<RetentionPolicy.SegmentStats> stats = new ArrayList<>(all.size());
-            for (LogSegment seg : all) {
+            Offsets o = offsets;
+            List<RetentionPolicy.SegmentStats> stats = new ArrayList<>(local.segments().size());
+            for (LogSegment seg : local.segments().values()) {
                 stats.add(new RetentionPolicy.SegmentStats(seg.baseOffset, seg.size(), seg.largestTimestamp()));
             }
-            int count = RetentionPolicy.deletableCount(stats, logStartOffset, highWatermark, config,
+            int count = RetentionPolicy.deletableCount(stats, o.logStart(), o.highWatermark(), config,
                     time.milliseconds());
             if (count == 0) {
                 return 0;
             }
-            deletable = all.subList(0, count);
-            for (LogSegment seg : deletable) {
-                segments.remove(seg.baseOffset);
-            }
-            long newStart = Math.max(logStartOffset, segments.firstKey());
-            if (newStart > logStartOffset) {
-                logStartOffset = newStart;
+            deleted = local.removeOldest(count);
+            newStart = Math.max(o.logStart(), local.segments().firstBase());
+            if (newStart > o.logStart()) {
+                offsets = new Offsets(newStart, o.highWatermark());
                 epochCache.truncateFromStart(newStart);
             }
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, segments.firstKey());
-            scheduleDeletion(deletable);
+            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
         } catch (IOException e) {
-            throw new KafkaStorageException("Retention of " + topicPartition + " failed", e);
+            throw local.failed("Retention", e);
         } finally {
             lock.unlock();
         }
-        log.info("Deleted {} segments of {} by retention; log start offset is now {}", deletable.size(),
-                topicPartition, logStartOffset);
-        return deletable.size();
+        log.info("Deleted {} segments of {} by retention; log start offset is now {}", deleted.size(),
+                topicPartition, newStart);
+        return deleted.size();
     }
 
-    /** Deletes removed segments later: readers may still hold slices of them. */
-    private void scheduleDeletion(List<LogSegment> removed) throws IOException {
-        for (LogSegment seg : removed) {
-            // Renamed now so that a new segment with the same base offset can never collide with it.
-            seg.renameForDeletion();
-        }
-        deleteFilesLater(removed);
-    }
-
-    /** Deletes the files of segments already renamed for deletion, after {@code file.delete.delay.ms}. */
-    private void deleteFilesLater(List<LogSegment> renamed) {
-        for (LogSegment seg : renamed) {
-            background.schedule("delete " + seg, () -> {
-                try {
-                    seg.deleteFiles();
-                } catch (IOException e) {
-                    log.warn("Cannot delete {} of {}: {}", seg, topicPartition, e.toString());
-                }
-            }, fileDeleteDelayMs);
-        }
-    }
-
-    /**
-     * What the cleaner needs, read consistently under the lock.
-     *
-     * @param segments        every segment by base offset, the last one active
-     * @param generation      the truncation count, to be passed back to {@link #replaceSegments}
-     * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are
-     *                        kept (possibly empty) so that the producer state can be rebuilt from the log
-     */
-    record CleaningView(List<LogSegment> segments, long logStartOffset, long highWatermark, long generation,
-                        Map<Long, Long> lastDataOffsets, LogConfig config) {
-        LogSegment active() {
-            return segments.get(segments.size() - 1);
-        }
-    }
-
-    /** A view for the cleaner, or empty once the log is closed. */
+    /** A view for the cleaner, or empty once the log is closed or offline. */
     Optional<CleaningView> cleaningView() {
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed() || local.isOffline()) {
                 return Optional.empty();
             }
-            Map<Long, Long> lastData = new java.util.HashMap<>();
+            Map<Long, Long> lastData = new HashMap<>();
             producerState.producers().forEach((pid, entry) -> {
                 ProducerBatch last = entry.lastBatch();
                 if (last != null) {
                     lastData.put(pid, last.lastOffset());
                 }
             });
-            return Optional.of(new CleaningView(List.copyOf(segments.values()), logStartOffset, highWatermark,
-                    truncations, lastData, config));
+            Offsets o = offsets;
+            return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.highWatermark(),
+                    local.truncations(), lastData, config));
         } finally {
             lock.unlock();
         }
@@ -740,18 +617,14 @@ final class FileLog implements Log {
     long takeTruncationPoint() {
         lock.lock();
         try {
-            long point = truncationPoint;
-            truncationPoint = Long.MAX_VALUE;
-            return point;
+            return local.takeTruncationPoint();
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Replaces consecutive inactive segments by their cleaned version, following {@link SegmentSwap}'s protocol.
-     * Readers never see a hole: the cleaned segment takes the first old segment's place before the others leave,
-     * and the old files stay readable until deleted after {@code log.segment.delete.delay.ms}.
+     * Replaces consecutive inactive segments by their cleaned version ({@link LocalLog#replaceSegments}).
      *
      * @param old        the segments replaced, in order, as the cleaner read them
      * @param cleaned    the cleaned segment, files still {@code .cleaned}, flushed, with the range marker written
@@ -763,43 +636,11 @@ final class FileLog implements Log {
     boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long generation, Runnable afterStep) {
         lock.lock();
         try {
-            if (closed || truncations != generation || old.isEmpty()) {
-                return false;
-            }
-            for (LogSegment seg : old) {
-                if (segments.get(seg.baseOffset) != seg || segments.lastEntry().getValue() == seg) {
-                    return false;
-                }
-            }
-            cleaned.changeSuffix(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX, true, afterStep);
-            SegmentSwap.fsyncDirectory(dir);
-            segments.put(cleaned.baseOffset, cleaned);
-            for (LogSegment seg : old) {
-                if (seg.baseOffset != cleaned.baseOffset) {
-                    segments.remove(seg.baseOffset);
-                }
-            }
-            for (LogSegment seg : old) {
-                seg.renameForDeletion();
-                afterStep.run();
-            }
-            cleaned.changeSuffix(LogSegment.SWAP_SUFFIX, "", false, afterStep);
-            SegmentSwap.fsyncDirectory(dir);
-            SegmentSwap.deleteEnd(dir, cleaned.baseOffset);
-            afterStep.run();
-            deleteFilesLater(old);
-            return true;
+            return local.replaceSegments(old, cleaned, generation, afterStep);
         } catch (IOException e) {
-            throw new KafkaStorageException("Cannot swap cleaned segment " + cleaned.baseOffset + " into "
-                    + topicPartition, e);
+            throw local.failed("Swapping in cleaned segment " + cleaned.baseOffset, e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new KafkaStorageException("Log " + topicPartition + " is closed");
         }
     }
 
@@ -807,34 +648,32 @@ final class FileLog implements Log {
     public void close() {
         lock.lock();
         try {
-            if (closed) {
+            if (local.isClosed()) {
                 return;
             }
-            closed = true;
-            for (LogSegment seg : segments.values()) {
-                seg.close();
+            if (local.isOffline()) {
+                local.closeHandles();
+                return;
             }
+            local.close();
             producerState.takeSnapshot();
-            recoveryPoint = end.offset();
+            epochCache.flush();
         } catch (IOException e) {
-            throw new KafkaStorageException("Close of " + topicPartition + " failed", e);
+            local.closeHandles();
+            throw local.failed("Close", e);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Closes file handles without flushing: the log's directory is about to be deleted. */
+    /**
+     * Closes file handles without flushing: the log's directory is about to be deleted, or it is offline (nothing
+     * may be written to it any more).
+     */
     void closeForDeletion() {
         lock.lock();
         try {
-            closed = true;
-            for (LogSegment seg : segments.values()) {
-                try {
-                    seg.records().closeHandlers();
-                } catch (IOException e) {
-                    log.debug("Closing {} of {}: {}", seg, topicPartition, e.toString());
-                }
-            }
+            local.closeHandles();
         } finally {
             lock.unlock();
         }
@@ -842,6 +681,6 @@ final class FileLog implements Log {
 
     @Override
     public String toString() {
-        return "FileLog(" + topicPartition + ", start=" + logStartOffset + ", end=" + end.offset() + ")";
+        return "FileLog(" + topicPartition + ", start=" + offsets.logStart() + ", end=" + local.end().offset() + ")";
     }
 }

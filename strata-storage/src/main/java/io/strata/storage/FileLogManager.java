@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -36,9 +37,14 @@ import org.slf4j.LoggerFactory;
  * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own, plus the
  * {@link LogCleaner} threads that compact {@code cleanup.policy=compact} logs.
  *
- * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), call {@link #startup}
- * once, then use {@link #getOrCreate}; {@link #close} flushes everything and writes the marker that lets the next
- * start trust the checkpoints.
+ * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), which locks every log
+ * directory ({@link LogDirLock}) or fails; call {@link #startup} once, then use {@link #getOrCreate}; {@link #close}
+ * flushes everything and writes the marker that lets the next start trust the checkpoints.
+ *
+ * <p>Disk errors: any I/O error of a log takes its whole log directory offline ({@link LogDirFailureChannel}): its
+ * logs refuse reads and writes, get no more checkpoints and no clean-shutdown marker, and the listeners registered
+ * with {@link #onLogDirFailure} are told. A corrupt offset checkpoint makes the directory's logs recover from their
+ * segments.
  *
  * <p>Thread-safety: all methods are thread-safe. Log creation and deletion are serialized by the manager's lock;
  * lookups are lock-free. Background tasks never hold a log's lock while doing I/O except where the log itself
@@ -63,6 +69,11 @@ public final class FileLogManager implements LogManager {
     private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
     private final BackgroundTasks background = this::schedule;
     private final LogCleaner cleaner;
+    private final DiskFaults faults;
+    private final LogDirFailureChannel failures;
+    private final LogLoader.Env env;
+    /** One per {@code log.dirs} entry, taken before anything in the directory is read and held until close. */
+    private final List<LogDirLock> dirLocks;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -71,11 +82,22 @@ public final class FileLogManager implements LogManager {
     }
 
     public FileLogManager(LogManagerConfig config, Time time) {
+        this(config, time, DiskFaults.NONE);
+    }
+
+    /** A manager whose disk writes go through {@code faults} (tests). */
+    FileLogManager(LogManagerConfig config, Time time, DiskFaults faults) {
         if (config.logDirs().isEmpty()) {
             throw new IllegalArgumentException("log.dirs is empty");
         }
         this.config = config;
         this.time = time;
+        this.dirLocks = LogDirLock.acquireAll(config.logDirs());
+        this.faults = faults;
+        this.failures = new LogDirFailureChannel(config.logDirs(), dir -> logsIn(dir).forEach(FileLog::markOffline),
+                dir -> logsIn(dir).forEach(FileLog::closeForDeletion));
+        this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
+                failures, faults);
         AtomicInteger threads = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
@@ -134,11 +156,19 @@ public final class FileLogManager implements LogManager {
                 Files.createDirectories(logDir);
                 Path marker = logDir.resolve(CLEAN_SHUTDOWN_FILE);
                 boolean clean = Files.exists(marker);
-                Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpoints(logDir,
-                        OffsetCheckpoints.RECOVERY_POINT).read();
-                Map<TopicPartition, Long> logStarts = new OffsetCheckpoints(logDir,
-                        OffsetCheckpoints.LOG_START_OFFSET).read();
-                Map<TopicPartition, Long> hws = new OffsetCheckpoints(logDir, OffsetCheckpoints.HIGH_WATERMARK).read();
+                Map<TopicPartition, Long> recoveryPoints = Map.of();
+                Map<TopicPartition, Long> logStarts = Map.of();
+                Map<TopicPartition, Long> hws = Map.of();
+                try {
+                    recoveryPoints = new OffsetCheckpoints(logDir, OffsetCheckpoints.RECOVERY_POINT).read();
+                    logStarts = new OffsetCheckpoints(logDir, OffsetCheckpoints.LOG_START_OFFSET).read();
+                    hws = new OffsetCheckpoints(logDir, OffsetCheckpoints.HIGH_WATERMARK).read();
+                } catch (CheckpointFile.CorruptCheckpointException e) {
+                    // Never read as empty: without trustworthy checkpoints every log is recovered from its segments.
+                    log.error("{}: recovering every log of {} from its segments", e.getMessage(), logDir);
+                    clean = false;
+                    recoveryPoints = Map.of();
+                }
                 // Deleted before loading: if we crash while loading, the next start must not trust anything.
                 Files.deleteIfExists(marker);
                 ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.recoveryThreadsPerDataDir()),
@@ -158,8 +188,7 @@ public final class FileLogManager implements LogManager {
                     LogLoader.Checkpoints cp = new LogLoader.Checkpoints(clean, optional(recoveryPoints.get(tp)),
                             optional(logStarts.get(tp)), optional(hws.get(tp)));
                     loads.add(pool.submit(() -> {
-                        FileLog loaded = LogLoader.load(dir, tp, null, configs.configFor(tp), cp, time, background,
-                                config.fileDeleteDelayMs());
+                        FileLog loaded = LogLoader.load(dir, tp, null, configs.configFor(tp), cp, env);
                         if (logs.putIfAbsent(tp, loaded) != null) {
                             loaded.close();
                             throw new KafkaStorageException("Duplicate log directories for " + tp);
@@ -209,6 +238,16 @@ public final class FileLogManager implements LogManager {
         every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
         every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
         every(config.retentionCheckIntervalMs(), "retention", this::runRetention);
+        every(config.producerIdExpirationCheckIntervalMs(), "producer id expiration", this::expireProducers);
+    }
+
+    /** Forgets the producers idle for {@code producer.id.expiration.ms} in every online log. */
+    void expireProducers() {
+        for (FileLog l : logs.values()) {
+            if (!l.isOffline()) {
+                l.removeExpiredProducers(config.producerIdExpirationMs());
+            }
+        }
     }
 
     private void every(long intervalMs, String name, Runnable task) {
@@ -223,7 +262,7 @@ public final class FileLogManager implements LogManager {
         long now = time.milliseconds();
         for (FileLog l : logs.values()) {
             long flushMs = l.config().flushMs();
-            if (flushMs < Long.MAX_VALUE && now - l.lastFlushTimeMs() >= flushMs) {
+            if (!l.isOffline() && flushMs < Long.MAX_VALUE && now - l.lastFlushTimeMs() >= flushMs) {
                 try {
                     l.flush();
                 } catch (RuntimeException e) {
@@ -254,6 +293,9 @@ public final class FileLogManager implements LogManager {
             byDir.computeIfAbsent(l.dir().getParent(), k -> new ArrayList<>()).add(l);
         }
         byDir.forEach((dir, dirLogs) -> {
+            if (failures.isOffline(dir)) {
+                return; // its logs' offsets cannot be trusted: the next start recovers them
+            }
             Map<TopicPartition, Long> recovery = new HashMap<>();
             Map<TopicPartition, Long> starts = new HashMap<>();
             Map<TopicPartition, Long> hws = new HashMap<>();
@@ -262,10 +304,34 @@ public final class FileLogManager implements LogManager {
                 starts.put(l.topicPartition(), l.logStartOffset());
                 hws.put(l.topicPartition(), l.highWatermark());
             }
-            new OffsetCheckpoints(dir, OffsetCheckpoints.RECOVERY_POINT).write(recovery);
-            new OffsetCheckpoints(dir, OffsetCheckpoints.LOG_START_OFFSET).write(starts);
-            new OffsetCheckpoints(dir, OffsetCheckpoints.HIGH_WATERMARK).write(hws);
+            try {
+                faults.check(DiskFaults.Op.CHECKPOINT, dir);
+                new OffsetCheckpoints(dir, OffsetCheckpoints.RECOVERY_POINT).write(recovery);
+                new OffsetCheckpoints(dir, OffsetCheckpoints.LOG_START_OFFSET).write(starts);
+                new OffsetCheckpoints(dir, OffsetCheckpoints.HIGH_WATERMARK).write(hws);
+            } catch (IOException e) {
+                failures.report(dir, "Writing the offset checkpoints of " + dir + " failed", e);
+            }
         });
+    }
+
+    private List<FileLog> logsIn(Path logDir) {
+        return logs.values().stream().filter(l -> l.dir().getParent().equals(logDir)).toList();
+    }
+
+    @Override
+    public void onLogDirFailure(Consumer<LogDirFailure> listener) {
+        failures.addListener(listener);
+    }
+
+    @Override
+    public Set<Path> offlineLogDirs() {
+        return failures.offlineDirs();
+    }
+
+    @Override
+    public boolean isOnline(Path dir) {
+        return config.logDirs().contains(dir) && !failures.isOffline(dir);
     }
 
     @Override
@@ -284,8 +350,7 @@ public final class FileLogManager implements LogManager {
                 return existing;
             }
             Path dir = leastLoadedDir().resolve(LogLoader.dirName(tp));
-            FileLog created = LogLoader.load(dir, tp, topicId, logConfig, LogLoader.Checkpoints.NEW, time, background,
-                    config.fileDeleteDelayMs());
+            FileLog created = LogLoader.load(dir, tp, topicId, logConfig, LogLoader.Checkpoints.NEW, env);
             logs.put(tp, created);
             logsPerDir.merge(dir.getParent(), 1, Integer::sum);
             log.info("Created log {} in {}", tp, dir);
@@ -295,10 +360,11 @@ public final class FileLogManager implements LogManager {
         }
     }
 
-    /** The log directory holding the fewest logs, as Kafka places new logs; called with the lock held. */
+    /** The online log directory holding the fewest logs, as Kafka places new logs; called with the lock held. */
     private Path leastLoadedDir() {
-        return config.logDirs().stream().min(Comparator.comparingInt(d -> logsPerDir.getOrDefault(d, 0)))
-                .orElseThrow();
+        return config.logDirs().stream().filter(d -> !failures.isOffline(d))
+                .min(Comparator.comparingInt(d -> logsPerDir.getOrDefault(d, 0)))
+                .orElseThrow(() -> new KafkaStorageException("No log directory is online: " + config.logDirs()));
     }
 
     @Override
@@ -355,20 +421,24 @@ public final class FileLogManager implements LogManager {
 
     /**
      * Simulates a crash for tests: stops background work and drops file handles without flushing, writing
-     * checkpoints or the clean-shutdown marker.
+     * checkpoints or the clean-shutdown marker; the directory locks go, as they would with the process.
      */
     void crashForTesting() {
         lock.lock();
         try {
             closed = true;
             cleaner.close();
-            scheduler.shutdownNow();
+            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
+            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
+            scheduler.shutdown();
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            failures.close();
             logs.values().forEach(FileLog::closeForDeletion);
+            dirLocks.forEach(LogDirLock::close);
         } finally {
             lock.unlock();
         }
@@ -450,7 +520,9 @@ public final class FileLogManager implements LogManager {
             }
             closed = true;
             cleaner.close();
-            scheduler.shutdownNow();
+            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
+            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
+            scheduler.shutdown();
             try {
                 scheduler.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -461,19 +533,30 @@ public final class FileLogManager implements LogManager {
             }
             RuntimeException failure = closeLogs();
             writeCheckpoints();
+            // A directory that failed, even while closing, gets no marker: the next start must recover its logs.
+            for (Path d : config.logDirs()) {
+                if (failures.isOffline(d)) {
+                    continue;
+                }
+                try {
+                    faults.check(DiskFaults.Op.CHECKPOINT, d);
+                    AtomicFile.write(d.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+                } catch (IOException e) {
+                    failures.report(d, "Writing the clean shutdown marker in " + d + " failed", e);
+                }
+            }
+            failures.close();
             if (failure != null) {
                 throw failure;
             }
-            for (Path d : config.logDirs()) {
-                try {
-                    Files.createDirectories(d);
-                    Files.write(d.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
-                } catch (IOException e) {
-                    throw new KafkaStorageException("Cannot write the clean shutdown marker in " + d, e);
-                }
+            Set<Path> offline = failures.offlineDirs();
+            if (offline.isEmpty()) {
+                log.info("Closed {} logs cleanly", logs.size());
+            } else {
+                log.warn("Closed {} logs; offline log directories {} were not marked clean", logs.size(), offline);
             }
-            log.info("Closed {} logs cleanly", logs.size());
         } finally {
+            dirLocks.forEach(LogDirLock::close);
             lock.unlock();
         }
     }

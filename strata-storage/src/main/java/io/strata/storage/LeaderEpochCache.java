@@ -1,49 +1,88 @@
 package io.strata.storage;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The leader epochs of a partition and the first offset written in each, persisted in
  * {@code leader-epoch-checkpoint} (Kafka's format: lines of {@code epoch startOffset}).
  *
- * <p>The checkpoint is rewritten (and fsynced) whenever the cache changes; that happens only when a new leader
- * epoch starts writing, on truncation and when the log start moves, so it is off the per-append path.
+ * <p>The checkpoint is rewritten whenever the cache changes: durably on truncation and when the log start moves;
+ * without fsync when a new epoch starts writing (that is on an append, under the log's lock), the log's flush making
+ * it durable before its recovery point passes the new epoch. A corrupt checkpoint is rebuilt from the log, never
+ * read as empty.
  *
  * <p>Thread-safety: all methods take the cache's own lock; the caller's lock order is log lock, then this one.
  */
 final class LeaderEpochCache {
     static final String FILE_NAME = "leader-epoch-checkpoint";
+    private static final Logger log = LoggerFactory.getLogger(LeaderEpochCache.class);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final List<EpochEntry> entries = new ArrayList<>();
     private final CheckpointFile<EpochEntry> checkpoint;
+    /** Whether the checkpoint file was rewritten without fsync since the last flush. */
+    private boolean dirty;
 
     LeaderEpochCache(Path partitionDir) {
         this.checkpoint = new CheckpointFile<>(partitionDir.resolve(FILE_NAME),
                 e -> e.epoch() + " " + e.offset(),
                 line -> {
                     String[] parts = line.split(" ");
+                    if (parts.length != 2) {
+                        throw new IllegalArgumentException("malformed line: " + line);
+                    }
                     return new EpochEntry(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
                 });
-        checkpoint.read().ifPresent(list -> {
-            for (EpochEntry e : list) {
-                if (entries.isEmpty() || (e.epoch() > last().epoch() && e.offset() >= last().offset())) {
-                    entries.add(e);
-                }
+    }
+
+    /**
+     * Loads the checkpoint (a missing one is an empty cache).
+     *
+     * @return false, leaving the cache empty, when the checkpoint is corrupt: the caller must rebuild the cache
+     *         from the batches of the log, never serve an empty one
+     * @throws IOException when the checkpoint cannot be read
+     */
+    boolean load() throws IOException {
+        lock.lock();
+        try {
+            entries.clear();
+            Optional<List<EpochEntry>> read;
+            try {
+                read = checkpoint.read();
+            } catch (CheckpointFile.CorruptCheckpointException e) {
+                log.warn("{}: the leader epochs will be rebuilt from the log", e.getMessage());
+                return false;
             }
-        });
+            read.ifPresent(list -> {
+                for (EpochEntry e : list) {
+                    if (entries.isEmpty() || (e.epoch() > last().epoch() && e.offset() >= last().offset())) {
+                        entries.add(e);
+                    }
+                }
+            });
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private EpochEntry last() {
         return entries.get(entries.size() - 1);
     }
 
-    /** Records that {@code epoch} starts at {@code startOffset}; ignored unless the epoch is newer. */
-    void assign(int epoch, long startOffset) {
+    /**
+     * Records that {@code epoch} starts at {@code startOffset}; ignored unless the epoch is newer. The checkpoint is
+     * rewritten without fsync: this runs on the append path, and {@link #flush} (called before the recovery point
+     * moves past {@code startOffset}) makes it durable; until then recovery rebuilds the epoch from the batches.
+     */
+    void assign(int epoch, long startOffset) throws IOException {
         lock.lock();
         try {
             if (epoch < 0 || (!entries.isEmpty() && epoch <= last().epoch())) {
@@ -55,7 +94,8 @@ final class LeaderEpochCache {
                 entries.remove(entries.size() - 1);
             }
             entries.add(new EpochEntry(epoch, startOffset));
-            checkpoint.write(List.copyOf(entries));
+            checkpoint.writeUnsynced(List.copyOf(entries));
+            dirty = true;
         } finally {
             lock.unlock();
         }
@@ -97,8 +137,35 @@ final class LeaderEpochCache {
         }
     }
 
-    /** Removes the epochs starting at or after {@code offset} (log truncation). */
-    void truncateFromEnd(long offset) {
+    /**
+     * Fsyncs the checkpoint if an {@link #assign} changed it since the last flush: every epoch assigned before the
+     * call is durable on return. The fsync runs outside the cache's lock so that appends do not wait for it.
+     */
+    void flush() throws IOException {
+        lock.lock();
+        try {
+            if (!dirty) {
+                return;
+            }
+            dirty = false;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            checkpoint.sync();
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                dirty = true;
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** Removes the epochs starting at or after {@code offset} (log truncation); durable on return. */
+    void truncateFromEnd(long offset) throws IOException {
         lock.lock();
         try {
             boolean changed = false;
@@ -108,6 +175,7 @@ final class LeaderEpochCache {
             }
             if (changed) {
                 checkpoint.write(List.copyOf(entries));
+                dirty = false;
             }
         } finally {
             lock.unlock();
@@ -115,7 +183,7 @@ final class LeaderEpochCache {
     }
 
     /** Drops epochs wholly below {@code offset} and moves the one containing it to start there (log start moved). */
-    void truncateFromStart(long offset) {
+    void truncateFromStart(long offset) throws IOException {
         lock.lock();
         try {
             int firstKept = 0;
@@ -130,6 +198,7 @@ final class LeaderEpochCache {
             }
             if (changed) {
                 checkpoint.write(List.copyOf(entries));
+                dirty = false;
             }
         } finally {
             lock.unlock();

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,12 @@ final class LogCleaner implements AutoCloseable {
     /** Loads the clean points and starts the threads when {@code log.cleaner.enable} is true. */
     void startup() {
         for (Path dir : config.logDirs()) {
-            cleanPoints.putAll(new OffsetCheckpoints(dir, CHECKPOINT).read());
+            try {
+                cleanPoints.putAll(new OffsetCheckpoints(dir, CHECKPOINT).read());
+            } catch (IOException e) {
+                // Only how far cleaning got is lost: the logs of this directory are cleaned again from their start.
+                log.warn("Cannot read the cleaner checkpoint of {}: {}", dir, e.toString());
+            }
         }
         if (!config.cleanerEnable()) {
             return;
@@ -102,7 +108,7 @@ final class LogCleaner implements AutoCloseable {
     }
 
     /** A log chosen for cleaning. */
-    private record Candidate(FileLog log, FileLog.CleaningView view, CleaningPlan plan) {
+    private record Candidate(FileLog log, CleaningView view, CleaningPlan plan) {
         double priority() {
             return plan.overdue() ? 2 : plan.dirtyRatio();
         }
@@ -175,7 +181,7 @@ final class LogCleaner implements AutoCloseable {
         if (!l.config().compact()) {
             return Optional.empty();
         }
-        Optional<FileLog.CleaningView> view = l.cleaningView();
+        Optional<CleaningView> view = l.cleaningView();
         if (view.isEmpty()) {
             return Optional.empty();
         }
@@ -243,6 +249,8 @@ final class LogCleaner implements AutoCloseable {
                 }
             }
             new OffsetCheckpoints(logDir, CHECKPOINT).write(entries);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot write the cleaner checkpoint of " + logDir, e);
         } finally {
             checkpointLock.unlock();
         }

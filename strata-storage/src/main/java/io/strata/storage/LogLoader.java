@@ -64,12 +64,32 @@ final class LogLoader {
         return tp.topic() + "-" + tp.partition();
     }
 
+    /** Loads a log used without a manager: I/O errors take only this log offline. */
     static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
+        return load(dir, tp, topicId, config, checkpoints, new Env(time, background, fileDeleteDelayMs,
+                LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(),
+                DiskFaults.NONE));
+    }
+
+    /**
+     * What a log shares with the rest of its manager.
+     *
+     * @param producerIdExpirationMs producers older than this are not loaded ({@code producer.id.expiration.ms})
+     * @param failures               where the log reports I/O errors
+     * @param faults                 the test seam its disk writes pass through
+     */
+    record Env(Time time, BackgroundTasks background, long fileDeleteDelayMs, long producerIdExpirationMs,
+               LogDirFailureChannel failures, DiskFaults faults) {
+    }
+
+    static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,
+                        Env env) {
         long startNs = System.nanoTime();
+        Time time = env.time();
         try {
             if (createdNow(dir)) {
-                return createNew(dir, tp, topicId, config, checkpoints, time, background, fileDeleteDelayMs);
+                return createNew(dir, tp, topicId, config, checkpoints, env);
             }
             Uuid id = PartitionMetadataFile.read(dir).orElse(topicId == null ? Uuid.ZERO_UUID : topicId);
             if (topicId != null && !topicId.equals(Uuid.ZERO_UUID) && PartitionMetadataFile.read(dir).isEmpty()) {
@@ -86,12 +106,19 @@ final class LogLoader {
             }
             ProducerStateManager producerState = new ProducerStateManager(dir);
             LeaderEpochCache epochCache = new LeaderEpochCache(dir);
-            boolean clean = checkpoints.cleanShutdown();
+            boolean epochsLoaded = epochCache.load();
+            boolean clean = checkpoints.cleanShutdown() && epochsLoaded;
             long firstBase = segments.firstKey();
             long recoverFromBase = Long.MAX_VALUE;
-            if (!clean) {
+            if (!epochsLoaded) {
+                // The epochs of every batch must come back: recover the whole log, which rebuilds them as it goes.
+                recoverFromBase = firstBase;
+            } else if (!clean) {
                 Long floor = segments.floorKey(checkpoints.recoveryPoint().orElse(firstBase));
                 recoverFromBase = floor == null ? firstBase : floor;
+                // Epochs assigned above the recovery point may not have reached the checkpoint (it is fsynced with
+                // the segments): rebuild them from the batches recovery scans.
+                epochCache.truncateFromEnd(recoverFromBase);
             }
             Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(recoverFromBase);
             long replayFrom = snapshot.orElse(Long.MIN_VALUE);
@@ -144,6 +171,7 @@ final class LogLoader {
             active.initRollingBaseTime(time.milliseconds());
             long nextOffset = active.readNextOffset();
             producerState.loadedUpTo(nextOffset);
+            producerState.removeExpiredProducers(time.milliseconds(), env.producerIdExpirationMs());
             producerState.deleteSnapshotsAbove(nextOffset);
             if (!clean) {
                 producerState.takeSnapshot();
@@ -152,8 +180,8 @@ final class LogLoader {
                     nextOffset);
             epochCache.truncateFromEnd(nextOffset);
             epochCache.truncateFromStart(logStart);
-            FileLog loaded = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
-                    producerState, epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0));
+            FileLog loaded = new FileLog(tp, id, dir, config, env, new LogSegments(segments.values()), producerState,
+                    epochCache, logStart, nextOffset, checkpoints.highWatermark().orElse(0));
             long ms = (System.nanoTime() - startNs) / 1_000_000;
             if (clean) {
                 log.debug("Loaded {} in {} ms: {} segments, offsets [{}, {})", tp, ms, segments.size(), logStart,
@@ -187,8 +215,7 @@ final class LogLoader {
      * producer snapshots, deleting stale files), and an empty directory has none of them.
      */
     private static FileLog createNew(Path dir, TopicPartition tp, Uuid topicId, LogConfig config,
-                                     Checkpoints checkpoints, Time time, BackgroundTasks background,
-                                     long fileDeleteDelayMs) throws IOException {
+                                     Checkpoints checkpoints, Env env) throws IOException {
         Uuid id = topicId == null ? Uuid.ZERO_UUID : topicId;
         if (!id.equals(Uuid.ZERO_UUID)) {
             PartitionMetadataFile.write(dir, id);
@@ -198,8 +225,8 @@ final class LogLoader {
         segments.put(base, LogSegment.createInEmptyDirectory(dir, base, config.segmentIndexBytes()));
         ProducerStateManager producerState = new ProducerStateManager(dir);
         producerState.reset(base);
-        FileLog created = new FileLog(tp, id, dir, config, time, background, fileDeleteDelayMs, segments,
-                producerState, new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0));
+        FileLog created = new FileLog(tp, id, dir, config, env, new LogSegments(segments.values()), producerState,
+                new LeaderEpochCache(dir), base, base, checkpoints.highWatermark().orElse(0));
         log.debug("Created {} in {}", tp, dir);
         return created;
     }
@@ -222,17 +249,18 @@ final class LogLoader {
         List<Path> indexes = new ArrayList<>();
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(".tmp")) {
+            if (name.endsWith(SegmentFiles.DELETED_SUFFIX) || name.endsWith(".tmp")) {
                 Files.deleteIfExists(p);
-            } else if (name.endsWith(LogSegment.LOG_SUFFIX) && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
+            } else if (name.endsWith(SegmentFiles.LOG_SUFFIX)
+                    && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
                 bases.add(Long.parseLong(name.substring(0, 20)));
-            } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
                 indexes.add(p);
             }
         }
         for (Path p : indexes) {
             String name = p.getFileName().toString();
-            if (!Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + LogSegment.LOG_SUFFIX))) {
+            if (!Files.exists(dir.resolve(name.substring(0, name.indexOf('.')) + SegmentFiles.LOG_SUFFIX))) {
                 Files.deleteIfExists(p);
             }
         }
@@ -252,11 +280,11 @@ final class LogLoader {
         List<Path> swapLogs = new ArrayList<>();
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+            if (name.endsWith(SegmentFiles.CLEANED_SUFFIX)) {
                 Files.deleteIfExists(p);
                 changed = true;
-            } else if (name.equals(LogSegment.filenamePrefix(prefixOffset(name)) + LogSegment.LOG_SUFFIX
-                    + LogSegment.SWAP_SUFFIX)) {
+            } else if (name.equals(SegmentFiles.filenamePrefix(prefixOffset(name)) + SegmentFiles.LOG_SUFFIX
+                    + SegmentFiles.SWAP_SUFFIX)) {
                 swapLogs.add(p);
             }
         }
@@ -269,19 +297,20 @@ final class LogLoader {
             for (Path p : files) {
                 String name = p.getFileName().toString();
                 long offset = prefixOffset(name);
-                if (offset >= base && offset < end && name.length() == 20 + LogSegment.LOG_SUFFIX.length()
-                        && name.endsWith(LogSegment.LOG_SUFFIX)) {
+                if (offset >= base && offset < end && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()
+                        && name.endsWith(SegmentFiles.LOG_SUFFIX)) {
                     deleteSegmentFiles(dir, offset);
                 }
             }
             deleteSegmentFiles(dir, base);
-            Files.move(swap, LogSegment.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(swap, SegmentFiles.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
             SegmentSwap.deleteEnd(dir, base);
             changed = true;
         }
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if ((name.endsWith(LogSegment.SWAP_SUFFIX) && !swapLogs.contains(p)) || name.endsWith(SegmentSwap.SUFFIX)) {
+            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
+                    || name.endsWith(SegmentSwap.SUFFIX)) {
                 changed |= Files.deleteIfExists(p);
             }
         }
@@ -293,12 +322,9 @@ final class LogLoader {
 
     /** Deletes a segment's log and indexes under their plain names and its swap indexes. */
     private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-        String prefix = LogSegment.filenamePrefix(base);
-        Files.deleteIfExists(dir.resolve(prefix + LogSegment.LOG_SUFFIX));
-        for (String index : new String[] {LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX}) {
-            Files.deleteIfExists(dir.resolve(prefix + index));
-            Files.deleteIfExists(dir.resolve(prefix + index + LogSegment.SWAP_SUFFIX));
-        }
+        SegmentFiles.deleteIfExist(dir, base, "");
+        Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.Kind.INDEX, SegmentFiles.SWAP_SUFFIX));
+        Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.Kind.TIME_INDEX, SegmentFiles.SWAP_SUFFIX));
     }
 
     /** The 20-digit offset a file name starts with, or -1. */

@@ -1,7 +1,10 @@
 package io.strata.storage;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
@@ -28,7 +31,23 @@ public interface LogManager extends AutoCloseable {
     /** Closes the log and removes its files (asynchronously after renaming the directory). */
     void delete(TopicPartition tp);
 
-    /** Flushes all logs, writes checkpoints and the clean-shutdown marker. */
+    /**
+     * Registers a listener told, on a thread of the manager's, each time a log directory goes offline after an I/O
+     * error (the logs of that directory then refuse reads and writes with {@code KafkaStorageException} and are
+     * closed without a clean-shutdown marker), including when no directory is left online.
+     */
+    void onLogDirFailure(Consumer<LogDirFailure> listener);
+
+    /** The log directories taken offline by an I/O error since startup. */
+    Set<Path> offlineLogDirs();
+
+    /** Whether {@code dir} is one of the log directories and has not failed. */
+    boolean isOnline(Path dir);
+
+    /**
+     * Flushes all logs, writes checkpoints and the clean-shutdown marker, except in offline log directories,
+     * which get neither checkpoints nor marker so that the next start recovers them.
+     */
     @Override
     void close();
 

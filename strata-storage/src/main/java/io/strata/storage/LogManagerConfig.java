@@ -17,28 +17,42 @@ import java.util.List;
  * @param cleanerThreads                {@code log.cleaner.threads} (default 1)
  * @param cleanerBackoffMs              {@code log.cleaner.backoff.ms} (default 15000): how long a cleaner thread
  *                                      waits when no log needs cleaning
+ * @param producerIdExpirationMs        {@code producer.id.expiration.ms} (default 86400000): a producer whose last
+ *                                      batch is older than this is forgotten, so that producer state stays bounded
+ * @param producerIdExpirationCheckIntervalMs {@code producer.id.expiration.check.interval.ms} (default 600000)
  */
 public record LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir, long flushSchedulerIntervalMs,
                                long flushOffsetCheckpointIntervalMs, long retentionCheckIntervalMs,
                                long fileDeleteDelayMs, boolean cleanerEnable, int cleanerThreads,
-                               long cleanerBackoffMs) {
+                               long cleanerBackoffMs, long producerIdExpirationMs,
+                               long producerIdExpirationCheckIntervalMs) {
     public static final boolean DEFAULT_CLEANER_ENABLE = true;
     public static final int DEFAULT_CLEANER_THREADS = 1;
     public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000;
+    public static final long DEFAULT_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600_000;
 
-    /** The settings without cleaner overrides: the cleaner runs with Kafka's defaults. */
+    /** The settings without cleaner or producer expiration overrides: both run with Kafka's defaults. */
     public LogManagerConfig(List<Path> logDirs, int recoveryThreadsPerDataDir, long flushSchedulerIntervalMs,
                             long flushOffsetCheckpointIntervalMs, long retentionCheckIntervalMs,
                             long fileDeleteDelayMs) {
         this(logDirs, recoveryThreadsPerDataDir, flushSchedulerIntervalMs, flushOffsetCheckpointIntervalMs,
                 retentionCheckIntervalMs, fileDeleteDelayMs, DEFAULT_CLEANER_ENABLE, DEFAULT_CLEANER_THREADS,
-                DEFAULT_CLEANER_BACKOFF_MS);
+                DEFAULT_CLEANER_BACKOFF_MS, DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+                DEFAULT_PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
     }
 
     /** This config with other cleaner settings. */
     public LogManagerConfig withCleaner(boolean enable, int threads, long backoffMs) {
         return new LogManagerConfig(logDirs, recoveryThreadsPerDataDir, flushSchedulerIntervalMs,
                 flushOffsetCheckpointIntervalMs, retentionCheckIntervalMs, fileDeleteDelayMs, enable, threads,
-                backoffMs);
+                backoffMs, producerIdExpirationMs, producerIdExpirationCheckIntervalMs);
+    }
+
+    /** This config with other producer id expiration settings. */
+    public LogManagerConfig withProducerIdExpiration(long expirationMs, long checkIntervalMs) {
+        return new LogManagerConfig(logDirs, recoveryThreadsPerDataDir, flushSchedulerIntervalMs,
+                flushOffsetCheckpointIntervalMs, retentionCheckIntervalMs, fileDeleteDelayMs, cleanerEnable,
+                cleanerThreads, cleanerBackoffMs, expirationMs, checkIntervalMs);
     }
 }

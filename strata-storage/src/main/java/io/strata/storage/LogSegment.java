@@ -24,15 +24,6 @@ import org.apache.kafka.common.record.internal.Records;
  * lookups are lock-free, and the mutable fields read by other threads are volatile.
  */
 final class LogSegment {
-    static final String LOG_SUFFIX = ".log";
-    static final String INDEX_SUFFIX = ".index";
-    static final String TIME_INDEX_SUFFIX = ".timeindex";
-    static final String DELETED_SUFFIX = ".deleted";
-    /** A segment being written by the cleaner; deleted on recovery (the cleaning never happened). */
-    static final String CLEANED_SUFFIX = ".cleaned";
-    /** A cleaned segment that replaces the segments of its range; completed on recovery. */
-    static final String SWAP_SUFFIX = ".swap";
-
     /** A batch found by a header scan. */
     record BatchLocation(int position, int size, long baseOffset, long lastOffset) {
     }
@@ -52,7 +43,7 @@ final class LogSegment {
     interface BatchVisitor {
         BatchVisitor NONE = h -> { };
 
-        void visit(BatchHeader header);
+        void visit(BatchHeader header) throws IOException;
     }
 
     final long baseOffset;
@@ -79,21 +70,9 @@ final class LogSegment {
         }
     }
 
-    static String filenamePrefix(long offset) {
-        String digits = Long.toString(offset);
-        return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
-    }
-
-    static Path logFile(Path dir, long baseOffset) {
-        return dir.resolve(filenamePrefix(baseOffset) + LOG_SUFFIX);
-    }
-
     /** Creates an empty segment, replacing stale files of the same name. */
     static LogSegment create(Path dir, long baseOffset, int maxIndexSize) throws IOException {
-        Path logPath = logFile(dir, baseOffset);
-        Files.deleteIfExists(logPath);
-        Files.deleteIfExists(dir.resolve(filenamePrefix(baseOffset) + INDEX_SUFFIX));
-        Files.deleteIfExists(dir.resolve(filenamePrefix(baseOffset) + TIME_INDEX_SUFFIX));
+        SegmentFiles.deleteIfExist(dir, baseOffset, "");
         return open(dir, baseOffset, maxIndexSize);
     }
 
@@ -113,20 +92,16 @@ final class LogSegment {
         return open(dir, baseOffset, maxIndexSize, "");
     }
 
-    /** Creates an empty segment whose files carry {@link #CLEANED_SUFFIX}, for the cleaner to fill. */
+    /** Creates an empty segment whose files carry {@link SegmentFiles#CLEANED_SUFFIX}, for the cleaner to fill. */
     static LogSegment createCleaned(Path dir, long baseOffset, int maxIndexSize) throws IOException {
-        String prefix = filenamePrefix(baseOffset);
-        for (String name : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
-            Files.deleteIfExists(dir.resolve(prefix + name + CLEANED_SUFFIX));
-        }
-        return open(dir, baseOffset, maxIndexSize, CLEANED_SUFFIX);
+        SegmentFiles.deleteIfExist(dir, baseOffset, SegmentFiles.CLEANED_SUFFIX);
+        return open(dir, baseOffset, maxIndexSize, SegmentFiles.CLEANED_SUFFIX);
     }
 
     private static LogSegment open(Path dir, long baseOffset, int maxIndexSize, String suffix) throws IOException {
-        String prefix = filenamePrefix(baseOffset);
-        File logF = dir.resolve(prefix + LOG_SUFFIX + suffix).toFile();
-        File indexF = dir.resolve(prefix + INDEX_SUFFIX + suffix).toFile();
-        File timeF = dir.resolve(prefix + TIME_INDEX_SUFFIX + suffix).toFile();
+        File logF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.LOG, suffix).toFile();
+        File indexF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.INDEX, suffix).toFile();
+        File timeF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TIME_INDEX, suffix).toFile();
         boolean offsetIndexExists = indexF.exists();
         boolean timeIndexExists = timeF.exists();
         FileRecords records = FileRecords.open(logF, true, 0, false);
@@ -269,33 +244,20 @@ final class LogSegment {
     void changeSuffix(String from, String to, boolean logLast, Runnable afterEach) throws IOException {
         if (logLast) {
             renameIndexes(from, to, afterEach);
-            renameFile(log.file(), from, to, log::renameTo);
+            log.renameTo(SegmentFiles.withState(log.file(), from, to));
             afterEach.run();
         } else {
-            renameFile(log.file(), from, to, log::renameTo);
+            log.renameTo(SegmentFiles.withState(log.file(), from, to));
             afterEach.run();
             renameIndexes(from, to, afterEach);
         }
     }
 
     private void renameIndexes(String from, String to, Runnable afterEach) throws IOException {
-        renameFile(offsetIndex.file(), from, to, offsetIndex::renameTo);
+        offsetIndex.renameTo(SegmentFiles.withState(offsetIndex.file(), from, to));
         afterEach.run();
-        renameFile(timeIndex.file(), from, to, timeIndex::renameTo);
+        timeIndex.renameTo(SegmentFiles.withState(timeIndex.file(), from, to));
         afterEach.run();
-    }
-
-    @FunctionalInterface
-    private interface Rename {
-        void to(File target) throws IOException;
-    }
-
-    private static void renameFile(File file, String from, String to, Rename rename) throws IOException {
-        String path = file.getPath();
-        if (!path.endsWith(from)) {
-            throw new IOException("Cannot rename " + path + ": it does not end with '" + from + "'");
-        }
-        rename.to(new File(path.substring(0, path.length() - from.length()) + to));
     }
 
     /** The log file's modification time, which retention uses when no record carries a timestamp. */
@@ -568,12 +530,12 @@ final class LogSegment {
 
     /** Renames the files with the {@code .deleted} suffix; readers holding slices keep working. */
     void renameForDeletion() throws IOException {
-        if (log.file().getName().endsWith(DELETED_SUFFIX)) {
+        if (SegmentFiles.isDeleted(log.file())) {
             return;
         }
-        log.renameTo(new File(log.file().getPath() + DELETED_SUFFIX));
-        offsetIndex.renameTo(new File(offsetIndex.file().getPath() + DELETED_SUFFIX));
-        timeIndex.renameTo(new File(timeIndex.file().getPath() + DELETED_SUFFIX));
+        log.renameTo(SegmentFiles.deleted(log.file()));
+        offsetIndex.renameTo(SegmentFiles.deleted(offsetIndex.file()));
+        timeIndex.renameTo(SegmentFiles.deleted(timeIndex.file()));
     }
 
     /** Closes the file handle and deletes the files, whatever their current names. */

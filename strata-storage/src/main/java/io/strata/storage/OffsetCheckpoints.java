@@ -1,5 +1,6 @@
 package io.strata.storage;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,15 +38,19 @@ final class OffsetCheckpoints {
         return new Entry(new TopicPartition(parts[0], Integer.parseInt(parts[1])), Long.parseLong(parts[2]));
     }
 
-    void write(Map<TopicPartition, Long> offsets) {
+    void write(Map<TopicPartition, Long> offsets) throws IOException {
         List<Entry> entries = new ArrayList<>(offsets.size());
         offsets.forEach((tp, offset) -> entries.add(new Entry(tp, offset)));
         entries.sort(Comparator.comparing((Entry e) -> e.tp().topic()).thenComparingInt(e -> e.tp().partition()));
         file.write(entries);
     }
 
-    /** The checkpointed offsets; empty when the file is missing or malformed. */
-    Map<TopicPartition, Long> read() {
+    /**
+     * The checkpointed offsets; empty when the file is missing.
+     *
+     * @throws CheckpointFile.CorruptCheckpointException when it is malformed
+     */
+    Map<TopicPartition, Long> read() throws IOException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         file.read().ifPresent(list -> list.forEach(e -> offsets.put(e.tp(), e.offset())));
         return offsets;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -24,10 +23,8 @@ final class PartitionMetadataFile {
 
     static void write(Path dir, Uuid topicId) {
         Path path = dir.resolve(NAME);
-        Path tmp = dir.resolve(NAME + ".tmp");
         try {
-            Files.writeString(tmp, "version: 0\ntopic_id: " + topicId + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(path, ("version: 0\ntopic_id: " + topicId + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot write " + path, e);
         }

@@ -2,22 +2,22 @@ package io.strata.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Appends go through an {@link AppendSession} that validates sequences against committed plus pending state and
  * is committed only once the bytes are in the log. Snapshots ({@code <20-digit offset>.snapshot}, our own binary
- * format with a CRC32C) are written on segment roll and clean close; after a crash the state is the latest snapshot
- * at or below the recovered end plus a replay of the batch headers after it.
+ * format with a CRC32C) are written on segment roll (without fsync: the log's flush syncs them before its recovery
+ * point reaches them) and durably on clean close; after a crash the state is the latest snapshot at or below the
+ * recovery point plus a replay of the batch headers after it. Producers idle for {@code producer.id.expiration.ms}
+ * are removed, which keeps the state and its snapshots bounded.
  *
  * <p>Thread-safety: not thread-safe; guarded by the owning log's lock.
  */
@@ -40,6 +42,8 @@ final class ProducerStateManager {
     private final Path dir;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
     private long mapEndOffset;
+    /** Offsets of the snapshots written by {@link #takeSnapshotUnsynced} and not yet fsynced. */
+    private final TreeSet<Long> unsyncedSnapshots = new TreeSet<>();
 
     ProducerStateManager(Path dir) {
         this.dir = dir;
@@ -59,6 +63,17 @@ final class ProducerStateManager {
 
     AppendSession beginAppend() {
         return new AppendSession();
+    }
+
+    /** The producers, as DescribeProducers reports them. */
+    List<ActiveProducer> activeProducers() {
+        List<ActiveProducer> active = new ArrayList<>(producers.size());
+        for (ProducerEntry e : producers.values()) {
+            ProducerBatch last = e.lastBatch();
+            active.add(new ActiveProducer(e.producerId(), e.epoch(), last == null ? -1 : last.lastSeq(),
+                    last == null ? -1 : last.timestamp()));
+        }
+        return active;
     }
 
     /** Makes an append's producer updates visible; {@code endOffset} is the log end after the append. */
@@ -90,27 +105,51 @@ final class ProducerStateManager {
         mapEndOffset = offset;
     }
 
+    /**
+     * Forgets the producers whose last batch is at least {@code expirationMs} older than {@code nowMs}
+     * ({@code producer.id.expiration.ms}, on the last batch's timestamp as Kafka does), so that the state and its
+     * snapshots stay bounded; a producer with no data batch (only an epoch bump) has nothing to keep it. Strata has
+     * no transactions, so no producer is kept alive by an ongoing one.
+     *
+     * @return how many producers were removed
+     */
+    int removeExpiredProducers(long nowMs, long expirationMs) {
+        int before = producers.size();
+        producers.values().removeIf(e -> {
+            ProducerBatch last = e.lastBatch();
+            return last == null || nowMs - last.timestamp() >= expirationMs;
+        });
+        return before - producers.size();
+    }
+
     /** Forgets everything; the state is then valid for an empty log starting at {@code offset}. */
     void reset(long offset) {
         producers.clear();
         mapEndOffset = offset;
     }
 
-    /** Writes a snapshot of the current state at {@link #mapEndOffset()}. */
-    void takeSnapshot() {
-        ByteBuffer payload = serialize();
+    /** Durably writes a snapshot of the current state at {@link #mapEndOffset()}. */
+    void takeSnapshot() throws IOException {
         Path file = snapshotFile(mapEndOffset);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (payload.hasRemaining()) {
-                ch.write(payload);
-            }
-            ch.force(true);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot write producer snapshot " + file, e);
-        }
+        AtomicFile.write(file, serialize().array());
+        unsyncedSnapshots.remove(mapEndOffset);
+    }
+
+    /**
+     * Writes a snapshot at {@link #mapEndOffset()} without fsync (on roll, under the log's lock); the log's flush
+     * makes it durable ({@link #takeUnsyncedSnapshotsUpTo}) before the recovery point reaches its offset.
+     */
+    void takeSnapshotUnsynced() throws IOException {
+        AtomicFile.writeUnsynced(snapshotFile(mapEndOffset), serialize().array());
+        unsyncedSnapshots.add(mapEndOffset);
+    }
+
+    /** The files of the snapshots written without fsync at or below {@code offset}, forgotten here: to be synced. */
+    List<Path> takeUnsyncedSnapshotsUpTo(long offset) {
+        SortedSet<Long> upTo = unsyncedSnapshots.headSet(offset + 1);
+        List<Path> files = upTo.stream().map(this::snapshotFile).toList();
+        upTo.clear();
+        return files;
     }
 
     private ByteBuffer serialize() {
@@ -228,7 +267,7 @@ final class ProducerStateManager {
     }
 
     Path snapshotFile(long offset) {
-        return dir.resolve(LogSegment.filenamePrefix(offset) + SUFFIX);
+        return dir.resolve(SegmentFiles.filenamePrefix(offset) + SUFFIX);
     }
 
     private static void deleteQuietly(Path p) {
@@ -286,6 +325,32 @@ final class ProducerStateManager {
             if (firstSeq != expected) {
                 throw new OutOfOrderSequenceException("Producer " + pid + " epoch " + epoch + ": expected sequence "
                         + expected + ", got " + firstSeq);
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Checks and records every batch of a leader append whose first batch gets offset {@code firstOffset}.
+         *
+         * @return the original of a retried batch, in which case nothing should be appended
+         */
+        Optional<ProducerBatch> checkAndRecord(List<BatchValidator.ValidBatch> batches, long firstOffset) {
+            long next = firstOffset;
+            for (BatchValidator.ValidBatch vb : batches) {
+                MutableRecordBatch batch = vb.batch();
+                long last = next + vb.lastOffsetDelta();
+                if (batch.hasProducerId() && batch.isControlBatch()) {
+                    recordControl(batch.producerId(), batch.producerEpoch());
+                } else if (batch.hasProducerId()) {
+                    Optional<ProducerBatch> duplicate = check(batch.producerId(), batch.producerEpoch(),
+                            batch.baseSequence(), batch.lastSequence());
+                    if (duplicate.isPresent()) {
+                        return duplicate;
+                    }
+                    record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(batch.baseSequence(),
+                            batch.lastSequence(), next, last, batch.maxTimestamp()));
+                }
+                next = last + 1;
             }
             return Optional.empty();
         }

@@ -1,7 +1,6 @@
 package io.strata.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,20 +35,12 @@ final class SegmentSwap {
     }
 
     static Path endFile(Path dir, long base) {
-        return dir.resolve(LogSegment.filenamePrefix(base) + SUFFIX);
+        return dir.resolve(SegmentFiles.filenamePrefix(base) + SUFFIX);
     }
 
     /** Durably records that the segment at {@code base} replaces the offsets up to {@code end} (exclusive). */
     static void writeEnd(Path dir, long base, long end) throws IOException {
-        Path file = endFile(dir, base);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap((end + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                ch.write(bytes);
-            }
-            ch.force(true);
-        }
+        AtomicFile.write(endFile(dir, base), (end + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The recorded end, or empty when the marker is missing or unreadable. */

@@ -87,7 +87,7 @@ class ComponentsTest {
     @Nested
     class LeaderEpochCacheTest {
         @Test
-        void assignsTruncatesAndPersists() {
+        void assignsTruncatesAndPersists() throws Exception {
             LeaderEpochCache cache = new LeaderEpochCache(dir);
             cache.assign(1, 0);
             cache.assign(1, 10); // same epoch: ignored
@@ -100,14 +100,29 @@ class ComponentsTest {
             assertThat(cache.endOffsetFor(6, 99)).isEmpty();
             cache.truncateFromEnd(30);
             cache.truncateFromStart(5);
-            assertThat(new LeaderEpochCache(dir).entries()).containsExactly(new EpochEntry(1, 5), new EpochEntry(3, 20));
+            LeaderEpochCache reloaded = new LeaderEpochCache(dir);
+            assertThat(reloaded.load()).isTrue();
+            assertThat(reloaded.entries()).containsExactly(new EpochEntry(1, 5), new EpochEntry(3, 20));
+        }
+
+        @Test
+        void aCorruptCheckpointIsReportedNotReadAsEmpty() throws Exception {
+            LeaderEpochCache cache = new LeaderEpochCache(dir);
+            cache.assign(1, 0);
+            cache.flush();
+            Files.writeString(dir.resolve(LeaderEpochCache.FILE_NAME), "0\n1\n1"); // torn mid-line
+            LeaderEpochCache reloaded = new LeaderEpochCache(dir);
+            assertThat(reloaded.load()).isFalse();
+            assertThat(reloaded.entries()).isEmpty();
+            Files.delete(dir.resolve(LeaderEpochCache.FILE_NAME));
+            assertThat(reloaded.load()).isTrue(); // missing: a log that never had a leader epoch
         }
     }
 
     @Nested
     class CheckpointsTest {
         @Test
-        void roundTripsAndToleratesGarbage() throws Exception {
+        void roundTripsAndReportsGarbageAsCorrupt() throws Exception {
             OffsetCheckpoints cp = new OffsetCheckpoints(dir, OffsetCheckpoints.RECOVERY_POINT);
             assertThat(cp.read()).isEmpty();
             cp.write(Map.of(new TopicPartition("a.b-c", 3), 42L, new TopicPartition("x", 0), 7L));
@@ -115,7 +130,9 @@ class ComponentsTest {
                     .containsExactly("0", "2", "a.b-c 3 42", "x 0 7");
             assertThat(cp.read()).containsEntry(new TopicPartition("a.b-c", 3), 42L).hasSize(2);
             Files.writeString(dir.resolve(OffsetCheckpoints.RECOVERY_POINT), "0\n5\nnonsense\n");
-            assertThat(cp.read()).isEmpty();
+            assertThatThrownBy(cp::read).isInstanceOf(CheckpointFile.CorruptCheckpointException.class);
+            Files.writeString(dir.resolve(OffsetCheckpoints.RECOVERY_POINT), ""); // a write torn by a crash
+            assertThatThrownBy(cp::read).isInstanceOf(CheckpointFile.CorruptCheckpointException.class);
         }
 
         @Test
@@ -135,7 +152,7 @@ class ComponentsTest {
     @Nested
     class ProducerStateManagerTest {
         @Test
-        void checksSequencesAndSurvivesASnapshot() {
+        void checksSequencesAndSurvivesASnapshot() throws Exception {
             ProducerStateManager psm = new ProducerStateManager(dir);
             ProducerStateManager.AppendSession s = psm.beginAppend();
             assertThat(s.check(1, (short) 0, 0, 4)).isEmpty();

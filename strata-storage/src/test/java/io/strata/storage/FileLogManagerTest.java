@@ -5,6 +5,7 @@ import static io.strata.storage.TestSupport.batch;
 import static io.strata.storage.TestSupport.idempotent;
 import static io.strata.storage.TestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.RandomAccessFile;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.junit.jupiter.api.Test;
@@ -250,5 +252,59 @@ class FileLogManagerTest {
         System.out.println("Recovered 48 MB in " + ms + " ms");
         assertThat(ms).as("recovery of 48 MB took %d ms", ms).isLessThan(5000);
         restarted.close();
+    }
+
+    @Test
+    void aSecondManagerOnALiveDirectoryIsRefusedBeforeTouchingAnyFile() throws Exception {
+        Path d = root.resolve("d");
+        FileLogManager live = new FileLogManager(config(300_000, d));
+        live.startup(tp -> small());
+        Log log = live.getOrCreate(new TopicPartition("t", 0), TOPIC_ID, small());
+        for (int i = 0; i < 20; i++) {
+            log.appendAsLeader(batch("v" + i), 1);
+        }
+        Map<Path, String> before = fingerprint(d);
+
+        assertThatThrownBy(() -> new FileLogManager(config(300_000, d)))
+                .isInstanceOf(KafkaException.class)
+                .hasMessageContaining("Failed to acquire lock on file .lock in " + d);
+
+        assertThat(fingerprint(d)).isEqualTo(before);
+        assertThat(d.resolve(FileLogManager.CLEAN_SHUTDOWN_FILE)).doesNotExist();
+        log.appendAsLeader(batch("after"), 1);
+        assertThat(readAll(log, 20)).containsExactly("20:after");
+        live.close();
+        // Released on close: the next manager takes the directory.
+        FileLogManager next = new FileLogManager(config(300_000, d));
+        next.startup(tp -> small());
+        assertThat(next.get(new TopicPartition("t", 0)).orElseThrow().logEndOffset()).isEqualTo(21);
+        next.close();
+    }
+
+
+    @Test
+    void expiresIdleProducersEveryCheckIntervalByTheLogManagersClock() throws Exception {
+        Path d = root.resolve("d");
+        TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
+        FileLogManager manager = new FileLogManager(config(300_000, d).withProducerIdExpiration(60_000, 10), time);
+        manager.startup(tp -> small());
+        Log log = manager.getOrCreate(new TopicPartition("t", 0), TOPIC_ID, small());
+        log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 42, (short) 0, 0, "x"), 1);
+        assertThat(log.activeProducers()).hasSize(1);
+        time.advance(60_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.activeProducers().isEmpty());
+        manager.close();
+    }
+
+    /** Every regular file under {@code dir} with its size and modification time. */
+    private static Map<Path, String> fingerprint(Path dir) throws Exception {
+        Map<Path, String> files = new java.util.TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                files.put(p, Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis() + "#"
+                        + java.util.Arrays.hashCode(Files.readAllBytes(p)));
+            }
+        }
+        return files;
     }
 }

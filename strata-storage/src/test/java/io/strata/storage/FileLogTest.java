@@ -11,9 +11,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -21,6 +30,7 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -283,5 +293,194 @@ class FileLogTest {
         byte[] out = new byte[buf.remaining()];
         buf.get(out);
         return out;
+    }
+
+    @Test
+    void aCorruptLeaderEpochCheckpointIsRebuiltFromTheSegments() throws Exception {
+        Map<String, String> small = Map.of("segment.bytes", "300", "index.interval.bytes", "100");
+        List<EpochEntry> epochs;
+        try (FileLog log = log(small)) {
+            for (int epoch : new int[] {1, 2, 5}) {
+                for (int i = 0; i < 8; i++) {
+                    log.appendAsLeader(batch("e" + epoch + "-" + i), epoch);
+                }
+            }
+            epochs = log.epochEntries();
+            assertThat(log.segments()).hasSizeGreaterThan(3);
+        }
+        assertThat(epochs).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 8), new EpochEntry(5, 16));
+        Files.writeString(dir.resolve("topic-0").resolve(LeaderEpochCache.FILE_NAME), "0\n3\n1 0\n"); // torn
+
+        // Even after a clean shutdown the corrupt checkpoint is not read as "no epochs".
+        try (FileLog reopened = log(small)) {
+            assertThat(reopened.epochEntries()).isEqualTo(epochs);
+            assertThat(reopened.endOffsetForEpoch(2)).contains(new EpochEntry(2, 16));
+            assertThat(readAll(reopened, 0)).hasSize(24);
+        }
+    }
+
+    @Test
+    void producersIdleForTheExpirationAreForgottenAndLeaveTheSnapshots() {
+        long now = time.milliseconds();
+        try (FileLog log = log(Map.of())) {
+            log.appendAsLeader(idempotent(Compression.NONE, now - 1_000, 5, (short) 0, 0, "old"), 1);
+            log.appendAsLeader(idempotent(Compression.NONE, now, 6, (short) 0, 0, "recent"), 1);
+            time.advance(58_999);
+            assertThat(log.removeExpiredProducers(60_000)).isZero(); // 5 is 60 s - 1 ms old
+            time.advance(1);
+            assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
+            assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
+            // Forgotten: its next sequence is a gap now, as for any unknown producer.
+            assertThatThrownBy(() -> log.appendAsLeader(idempotent(Compression.NONE, now, 5, (short) 0, 1, "x"), 1))
+                    .isInstanceOf(OutOfOrderSequenceException.class);
+        }
+        try (FileLog reopened = log(Map.of())) {
+            assertThat(reopened.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
+        }
+    }
+
+    @Test
+    void theRecoveryPointWaitsForTheFlushThatSyncsARollsProducerSnapshot() {
+        List<Runnable> deferred = new ArrayList<>();
+        BackgroundTasks later = (name, task, delayMs) -> deferred.add(task);
+        LogConfig config = TestSupport.config(Map.of("segment.bytes", "300"));
+        try (FileLog log = LogLoader.load(dir.resolve("topic-0"), TestSupport.TP, TestSupport.TOPIC_ID, config,
+                LogLoader.Checkpoints.NEW, time, later, 0)) {
+            long now = time.milliseconds();
+            int seq = 0;
+            while (log.segments().size() < 2) {
+                log.appendAsLeader(idempotent(Compression.NONE, now, 9, (short) 0, seq, "v" + seq), 3);
+                seq++;
+            }
+            long rolledAt = log.segments().get(1).baseOffset;
+            // The roll wrote the snapshot without fsync: until the flush has synced it, recovery must not start
+            // from it, so the recovery point stays below it.
+            assertThat(log.producerStateForTesting().snapshotFile(rolledAt)).exists();
+            assertThat(log.recoveryPoint()).isLessThan(rolledAt);
+            assertThat(deferred).isNotEmpty();
+            deferred.forEach(Runnable::run);
+            assertThat(log.recoveryPoint()).isEqualTo(rolledAt);
+            assertThat(log.producerStateForTesting().takeUnsyncedSnapshotsUpTo(Long.MAX_VALUE)).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentAppendsReadsRollsAndRetentionKeepOffsetsDenseAndReadsWhole() throws Exception {
+        List<Runnable> deletions = new CopyOnWriteArrayList<>();
+        // Deletions wait until the end, as log.segment.delete.delay.ms makes them wait for readers in production.
+        BackgroundTasks background = (name, task, delay) -> {
+            if (name.startsWith("delete")) {
+                deletions.add(task);
+            } else {
+                task.run();
+            }
+        };
+        LogConfig config = TestSupport.config(Map.of("segment.bytes", "2000", "retention.bytes", "8000",
+                "index.interval.bytes", "200"));
+        FileLog log = LogLoader.load(dir.resolve("topic-0"), TestSupport.TP, TestSupport.TOPIC_ID, config,
+                LogLoader.Checkpoints.NEW, time, background, 0);
+        Map<Long, String> written = new ConcurrentHashMap<>();
+        List<long[]> ranges = new CopyOnWriteArrayList<>();
+        AtomicBoolean appending = new AtomicBoolean(true);
+        List<String> problems = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        List<Future<?>> appenders = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            appenders.add(pool.submit(() -> {
+                for (int i = 0; i < 400; i++) {
+                    String[] values = new String[1 + i % 3];
+                    for (int k = 0; k < values.length; k++) {
+                        values[k] = "t" + thread + "-" + i + "-" + k;
+                    }
+                    AppendResult r = log.appendAsLeader(batch(values), 1);
+                    ranges.add(new long[] {r.firstOffset(), r.lastOffset()});
+                    for (int k = 0; k < values.length; k++) {
+                        written.put(r.firstOffset() + k, values[k]);
+                    }
+                }
+            }));
+        }
+        List<Future<?>> others = new ArrayList<>();
+        others.add(pool.submit(() -> { // the leader's high watermark: forward only, from racing callers
+            long seen = 0;
+            Random random = new Random(1);
+            while (appending.get()) {
+                long end = log.logEndOffset();
+                log.maybeIncrementHighWatermark(end - random.nextInt((int) Math.min(end, 50) + 1));
+                long hw = log.highWatermark();
+                if (hw < seen) {
+                    problems.add("high watermark went back from " + seen + " to " + hw);
+                }
+                seen = hw;
+            }
+        }));
+        for (int r = 0; r < 2; r++) {
+            int seed = r;
+            others.add(pool.submit(() -> {
+                Random random = new Random(seed);
+                while (appending.get()) {
+                    long start = log.logStartOffset();
+                    long end = log.logEndOffset();
+                    long from = start + (end > start ? (long) random.nextInt((int) (end - start)) : 0);
+                    try {
+                        checkWhole(log.read(from, 300, Long.MAX_VALUE, true).records(), from, problems);
+                    } catch (OffsetOutOfRangeException retentionMovedOn) {
+                        if (from >= log.logStartOffset()) {
+                            problems.add("offset " + from + " out of range above the log start");
+                        }
+                    }
+                }
+            }));
+        }
+        others.add(pool.submit(() -> {
+            while (appending.get()) {
+                log.roll();
+                log.deleteOldSegments();
+            }
+        }));
+        for (Future<?> f : appenders) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        appending.set(false);
+        for (Future<?> f : others) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(problems).isEmpty();
+        ranges.sort(Comparator.comparingLong(range -> range[0]));
+        long next = 0;
+        for (long[] range : ranges) {
+            assertThat(range[0]).as("appends are contiguous").isEqualTo(next);
+            next = range[1] + 1;
+        }
+        assertThat(log.logEndOffset()).isEqualTo(next);
+        assertThat(log.logStartOffset()).isPositive(); // retention ran
+        for (String v : readAll(log, log.logStartOffset())) {
+            long offset = Long.parseLong(v.substring(0, v.indexOf(':')));
+            assertThat(v.substring(v.indexOf(':') + 1)).isEqualTo(written.get(offset));
+        }
+        log.close();
+        deletions.forEach(Runnable::run);
+    }
+
+    /** A read must be whole batches with valid CRCs and dense offsets, starting at or before {@code from}. */
+    private static void checkWhole(Records records, long from,
+                                   List<String> problems) {
+        long expected = -1;
+        for (RecordBatch b : records.batches()) {
+            if (!b.isValid()) {
+                problems.add("torn batch at " + b.baseOffset());
+                return;
+            }
+            if (expected < 0 && b.baseOffset() > from) {
+                problems.add("read at " + from + " started at " + b.baseOffset());
+            }
+            if (expected >= 0 && b.baseOffset() != expected) {
+                problems.add("gap: " + expected + " then " + b.baseOffset());
+            }
+            expected = b.lastOffset() + 1;
+        }
     }
 }

@@ -45,7 +45,7 @@ class LazyIndexTest {
     private List<String> indexFiles() throws Exception {
         try (Stream<Path> files = Files.list(partitionDir())) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.endsWith(LogSegment.INDEX_SUFFIX) || n.endsWith(LogSegment.TIME_INDEX_SUFFIX))
+                    .filter(n -> n.endsWith(SegmentFiles.INDEX_SUFFIX) || n.endsWith(SegmentFiles.TIME_INDEX_SUFFIX))
                     .sorted().toList();
         }
     }

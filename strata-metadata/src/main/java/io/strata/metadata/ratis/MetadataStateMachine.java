@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
@@ -210,7 +209,8 @@ public final class MetadataStateMachine extends BaseStateMachine {
             out.flush();
             channel.force(true);
         }
-        Files.move(tmp, file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Renames, then fsyncs the directory: without it a crash could lose the rename of a snapshot Ratis was told of.
+        org.apache.kafka.common.utils.Utils.atomicMoveWithFallback(tmp, file.toPath());
         MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
         storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
         log.info("Took metadata snapshot at {} ({} topics, {} bytes)", last, snapshotImage.topicsById().size(),

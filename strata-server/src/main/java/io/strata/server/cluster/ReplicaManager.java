@@ -9,6 +9,7 @@ import io.strata.metadata.image.ImageDelta;
 import io.strata.storage.Log;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,7 +53,15 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
     private final long replicaLagTimeMaxMs;
     private final ScheduledExecutorService isrExpiration;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, String> offline = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Offline> offline = new ConcurrentHashMap<>();
+
+    /**
+     * Why a replica is offline here. A log that could not be created is tried again with the next change of its
+     * topic; a replica whose log directory failed stays offline until the node restarts (creating it afresh in
+     * another directory would present an empty log as the replica), as in Kafka.
+     */
+    private record Offline(String reason, boolean retry) {
+    }
     private volatile long publishedVersion = -1;
 
     /**
@@ -117,9 +126,10 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
         if (partition != null) {
             return partition;
         }
-        String reason = offline.get(tp);
-        if (reason != null) {
-            throw new KafkaStorageException("The replica of " + tp + " on node " + nodeId + " is offline: " + reason);
+        Offline why = offline.get(tp);
+        if (why != null) {
+            throw new KafkaStorageException("The replica of " + tp + " on node " + nodeId + " is offline: "
+                    + why.reason());
         }
         throw new NotLeaderOrFollowerException("Node " + nodeId + " does not host " + tp);
     }
@@ -137,7 +147,27 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
 
     /** The partitions assigned to this node that are offline here, with the reason. A snapshot. */
     public Map<TopicPartition, String> offlinePartitions() {
-        return Map.copyOf(offline);
+        Map<TopicPartition, String> reasons = new HashMap<>();
+        offline.forEach((tp, why) -> reasons.put(tp, why.reason()));
+        return reasons;
+    }
+
+    /**
+     * Takes the replicas whose logs live in the failed log directory {@code dir} offline: they answer
+     * KAFKA_STORAGE_ERROR, stop replicating and wake their waiters, and Metadata reports them offline here.
+     */
+    public void logDirFailed(Path dir) {
+        Path failed = dir.toAbsolutePath().normalize();
+        for (Partition p : partitions.values()) {
+            if (p.log().dir().toAbsolutePath().normalize().getParent().equals(failed)) {
+                TopicPartition tp = p.topicPartition();
+                offline.put(tp, new Offline("its log directory " + dir + " failed", false));
+                partitions.remove(tp);
+                following.unfollow(tp);
+                p.fire();
+                log.error("Partition {} is offline on node {}: its log directory {} failed", tp, nodeId, dir);
+            }
+        }
     }
 
     /** Whether this node's replica of {@code tp} is assigned but offline here. */
@@ -177,6 +207,10 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
         for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {
             TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
             PartitionImage state = e.getValue();
+            Offline why = offline.get(tp);
+            if (why != null && !why.retry()) {
+                continue;
+            }
             if (!state.replicas().contains(nodeId)) {
                 remove(tp, topic, "its replica moved off node " + nodeId);
                 continue;
@@ -188,7 +222,7 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
                 host(topic, tp, state, config);
                 offline.remove(tp);
             } catch (RuntimeException e2) {
-                offline.put(tp, String.valueOf(e2.getMessage()));
+                offline.put(tp, new Offline(String.valueOf(e2.getMessage()), true));
                 log.error("Partition {} is offline on node {}: its log could not be opened", tp, nodeId, e2);
             }
         }

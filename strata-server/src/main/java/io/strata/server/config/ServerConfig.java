@@ -48,6 +48,8 @@ public final class ServerConfig {
             key("log.cleaner.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Run the log cleaner that compacts cleanup.policy=compact topics."),
             key("log.cleaner.threads", BrokerConfigKey.Type.INT, "1", "Number of log cleaner threads."),
             key("log.cleaner.backoff.ms", BrokerConfigKey.Type.LONG, "15000", "How long the cleaner waits when no log needs cleaning."),
+            key("producer.id.expiration.ms", BrokerConfigKey.Type.LONG, "86400000", "How long the state of an idempotent producer is kept after its last batch."),
+            key("producer.id.expiration.check.interval.ms", BrokerConfigKey.Type.LONG, "600000", "How often expired producer ids are removed."),
             key("log.retention.hours", BrokerConfigKey.Type.INT, "168", "Retention in hours when log.retention.ms/minutes are unset."),
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
@@ -204,7 +206,8 @@ public final class ServerConfig {
                 longValue("log.flush.scheduler.interval.ms"), longValue("log.flush.offset.checkpoint.interval.ms"),
                 longValue("log.retention.check.interval.ms"), longValue("log.segment.delete.delay.ms"),
                 Boolean.parseBoolean(values.get("log.cleaner.enable").trim()), intValue("log.cleaner.threads"),
-                longValue("log.cleaner.backoff.ms"));
+                longValue("log.cleaner.backoff.ms"), longValue("producer.id.expiration.ms"),
+                longValue("producer.id.expiration.check.interval.ms"));
     }
 
     /**

@@ -10,17 +10,21 @@ import io.strata.metadata.image.ImageDelta;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.storage.Log;
 import io.strata.storage.LogConfig;
+import io.strata.storage.LogDirFailure;
 import io.strata.storage.LogManager;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -34,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class ReplicaManagerTest {
 
     private static final int NODE = 1;
+    private static final Path LOG_DIR = Path.of("/data/strata-logs");
 
     private CountingLogManager logs;
     private ReplicaManager replicas;
@@ -155,6 +160,32 @@ class ReplicaManagerTest {
         assertThat(logs.all()).isEmpty();
     }
 
+    @Test
+    void aFailedLogDirectoryTakesItsReplicasOfflineForGood() throws Exception {
+        MetadataImage empty = ImageBuilder.emptyImage("c");
+        Uuid a = Uuid.randomUuid();
+        MetadataImage image = apply(empty, topic("a", a, 2, List.of(NODE)));
+        publish(empty, image);
+        Partition hosted = replicas.partition(new TopicPartition("a", 0)).orElseThrow();
+        Wakeup waiter = new Wakeup();
+        hosted.watch(waiter);
+
+        replicas.logDirFailed(LOG_DIR);
+
+        assertThat(replicas.partitions()).isEmpty();
+        assertThat(replicas.offlinePartitions()).containsOnlyKeys(new TopicPartition("a", 0),
+                new TopicPartition("a", 1));
+        assertThat(waiter.await(System.nanoTime())).isTrue();
+        assertThatThrownBy(() -> replicas.partitionOrException(image, new TopicPartition("a", 1)))
+                .isInstanceOf(KafkaStorageException.class).hasMessageContaining("log directory");
+        // A later change of the topic does not bring the replica back in another directory.
+        MetadataImage next = apply(image, List.of(new MetadataRecord.PartitionChangeRecord(a, 0, List.of(NODE),
+                List.of(NODE), NODE, 1, 1)));
+        publish(image, next);
+        assertThat(replicas.partitions()).isEmpty();
+        assertThat(replicas.isOffline(new TopicPartition("a", 0))).isTrue();
+    }
+
     /**
      * An in-memory log manager whose logs know only their identity and config (enough for the replica manager's
      * bookkeeping; a real log per partition would make this test measure the file system). Counts the calls
@@ -204,6 +235,20 @@ class ReplicaManagerTest {
         }
 
         @Override
+        public void onLogDirFailure(Consumer<LogDirFailure> listener) {
+        }
+
+        @Override
+        public Set<Path> offlineLogDirs() {
+            return Set.of();
+        }
+
+        @Override
+        public boolean isOnline(Path dir) {
+            return true;
+        }
+
+        @Override
         public void close() {
             logs.clear();
         }
@@ -222,6 +267,7 @@ class ReplicaManagerTest {
                 case "assignEpochStartOffset", "latestEpoch" -> Optional.empty();
                 case "maybeIncrementHighWatermark" -> false;
                 case "logEndOffset", "highWatermark", "logStartOffset", "sizeInBytes" -> 0L;
+                case "dir" -> LOG_DIR.resolve(tp.toString());
                 case "toString" -> "log of " + tp;
                 case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];

@@ -1,0 +1,19 @@
+package io.strata.storage;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the cleaner needs of a log, read consistently under the log's lock ({@link FileLog#cleaningView}).
+ *
+ * @param segments        every segment by base offset, the last one active
+ * @param generation      the truncation count, to be passed back to {@link FileLog#replaceSegments}
+ * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are kept
+ *                        (possibly empty) so that the producer state can be rebuilt from the log
+ */
+record CleaningView(List<LogSegment> segments, long logStartOffset, long highWatermark, long generation,
+                    Map<Long, Long> lastDataOffsets, LogConfig config) {
+    LogSegment active() {
+        return segments.get(segments.size() - 1);
+    }
+}
