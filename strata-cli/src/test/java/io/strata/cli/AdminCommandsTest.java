@@ -60,9 +60,9 @@ class AdminCommandsTest {
         assertThat(describe.exit()).as(describe.err()).isZero();
         assertThat(describe.lines().get(0)).startsWith("Topic: orders  Id: ").endsWith("Partitions: 3  "
                 + "Replication factor: 1");
-        assertThat(describe.lines().get(1)).matches("PARTITION +LEADER +REPLICAS +ISR");
-        assertThat(describe.lines().subList(2, 5)).containsExactly("0          1       1         1",
-                "1          1       1         1", "2          1       1         1");
+        assertThat(describe.lines().get(1)).matches("PARTITION +LEADER +REPLICAS +ISR +STATUS");
+        assertThat(describe.lines().subList(2, 5)).containsExactly("0          1       1         1    ok",
+                "1          1       1         1    ok", "2          1       1         1    ok");
         assertThat(describe.lines()).contains("Configs:").anyMatch(l -> l.matches(
                 "retention.ms +3600000 +DYNAMIC_TOPIC_CONFIG"));
 
@@ -77,6 +77,14 @@ class AdminCommandsTest {
         assertThat(p0.get("leader").asInt()).isEqualTo(1);
         assertThat(p0.get("replicas").toString()).isEqualTo("[1]");
         assertThat(p0.get("isr").toString()).isEqualTo("[1]");
+        assertThat(p0.get("status").asText()).isEqualTo("ok");
+
+        // Nothing needs attention on a healthy node.
+        Cli.Result attention = Cli.run(node, "topic", "list", "--under-replicated");
+        assertThat(attention.exit()).as(attention.err()).isZero();
+        assertThat(attention.lines()).containsExactly("TOPIC  PARTITION  LEADER  REPLICAS  ISR  STATUS");
+        assertThat(Cli.run(node, "topic", "list", "--unavailable", "-o", "json").json().get("partitions"))
+                .isEmpty();
         JsonNode retention = find(topic.get("configs"), "name", "retention.ms");
         assertThat(retention.get("value").asText()).isEqualTo("3600000");
         assertThat(retention.get("source").asText()).isEqualTo("DYNAMIC_TOPIC_CONFIG");
@@ -148,10 +156,11 @@ class AdminCommandsTest {
         // Columns are aligned: each header starts where its values start.
         String header = table.lines().get(3);
         String row = table.lines().get(4);
-        assertThat(header).matches("ID +HOST +PORT +RACK");
-        assertThat(row).matches("1 +127\\.0\\.0\\.1 +" + node.port() + " +-");
+        assertThat(header).matches("ID +HOST +PORT +RACK +STATE");
+        assertThat(row).matches("1 +127\\.0\\.0\\.1 +" + node.port() + " +- +alive");
         assertThat(row.indexOf(String.valueOf(node.port()))).isEqualTo(header.indexOf("PORT"));
         assertThat(row.lastIndexOf('-')).isEqualTo(header.indexOf("RACK"));
+        assertThat(row.indexOf("alive")).isEqualTo(header.indexOf("STATE"));
 
         JsonNode json = Cli.run(node, "cluster", "describe", "--output", "json").json();
         assertThat(json.get("clusterId").asText()).isEqualTo(clusterId);
@@ -159,6 +168,7 @@ class AdminCommandsTest {
         assertThat(json.get("brokers")).hasSize(1);
         JsonNode broker = json.get("brokers").get(0);
         assertThat(broker.get("id").asInt()).isEqualTo(1);
+        assertThat(broker.get("state").asText()).isEqualTo("alive");
         assertThat(broker.get("host").asText()).isEqualTo("127.0.0.1");
         assertThat(broker.get("port").asInt()).isEqualTo(node.port());
         assertThat(broker.get("rack").isNull()).isTrue();

@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * {@code strata topic describe [TOPIC...]}: partitions with leader, replicas and ISR, and the configs that differ
  * from the defaults (any source but {@code DEFAULT_CONFIG}). Without names, every non-internal topic. JSON schema:
  * {@code {"topics":[{"name","id","internal","replicationFactor","partitions":[{"partition","leader","replicas",
- * "isr"}],"configs":[{"name","value","source"}]}]}}; {@code configs} is null when the broker cannot describe them.
+ * "isr","status"}],"configs":[{"name","value","source"}]}]}}; {@code configs} is null when the broker cannot
+ * describe them; {@code status} is {@code ok}, {@code under-replicated} or {@code offline}.
  */
 @Command(name = "describe", mixinStandardHelpOptions = true,
         description = "Show partitions (leader, replicas, in-sync replicas) and non-default configs of topics.")
@@ -125,10 +126,11 @@ public final class TopicDescribe extends AdminCommand {
     private static void print(Output out, TopicDescription d, Optional<List<ConfigEntry>> configs) {
         out.line("Topic: " + d.name() + "  Id: " + d.topicId() + "  Partitions: " + d.partitions().size()
                 + "  Replication factor: " + TopicViews.replicationFactor(d) + (d.isInternal() ? "  (internal)" : ""));
-        Table partitions = Table.of("PARTITION", "LEADER", "REPLICAS", "ISR");
+        Table partitions = Table.of("PARTITION", "LEADER", "REPLICAS", "ISR", "STATUS");
         for (TopicPartitionInfo p : TopicViews.sortedPartitions(d)) {
             partitions.row(p.partition(), Optional.ofNullable(TopicViews.leader(p)).map(String::valueOf)
-                    .orElse("none"), TopicViews.idList(p.replicas()), TopicViews.idList(p.isr()));
+                    .orElse("none"), TopicViews.idList(p.replicas()), TopicViews.idList(p.isr()),
+                    TopicViews.status(p));
         }
         out.table(partitions);
         if (configs.isEmpty()) {

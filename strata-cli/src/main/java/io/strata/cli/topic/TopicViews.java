@@ -36,12 +36,25 @@ final class TopicViews {
         return String.join(",", nodes.stream().map(n -> Integer.toString(n.id())).toList());
     }
 
+    /**
+     * The partition's health as Kafka's tools see it: {@code offline} without a leader ({@code
+     * --unavailable-partitions}), {@code under-replicated} with fewer in-sync replicas than replicas ({@code
+     * --under-replicated-partitions}), else {@code ok}.
+     */
+    static String status(TopicPartitionInfo p) {
+        if (leader(p) == null) {
+            return "offline";
+        }
+        return p.isr().size() < p.replicas().size() ? "under-replicated" : "ok";
+    }
+
     static Map<String, Object> partitionJson(TopicPartitionInfo p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("partition", p.partition());
         m.put("leader", leader(p));
         m.put("replicas", ids(p.replicas()));
         m.put("isr", ids(p.isr()));
+        m.put("status", status(p));
         return m;
     }
 }
