@@ -137,7 +137,11 @@ public final class Report {
                     + ", E2eLatency; latency = send to consumed";
             case WIRE_PRODUCE -> c.records() + " x " + c.recordSize() + " B, " + c.partitions() + " partition(s), acks="
                     + c.acks() + ", WireLoad: " + c.wireBatch() + "-record batches, " + Tools.WIRE_CONNECTIONS
-                    + " connections x " + Tools.WIRE_INFLIGHT + " in flight; latency = request round trip";
+                    + " connections x " + Tools.WIRE_INFLIGHT + " in flight"
+                    + (c.idleFetchers() > 0 ? ", " + c.idleFetchers() + " idle fetchers long-polling "
+                            + BenchCase.IDLE_TOPIC + " (" + BenchCase.IDLE_PARTITIONS + " partitions, max.wait.ms "
+                            + IdleFetchers.MAX_WAIT_MS + ")" : "")
+                    + "; latency = request round trip";
             case WIRE_FETCH -> c.records() + " x " + c.recordSize() + " B fetched from " + c.partitions()
                     + " partition(s) holding half as many, WireLoad: " + Tools.WIRE_CONNECTIONS
                     + " connections, 1 MiB per partition; latency = request round trip";
