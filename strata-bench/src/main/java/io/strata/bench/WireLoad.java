@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -64,6 +65,14 @@ public final class WireLoad {
         this.args = args;
     }
 
+    /**
+     * What a run did: records and bytes acknowledged or fetched, its length, every latency, how often the idle
+     * fetchers were answered (when there were any), and the first failure, if any.
+     */
+    record Outcome(long records, long bytes, double secs, LatencyHistogram latencies, OptionalLong idleFetches,
+                   Optional<String> failure) {
+    }
+
     public static void main(String[] argv) throws Exception {
         WireArgs args;
         try {
@@ -73,6 +82,18 @@ public final class WireLoad {
             System.exit(1);
             return;
         }
+        Outcome outcome = run(args);
+        outcome.idleFetches().ifPresent(n -> System.out.printf(Locale.ROOT, "IDLE fetchers=%d fetches=%d%n",
+                args.idle().orElseThrow().fetchers(), n));
+        if (outcome.failure().isPresent()) {
+            System.err.println("WIRE failed: " + outcome.failure().get());
+            System.exit(2);
+        }
+        System.out.println(summary(outcome.records(), outcome.bytes(), outcome.secs(), outcome.latencies()));
+    }
+
+    /** Runs the load described by {@code args} to its end (or its first failure), idle fetchers included. */
+    static Outcome run(WireArgs args) throws InterruptedException {
         WireLoad load = new WireLoad(args);
         Optional<IdleFetchers> idle = Optional.empty();
         if (args.idle().isPresent()) {
@@ -81,8 +102,8 @@ public final class WireLoad {
                 idle = Optional.of(IdleFetchers.start(args.host(), args.port(), i.topic(), i.partitions(),
                         i.fetchers(), IDLE_READY_WITHIN, load::fail));
             } catch (IOException e) {
-                System.err.println("WIRE failed: idle fetchers: " + e.getMessage());
-                System.exit(2);
+                return new Outcome(0, 0, 0, new LatencyHistogram(), OptionalLong.empty(),
+                        Optional.of("idle fetchers: " + e.getMessage()));
             }
         }
         long start = System.nanoTime();
@@ -92,16 +113,13 @@ public final class WireLoad {
             load.fetch();
         }
         double secs = (System.nanoTime() - start) / 1e9;
+        OptionalLong idleFetches = OptionalLong.empty();
         if (idle.isPresent()) {
             idle.get().close();
-            System.out.printf(Locale.ROOT, "IDLE fetchers=%d fetches=%d%n", args.idle().get().fetchers(),
-                    idle.get().fetches());
+            idleFetches = OptionalLong.of(idle.get().fetches());
         }
-        if (load.failure.get() != null) {
-            System.err.println("WIRE failed: " + load.failure.get());
-            System.exit(2);
-        }
-        System.out.println(summary(load.recordsDone.sum(), load.bytesDone.sum(), secs, load.merged()));
+        return new Outcome(load.recordsDone.sum(), load.bytesDone.sum(), secs, load.merged(), idleFetches,
+                Optional.ofNullable(load.failure.get()));
     }
 
     /** The summary line {@link ToolOutput#wire} parses. */
@@ -133,12 +151,13 @@ public final class WireLoad {
         }
         ProduceRequestData data = new ProduceRequestData().setAcks(args.acks()).setTimeoutMs(30_000);
         data.topicData().add(topicData);
-        byte[] request = WireSocket.frame(new ProduceRequest(data, WireRequests.PRODUCE_VERSION), "wire-load");
+        byte[] encoded = WireSocket.frame(new ProduceRequest(data, WireRequests.PRODUCE_VERSION), "wire-load");
         long perRequest = (long) args.batch() * partitions;
         long perRequestBytes = perRequest * args.recordSize();
         AtomicLong toSend = new AtomicLong((args.records() + perRequest - 1) / perRequest);
         int inflight = args.inflight();
         runConnections(c -> {
+            byte[] request = encoded.clone(); // its own copy: the correlation id is written into it per request
             // The latency origin of each request in flight, by correlation id; the window keeps the ring from
             // wrapping onto a request that is still outstanding.
             AtomicLongArray origins = new AtomicLongArray(WireArgs.MAX_INFLIGHT);
@@ -176,7 +195,11 @@ public final class WireLoad {
                     origins.set(sent % WireArgs.MAX_INFLIGHT, pacing.latencyOrigin(due, System.nanoTime()));
                     WireSocket.writeFully(socket, request);
                 }
-                window.acquire(inflight); // every response read
+                if (failure.get() == null) {
+                    // Every response read. Not after a failure: the reader may be gone, and the writer may have
+                    // taken a permit it released for one last send that will never be answered.
+                    window.acquire(inflight);
+                }
                 socket.close();
                 reader.join();
             }
