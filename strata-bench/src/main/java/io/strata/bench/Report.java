@@ -151,7 +151,7 @@ public final class Report {
             case CONSUME -> c.records() + " x " + c.recordSize() + " B from " + c.partitions()
                     + " partition(s), ConsumerPerformance; rates exclude the group join";
             case E2E -> c.records() + " x " + c.recordSize() + " B at " + c.rate() + " rec/s, acks=" + c.acks()
-                    + ", E2eLatency; latency = send to consumed";
+                    + ", E2eLatency; latency = scheduled send to consumed";
             case WIRE_PRODUCE -> c.records() + " x " + c.recordSize() + " B, " + c.partitions() + " partition(s), acks="
                     + c.acks() + ", WireLoad: " + c.wireBatch() + "-record batches, " + Tools.WIRE_CONNECTIONS
                     + " connections x " + Tools.WIRE_INFLIGHT + " in flight"
