@@ -23,8 +23,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * written.
  *
  * <p>Each connection is served by a virtual thread blocked in a socket read, so a thousand of them cost the client
- * next to no CPU. An error code in a response, or a connection the broker closes, is reported once to
- * {@code onFailure} and ends that fetcher. {@link #start} and {@link #close} are called by one controlling thread;
+ * next to no CPU. An error code in a response, or a connection the broker closes, ends that fetcher; the first such
+ * failure is reported to {@code onFailure}. {@link #start} and {@link #close} are called by one controlling thread;
  * {@link #fetches()} from any.
  */
 final class IdleFetchers implements AutoCloseable {
