@@ -15,9 +15,17 @@ import java.util.regex.Pattern;
  * @param lingerMs   producer linger.ms
  * @param records    records per run
  * @param rate       records/s for E2E (fixed rate); 0 otherwise (as fast as possible)
+ * @param idleFetchers WIRE_PRODUCE: connections long-polling the {@link #IDLE_TOPIC} during the run, 0 for none
  */
 public record BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
-                        int rate) {
+                        int rate, int idleFetchers) {
+
+    /** The topic idle fetchers wait on: nobody writes to it, so every fetch of it waits its full max wait. */
+    public static final String IDLE_TOPIC = "bench-idle";
+    /** Partitions of {@link #IDLE_TOPIC}; the idle fetchers are spread over them. */
+    public static final int IDLE_PARTITIONS = 100;
+    /** Idle fetchers of the {@code -idle1000} case: "a thousand idle consumers on other partitions". */
+    static final int IDLE_FETCHERS = 1000;
 
     /**
      * The tool behind a case: Kafka's perf tools (PRODUCE, CONSUME), {@link E2eLatency} (E2E), or {@link WireLoad}
@@ -49,7 +57,8 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
     /**
      * The matrix: produce (100 B and 1 KiB x 1 and 6 partitions x acks 1 and all x linger 0 and 5 ms), consume
      * (100 B on 1 and 6 partitions, 1 KiB on 1), end-to-end at 1000 records/s (acks 1 and all), and the
-     * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions).
+     * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions; and
+     * produce 1 KiB acks 1 again with {@value #IDLE_FETCHERS} idle fetchers on the {@link #IDLE_TOPIC}).
      * {@code quick} moves a tenth of the records and keeps a representative subset.
      */
     public static List<BenchCase> matrix(boolean quick, Pattern filter) {
@@ -63,28 +72,32 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
                     for (int linger : new int[] {0, 5}) {
                         String id = "produce-" + label(size) + "-p" + parts + "-acks" + acks + "-linger" + linger;
                         all.add(new BenchCase(id, Kind.PRODUCE, size, parts, acks, linger,
-                                size == 100 ? small : large, 0));
+                                size == 100 ? small : large, 0, 0));
                     }
                 }
             }
         }
-        all.add(new BenchCase("consume-100B-p1", Kind.CONSUME, 100, 1, "1", 5, small, 0));
-        all.add(new BenchCase("consume-100B-p6", Kind.CONSUME, 100, 6, "1", 5, small, 0));
-        all.add(new BenchCase("consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0));
-        all.add(new BenchCase("e2e-100B-1000rps-acks1", Kind.E2E, 100, 1, "1", 0, e2e, 1000));
-        all.add(new BenchCase("e2e-100B-1000rps-acksall", Kind.E2E, 100, 1, "all", 0, e2e, 1000));
+        all.add(new BenchCase("consume-100B-p1", Kind.CONSUME, 100, 1, "1", 5, small, 0, 0));
+        all.add(new BenchCase("consume-100B-p6", Kind.CONSUME, 100, 6, "1", 5, small, 0, 0));
+        all.add(new BenchCase("consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0, 0));
+        all.add(new BenchCase("e2e-100B-1000rps-acks1", Kind.E2E, 100, 1, "1", 0, e2e, 1000, 0));
+        all.add(new BenchCase("e2e-100B-1000rps-acksall", Kind.E2E, 100, 1, "all", 0, e2e, 1000, 0));
         long wireSmall = quick ? 1_000_000 : 10_000_000;
         long wireLarge = quick ? 200_000 : 2_000_000;
         for (int size : new int[] {100, 1024}) {
             for (String acks : new String[] {"1", "all"}) {
                 all.add(new BenchCase("wire-produce-" + label(size) + "-p6-acks" + acks, Kind.WIRE_PRODUCE, size, 6,
-                        acks, 0, size == 100 ? wireSmall : wireLarge, 0));
+                        acks, 0, size == 100 ? wireSmall : wireLarge, 0, 0));
             }
         }
-        all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0));
+        // The same load with a thousand consumers parked on other partitions: compared with the case without,
+        // it shows whether waiting fetches cost the broker anything when other partitions are written.
+        all.add(new BenchCase("wire-produce-1KiB-p6-acks1-idle" + IDLE_FETCHERS, Kind.WIRE_PRODUCE, 1024, 6, "1", 0,
+                wireLarge, 0, IDLE_FETCHERS));
+        all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0, 0));
         Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
                 + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
-                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*|wire-produce-.*-acks1|wire-fetch-.*");
+                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*");
         return all.stream()
                 .filter(c -> !quick || quickSet.matcher(c.id()).matches())
                 .filter(c -> filter.matcher(c.id()).find())

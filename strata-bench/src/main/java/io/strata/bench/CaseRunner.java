@@ -54,8 +54,8 @@ final class CaseRunner {
                     "bench-" + name + "-" + System.nanoTime());
             case E2E -> tools.e2eLatency(name, broker.bootstrap(), c.topic(), c.records(), c.rate(), c.acks(),
                     c.recordSize());
-            case WIRE_PRODUCE -> tools.wireLoad(name, "produce", broker.bootstrap(), c, c.records());
-            case WIRE_FETCH -> tools.wireLoad(name, "fetch", broker.bootstrap(), c, c.records());
+            case WIRE_PRODUCE -> tools.wireLoad(name, WireArgs.Mode.PRODUCE, broker, c, c.records());
+            case WIRE_FETCH -> tools.wireLoad(name, WireArgs.Mode.FETCH, broker, c, c.records());
         };
         cpu.end();
         double peakRssMb = ProcFs.peakRssKb(broker.pid()).orElse(0) / 1024.0;
@@ -93,20 +93,27 @@ final class CaseRunner {
                         + " ConsumerPerformance needs");
     }
 
-    /** Creates the topic (and fills a consume topic) once per broker; returns why that failed, if it did. */
+    /**
+     * Creates the topic (and the idle topic, and fills a consume or fetch topic) once per broker; returns why that
+     * failed, if it did.
+     */
     private Optional<String> prepare(BenchCase c, Broker broker) throws IOException, InterruptedException {
-        String key = broker.name() + "/" + c.topic();
+        // A case with idle fetchers shares its topic with the case without, but also needs the idle topic.
+        String key = broker.name() + "/" + c.topic() + (c.idleFetchers() > 0 ? "+" + BenchCase.IDLE_TOPIC : "");
         if (prepared.contains(key)) {
             return Optional.empty();
         }
         Optional<String> created = createTopic(broker.bootstrap(), c.topic(), c.partitions());
+        if (created.isEmpty() && c.idleFetchers() > 0) {
+            created = createTopic(broker.bootstrap(), BenchCase.IDLE_TOPIC, BenchCase.IDLE_PARTITIONS);
+        }
         if (created.isPresent()) {
             return created;
         }
         if (c.kind() == BenchCase.Kind.WIRE_FETCH) {
             BenchMain.progress("preloading " + c.records() / 2 + " x " + c.recordSize() + " B into " + c.topic()
                     + " on " + broker.name() + " (not measured)");
-            Tools.Result r = tools.wireLoad("preload-" + c.id() + "-" + broker.name(), "produce", broker.bootstrap(),
+            Tools.Result r = tools.wireLoad("preload-" + c.id() + "-" + broker.name(), WireArgs.Mode.PRODUCE, broker,
                     c, c.records() / 2);
             if (!r.ok() || ToolOutput.wire(r.output()).isEmpty()) {
                 return Optional.of("preload failed: " + r.lastLine());

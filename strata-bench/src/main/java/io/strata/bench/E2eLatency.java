@@ -1,12 +1,12 @@
 package io.strata.bench;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,15 +20,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * End-to-end latency at a fixed rate, with microsecond percentiles (Kafka's EndToEndLatency has one record in
  * flight and whole-millisecond percentiles). A producer sends {@code size}-byte records to partition 0 at
- * {@code rate} records/s, each carrying its send time ({@link System#nanoTime()}); a consumer in the same JVM,
- * assigned to the partition (no consumer group needed), measures send-to-poll latency. The first
+ * {@code rate} records/s; each record carries the time it was <em>scheduled</em> to be sent and the time it was
+ * actually handed to the producer ({@link System#nanoTime()}). A consumer in the same JVM, assigned to the partition
+ * (no consumer group needed), measures scheduled-send-to-poll latency, so that a stall (the broker's, the client's
+ * or the JVM's) counts against every record it delayed, not just the first (see {@link Pacing}). The first
  * {@code warmup} records are not counted. Prints one line:
- * {@code E2E_US n=.. rate=.. avg=.. p50=.. p99=.. p999=.. max=..}; exits 2 if records do not all arrive within
- * the expected time plus 30 s.
+ * {@code E2E_US n=.. rate=.. avg=.. p50=.. p99=.. p999=.. max=..} (rate: the achieved send rate over the counted
+ * records, from the actual send times; percentiles from a {@link LatencyHistogram}); exits 2 if records do not all
+ * arrive within the expected time plus 30 s.
  *
  * <p>Run in its own JVM by the harness: {@code E2eLatency BOOTSTRAP TOPIC N RATE ACKS SIZE WARMUP}.
  */
 public final class E2eLatency {
+
+    /** A record's value starts with its scheduled and its actual send time, 8 bytes each. */
+    static final int STAMP_BYTES = 16;
 
     private E2eLatency() {
     }
@@ -43,12 +49,12 @@ public final class E2eLatency {
         int n = Integer.parseInt(args[2]);
         int rate = Integer.parseInt(args[3]);
         String acks = args[4];
-        int size = Math.max(8, Integer.parseInt(args[5]));
+        int size = Math.max(STAMP_BYTES, Integer.parseInt(args[5]));
         int warmup = Integer.parseInt(args[6]);
         int total = warmup + n;
 
         TopicPartition tp = new TopicPartition(topic, 0);
-        long[] latencyNs = new long[n];
+        LatencyHistogram latencies = new LatencyHistogram();
         AtomicReference<Throwable> sendError = new AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(bootstrap, acks));
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap))) {
@@ -56,24 +62,21 @@ public final class E2eLatency {
             consumer.seekToEnd(List.of(tp));
             consumer.position(tp); // resolve now, so that no record sent below is skipped
             Thread sender = Thread.ofPlatform().name("e2e-sender").start(() -> {
-                long period = TimeUnit.SECONDS.toNanos(1) / rate;
-                long start = System.nanoTime();
-                for (int i = 0; i < total && sendError.get() == null; i++) {
-                    long due = start + i * period;
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(wait);
+                Pacing pacing = Pacing.of(rate, NanoClock.SYSTEM);
+                try {
+                    for (int i = 0; i < total && sendError.get() == null; i++) {
+                        long due = pacing.awaitSend(i);
+                        byte[] payload = new byte[size];
+                        long sent = System.nanoTime();
+                        stamp(payload, pacing.latencyOrigin(due, sent), sent);
+                        producer.send(new ProducerRecord<>(topic, 0, null, payload), (md, e) -> {
+                            if (e != null) {
+                                sendError.compareAndSet(null, e);
+                            }
+                        });
                     }
-                    byte[] payload = new byte[size];
-                    long now = System.nanoTime();
-                    for (int b = 0; b < 8; b++) {
-                        payload[b] = (byte) (now >>> (56 - 8 * b));
-                    }
-                    producer.send(new ProducerRecord<>(topic, 0, null, payload), (md, e) -> {
-                        if (e != null) {
-                            sendError.compareAndSet(null, e);
-                        }
-                    });
+                } catch (InterruptedException e) {
+                    sendError.compareAndSet(null, e);
                 }
             });
             long firstSent = 0;
@@ -91,40 +94,35 @@ public final class E2eLatency {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     long now = System.nanoTime();
-                    byte[] v = r.value();
-                    long sent = 0;
-                    for (int b = 0; b < 8; b++) {
-                        sent = (sent << 8) | (v[b] & 0xff);
-                    }
                     if (received >= warmup) {
-                        latencyNs[received - warmup] = now - sent;
-                        lastSent = sent;
+                        ByteBuffer v = ByteBuffer.wrap(r.value());
+                        latencies.recordNanos(now - v.getLong(0));
+                        lastSent = v.getLong(8);
                         if (received == warmup) {
-                            firstSent = sent;
+                            firstSent = lastSent;
                         }
                     }
                     received++;
                 }
             }
             sender.join();
-            Arrays.sort(latencyNs);
             // The achieved send rate over the counted records (arrivals bunch up behind a slow fetch).
             double seconds = Math.max(1e-9, (lastSent - firstSent) / 1e9);
-            System.out.printf("E2E_US n=%d rate=%.1f avg=%.1f p50=%d p99=%d p999=%d max=%d%n", n,
-                    n > 1 ? (n - 1) / seconds : 0.0, Arrays.stream(latencyNs).average().orElse(0) / 1000.0,
-                    percentileUs(latencyNs, 50), percentileUs(latencyNs, 99), percentileUs(latencyNs, 99.9),
-                    latencyNs.length == 0 ? 0 : latencyNs[latencyNs.length - 1] / 1000);
+            System.out.println(summary(n > 1 ? (n - 1) / seconds : 0.0, latencies.percentiles()));
         }
     }
 
-    /** Nearest-rank percentile of sorted nanosecond values, in microseconds. */
-    static long percentileUs(long[] sortedNs, double percentile) {
-        if (sortedNs.length == 0) {
-            return 0;
-        }
-        // The epsilon keeps 99.9 % of 1000 at rank 999 despite binary floating point (999.0000000000001).
-        int rank = (int) Math.ceil(percentile * sortedNs.length / 100.0 - 1e-9);
-        return sortedNs[Math.max(0, Math.min(sortedNs.length - 1, rank - 1))] / 1000;
+    /** Writes the latency origin (the scheduled send time) and the actual send time into the first 16 bytes. */
+    static void stamp(byte[] payload, long originNanos, long sentNanos) {
+        ByteBuffer.wrap(payload).putLong(0, originNanos).putLong(8, sentNanos);
+    }
+
+    /** The summary line {@link ToolOutput#latency} parses. */
+    static String summary(double sendRate, LatencyHistogram.Percentiles p) {
+        return String.format(Locale.ROOT, "E2E_US n=%d rate=%.1f avg=%.1f p50=%d p99=%d p999=%d max=%d", p.count(),
+                sendRate, p.meanNanos() / 1000.0, LatencyHistogram.Percentiles.micros(p.p50Nanos()),
+                LatencyHistogram.Percentiles.micros(p.p99Nanos()), LatencyHistogram.Percentiles.micros(p.p999Nanos()),
+                LatencyHistogram.Percentiles.micros(p.maxNanos()));
     }
 
     private static Properties producerProps(String bootstrap, String acks) {

@@ -133,7 +133,8 @@ final class GroupStability {
 
     /**
      * Time from the first subscribe to the start of the current stable period, and the median and maximum over the
-     * members that own partitions of the time from their own subscribe to their first non-empty assignment.
+     * members that own partitions of the time from their own subscribe to their first non-empty assignment (from a
+     * {@link LatencyHistogram}: the bench's one percentile definition, to 0.1 %).
      *
      * @throws IllegalStateException when the group is not stable
      */
@@ -144,17 +145,15 @@ final class GroupStability {
                 throw new IllegalStateException("not stable: " + describe());
             }
             long t0 = Arrays.stream(subscribedAt).filter(t -> t != Long.MIN_VALUE).min().orElse(stableSince);
-            long[] firsts = new long[members];
-            int n = 0;
+            LatencyHistogram firsts = new LatencyHistogram();
             for (int i = 0; i < members; i++) {
                 if (firstAssignedAt[i] != Long.MIN_VALUE && subscribedAt[i] != Long.MIN_VALUE) {
-                    firsts[n++] = firstAssignedAt[i] - subscribedAt[i];
+                    firsts.recordNanos(firstAssignedAt[i] - subscribedAt[i]);
                 }
             }
-            long[] sorted = Arrays.copyOf(firsts, n);
-            Arrays.sort(sorted);
-            return new Summary((stableSince - t0) / 1e6, n == 0 ? Double.NaN : nearestRank(sorted, 50) / 1e6,
-                    n == 0 ? Double.NaN : sorted[n - 1] / 1e6, events);
+            LatencyHistogram.Percentiles p = firsts.percentiles();
+            return new Summary((stableSince - t0) / 1e6, p.count() == 0 ? Double.NaN : p.p50Nanos() / 1e6,
+                    p.count() == 0 ? Double.NaN : p.maxNanos() / 1e6, events);
         } finally {
             lock.unlock();
         }
@@ -175,12 +174,6 @@ final class GroupStability {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static long nearestRank(long[] sorted, double percentile) {
-        int rank = (int) Math.ceil(percentile * sorted.length / 100.0 - 1e-9);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private OptionalInt evaluate(long nanos) {

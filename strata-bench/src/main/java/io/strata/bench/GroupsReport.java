@@ -1,5 +1,6 @@
 package io.strata.bench;
 
+import io.strata.cli.output.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -99,31 +100,31 @@ final class GroupsReport {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** The same data as {@link #table}, every run, as one JSON object (written by the CLI's {@link Json}). */
     static String json(Context ctx, List<Case> cases) {
-        StringBuilder sb = new StringBuilder("{\n");
-        JsonText.field(sb, "date", JsonText.string(ctx.date()));
-        JsonText.field(sb, "command", JsonText.string(ctx.command()));
-        JsonText.field(sb, "host", JsonText.string(ctx.host()));
-        JsonText.field(sb, "java", JsonText.string(ctx.java()));
-        JsonText.field(sb, "kafkaVersion", JsonText.string(ctx.kafkaVersion()));
-        JsonText.field(sb, "consumers", Integer.toString(ctx.members()));
-        JsonText.field(sb, "partitions", Integer.toString(ctx.partitions()));
-        JsonText.field(sb, "loadAtStart", JsonText.string(ctx.loadAtStart()));
-        JsonText.field(sb, "loadAtEnd", JsonText.string(ctx.loadAtEnd()));
-        sb.append("  \"cases\": [");
-        for (int i = 0; i < cases.size(); i++) {
-            Case c = cases.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(JsonText.string(c.id())).append(", \"groupProtocol\": ")
-                    .append(JsonText.string(c.protocol())).append(", \"initialRebalanceDelayMs\": ").append(c.initialDelayMs())
-                    .append(", \"samples\": [");
-            for (int j = 0; j < c.samples().size(); j++) {
-                Sample s = c.samples().get(j);
-                JsonText.sample(sb, j == 0, s.broker(), s.run(), s.outcome().reason(),
-                        s.outcome().metrics().map(GroupsReport::jsonFields));
-            }
-            sb.append("]}");
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("date", ctx.date());
+        root.put("command", ctx.command());
+        root.put("host", ctx.host());
+        root.put("java", ctx.java());
+        root.put("kafkaVersion", ctx.kafkaVersion());
+        root.put("consumers", ctx.members());
+        root.put("partitions", ctx.partitions());
+        root.put("loadAtStart", ctx.loadAtStart());
+        root.put("loadAtEnd", ctx.loadAtEnd());
+        root.put("notes", ctx.notes());
+        List<Map<String, Object>> jcases = new ArrayList<>();
+        for (Case c : cases) {
+            Map<String, Object> jc = new LinkedHashMap<>();
+            jc.put("id", c.id());
+            jc.put("groupProtocol", c.protocol());
+            jc.put("initialRebalanceDelayMs", c.initialDelayMs());
+            jc.put("samples", c.samples().stream().map(s -> Report.sample(s.broker(), s.run(), s.outcome().reason(),
+                    s.outcome().metrics().map(GroupsReport::jsonFields))).toList());
+            jcases.add(jc);
         }
-        return sb.append("\n  ]\n}\n").toString();
+        root.put("cases", jcases);
+        return Json.write(root) + "\n";
     }
 
     private static Map<String, Double> jsonFields(GroupRun.Metrics m) {

@@ -1,5 +1,6 @@
 package io.strata.bench;
 
+import io.strata.cli.output.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -83,32 +84,48 @@ public final class Report {
         return row;
     }
 
+    /** The same data as {@link #table}, every run, as one JSON object (written by the CLI's {@link Json}). */
     public static String json(Context ctx, List<CaseResult> results) {
-        StringBuilder sb = new StringBuilder("{\n");
-        JsonText.field(sb, "date", JsonText.string(ctx.date()));
-        JsonText.field(sb, "command", JsonText.string(ctx.command()));
-        JsonText.field(sb, "host", JsonText.string(ctx.host()));
-        JsonText.field(sb, "java", JsonText.string(ctx.java()));
-        JsonText.field(sb, "kafkaVersion", JsonText.string(ctx.kafkaVersion()));
-        JsonText.field(sb, "loadAtStart", JsonText.string(ctx.loadAtStart()));
-        JsonText.field(sb, "loadAtEnd", JsonText.string(ctx.loadAtEnd()));
-        JsonText.field(sb, "otherPctOverall", JsonText.number(ctx.otherPctOverall()));
-        sb.append("  \"cases\": [");
-        for (int i = 0; i < results.size(); i++) {
-            CaseResult r = results.get(i);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("date", ctx.date());
+        root.put("command", ctx.command());
+        root.put("host", ctx.host());
+        root.put("java", ctx.java());
+        root.put("kafkaVersion", ctx.kafkaVersion());
+        root.put("loadAtStart", ctx.loadAtStart());
+        root.put("loadAtEnd", ctx.loadAtEnd());
+        root.put("otherPctOverall", ctx.otherPctOverall());
+        root.put("notes", ctx.notes());
+        List<Map<String, Object>> cases = new ArrayList<>();
+        for (CaseResult r : results) {
             BenchCase c = r.benchCase();
-            sb.append(i == 0 ? "\n" : ",\n").append("    {\"id\": ").append(JsonText.string(c.id())).append(", \"kind\": ")
-                    .append(JsonText.string(c.kind().name())).append(", \"recordSize\": ").append(c.recordSize())
-                    .append(", \"partitions\": ").append(c.partitions()).append(", \"acks\": ").append(JsonText.string(c.acks()))
-                    .append(", \"lingerMs\": ").append(c.lingerMs()).append(", \"records\": ").append(c.records())
-                    .append(", \"rate\": ").append(c.rate()).append(", \"samples\": [");
-            for (int j = 0; j < r.samples().size(); j++) {
-                Sample s = r.samples().get(j);
-                JsonText.sample(sb, j == 0, s.broker(), s.run(), s.reason(), s.metrics().map(Report::jsonFields));
-            }
-            sb.append("]}");
+            Map<String, Object> jc = new LinkedHashMap<>();
+            jc.put("id", c.id());
+            jc.put("kind", c.kind());
+            jc.put("recordSize", c.recordSize());
+            jc.put("partitions", c.partitions());
+            jc.put("acks", c.acks());
+            jc.put("lingerMs", c.lingerMs());
+            jc.put("records", c.records());
+            jc.put("rate", c.rate());
+            jc.put("idleFetchers", c.idleFetchers());
+            jc.put("samples", r.samples().stream().map(s -> sample(s.broker(), s.run(), s.reason(),
+                    s.metrics().map(Report::jsonFields))).toList());
+            cases.add(jc);
         }
-        return sb.append("\n  ]\n}\n").toString();
+        root.put("cases", cases);
+        return Json.write(root) + "\n";
+    }
+
+    /** One run in the JSON reports: broker and run, then the reason there are no numbers or the numbers. */
+    static Map<String, Object> sample(String broker, int run, Optional<String> reason,
+                                      Optional<Map<String, Double>> metrics) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("broker", broker);
+        m.put("run", run);
+        reason.ifPresent(r -> m.put("reason", r));
+        metrics.ifPresent(m::putAll);
+        return m;
     }
 
     private static Map<String, Double> jsonFields(Sample.Metrics m) {
@@ -134,10 +151,14 @@ public final class Report {
             case CONSUME -> c.records() + " x " + c.recordSize() + " B from " + c.partitions()
                     + " partition(s), ConsumerPerformance; rates exclude the group join";
             case E2E -> c.records() + " x " + c.recordSize() + " B at " + c.rate() + " rec/s, acks=" + c.acks()
-                    + ", E2eLatency; latency = send to consumed";
+                    + ", E2eLatency; latency = scheduled send to consumed";
             case WIRE_PRODUCE -> c.records() + " x " + c.recordSize() + " B, " + c.partitions() + " partition(s), acks="
                     + c.acks() + ", WireLoad: " + c.wireBatch() + "-record batches, " + Tools.WIRE_CONNECTIONS
-                    + " connections x " + Tools.WIRE_INFLIGHT + " in flight; latency = request round trip";
+                    + " connections x " + Tools.WIRE_INFLIGHT + " in flight"
+                    + (c.idleFetchers() > 0 ? ", " + c.idleFetchers() + " idle fetchers long-polling "
+                            + BenchCase.IDLE_TOPIC + " (" + BenchCase.IDLE_PARTITIONS + " partitions, max.wait.ms "
+                            + IdleFetchers.MAX_WAIT_MS + ")" : "")
+                    + "; latency = request round trip";
             case WIRE_FETCH -> c.records() + " x " + c.recordSize() + " B fetched from " + c.partitions()
                     + " partition(s) holding half as many, WireLoad: " + Tools.WIRE_CONNECTIONS
                     + " connections, 1 MiB per partition; latency = request round trip";

@@ -16,7 +16,7 @@ public record Sample(String broker, int run, Optional<Metrics> metrics, Optional
      * @param recordsPerSec throughput in records/s
      * @param mbPerSec      throughput in MiB/s
      * @param p50Ms         latency percentiles in ms (producer: send to ack, whole ms from the tool;
-     *                      consume: none, NaN; e2e: send to consumed, microsecond resolution)
+     *                      consume: none, NaN; e2e: scheduled send to consumed, microsecond resolution)
      * @param brokerCpuSec  CPU seconds (user + system) the broker used during the run
      * @param mebibytes     payload moved
      * @param peakRssMb     the broker's peak resident memory (VmHWM) during the run, MiB

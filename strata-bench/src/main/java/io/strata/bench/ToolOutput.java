@@ -28,7 +28,7 @@ public final class ToolOutput {
                                  long p999Us, long maxUs) {
     }
 
-    /** One {@link WireLoad} run; latencies in microseconds, request sent to response read. */
+    /** One {@link WireLoad} run; latencies in microseconds (round trips, or from the schedule with a rate). */
     public record WireSummary(long records, long bytes, double recordsPerSec, double mibPerSec, long p50Us,
                               long p99Us, long p999Us) {
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,15 +66,20 @@ final class Tools {
     }
 
     /**
-     * A {@link WireLoad} run: {@code mode} "produce" or "fetch", 16 KiB batches, {@value #WIRE_CONNECTIONS}
-     * connections with {@value #WIRE_INFLIGHT} produce requests in flight each (a producer's default
-     * {@code max.in.flight.requests.per.connection}); fetches have one in flight per connection, as a consumer.
+     * A {@link WireLoad} run of {@code records} as fast as the broker takes them: 16 KiB batches,
+     * {@value #WIRE_CONNECTIONS} connections with {@value #WIRE_INFLIGHT} produce requests in flight each (a
+     * producer's default {@code max.in.flight.requests.per.connection}); fetches have one in flight per connection,
+     * as a consumer. A case with idle fetchers gets them on {@link BenchCase#IDLE_TOPIC}.
      */
-    Result wireLoad(String name, String mode, String bootstrap, BenchCase c, long records)
+    Result wireLoad(String name, WireArgs.Mode mode, Broker broker, BenchCase c, long records)
             throws IOException, InterruptedException {
-        return run(name, WireLoad.class.getName(), List.of(mode, bootstrap, c.topic(),
-                Integer.toString(c.partitions()), Integer.toString(c.recordSize()), Integer.toString(c.wireBatch()),
-                c.acks(), Integer.toString(WIRE_CONNECTIONS), Integer.toString(WIRE_INFLIGHT), Long.toString(records)));
+        Optional<WireArgs.Idle> idle = c.idleFetchers() > 0
+                ? Optional.of(new WireArgs.Idle(c.idleFetchers(), BenchCase.IDLE_TOPIC, BenchCase.IDLE_PARTITIONS))
+                : Optional.empty();
+        WireArgs args = new WireArgs(mode, Broker.HOST, broker.clientPort, c.topic(), c.partitions(),
+                c.recordSize(), c.wireBatch(), c.acks().equals("all") ? (short) -1 : Short.parseShort(c.acks()),
+                WIRE_CONNECTIONS, WIRE_INFLIGHT, records, 0, idle);
+        return run(name, WireLoad.class.getName(), args.toArgs());
     }
 
     static final int WIRE_CONNECTIONS = 4;

@@ -1,39 +1,29 @@
 package io.strata.bench;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.AbstractResponse;
-import org.apache.kafka.common.requests.FetchRequest;
-import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.ResponseHeader;
 
 /**
  * A load generator that saturates the broker rather than itself. Kafka's perf tools spend far more CPU building
@@ -49,190 +39,254 @@ import org.apache.kafka.common.requests.ResponseHeader;
  *       of the log at its end, so a preloaded topic can be read for as long as needed.</li>
  * </ul>
  *
- * Every response is checked: an error code in any partition stops the run with exit code 2. Prints one line:
- * {@code WIRE records=.. bytes=.. secs=.. rate=.. mibps=.. p50=.. p99=.. p999=..} (latencies in microseconds,
- * request sent to response read). Run in its own JVM by the harness:
- * {@code WireLoad produce|fetch HOST:PORT TOPIC PARTITIONS RECORD_SIZE BATCH ACKS CONNECTIONS INFLIGHT RECORDS}.
+ * With {@code --rate} the requests follow a schedule and their latency counts from it (see {@link Pacing});
+ * without, each connection sends as fast as its in-flight window allows and the latency is the round trip. With
+ * {@code --idle-fetchers} a set of {@link IdleFetchers} is parked in the broker before the load starts and until
+ * it ends. Latencies go to one {@link LatencyHistogram} per connection, so no sample is lost however long the run.
+ *
+ * <p>Every response is checked: an error code in any partition stops the run with exit code 2. Prints
+ * {@code WIRE records=.. bytes=.. secs=.. rate=.. mibps=.. p50=.. p99=.. p999=..} (latencies in microseconds),
+ * preceded by {@code IDLE fetchers=.. fetches=..} when there were idle fetchers. Run in its own JVM by the harness
+ * with the arguments of {@link WireArgs}.
  */
 public final class WireLoad {
 
-    /** Produce v9 and Fetch v12: the newest versions that name topics (later ones use topic ids). */
-    private static final short PRODUCE_VERSION = 9;
-    private static final short FETCH_VERSION = 12;
     private static final int PARTITION_FETCH_BYTES = 1024 * 1024;
+    private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+    private static final Duration IDLE_READY_WITHIN = Duration.ofSeconds(60);
 
-    private final String host;
-    private final int port;
-    private final String topic;
-    private final int partitions;
-    private final long records;
+    private final WireArgs args;
     private final LongAdder recordsDone = new LongAdder();
     private final LongAdder bytesDone = new LongAdder();
     private final AtomicReference<String> failure = new AtomicReference<>();
-    private final Queue<long[]> latencies = new ConcurrentLinkedQueue<>();
+    private final Queue<LatencyHistogram> latencies = new ConcurrentLinkedQueue<>();
 
-    private WireLoad(String bootstrap, String topic, int partitions, long records) {
-        int colon = bootstrap.lastIndexOf(':');
-        this.host = bootstrap.substring(0, colon);
-        this.port = Integer.parseInt(bootstrap.substring(colon + 1));
-        this.topic = topic;
-        this.partitions = partitions;
-        this.records = records;
+    private WireLoad(WireArgs args) {
+        this.args = args;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 10 || !(args[0].equals("produce") || args[0].equals("fetch"))) {
-            System.err.println("usage: WireLoad produce|fetch HOST:PORT TOPIC PARTITIONS RECORD_SIZE BATCH ACKS"
-                    + " CONNECTIONS INFLIGHT RECORDS");
+    /**
+     * What a run did: records and bytes acknowledged or fetched, its length, every latency, how often the idle
+     * fetchers were answered (when there were any), and the first failure, if any.
+     */
+    record Outcome(long records, long bytes, double secs, LatencyHistogram latencies, OptionalLong idleFetches,
+                   Optional<String> failure) {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        WireArgs args;
+        try {
+            args = WireArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             System.exit(1);
+            return;
         }
-        WireLoad load = new WireLoad(args[1], args[2], Integer.parseInt(args[3]), Long.parseLong(args[9]));
-        int connections = Integer.parseInt(args[7]);
-        long start = System.nanoTime();
-        if (args[0].equals("produce")) {
-            load.produce(Integer.parseInt(args[4]), Integer.parseInt(args[5]), args[6].equals("all") ? (short) -1
-                    : Short.parseShort(args[6]), connections, Integer.parseInt(args[8]));
-        } else {
-            load.fetch(connections);
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        if (load.failure.get() != null) {
-            System.err.println("WIRE failed: " + load.failure.get());
+        Outcome outcome = run(args);
+        outcome.idleFetches().ifPresent(n -> System.out.printf(Locale.ROOT, "IDLE fetchers=%d fetches=%d%n",
+                args.idle().orElseThrow().fetchers(), n));
+        if (outcome.failure().isPresent()) {
+            System.err.println("WIRE failed: " + outcome.failure().get());
             System.exit(2);
         }
-        long[] all = load.latencies.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).sorted().toArray();
-        long n = load.recordsDone.sum();
-        long bytes = load.bytesDone.sum();
-        System.out.printf(java.util.Locale.ROOT,
-                "WIRE records=%d bytes=%d secs=%.3f rate=%.1f mibps=%.2f p50=%d p99=%d p999=%d%n", n, bytes, secs,
-                n / secs, bytes / secs / (1024 * 1024), pct(all, 0.50), pct(all, 0.99), pct(all, 0.999));
+        System.out.println(summary(outcome.records(), outcome.bytes(), outcome.secs(), outcome.latencies()));
     }
 
-    private void produce(int recordSize, int batch, short acks, int connections, int inflight)
-            throws InterruptedException {
-        byte[] value = new byte[recordSize];
+    /** Runs the load described by {@code args} to its end (or its first failure), idle fetchers included. */
+    static Outcome run(WireArgs args) throws InterruptedException {
+        WireLoad load = new WireLoad(args);
+        Optional<IdleFetchers> idle = Optional.empty();
+        if (args.idle().isPresent()) {
+            WireArgs.Idle i = args.idle().get();
+            try {
+                idle = Optional.of(IdleFetchers.start(args.host(), args.port(), i.topic(), i.partitions(),
+                        i.fetchers(), IDLE_READY_WITHIN, load::fail));
+            } catch (IOException e) {
+                return new Outcome(0, 0, 0, new LatencyHistogram(), OptionalLong.empty(),
+                        Optional.of("idle fetchers: " + e.getMessage()));
+            }
+        }
+        long start = System.nanoTime();
+        if (args.mode() == WireArgs.Mode.PRODUCE) {
+            load.produce();
+        } else {
+            load.fetch();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        OptionalLong idleFetches = OptionalLong.empty();
+        if (idle.isPresent()) {
+            idle.get().close();
+            idleFetches = OptionalLong.of(idle.get().fetches());
+        }
+        return new Outcome(load.recordsDone.sum(), load.bytesDone.sum(), secs, load.merged(), idleFetches,
+                Optional.ofNullable(load.failure.get()));
+    }
+
+    /** The summary line {@link ToolOutput#wire} parses. */
+    static String summary(long records, long bytes, double secs, LatencyHistogram latencies) {
+        LatencyHistogram.Percentiles p = latencies.percentiles();
+        return String.format(Locale.ROOT,
+                "WIRE records=%d bytes=%d secs=%.3f rate=%.1f mibps=%.2f p50=%d p99=%d p999=%d", records, bytes, secs,
+                records / secs, bytes / secs / (1024 * 1024), LatencyHistogram.Percentiles.micros(p.p50Nanos()),
+                LatencyHistogram.Percentiles.micros(p.p99Nanos()), LatencyHistogram.Percentiles.micros(p.p999Nanos()));
+    }
+
+    private LatencyHistogram merged() {
+        LatencyHistogram all = new LatencyHistogram();
+        latencies.forEach(all::add);
+        return all;
+    }
+
+    private void produce() throws InterruptedException {
+        int partitions = args.partitions();
+        byte[] value = new byte[args.recordSize()];
         Arrays.fill(value, (byte) 'x');
-        SimpleRecord[] batchRecords = new SimpleRecord[batch];
+        SimpleRecord[] batchRecords = new SimpleRecord[args.batch()];
         Arrays.fill(batchRecords, new SimpleRecord(value));
-        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
+        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData()
+                .setName(args.topic());
         for (int p = 0; p < partitions; p++) {
             topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(p)
                     .setRecords(MemoryRecords.withRecords(Compression.NONE, batchRecords)));
         }
-        ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000);
+        ProduceRequestData data = new ProduceRequestData().setAcks(args.acks()).setTimeoutMs(30_000);
         data.topicData().add(topicData);
-        byte[] request = frame(new ProduceRequest(data, PRODUCE_VERSION));
-        long perRequest = (long) batch * partitions;
-        long requests = (records + perRequest - 1) / perRequest;
-        AtomicLong toSend = new AtomicLong(requests);
-        runConnections(connections, c -> {
-            long[] sentAt = new long[1 << 16];
-            long[] lat = new long[(int) Math.min(Integer.MAX_VALUE - 8, requests)];
-            latencies.add(lat);
+        byte[] encoded = WireSocket.frame(new ProduceRequest(data, WireRequests.PRODUCE_VERSION), "wire-load");
+        long perRequest = (long) args.batch() * partitions;
+        long perRequestBytes = perRequest * args.recordSize();
+        AtomicLong toSend = new AtomicLong((args.records() + perRequest - 1) / perRequest);
+        int inflight = args.inflight();
+        runConnections(c -> {
+            byte[] request = encoded.clone(); // its own copy: the correlation id is written into it per request
+            // The latency origin of each request in flight, by correlation id; the window keeps the ring from
+            // wrapping onto a request that is still outstanding.
+            AtomicLongArray origins = new AtomicLongArray(WireArgs.MAX_INFLIGHT);
+            LatencyHistogram lat = histogram();
+            Pacing pacing = pacing();
             Semaphore window = new Semaphore(inflight);
-            try (SocketChannel socket = connect()) {
-                ResponseReader in = new ResponseReader(socket);
+            try (SocketChannel socket = WireSocket.connect(args.host(), args.port(), SOCKET_BUFFER_BYTES)) {
+                ResponseReader in = new ResponseReader(socket, 64 * 1024);
                 Thread reader = Thread.ofPlatform().name("wire-read-" + c).start(() -> {
                     try {
-                        for (int i = 0; ; i++) {
-                            ByteBuffer body = in.next();
+                        while (true) {
+                            ByteBuffer response = in.next();
                             long now = System.nanoTime();
-                            int corr = ResponseHeader.parse(body, ApiKeys.PRODUCE.responseHeaderVersion(
-                                    PRODUCE_VERSION)).correlationId();
-                            checkProduce((ProduceResponse) AbstractResponse.parseResponse(ApiKeys.PRODUCE, new ByteBufferAccessor(body),
-                                    PRODUCE_VERSION));
-                            lat[corr] = now - sentAt[corr & 0xffff];
+                            int corr = WireRequests.produceCorrelationId(response);
+                            Optional<String> error = WireRequests.produceError(response);
+                            if (error.isPresent()) {
+                                throw new IllegalStateException(error.get());
+                            }
+                            lat.recordNanos(now - origins.get(corr % WireArgs.MAX_INFLIGHT));
                             recordsDone.add(perRequest);
-                            bytesDone.add(perRequest * recordSize);
+                            bytesDone.add(perRequestBytes);
                             window.release();
                         }
                     } catch (IOException | RuntimeException e) {
                         if (socket.isOpen()) {
-                            fail("read: " + e);
+                            fail("read: " + e.getMessage());
                             window.release(inflight); // unblock the writer
                         }
                     }
                 });
-                int sent = 0;
-                while (failure.get() == null && toSend.getAndDecrement() > 0) {
+                for (int sent = 0; failure.get() == null && toSend.getAndDecrement() > 0; sent++) {
+                    long due = pacing.awaitSend(sent);
                     window.acquire();
-                    ByteBuffer.wrap(request).putInt(8, sent);
-                    sentAt[sent & 0xffff] = System.nanoTime();
-                    writeFully(socket, request);
-                    sent++;
+                    WireSocket.withCorrelationId(request, sent);
+                    origins.set(sent % WireArgs.MAX_INFLIGHT, pacing.latencyOrigin(due, System.nanoTime()));
+                    WireSocket.writeFully(socket, request);
                 }
-                window.acquire(inflight); // every response read
+                if (failure.get() == null) {
+                    // Every response read. Not after a failure: the reader may be gone, and the writer may have
+                    // taken a permit it released for one last send that will never be answered.
+                    window.acquire(inflight);
+                }
                 socket.close();
                 reader.join();
             }
         });
     }
 
-    private void fetch(int connections) throws InterruptedException {
-        long[] ends = new long[partitions];
-        AtomicLong toRead = new AtomicLong(records);
-        runConnections(connections, c -> {
+    private void fetch() throws InterruptedException {
+        int partitions = args.partitions();
+        int[] partitionIds = new int[partitions];
+        Arrays.setAll(partitionIds, p -> p);
+        AtomicLong toRead = new AtomicLong(args.records());
+        runConnections(c -> {
             long[] next = new long[partitions];
-            long[] lat = new long[1 << 20];
-            latencies.add(lat);
-            try (SocketChannel socket = connect()) {
-                ResponseReader in = new ResponseReader(socket);
+            long[] ends = new long[partitions];
+            LatencyHistogram lat = histogram();
+            Pacing pacing = pacing();
+            try (SocketChannel socket = WireSocket.connect(args.host(), args.port(), SOCKET_BUFFER_BYTES)) {
+                ResponseReader in = new ResponseReader(socket, 64 * 1024);
                 for (int i = 0; failure.get() == null && toRead.get() > 0; i++) {
-                    FetchRequestData.FetchTopic ft = new FetchRequestData.FetchTopic().setTopic(topic);
-                    for (int p = 0; p < partitions; p++) {
-                        ft.partitions().add(new FetchRequestData.FetchPartition().setPartition(p)
-                                .setFetchOffset(next[p]).setPartitionMaxBytes(PARTITION_FETCH_BYTES));
+                    byte[] request = WireRequests.fetch(args.topic(), partitionIds, next, 500, PARTITION_FETCH_BYTES,
+                            "wire-load");
+                    WireSocket.withCorrelationId(request, i);
+                    long due = pacing.awaitSend(i);
+                    long origin = pacing.latencyOrigin(due, System.nanoTime());
+                    WireSocket.writeFully(socket, request);
+                    ByteBuffer response = in.next();
+                    lat.recordNanos(System.nanoTime() - origin);
+                    FetchResponseData resp = WireRequests.fetchResponse(response);
+                    Optional<String> error = WireRequests.fetchError(resp);
+                    if (error.isPresent()) {
+                        fail(error.get());
+                        return;
                     }
-                    FetchRequestData data = new FetchRequestData().setReplicaId(-1).setMaxWaitMs(500)
-                            .setMinBytes(1).setMaxBytes(50 * 1024 * 1024).setSessionId(0).setSessionEpoch(-1)
-                            .setTopics(List.of(ft));
-                    byte[] request = frame(new FetchRequest(data, FETCH_VERSION));
-                    ByteBuffer.wrap(request).putInt(8, i);
-                    long sentAt = System.nanoTime();
-                    writeFully(socket, request);
-                    ByteBuffer body = in.next();
-                    lat[i & ((1 << 20) - 1)] = System.nanoTime() - sentAt;
-                    ResponseHeader.parse(body, ApiKeys.FETCH.responseHeaderVersion(FETCH_VERSION));
-                    FetchResponseData resp = ((FetchResponse) AbstractResponse.parseResponse(ApiKeys.FETCH, new ByteBufferAccessor(body),
-                            FETCH_VERSION)).data();
-                    check(Errors.forCode(resp.errorCode()), "fetch");
-                    long gotInResponse = 0;
-                    for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
-                        for (FetchResponseData.PartitionData pd : t.partitions()) {
-                            check(Errors.forCode(pd.errorCode()), "fetch partition " + pd.partitionIndex());
-                            int p = pd.partitionIndex();
-                            ends[p] = pd.highWatermark();
-                            long got = 0;
-                            long bytes = 0;
-                            for (RecordBatch b : ((MemoryRecords) pd.records()).batches()) {
-                                got += b.lastOffset() - b.baseOffset() + 1;
-                                bytes += b.sizeInBytes();
-                                next[p] = b.lastOffset() + 1;
-                            }
-                            if (next[p] >= ends[p]) {
-                                next[p] = 0; // read the log again from its start
-                            }
-                            recordsDone.add(got);
-                            bytesDone.add(bytes);
-                            toRead.addAndGet(-got);
-                            gotInResponse += got;
-                        }
-                    }
-                    if (gotInResponse == 0 && Arrays.stream(ends).allMatch(e -> e == 0)) {
-                        fail("topic " + topic + " is empty: nothing to fetch");
+                    long got = consume(resp, next, ends);
+                    toRead.addAndGet(-got);
+                    if (got == 0 && Arrays.stream(ends).allMatch(e -> e == 0)) {
+                        fail("topic " + args.topic() + " is empty: nothing to fetch");
                     }
                 }
             }
         });
     }
 
+    /** Counts a fetch response's records and moves {@code next} past them (to 0 at the end of the log). */
+    private long consume(FetchResponseData resp, long[] next, long[] ends) {
+        long gotInResponse = 0;
+        for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
+            for (FetchResponseData.PartitionData pd : t.partitions()) {
+                int p = pd.partitionIndex();
+                ends[p] = pd.highWatermark();
+                long got = 0;
+                long bytes = 0;
+                for (RecordBatch b : ((MemoryRecords) pd.records()).batches()) {
+                    got += b.lastOffset() - b.baseOffset() + 1;
+                    bytes += b.sizeInBytes();
+                    next[p] = b.lastOffset() + 1;
+                }
+                if (next[p] >= ends[p]) {
+                    next[p] = 0; // read the log again from its start
+                }
+                recordsDone.add(got);
+                bytesDone.add(bytes);
+                gotInResponse += got;
+            }
+        }
+        return gotInResponse;
+    }
+
+    /** A connection's own histogram (one writer), merged with the others' at the end. */
+    private LatencyHistogram histogram() {
+        LatencyHistogram h = new LatencyHistogram();
+        latencies.add(h);
+        return h;
+    }
+
+    /** One connection's share of the target rate, or as fast as possible. */
+    private Pacing pacing() {
+        return Pacing.of(args.requestsPerSec() / args.connections(), NanoClock.SYSTEM);
+    }
+
     private interface ConnectionWork {
         void run(int connection) throws IOException, InterruptedException;
     }
 
-    private void runConnections(int connections, ConnectionWork work) throws InterruptedException {
+    private void runConnections(ConnectionWork work) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < connections; c++) {
+        for (int c = 0; c < args.connections(); c++) {
             int id = c;
             threads.add(Thread.ofPlatform().name("wire-" + c).start(() -> {
                 try {
@@ -247,83 +301,7 @@ public final class WireLoad {
         }
     }
 
-    private void checkProduce(ProduceResponse response) {
-        for (ProduceResponseData.TopicProduceResponse t : response.data().responses()) {
-            for (ProduceResponseData.PartitionProduceResponse p : t.partitionResponses()) {
-                check(Errors.forCode(p.errorCode()), "produce partition " + p.index());
-            }
-        }
-    }
-
-    private void check(Errors error, String what) {
-        if (error != Errors.NONE) {
-            fail(what + ": " + error);
-            throw new IllegalStateException(what + ": " + error);
-        }
-    }
-
     private void fail(String why) {
         failure.compareAndSet(null, why);
-    }
-
-    private SocketChannel connect() throws IOException {
-        SocketChannel socket = SocketChannel.open();
-        socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        socket.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-        socket.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-        socket.connect(new InetSocketAddress(host, port));
-        return socket;
-    }
-
-    private static void writeFully(SocketChannel socket, byte[] bytes) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            socket.write(buffer);
-        }
-    }
-
-    /**
-     * Reads size-prefixed responses into one direct buffer it reuses, so that the load generator neither zeroes
-     * nor copies a fetched megabyte more than the kernel does. A response is valid until the next call.
-     */
-    private static final class ResponseReader {
-        private final SocketChannel socket;
-        private final ByteBuffer size = ByteBuffer.allocateDirect(4);
-        private ByteBuffer body = ByteBuffer.allocateDirect(64 * 1024);
-
-        ResponseReader(SocketChannel socket) {
-            this.socket = socket;
-        }
-
-        ByteBuffer next() throws IOException {
-            readFully(size.clear());
-            int n = size.getInt(0);
-            if (n > body.capacity()) {
-                body = ByteBuffer.allocateDirect(Integer.highestOneBit(n) << 1);
-            }
-            readFully(body.clear().limit(n));
-            return body.flip();
-        }
-
-        private void readFully(ByteBuffer buffer) throws IOException {
-            while (buffer.hasRemaining()) {
-                if (socket.read(buffer) < 0) {
-                    throw new EOFException("broker closed the connection");
-                }
-            }
-        }
-    }
-
-    /** The request with its size prefix; the correlation id is at byte 8 (size, api key, api version). */
-    private static byte[] frame(AbstractRequest request) {
-        ByteBuffer body = request.serializeWithHeader(new RequestHeader(request.apiKey(), request.version(),
-                "wire-load", 0));
-        byte[] framed = new byte[4 + body.remaining()];
-        ByteBuffer.wrap(framed).putInt(body.remaining()).put(body);
-        return framed;
-    }
-
-    private static long pct(long[] sortedNs, double q) {
-        return sortedNs.length == 0 ? -1 : sortedNs[Math.min(sortedNs.length - 1, (int) (q * sortedNs.length))] / 1000;
     }
 }

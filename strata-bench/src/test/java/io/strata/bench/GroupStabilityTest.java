@@ -2,6 +2,7 @@ package io.strata.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,8 @@ class GroupStabilityTest {
         assertThat(g.stableSince()).hasValue(1_000 * MS);
         GroupStability.Summary s = g.summary();
         assertThat(s.stableMs()).isEqualTo(900.0);
-        assertThat(s.firstAssignmentP50Ms()).isEqualTo(800.0);
-        assertThat(s.firstAssignmentMaxMs()).isEqualTo(890.0);
+        assertThat(s.firstAssignmentP50Ms()).isCloseTo(800.0, withinPercentage(0.1)); // HdrHistogram precision
+        assertThat(s.firstAssignmentMaxMs()).isCloseTo(890.0, withinPercentage(0.1));
         assertThat(s.events()).isEqualTo(2);
     }
 
@@ -56,7 +57,7 @@ class GroupStabilityTest {
         GroupStability.Summary s = g.summary();
         assertThat(s.stableMs()).isEqualTo(40.0);
         // Member 1's first assignment is its first non-empty one.
-        assertThat(s.firstAssignmentMaxMs()).isEqualTo(40.0);
+        assertThat(s.firstAssignmentMaxMs()).isCloseTo(40.0, withinPercentage(0.1));
     }
 
     @Test
@@ -89,8 +90,8 @@ class GroupStabilityTest {
         GroupStability.Summary s = g.summary();
         assertThat(s.stableMs()).isEqualTo(9.0);
         // The member that owns nothing is left out of the first-assignment figures.
-        assertThat(s.firstAssignmentP50Ms()).isEqualTo(2.0);
-        assertThat(s.firstAssignmentMaxMs()).isEqualTo(4.0);
+        assertThat(s.firstAssignmentP50Ms()).isCloseTo(2.0, withinPercentage(0.1));
+        assertThat(s.firstAssignmentMaxMs()).isCloseTo(4.0, withinPercentage(0.1));
     }
 
     @Test
@@ -101,13 +102,5 @@ class GroupStabilityTest {
 
         assertThat(g.stableSince()).isEmpty();
         assertThat(g.describe()).contains("1/2 partitions owned by exactly one member");
-    }
-
-    @Test
-    void nearestRankPercentile() {
-        long[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        assertThat(GroupStability.nearestRank(v, 50)).isEqualTo(5);
-        assertThat(GroupStability.nearestRank(v, 100)).isEqualTo(10);
-        assertThat(GroupStability.nearestRank(new long[] {7}, 50)).isEqualTo(7);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class GroupsCommandTest {
     }
 
     @Test
-    void tableShowsRatiosOfMediansAndReasons() {
+    void tableShowsRatiosOfMediansAndReasons() throws Exception {
         GroupRun.Metrics kafka = new GroupRun.Metrics(4.0, 3.5, 3.9, 2.0, 400, 5, 3);
         GroupRun.Metrics strata = new GroupRun.Metrics(3.0, 3.2, 3.0, 1.0, 200, 5, 4);
         List<GroupsReport.Case> cases = List.of(
@@ -99,8 +101,13 @@ class GroupsCommandTest {
                 .containsPattern("strata/kafka\\s+median\\s+x0\\.75\\s+x0\\.91\\s+x0\\.77\\s+x0\\.50\\s+x0\\.50")
                 .containsPattern("strata\\s+1\\s+n/a \\(strata does not advertise \\[CONSUMER_GROUP_HEARTBEAT]\\)")
                 .containsPattern("strata/kafka\\s+n/a");
-        String json = GroupsReport.json(ctx, cases);
-        assertThat(json).contains("\"id\": \"classic-delay3000\"").contains("\"stableSec\": 3.00000")
-                .contains("\"reason\": \"n/a (strata does not advertise [CONSUMER_GROUP_HEARTBEAT])\"");
+        JsonNode json = new ObjectMapper().readTree(GroupsReport.json(ctx, cases));
+        assertThat(json.get("consumers").asInt()).isEqualTo(100);
+        assertThat(json.get("notes").get(0).asText()).isEqualTo("a note");
+        JsonNode classic = json.get("cases").get(0);
+        assertThat(classic.get("id").asText()).isEqualTo("classic-delay3000");
+        assertThat(classic.get("samples").get(1).get("stableSec").asDouble()).isEqualTo(3.0);
+        assertThat(json.get("cases").get(1).get("samples").get(1).get("reason").asText())
+                .isEqualTo("n/a (strata does not advertise [CONSUMER_GROUP_HEARTBEAT])");
     }
 }

@@ -76,19 +76,6 @@ class ToolOutputTest {
     }
 
     @Test
-    void nearestRankPercentiles() {
-        long[] ns = new long[1000];
-        for (int i = 0; i < ns.length; i++) {
-            ns[i] = (i + 1) * 1000L; // 1..1000 us
-        }
-
-        assertThat(E2eLatency.percentileUs(ns, 50)).isEqualTo(500);
-        assertThat(E2eLatency.percentileUs(ns, 99)).isEqualTo(990);
-        assertThat(E2eLatency.percentileUs(ns, 99.9)).isEqualTo(999);
-        assertThat(E2eLatency.percentileUs(new long[0], 99)).isZero();
-    }
-
-    @Test
     void wireSummaryIsParsedAndAFailedRunGivesNothing() {
         String out = "WIRE records=2000064 bytes=2048065536 secs=2.721 rate=734944.1 mibps=717.72 p50=1237 p99=11983"
                 + " p999=52620\n";

@@ -65,6 +65,12 @@ public final class Json {
         sb.append(']');
     }
 
+    /**
+     * A JSON string literal (RFC 8259): quote and backslash escaped, control characters (below U+0020) as their
+     * two-character escape where JSON has one, else as a backslash, 'u' and four lower-case hex digits; the latter
+     * also for U+2028/U+2029, so that the output embeds safely in JavaScript, and for unpaired surrogates, which no
+     * encoding can write and which would otherwise turn into '?' on the way out.
+     */
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -78,9 +84,8 @@ public final class Json {
                 case '\b' -> sb.append("\\b");
                 case '\f' -> sb.append("\\f");
                 default -> {
-                    // Control characters must be escaped; U+2028/2029 too, so that output embeds safely in JS.
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029' || unpairedSurrogate(s, i)) {
+                        unicodeEscape(sb, c);
                     } else {
                         sb.append(c);
                     }
@@ -88,5 +93,20 @@ public final class Json {
             }
         }
         sb.append('"');
+    }
+
+    private static boolean unpairedSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    }
+
+    private static void unicodeEscape(StringBuilder sb, char c) {
+        sb.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((c >> shift) & 0xf, 16));
+        }
     }
 }

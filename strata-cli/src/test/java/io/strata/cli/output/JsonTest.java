@@ -36,4 +36,27 @@ class JsonTest {
         JsonNode parsed = new ObjectMapper().readTree(json);
         assertThat(parsed.get("s").asText()).isEqualTo(tricky);
     }
+
+    @Test
+    void everyControlCharacterHasItsExactEscape() {
+        String[] expected = {
+            "\\u0000", "\\u0001", "\\u0002", "\\u0003", "\\u0004", "\\u0005", "\\u0006", "\\u0007",
+            "\\b", "\\t", "\\n", "\\u000b", "\\f", "\\r", "\\u000e", "\\u000f",
+            "\\u0010", "\\u0011", "\\u0012", "\\u0013", "\\u0014", "\\u0015", "\\u0016", "\\u0017",
+            "\\u0018", "\\u0019", "\\u001a", "\\u001b", "\\u001c", "\\u001d", "\\u001e", "\\u001f"};
+        for (char c = 0; c < 0x20; c++) {
+            assertThat(Json.write(String.valueOf(c))).as("U+%04X", (int) c).isEqualTo("\"" + expected[c] + "\"");
+        }
+        assertThat(Json.write("\" \\ / \u007f \u2028\u2029")).isEqualTo("\"\\\" \\\\ / \u007f \\u2028\\u2029\"");
+    }
+
+    @Test
+    void unpairedSurrogatesAreEscapedAndPairsKept() throws Exception {
+        String s = "a\ud83d b\ude00 \ud83d\ude00";
+
+        String json = Json.write(s);
+
+        assertThat(json).isEqualTo("\"a\\ud83d b\\ude00 \ud83d\ude00\"");
+        assertThat(new ObjectMapper().readTree(json).asText()).isEqualTo(s);
+    }
 }

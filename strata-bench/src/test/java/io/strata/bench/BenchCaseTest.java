@@ -1,0 +1,32 @@
+package io.strata.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class BenchCaseTest {
+
+    @Test
+    void theIdleFetcherCaseIsTheOneKiBProduceCaseWithAThousandIdleFetchers() {
+        List<BenchCase> wire = BenchCase.matrix(false, Pattern.compile("^wire-produce-1KiB-p6-acks1"));
+
+        assertThat(wire).extracting(BenchCase::id)
+                .containsExactly("wire-produce-1KiB-p6-acks1", "wire-produce-1KiB-p6-acks1-idle1000");
+        BenchCase plain = wire.get(0);
+        BenchCase idle = wire.get(1);
+        assertThat(idle.idleFetchers()).isEqualTo(1000);
+        assertThat(plain.idleFetchers()).isZero();
+        // Same load, same topic: the only difference is the idle fetchers.
+        assertThat(idle.topic()).isEqualTo(plain.topic()).isNotEqualTo(BenchCase.IDLE_TOPIC);
+        assertThat(idle.records()).isEqualTo(plain.records());
+        assertThat(idle.wireBatch()).isEqualTo(plain.wireBatch());
+    }
+
+    @Test
+    void theQuickSubsetKeepsBothSidesOfTheIdleComparison() {
+        assertThat(BenchCase.matrix(true, Pattern.compile("^wire-produce-1KiB"))).extracting(BenchCase::id)
+                .containsExactly("wire-produce-1KiB-p6-acks1", "wire-produce-1KiB-p6-acks1-idle1000");
+    }
+}
