@@ -31,8 +31,53 @@ final class NodeProcess implements AutoCloseable {
         this.overrides = overrides;
     }
 
+    /**
+     * A cluster of {@code size} nodes (ids 1..size, every one a voter) with data under {@code dir}/node-N, not yet
+     * started: a quorum needs a majority, so start them together ({@link #startAll}).
+     */
+    static List<NodeProcess> cluster(Path dir, int size, Map<String, String> overrides) {
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            Map<String, String> props = new java.util.LinkedHashMap<>(overrides);
+            props.put("node.id", Integer.toString(i));
+            nodes.add(new NodeProcess(dir.resolve("node-" + i), props));
+        }
+        StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@127.0.0.1:").append(nodes.get(i).controllerPort);
+        }
+        nodes.forEach(n -> n.overrides.put("controller.quorum.voters", voters.toString()));
+        return nodes;
+    }
+
+    /** Starts the given nodes in parallel and waits until each serves clients. */
+    static void startAll(List<NodeProcess> nodes) throws Exception {
+        List<Thread> starters = new ArrayList<>();
+        java.util.Queue<Exception> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (NodeProcess node : nodes) {
+            starters.add(Thread.ofPlatform().start(() -> {
+                try {
+                    node.start();
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        for (Thread t : starters) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.peek();
+        }
+    }
+
     String bootstrap() {
         return "127.0.0.1:" + clientPort;
+    }
+
+    /** The port of its metadata quorum listener, for the voter lists of a cluster. */
+    int controllerPort() {
+        return controllerPort;
     }
 
     Path logDir() {
@@ -84,6 +129,27 @@ final class NodeProcess implements AutoCloseable {
     void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the process stays, silent, holding its sockets (a long GC pause or a hung host). */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     /** SIGTERM, waiting for the clean shutdown; returns the exit code. */
