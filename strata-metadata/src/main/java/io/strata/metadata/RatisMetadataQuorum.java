@@ -62,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
  * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
  *
+ * <p>Failover: every {@link QuorumConfig#livenessCheckInterval()} a thread checks, while this node is the Ratis
+ * leader (the active controller), when each voter was last heard from ({@link PeerLiveness}) and writes the
+ * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
+ *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
  * added before {@code start} also see the images recovered from disk.
  *
