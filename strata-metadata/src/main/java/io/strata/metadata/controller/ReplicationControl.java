@@ -118,16 +118,28 @@ public final class ReplicationControl {
         records.add(RegisterBrokerRecord.of(registration));
         BrokerRegistration previous = image.brokers().get(brokerId);
         if (previous != null && !previous.incarnationId().equals(registration.incarnationId())) {
-            IntPredicate before = usable(image.brokers());
+            IntPredicate usableBefore = usable(image.brokers());
+            IntPredicate withoutIt = id -> id != brokerId && usableBefore.test(id);
             Map<Integer, BrokerRegistration> brokersAfter = new HashMap<>(image.brokers());
             brokersAfter.put(brokerId, registration);
-            IntPredicate after = usable(brokersAfter);
-            records.addAll(changeAll(image, (partition, unclean) -> LeaderElection.elect(partition,
-                    id -> id != brokerId && before.test(id), unclean).map(moved -> LeaderElection.elect(moved, after,
-                    unclean).map(back -> new PartitionImage(back.replicas(), back.isr(), back.leader(),
-                            moved.leaderEpoch(), moved.partitionEpoch())).orElse(moved))));
+            IntPredicate withIt = usable(brokersAfter);
+            records.addAll(changeAll(image, (partition, unclean) ->
+                    electAroundRestart(partition, unclean, withoutIt, withIt)));
         }
         return new Decision<>(records, null);
+    }
+
+    /**
+     * Elects as if the restarted broker were fenced, then lets it lead again where no one else can, as one change
+     * (one epoch bump).
+     */
+    private static Optional<PartitionImage> electAroundRestart(PartitionImage partition, boolean unclean,
+                                                               IntPredicate withoutIt, IntPredicate withIt) {
+        return LeaderElection.elect(partition, withoutIt, unclean).map(moved -> LeaderElection.elect(moved, withIt,
+                        unclean)
+                .map(back -> new PartitionImage(back.replicas(), back.isr(), back.leader(), moved.leaderEpoch(),
+                        moved.partitionEpoch()))
+                .orElse(moved));
     }
 
     /**
@@ -199,7 +211,7 @@ public final class ReplicationControl {
     }
 
     /** The topic's {@value #UNCLEAN_LEADER_ELECTION_ENABLE}, else the cluster-wide broker default, else false. */
-    static boolean uncleanLeaderElectionEnabled(MetadataImage image, String topic) {
+    private static boolean uncleanLeaderElectionEnabled(MetadataImage image, String topic) {
         Optional<String> value = Optional.ofNullable(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC,
                         topic)).get(UNCLEAN_LEADER_ELECTION_ENABLE))
                 .or(() -> Optional.ofNullable(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, ""))
