@@ -91,6 +91,10 @@ class FailoverTest {
         int victim = ratisFollower();
         RatisMetadataQuorum observer = nodes.get(victim == 1 ? 2 : 1);
         assertThat(partitions(observer.image())).anyMatch(p -> p.leader() == victim);
+        // liveness costs no metadata writes while everyone is alive
+        long version = observer.image().version();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> observer.image().version() == version);
 
         long crashed = System.nanoTime();
         nodes.remove(victim).close();
