@@ -52,6 +52,27 @@ public interface MetadataQuorum extends AutoCloseable {
     /** Allocates a block of producer ids for {@code brokerId}. */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
 
+    /**
+     * An ISR change requested by a partition's leader (Kafka's AlterPartition). Accepted only if the image still has
+     * that leader, leader epoch and partition epoch, also when the entry is applied; the new ISR must hold the leader
+     * and only replicas, and may add only registered, unfenced brokers. The result keeps the leader epoch and has
+     * the partition epoch + 1; an unchanged ISR completes with the current state without a write.
+     *
+     * @return the partition's new state; fails with {@code UnknownTopicOrPartitionException},
+     *         {@code FencedLeaderEpochException}, {@code NotLeaderOrFollowerException},
+     *         {@code InvalidUpdateVersionException} (partition epoch), {@code InvalidRequestException} or
+     *         {@code IneligibleReplicaException}
+     */
+    CompletableFuture<PartitionImage> alterPartition(Uuid topicId, int partition, int leaderId, int leaderEpoch,
+                                                     int partitionEpoch, List<Integer> newIsr);
+
+    /**
+     * Controlled shutdown of {@code brokerId}: in one entry, leadership of every partition it leads moves to another
+     * ISR member, it leaves every ISR where it is not the last member, and it is fenced (until it registers again).
+     * Fails with {@code BrokerIdNotRegisteredException} for an unknown broker.
+     */
+    CompletableFuture<Void> controlledShutdown(int brokerId);
+
     @Override
     void close();
 }

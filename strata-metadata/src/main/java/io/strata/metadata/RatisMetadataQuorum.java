@@ -3,8 +3,10 @@ package io.strata.metadata;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ReplicaPlacer;
+import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.ratis.ApplyResult;
 import io.strata.metadata.ratis.MetadataStateMachine;
+import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.RaftSetup;
 import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
@@ -13,11 +15,13 @@ import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -58,6 +62,10 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
  * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
  *
+ * <p>Failover: every {@link QuorumConfig#livenessCheckInterval()} a thread checks, while this node is the Ratis
+ * leader (the active controller), when each voter was last heard from ({@link PeerLiveness}) and writes the
+ * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
+ *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
  * added before {@code start} also see the images recovered from disk.
  *
@@ -80,6 +88,11 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     /** Runs write continuations off the Ratis apply thread. */
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
+    /** Checks broker liveness; acts only while this node is the Ratis leader. */
+    private final ScheduledExecutorService livenessChecks = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("strata-liveness").daemon().factory());
+    /** The pending liveness write, if any; liveness thread only. */
+    private CompletableFuture<Void> livenessWrite;
     /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private volatile RaftServer server;
@@ -145,6 +158,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             close();
             throw e;
         }
+        livenessChecks.scheduleWithFixedDelay(this::checkLiveness, config.livenessCheckInterval().toMillis(),
+                config.livenessCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
@@ -226,7 +241,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     @Override
     public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        return submit("registerBroker", image -> controller.registerBroker(registration));
+        return submit("registerBroker", image -> ReplicationControl.registerBroker(image, registration));
     }
 
     @Override
@@ -257,6 +272,52 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId) {
         return submit("allocateProducerIds", image -> controller.allocateProducerIds(image, brokerId));
+    }
+
+    @Override
+    public CompletableFuture<PartitionImage> alterPartition(Uuid topicId, int partition, int leaderId,
+                                                            int leaderEpoch, int partitionEpoch,
+                                                            List<Integer> newIsr) {
+        List<Integer> isr = List.copyOf(newIsr);
+        return submit("alterPartition", image -> ReplicationControl.alterPartition(image, topicId, partition,
+                leaderId, leaderEpoch, partitionEpoch, isr));
+    }
+
+    @Override
+    public CompletableFuture<Void> controlledShutdown(int brokerId) {
+        return submit("controlledShutdown", image -> ReplicationControl.controlledShutdown(image, brokerId));
+    }
+
+    /**
+     * One liveness check, on the liveness thread: acts only while this node is the Ratis leader (the only node that
+     * knows when each voter was last heard from) and only when the image needs a change, so a healthy cluster writes
+     * nothing. One write at a time: a check while the previous write is pending is skipped.
+     */
+    private void checkLiveness() {
+        try {
+            RaftServer s = server;
+            if (s == null || closed || (livenessWrite != null && !livenessWrite.isDone())) {
+                return;
+            }
+            Optional<Map<Integer, Long>> sinceHeard = PeerLiveness.sinceHeardMs(s, config.nodeId());
+            if (sinceHeard.isEmpty()) {
+                return;
+            }
+            long timeoutMs = config.brokerSessionTimeout().toMillis();
+            Function<MetadataImage, Decision<Void>> decider =
+                    image -> ReplicationControl.reconcileLiveness(image, sinceHeard.get(), timeoutMs);
+            if (decider.apply(image()).records().isEmpty()) {
+                return;
+            }
+            log.info("Brokers last heard {} ms ago (session timeout {} ms): changing fencing or leadership",
+                    sinceHeard.get(), timeoutMs);
+            livenessWrite = submit("brokerLiveness", decider).exceptionally(e -> {
+                log.warn("Liveness change failed: {}", e.toString());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("Liveness check failed", e); // keep the schedule: the next check may succeed
+        }
     }
 
     /**
@@ -397,6 +458,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 return;
             }
             closed = true;
+            livenessChecks.shutdownNow();
             closeQuietly();
         } finally {
             lifecycleLock.unlock();

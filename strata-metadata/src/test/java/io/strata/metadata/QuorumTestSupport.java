@@ -41,6 +41,11 @@ final class QuorumTestSupport {
         return new QuorumConfig(nodeId, voters, dir, CLUSTER_ID, Duration.ofSeconds(15));
     }
 
+    static QuorumConfig config(int nodeId, Map<Integer, InetSocketAddress> voters, Path dir,
+                               Duration brokerSessionTimeout) {
+        return new QuorumConfig(nodeId, voters, dir, CLUSTER_ID, Duration.ofSeconds(15), brokerSessionTimeout);
+    }
+
     static BrokerRegistration broker(int id) {
         return new BrokerRegistration(id, Uuid.randomUuid(),
                 List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "localhost", 9092 + id, "PLAINTEXT")),

@@ -12,7 +12,6 @@ import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
-import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import java.util.ArrayList;
@@ -208,14 +207,6 @@ public final class Controller {
         long first = image.nextProducerId();
         return new Decision<>(List.of(new ProducerIdsRecord(brokerId, first + PRODUCER_ID_BLOCK_SIZE)),
                 new ProducerIdBlock(brokerId, first, PRODUCER_ID_BLOCK_SIZE));
-    }
-
-    /** Registers or re-registers a broker. */
-    public Decision<Void> registerBroker(BrokerRegistration registration) {
-        if (registration.brokerId() < 0) {
-            throw new InvalidRequestException("Invalid broker id " + registration.brokerId());
-        }
-        return new Decision<>(List.of(RegisterBrokerRecord.of(registration)), null);
     }
 
     /** Registered, unfenced broker ids, sorted. */

@@ -7,12 +7,14 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -79,6 +81,18 @@ public final class ImageBuilder {
                 }
                 mutableBrokers().put(r.brokerId(), r.toRegistration());
             }
+            case FenceBrokerRecord r -> {
+                BrokerRegistration broker = incarnation(r.brokerId(), r.incarnationId());
+                mutableBrokers().put(r.brokerId(), broker.withFencing(true, r.controlledShutdown()));
+            }
+            case UnfenceBrokerRecord r -> {
+                BrokerRegistration broker = incarnation(r.brokerId(), r.incarnationId());
+                if (broker.inControlledShutdown()) {
+                    throw new MetadataConflictException("Broker " + r.brokerId() + " is in controlled shutdown; "
+                            + "only a new registration unfences it");
+                }
+                mutableBrokers().put(r.brokerId(), broker.withFencing(false, false));
+            }
             case TopicRecord r -> {
                 if (topicsByName.containsKey(r.name())) {
                     throw new MetadataConflictException("Topic '" + r.name() + "' already exists");
@@ -114,6 +128,7 @@ public final class ImageBuilder {
                             + " after " + current.leaderEpoch() + "/" + current.partitionEpoch());
                 }
                 checkReplicas(r.replicas(), r.isr(), r.leader());
+                checkNotFenced(r, current);
                 partitions.put(r.partition(), new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
                         r.partitionEpoch()));
             }
@@ -210,6 +225,38 @@ public final class ImageBuilder {
         if (leader != -1 && !isr.contains(leader)) {
             throw new MetadataConflictException("Leader " + leader + " is not in the ISR " + isr);
         }
+    }
+
+    private BrokerRegistration incarnation(int brokerId, Uuid incarnationId) throws MetadataConflictException {
+        BrokerRegistration broker = brokers.get(brokerId);
+        if (broker == null || !broker.incarnationId().equals(incarnationId)) {
+            throw new MetadataConflictException("Broker " + brokerId + " incarnation " + incarnationId
+                    + " is not registered");
+        }
+        return broker;
+    }
+
+    /**
+     * A change may keep fenced brokers where they are, but not make one the leader or add one to the ISR: a change
+     * decided before a fencing is then rejected even if the fencing left its partition epoch alone.
+     */
+    private void checkNotFenced(PartitionChangeRecord change, PartitionImage current)
+            throws MetadataConflictException {
+        if (change.leader() != -1 && change.leader() != current.leader() && isFenced(change.leader())) {
+            throw new MetadataConflictException("Broker " + change.leader() + " is fenced and cannot lead "
+                    + change.topicId() + "-" + change.partition());
+        }
+        for (int replica : change.isr()) {
+            if (!current.isr().contains(replica) && isFenced(replica)) {
+                throw new MetadataConflictException("Broker " + replica + " is fenced and cannot join the ISR of "
+                        + change.topicId() + "-" + change.partition());
+            }
+        }
+    }
+
+    private boolean isFenced(int brokerId) {
+        BrokerRegistration broker = brokers.get(brokerId);
+        return broker != null && broker.fenced();
     }
 
     private Map<Integer, BrokerRegistration> mutableBrokers() {

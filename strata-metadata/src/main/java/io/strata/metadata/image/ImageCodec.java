@@ -6,6 +6,7 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
@@ -40,7 +41,12 @@ public final class ImageCodec {
     /** The records that rebuild {@code image} from an empty image, in a deterministic order. */
     public static List<MetadataRecord> toRecords(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
-        new TreeMap<>(image.brokers()).values().forEach(b -> records.add(RegisterBrokerRecord.of(b)));
+        new TreeMap<>(image.brokers()).values().forEach(b -> {
+            records.add(RegisterBrokerRecord.of(b));
+            if (b.inControlledShutdown()) {
+                records.add(new FenceBrokerRecord(b.brokerId(), b.incarnationId(), true));
+            }
+        });
         image.topicsByName().values().stream().sorted(Comparator.comparing(TopicImage::name)).forEach(topic -> {
             records.add(new TopicRecord(topic.name(), topic.id()));
             for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,7 @@ public final class RaftSetup {
     public static final RaftGroupId GROUP_ID =
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("strata-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
 
+    private static final String PEER_PREFIX = "node-";
     private static final Duration FIRST_ELECTION_TIMEOUT_MIN = Duration.ofMillis(50);
     private static final Duration FIRST_ELECTION_TIMEOUT_MAX = Duration.ofMillis(200);
 
@@ -40,7 +42,20 @@ public final class RaftSetup {
     }
 
     public static RaftPeerId peerId(int nodeId) {
-        return RaftPeerId.valueOf("node-" + nodeId);
+        return RaftPeerId.valueOf(PEER_PREFIX + nodeId);
+    }
+
+    /** The node id of a peer id made by {@link #peerId}; empty for any other peer id. */
+    public static OptionalInt nodeId(RaftPeerId peerId) {
+        String id = peerId.toString();
+        if (!id.startsWith(PEER_PREFIX)) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(id.substring(PEER_PREFIX.length())));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /** The voters as a Raft group, ordered by node id. */

@@ -34,6 +34,27 @@ public sealed interface MetadataRecord {
         }
     }
 
+    /**
+     * Fences a registered broker (Kafka's FenceBrokerRecord): it loses leadership and ISR membership in the same
+     * batch. {@code controlledShutdown} marks a broker that asked to leave; only a new registration unfences it.
+     * Rejected unless {@code incarnationId} is the broker's current incarnation.
+     */
+    record FenceBrokerRecord(int brokerId, Uuid incarnationId, boolean controlledShutdown) implements MetadataRecord {
+        public FenceBrokerRecord {
+            Objects.requireNonNull(incarnationId, "incarnationId");
+        }
+    }
+
+    /**
+     * Unfences a broker heard from again (Kafka's UnfenceBrokerRecord). Rejected unless {@code incarnationId} is
+     * the broker's current incarnation and the broker is not in controlled shutdown.
+     */
+    record UnfenceBrokerRecord(int brokerId, Uuid incarnationId) implements MetadataRecord {
+        public UnfenceBrokerRecord {
+            Objects.requireNonNull(incarnationId, "incarnationId");
+        }
+    }
+
     /** Creates a topic without partitions; its {@link PartitionRecord}s follow in the same batch. */
     record TopicRecord(String name, Uuid topicId) implements MetadataRecord {
         public TopicRecord {

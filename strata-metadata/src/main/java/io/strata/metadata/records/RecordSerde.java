@@ -3,12 +3,14 @@ package io.strata.metadata.records;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -46,6 +48,8 @@ public final class RecordSerde {
     static final byte REMOVE_TOPIC = 5;
     static final byte CONFIG = 6;
     static final byte PRODUCER_IDS = 7;
+    static final byte FENCE_BROKER = 8;
+    static final byte UNFENCE_BROKER = 9;
 
     private static final byte V1 = 1;
     private static final int MAX_COLLECTION = 1 << 24;
@@ -103,6 +107,17 @@ public final class RecordSerde {
                 writeOptionalString(out, r.rack());
                 out.writeBoolean(r.fenced());
             }
+            case FenceBrokerRecord r -> {
+                header(out, FENCE_BROKER);
+                out.writeInt(r.brokerId());
+                writeUuid(out, r.incarnationId());
+                out.writeBoolean(r.controlledShutdown());
+            }
+            case UnfenceBrokerRecord r -> {
+                header(out, UNFENCE_BROKER);
+                out.writeInt(r.brokerId());
+                writeUuid(out, r.incarnationId());
+            }
             case TopicRecord r -> {
                 header(out, TOPIC);
                 writeString(out, r.name());
@@ -158,6 +173,8 @@ public final class RecordSerde {
                 boolean fenced = in.readBoolean();
                 yield new RegisterBrokerRecord(brokerId, incarnation, endpoints, rack, fenced);
             }
+            case FENCE_BROKER -> new FenceBrokerRecord(in.readInt(), readUuid(in), in.readBoolean());
+            case UNFENCE_BROKER -> new UnfenceBrokerRecord(in.readInt(), readUuid(in));
             case TOPIC -> new TopicRecord(readString(in), readUuid(in));
             case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
                     in.readInt(), in.readInt(), in.readInt());

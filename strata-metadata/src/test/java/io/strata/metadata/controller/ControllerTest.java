@@ -3,7 +3,6 @@ package io.strata.metadata.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.NewTopic;
@@ -222,13 +221,5 @@ class ControllerTest {
         assertThat(first.result()).isEqualTo(new ProducerIdBlock(1, 0, 1000));
         assertThat(second.result()).isEqualTo(new ProducerIdBlock(2, 1000, 1000));
         assertThat(apply(image, second.records()).nextProducerId()).isEqualTo(2000);
-    }
-
-    @Test
-    void registersBrokers() throws Exception {
-        BrokerRegistration registration = new BrokerRegistration(4, Uuid.randomUuid(), List.of(), Optional.empty(),
-                false);
-        MetadataImage image = apply(ImageBuilder.emptyImage("c"), controller.registerBroker(registration).records());
-        assertThat(image.brokers().get(4)).isEqualTo(registration);
     }
 }

@@ -8,12 +8,14 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,5 +114,57 @@ class ImageBuilderTest {
         assertThat(image.configs(broker)).isEqualTo(Map.of("b", "2"));
         image = ImageBuilder.applyBatch(image, List.of(new ConfigRecord(broker.type(), "", "b", Optional.empty())), 3);
         assertThat(image.configs()).isEmpty();
+    }
+
+    @Test
+    void fencesAndUnfencesOnlyTheCurrentIncarnation() throws Exception {
+        Uuid incarnation = Uuid.randomUuid();
+        MetadataImage image = ImageBuilder.applyBatch(empty, List.of(
+                new RegisterBrokerRecord(2, incarnation, List.of(), Optional.empty(), false)), 1);
+        MetadataImage fenced = ImageBuilder.applyBatch(image, List.of(new FenceBrokerRecord(2, incarnation, false)), 2);
+        assertThat(fenced.brokers().get(2).fenced()).isTrue();
+        assertThat(fenced.brokers().get(2).inControlledShutdown()).isFalse();
+        MetadataImage unfenced = ImageBuilder.applyBatch(fenced, List.of(new UnfenceBrokerRecord(2, incarnation)), 3);
+        assertThat(unfenced.brokers().get(2)).isEqualTo(image.brokers().get(2));
+
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(
+                new FenceBrokerRecord(2, Uuid.randomUuid(), false)), 2)).isInstanceOf(MetadataConflictException.class);
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(
+                new UnfenceBrokerRecord(9, incarnation)), 2)).isInstanceOf(MetadataConflictException.class);
+    }
+
+    @Test
+    void aBrokerInControlledShutdownIsUnfencedOnlyByRegisteringAgain() throws Exception {
+        Uuid incarnation = Uuid.randomUuid();
+        MetadataImage image = ImageBuilder.applyBatch(empty, List.of(
+                new RegisterBrokerRecord(2, incarnation, List.of(), Optional.empty(), false),
+                new FenceBrokerRecord(2, incarnation, true)), 1);
+        assertThat(image.brokers().get(2).fenced()).isTrue();
+        assertThat(image.brokers().get(2).inControlledShutdown()).isTrue();
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(new UnfenceBrokerRecord(2, incarnation)), 2))
+                .isInstanceOf(MetadataConflictException.class).hasMessageContaining("controlled shutdown");
+        MetadataImage registered = ImageBuilder.applyBatch(image, List.of(
+                new RegisterBrokerRecord(2, Uuid.randomUuid(), List.of(), Optional.empty(), false)), 2);
+        assertThat(registered.brokers().get(2).fenced()).isFalse();
+        assertThat(registered.brokers().get(2).inControlledShutdown()).isFalse();
+    }
+
+    @Test
+    void aPartitionChangeMayNotMakeAFencedBrokerLeaderOrAddItToTheIsr() throws Exception {
+        Uuid incarnation = Uuid.randomUuid();
+        MetadataImage image = ImageBuilder.applyBatch(withTopic(), List.of(
+                new RegisterBrokerRecord(2, incarnation, List.of(), Optional.empty(), false),
+                new PartitionRecord(id, 2, List.of(1, 2), List.of(1), 1, 0, 0),
+                new FenceBrokerRecord(2, incarnation, false)), 6);
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(
+                new PartitionChangeRecord(id, 2, List.of(1, 2), List.of(1, 2), 1, 0, 1)), 7))
+                .isInstanceOf(MetadataConflictException.class).hasMessageContaining("fenced");
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(
+                new PartitionChangeRecord(id, 2, List.of(1, 2), List.of(1, 2), 2, 1, 1)), 7))
+                .isInstanceOf(MetadataConflictException.class).hasMessageContaining("fenced");
+        // once unfenced in the same batch, it may
+        MetadataImage rejoined = ImageBuilder.applyBatch(image, List.of(new UnfenceBrokerRecord(2, incarnation),
+                new PartitionChangeRecord(id, 2, List.of(1, 2), List.of(1, 2), 2, 1, 1)), 7);
+        assertThat(rejoined.topic(id).orElseThrow().partitions().get(2).leader()).isEqualTo(2);
     }
 }

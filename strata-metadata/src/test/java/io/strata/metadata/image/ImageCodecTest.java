@@ -7,6 +7,7 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
@@ -28,10 +29,13 @@ class ImageCodecTest {
     void roundTripsAWholeImage() throws Exception {
         Uuid a = Uuid.randomUuid();
         Uuid b = Uuid.randomUuid();
+        Uuid incarnation = Uuid.randomUuid();
         MetadataImage image = ImageBuilder.applyBatch(ImageBuilder.emptyImage("cluster-x"), List.of(
                 new RegisterBrokerRecord(1, Uuid.randomUuid(), List.of(
                         new BrokerRegistration.Endpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), Optional.of("r"), false),
                 new RegisterBrokerRecord(2, Uuid.randomUuid(), List.of(), Optional.empty(), true),
+                new RegisterBrokerRecord(3, incarnation, List.of(), Optional.empty(), false),
+                new FenceBrokerRecord(3, incarnation, true),
                 new TopicRecord("a", a),
                 new PartitionRecord(a, 0, List.of(1, 2), List.of(1, 2), 1, 0, 0),
                 new PartitionRecord(a, 1, List.of(2, 1), List.of(2, 1), 2, 0, 0),
@@ -48,6 +52,7 @@ class ImageCodecTest {
 
         assertThat(read).isEqualTo(image);
         assertThat(read.version()).isEqualTo(42);
+        assertThat(read.brokers().get(3).inControlledShutdown()).isTrue(); // survives a snapshot
         assertThat(read.nextProducerId()).isEqualTo(3000);
     }
 

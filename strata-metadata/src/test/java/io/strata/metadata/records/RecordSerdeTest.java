@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
+import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -35,6 +37,9 @@ class RecordSerdeTest {
                         new BrokerRegistration.Endpoint("PLAINTEXT", "host-ä.example", 9092, "PLAINTEXT"),
                         new BrokerRegistration.Endpoint("SSL", "h2", 9093, "SSL")), Optional.of("rack-1"), true),
                 new RegisterBrokerRecord(0, Uuid.randomUuid(), List.of(), Optional.empty(), false),
+                new FenceBrokerRecord(3, id, true),
+                new FenceBrokerRecord(0, id, false),
+                new UnfenceBrokerRecord(7, id),
                 new TopicRecord("orders.v1_x-y", id),
                 new PartitionRecord(id, 7, List.of(1, 2, 3), List.of(1, 3), 1, 4, 9),
                 new PartitionChangeRecord(id, 0, List.of(2), List.of(), -1, 5, 10),

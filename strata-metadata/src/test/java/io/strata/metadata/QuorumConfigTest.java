@@ -1,0 +1,36 @@
+package io.strata.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QuorumConfigTest {
+
+    private static QuorumConfig withSessionTimeout(Duration timeout) {
+        return new QuorumConfig(1, Map.of(1, new InetSocketAddress("127.0.0.1", 9093)), Path.of("m"), "c",
+                Duration.ofSeconds(30), timeout);
+    }
+
+    @Test
+    void defaultsToKafkasBrokerSessionTimeout() {
+        QuorumConfig config = new QuorumConfig(1, Map.of(1, new InetSocketAddress("127.0.0.1", 9093)),
+                Path.of("m"), "c", Duration.ofSeconds(30));
+        assertThat(config.brokerSessionTimeout()).isEqualTo(Duration.ofMillis(9000));
+        assertThat(config.livenessCheckInterval()).isEqualTo(Duration.ofMillis(450));
+    }
+
+    @Test
+    void checksLivenessAtATwentiethOfTheSessionTimeoutWithinBounds() {
+        assertThat(withSessionTimeout(Duration.ofSeconds(3)).livenessCheckInterval()).isEqualTo(Duration.ofMillis(150));
+        assertThat(withSessionTimeout(Duration.ofMillis(200)).livenessCheckInterval())
+                .isEqualTo(Duration.ofMillis(50));
+        assertThat(withSessionTimeout(Duration.ofMinutes(5)).livenessCheckInterval())
+                .isEqualTo(Duration.ofMillis(500));
+        assertThatThrownBy(() -> withSessionTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
