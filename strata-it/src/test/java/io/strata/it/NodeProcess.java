@@ -112,6 +112,7 @@ final class NodeProcess implements AutoCloseable {
             command.add("--override");
             command.add(k + "=" + v);
         });
+        Files.createDirectories(dataDir);
         Path output = dataDir.resolve("node-" + (++starts) + ".out");
         long begin = System.nanoTime();
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();

@@ -10,7 +10,6 @@ import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
 import io.strata.server.api.RequestDispatcher;
-import io.strata.server.cluster.IsrChanges;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
@@ -94,7 +93,7 @@ public final class StrataServer implements AutoCloseable {
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
                     config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs()),
-                    Duration.ofMillis(Long.parseLong(config.get("broker.session.timeout.ms").orElse("9000")))));
+                    Duration.ofMillis(config.brokerSessionTimeoutMs())));
             started.add(quorum);
             // The quorum and the logs start in parallel: both are I/O- and class-loading-bound, and recovery needs
             // no metadata. Logs load with the static defaults; applying the image below sets topic overrides.
@@ -123,7 +122,7 @@ public final class StrataServer implements AutoCloseable {
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
-            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, IsrChanges.NONE,
+            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, quorum::alterPartition,
                     config.replicaLagTimeMaxMs(), Time.SYSTEM);
             started.add(replicas);
             publishing.register(replicas);
@@ -243,6 +242,21 @@ public final class StrataServer implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Kafka's controlled shutdown: the controller moves this node's leaderships to other in-sync replicas and fences
+     * it, and the node waits until it has applied that, so clients are sent to the new leaders before its
+     * listeners close. A failure only costs the session timeout on the other nodes, so it is logged, not fatal.
+     */
+    private void moveLeadershipAway() {
+        try {
+            services.waiter().await(services.quorum().controlledShutdown(services.nodeId()));
+            log.info("Controlled shutdown of node {}: leadership moved", services.nodeId());
+        } catch (RuntimeException e) {
+            log.warn("Controlled shutdown of node {} failed; its partitions move after the session timeout: {}",
+                    services.nodeId(), e.toString());
+        }
+    }
+
     /** Blocks until {@link #close} has completed. */
     public void awaitShutdown() throws InterruptedException {
         shutdown.await();
@@ -256,6 +270,9 @@ public final class StrataServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         log.info("Shutting down Strata node {}", services.nodeId());
         try {
+            if (services.config().controlledShutdown() && failure.isEmpty()) {
+                moveLeadershipAway();
+            }
             // Reverse start order: network first (no new requests), then modules, logs, and the quorum last.
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {

@@ -103,8 +103,17 @@ public final class RaftSetup {
     /** Properties of this node's Raft client (its write path into the log). */
     public static RaftProperties clientProperties(QuorumConfig config, RatisOptions options) {
         RaftProperties p = common(config, options);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(config.requestTimeout()));
+        // One attempt may wait only about as long as an election takes: a leader that stops answering but keeps its
+        // connections (SIGSTOP, a long pause) must not hold a write for the whole request timeout before the client
+        // tries the other peers and finds the new leader. Retries keep the call id, so a slow commit is not doubled.
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(attemptTimeout(config, options)));
         return p;
+    }
+
+    /** The timeout of one client attempt: twice the longest election timeout, within the request timeout. */
+    static Duration attemptTimeout(QuorumConfig config, RatisOptions options) {
+        Duration twoElections = options.electionTimeoutMax().multipliedBy(2);
+        return twoElections.compareTo(config.requestTimeout()) < 0 ? twoElections : config.requestTimeout();
     }
 
     private static RaftProperties common(QuorumConfig config, RatisOptions options) {

@@ -55,6 +55,8 @@ public final class ServerConfig {
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
+            key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
+            key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
             key("replica.lag.time.max.ms", BrokerConfigKey.Type.LONG, "30000", "A follower not caught up for this long leaves the ISR."),
             key("num.replica.fetchers", BrokerConfigKey.Type.INT, "1", "Fetcher threads per source broker."),
             key("replica.fetch.wait.max.ms", BrokerConfigKey.Type.INT, "500", "Longest wait of a follower's fetch at the leader."),
@@ -181,6 +183,14 @@ public final class ServerConfig {
 
     public long connectionsMaxIdleMs() {
         return longValue("connections.max.idle.ms");
+    }
+
+    public long brokerSessionTimeoutMs() {
+        return intValue("broker.session.timeout.ms");
+    }
+
+    public boolean controlledShutdown() {
+        return Boolean.parseBoolean(values.get("controlled.shutdown.enable"));
     }
 
     public long replicaLagTimeMaxMs() {
