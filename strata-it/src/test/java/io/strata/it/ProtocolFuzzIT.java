@@ -44,12 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
  * consume.
  *
  * <p>The fuzzing runs for {@link #BUDGET} (at least {@link #MIN_ROUNDS} rounds over every seed). A failure names
- * the API, version, mutation seed and mutation; {@code -Dstrata.fuzz.seed=...} changes the base seed.
+ * the API, version, mutation seed and mutation; {@code -Dstrata.fuzz.seed=...} changes the base seed and
+ * {@code -Dstrata.fuzz.seconds=...} the budget, for longer runs by hand.
  */
 class ProtocolFuzzIT {
 
     private static final long BASE_SEED = Long.getLong("strata.fuzz.seed", 0x5eed_2026L);
-    private static final Duration BUDGET = Duration.ofSeconds(25);
+    private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("strata.fuzz.seconds", 25));
     private static final int MIN_ROUNDS = 8;
     private static final int MAX_ROUNDS = 500;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
