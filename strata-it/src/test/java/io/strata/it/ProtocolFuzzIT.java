@@ -87,23 +87,9 @@ class ProtocolFuzzIT {
                     // A group per round: a join never waits for members that earlier mutants left behind.
                     FuzzSeeds seeds = new FuzzSeeds("fuzz", topicId, "fuzz-group-" + rounds);
                     for (ApiVersionsResponseData.ApiVersion api : advertised) {
-                        ApiKeys key = ApiKeys.forId(api.apiKey());
                         for (short version : new short[] {api.minVersion(), api.maxVersion()}) {
-                            FuzzSeeds.Seed seed = seeds.seed(key, version);
-                            long mutationSeed = BASE_SEED ^ key.id * 1_000_003L ^ version * 7_919L
-                                    ^ rounds * 0x9e37_79b9_7f4a_7c15L;
-                            FrameMutator.Mutant mutant = FrameMutator.mutate(seed.frame(), seed.headerSize(),
-                                    mutationSeed);
-                            Answer answer = exchanger.exchange(mutant.frame());
-                            tally.computeIfAbsent(key, k -> new EnumMap<>(Answer.class)).merge(answer, 1,
-                                    Integer::sum);
-                            if (answer == Answer.HANG) {
-                                failures.add(key + " v" + version + " seed " + mutationSeed + " (" + mutant
-                                        .description() + "): no response and no disconnect within "
-                                        + ANSWER_TIMEOUT);
-                            }
-                            assertThat(ProcessHandle.of(node.pid()).map(ProcessHandle::isAlive).orElse(false)).as("node alive after %s v%d seed %d (%s)", key, version,
-                                    mutationSeed, mutant.description()).isTrue();
+                            FuzzSeeds.Seed seed = seeds.seed(ApiKeys.forId(api.apiKey()), version);
+                            fuzzOnce(node, exchanger, seed, rounds, tally, failures);
                         }
                     }
                     rounds++;
@@ -116,6 +102,22 @@ class ProtocolFuzzIT {
 
             assertStillServes(node.bootstrap(), port);
         }
+    }
+
+    /** Sends one mutant of {@code seed}, tallies what became of it, and checks that the node process lives. */
+    private static void fuzzOnce(NodeProcess node, Exchanger exchanger, FuzzSeeds.Seed seed, int round,
+                                 Map<ApiKeys, Map<Answer, Integer>> tally, List<String> failures) throws IOException {
+        long mutationSeed = BASE_SEED ^ seed.key().id * 1_000_003L ^ seed.version() * 7_919L
+                ^ round * 0x9e37_79b9_7f4a_7c15L;
+        FrameMutator.Mutant mutant = FrameMutator.mutate(seed.frame(), seed.headerSize(), mutationSeed);
+        String what = seed.key() + " v" + seed.version() + " seed " + mutationSeed + " (" + mutant.description() + ")";
+        Answer answer = exchanger.exchange(mutant.frame());
+        tally.computeIfAbsent(seed.key(), k -> new EnumMap<>(Answer.class)).merge(answer, 1, Integer::sum);
+        if (answer == Answer.HANG) {
+            failures.add(what + ": no response and no disconnect within " + ANSWER_TIMEOUT);
+        }
+        assertThat(ProcessHandle.of(node.pid()).map(ProcessHandle::isAlive).orElse(false))
+                .as("node process alive after %s", what).isTrue();
     }
 
     private static List<ApiVersionsResponseData.ApiVersion> advertised(int port) throws IOException {

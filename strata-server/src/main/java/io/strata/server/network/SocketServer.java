@@ -119,7 +119,8 @@ public final class SocketServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                log.warn("Accept failed on {}; retrying in {} ms", listenerName, ACCEPT_BACKOFF_MS, e);
+                // Without a stack trace: out of descriptors, this repeats every back-off until some are freed.
+                log.warn("Accept failed on {} ({}); retrying in {} ms", listenerName, e.toString(), ACCEPT_BACKOFF_MS);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ACCEPT_BACKOFF_MS));
                 continue;
             }

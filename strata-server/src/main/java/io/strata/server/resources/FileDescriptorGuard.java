@@ -91,9 +91,9 @@ public final class FileDescriptorGuard {
         }
         long open = usage.get().open();
         long max = usage.get().max();
-        long needed = partitions * FDS_PER_PARTITION;
         long available = max - reserve(max) - open;
-        if (needed <= available) {
+        // Divided rather than multiplied, so that no partition count can overflow into "fits".
+        if (partitions <= available / FDS_PER_PARTITION) {
             return Optional.empty();
         }
         String reason = "Not enough file descriptors on this node for " + partitions + " new partition(s): "

@@ -37,6 +37,7 @@ class FileDescriptorGuardTest {
         open.set(9_499); // one descriptor left before the reserve: not enough for a partition
         assertThat(guard.checkPartitions(1)).isPresent();
         assertThat(guard.checkPartitions(0)).isEmpty();
+        assertThat(guard.checkPartitions(Long.MAX_VALUE)).isPresent();
     }
 
     @Test
