@@ -148,8 +148,8 @@ public final class SocketServer implements AutoCloseable {
     }
 
     private void refuse(SocketChannel socket, String reason) {
+        long refused = refusedConnections.incrementAndGet(); // counted before the client can see the close
         closeQuietly(socket);
-        long refused = refusedConnections.incrementAndGet();
         long now = System.nanoTime();
         long last = lastRefusalLogNanos.get();
         if (now - last >= TimeUnit.MILLISECONDS.toNanos(REFUSAL_LOG_INTERVAL_MS)

@@ -138,6 +138,26 @@ class SocketServerTest {
     }
 
     @Test
+    void memoryFollowsTheBytesThatArriveNotTheSizeAClientAnnounces() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int announced = 128 * 1024 * 1024;
+        int port = start(new SocketServer.Limits(2 * announced, 10, 60_000));
+        long before = threads.getTotalThreadAllocatedBytes();
+        for (int i = 0; i < 4; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.writeInt(announced);
+                out.write(new byte[100]);
+                out.flush();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+        }
+        // Four frames of 128 MiB announced, 100 bytes each sent: far less than one announced frame allocated.
+        assertThat(threads.getTotalThreadAllocatedBytes() - before).isLessThan(announced / 4);
+    }
+
+    @Test
     void closesIdleConnections() throws Exception {
         int port = start(new SocketServer.Limits(1024, 10, 200));
         try (Socket socket = new Socket("127.0.0.1", port)) {
