@@ -8,9 +8,10 @@ import java.util.SplittableRandom;
 
 /**
  * Deterministic mutations of a request frame, the kinds that find parser and handler bugs: bit flips, byte
- * changes, 16- and 32-bit fields (counts, lengths, partition counts, timeouts) set to extreme values, unsigned
- * varints (the lengths of flexible versions) set huge, truncation and inserted bytes. The same seed gives the same
- * mutation. Mutations mostly spare the request header, which would only get the connection closed.
+ * changes, 16- and 32-bit values set to extreme values (anywhere, or where a 32-bit value is small and so likely a
+ * count, a partition count, an index or a timeout), unsigned varints (the lengths of flexible versions) set huge,
+ * truncation and inserted bytes. The same seed gives the same mutation. Mutations mostly spare the request header,
+ * which would only get the connection closed.
  */
 final class FrameMutator {
 
@@ -36,7 +37,7 @@ final class FrameMutator {
             // One mutation in ten may hit the header (api key, version, correlation id, client id).
             int from = random.nextInt(10) == 0 || out.length <= headerSize ? 0 : headerSize;
             int at = from + random.nextInt(out.length - from);
-            switch (random.nextInt(7)) {
+            switch (random.nextInt(8)) {
                 case 0 -> {
                     int bit = random.nextInt(8);
                     out[at] ^= (byte) (1 << bit);
@@ -66,6 +67,12 @@ final class FrameMutator {
                     done.add("varint " + (varint[4] == 0x0f ? "2^32-1" : "2^28") + " at " + at);
                 }
                 case 5 -> {
+                    int value = INTS[random.nextInt(INTS.length)];
+                    int field = smallInt32(out, from, random);
+                    put(out, field, ByteBuffer.allocate(4).putInt(value).array());
+                    done.add("int32 field " + value + " at " + field);
+                }
+                case 6 -> {
                     out = Arrays.copyOf(out, at);
                     done.add("truncate to " + at);
                 }
@@ -82,6 +89,18 @@ final class FrameMutator {
             }
         }
         return new Mutant(out, String.join(", ", done));
+    }
+
+    /** A random position from {@code from} where a big-endian int32 is between 1 and 65,535, else {@code from}. */
+    private static int smallInt32(byte[] frame, int from, SplittableRandom random) {
+        List<Integer> positions = new ArrayList<>();
+        for (int i = from; i + 4 <= frame.length; i++) {
+            int value = ByteBuffer.wrap(frame, i, 4).getInt();
+            if (value >= 1 && value <= 65_535) {
+                positions.add(i);
+            }
+        }
+        return positions.isEmpty() ? from : positions.get(random.nextInt(positions.size()));
     }
 
     /** Overwrites from {@code at}, as much of {@code value} as fits. */

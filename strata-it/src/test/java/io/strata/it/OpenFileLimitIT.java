@@ -74,7 +74,8 @@ class OpenFileLimitIT {
                     }
                 }
                 assertThat(refusedConnection).isTrue();
-                assertThat(node.output()).contains("Refusing new connections: near the open-file limit");
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(node.output())
+                        .contains("Refusing new connections: near the open-file limit"));
             } finally {
                 for (RawClient client : open) {
                     client.close();

@@ -147,15 +147,16 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
+    /** Closes a connection just accepted; counted and logged first, so that both precede what the client sees. */
     private void refuse(SocketChannel socket, String reason) {
-        long refused = refusedConnections.incrementAndGet(); // counted before the client can see the close
-        closeQuietly(socket);
+        long refused = refusedConnections.incrementAndGet();
         long now = System.nanoTime();
         long last = lastRefusalLogNanos.get();
         if (now - last >= TimeUnit.MILLISECONDS.toNanos(REFUSAL_LOG_INTERVAL_MS)
                 && lastRefusalLogNanos.compareAndSet(last, now)) {
             log.warn("Refusing new connections: {} ({} refused since start)", reason, refused);
         }
+        closeQuietly(socket);
     }
 
     private void closed(Connection connection) {
