@@ -103,7 +103,7 @@ class ProtocolFuzzIT {
             }
             System.out.printf("Fuzzed %d rounds of %d APIs:%n", rounds, advertised.size());
             tally.forEach((key, answers) -> System.out.printf("  %-28s %s%n", key, answers));
-            printServerErrors(node.output());
+            printNodeWarnings(node.output());
             assertThat(failures).isEmpty();
 
             assertStillServes(node.bootstrap(), port);
@@ -185,7 +185,7 @@ class ProtocolFuzzIT {
      * The node's warnings and errors, deduplicated, for whoever owns the code that logged them: the test asserts
      * liveness, not silence.
      */
-    private static void printServerErrors(String output) {
+    private static void printNodeWarnings(String output) {
         Map<String, Integer> errors = new TreeMap<>();
         String[] lines = output.split("\n");
         for (int i = 0; i < lines.length; i++) {
