@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -168,6 +170,22 @@ class BadInputIT {
             MetadataResponse response = raw.request(new MetadataRequest.Builder(List.of("bad name"), true)
                     .build((short) 12));
             assertThat(response.errors()).containsEntry("bad name", Errors.INVALID_TOPIC_EXCEPTION);
+        }
+    }
+
+    @Test
+    void createPartitionsForThirtyTwoThousandPartitionsIsRefusedAsAWhole() throws Exception {
+        try (Admin admin = Clients.admin(node.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic("grown", 1, (short) 1))).all().get();
+            var result = admin.createPartitions(Map.of("grown", NewPartitions.increaseTo(32_000),
+                    "healthy", NewPartitions.increaseTo(2)));
+            for (String topic : List.of("grown", "healthy")) {
+                assertThatThrownBy(() -> result.values().get(topic).get())
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(PolicyViolationException.class)
+                        .hasMessageContaining("Excessively large number of partitions per request.");
+            }
+            assertThat(admin.describeTopics(List.of("grown", "healthy")).allTopicNames().get().values())
+                    .allSatisfy(t -> assertThat(t.partitions()).hasSize(1));
         }
     }
 

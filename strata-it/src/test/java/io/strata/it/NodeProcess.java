@@ -10,16 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A Strata node in its own JVM ({@code strata server --override ...}), for tests where a crash must be real:
- * {@link #kill9()} sends SIGKILL to its PID. Output goes to a log file in the data directory.
+ * {@link #kill9()} sends SIGKILL to its PID. Output goes to a log file in the data directory. It may be given a
+ * lower open-file limit than the test JVM's ({@code ulimit -n}), for tests of what the node does near it.
  */
 final class NodeProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> overrides;
+    private final OptionalInt maxOpenFiles;
     private final int clientPort = Ports.free();
     private final int controllerPort = Ports.free();
     private Process process;
@@ -27,8 +30,13 @@ final class NodeProcess implements AutoCloseable {
     private Duration lastStartTime = Duration.ZERO;
 
     NodeProcess(Path dataDir, Map<String, String> overrides) {
+        this(dataDir, overrides, OptionalInt.empty());
+    }
+
+    NodeProcess(Path dataDir, Map<String, String> overrides, OptionalInt maxOpenFiles) {
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.maxOpenFiles = maxOpenFiles;
     }
 
     /**
@@ -95,6 +103,10 @@ final class NodeProcess implements AutoCloseable {
 
     void start() throws IOException {
         List<String> command = new ArrayList<>();
+        if (maxOpenFiles.isPresent()) {
+            // The shell sets the soft and hard limits and then becomes the JVM, which keeps the shell's PID.
+            command.addAll(List.of("sh", "-c", "ulimit -n " + maxOpenFiles.getAsInt() + " && exec \"$0\" \"$@\""));
+        }
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx512m");

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -18,8 +19,13 @@ final class RawClient implements AutoCloseable {
     private int correlationId;
 
     RawClient(int port) throws IOException {
+        this(port, Duration.ofSeconds(10));
+    }
+
+    /** A client whose reads give up with a {@link SocketTimeoutException} after {@code readTimeout}. */
+    RawClient(int port, Duration readTimeout) throws IOException {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout((int) readTimeout.toMillis());
     }
 
     /** Sends a frame made of {@code size} as the length prefix followed by {@code body}. */

@@ -51,8 +51,9 @@ public final class Controller {
     private static final int MAX_TOPIC_NAME_LENGTH = 249;
 
     /**
-     * The most partitions one CreateTopics request may create, as in Kafka (KAFKA-17870): a request is one metadata
-     * entry, and the entry must stay well within the Raft log's write buffer ({@code RatisOptions.maxEntryBytes}).
+     * The most partitions one CreateTopics or CreatePartitions request may create, as in Kafka's CreateTopics
+     * (KAFKA-17870; the same rule for CreatePartitions is KAFKA-19673): a request is one metadata entry, and the
+     * entry must stay well within the Raft log's write buffer ({@code RatisOptions.maxEntryBytes}).
      */
     public static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
 
@@ -79,12 +80,7 @@ public final class Controller {
         long requested = topics.stream().mapToLong(t -> t.assignments() != null && !t.assignments().isEmpty()
                 ? t.assignments().size() : Math.max(0, t.numPartitions())).sum();
         if (requested > MAX_PARTITIONS_PER_REQUEST) {
-            // Kafka fails the whole request, every topic with the same error.
-            for (NewTopic topic : topics) {
-                outcomes.put(topic.name(), TopicOutcome.failed(topic.name(), new PolicyViolationException(
-                        "Excessively large number of partitions per request.")));
-            }
-            return new Decision<>(List.of(), outcomes);
+            return tooManyPartitions(topics.stream().map(NewTopic::name).toList());
         }
         List<Integer> usable = usableBrokers(image);
         Set<Uuid> usedIds = new HashSet<>();
@@ -153,6 +149,15 @@ public final class Controller {
     /** Grows topics to the requested partition counts, placing the new partitions over usable brokers. */
     public Decision<Map<String, TopicOutcome>> createPartitions(MetadataImage image, Map<String, Integer> newCounts,
                                                                 boolean validateOnly) {
+        // New partitions only (a topic's existing ones are not created again); unknown topics and shrinking counts
+        // add none, they fail on their own below. A long, so that many huge counts cannot wrap around.
+        long requested = newCounts.entrySet().stream().mapToLong(e -> {
+            TopicImage topic = image.topicsByName().get(e.getKey());
+            return topic == null || e.getValue() == null ? 0 : Math.max(0, e.getValue() - topic.partitions().size());
+        }).sum();
+        if (requested > MAX_PARTITIONS_PER_REQUEST) {
+            return tooManyPartitions(newCounts.keySet());
+        }
         Map<String, TopicOutcome> outcomes = new LinkedHashMap<>();
         List<MetadataRecord> records = new ArrayList<>();
         List<Integer> usable = usableBrokers(image);
@@ -185,6 +190,20 @@ public final class Controller {
             }
         });
         return new Decision<>(records, outcomes);
+    }
+
+    /**
+     * Refuses a CreateTopics or CreatePartitions request that would create more than
+     * {@value #MAX_PARTITIONS_PER_REQUEST} partitions: as in Kafka the whole request fails, every topic with the same
+     * error, and nothing is written.
+     */
+    private static Decision<Map<String, TopicOutcome>> tooManyPartitions(Iterable<String> names) {
+        Map<String, TopicOutcome> outcomes = new LinkedHashMap<>();
+        for (String name : names) {
+            outcomes.put(name, TopicOutcome.failed(name, new PolicyViolationException(
+                    "Excessively large number of partitions per request.")));
+        }
+        return new Decision<>(List.of(), outcomes);
     }
 
     /**

@@ -198,6 +198,35 @@ class ControllerTest {
     }
 
     @Test
+    void aCreatePartitionsRequestForMoreThanTenThousandNewPartitionsFailsAsAWhole() throws Exception {
+        MetadataImage image = brokers(1);
+        image = apply(image, controller.createTopics(image, List.of(topic("a", 100, 1), topic("b", 1, 1)), false)
+                .records());
+        // Existing partitions do not count: a to 5,100 and b to 5,001 is 10,000 new ones, the most allowed.
+        Decision<Map<String, TopicOutcome>> atTheLimit = controller.createPartitions(image,
+                Map.of("a", 5_100, "b", 5_001), true);
+        assertThat(atTheLimit.result().values()).allSatisfy(o -> assertThat(o.error()).isEmpty());
+
+        Map<String, Integer> tooMany = new java.util.LinkedHashMap<>();
+        tooMany.put("a", 5_101);
+        tooMany.put("b", 5_001);
+        tooMany.put("missing", 3);
+        Decision<Map<String, TopicOutcome>> refused = controller.createPartitions(image, tooMany, false);
+        assertThat(refused.records()).isEmpty();
+        assertThat(refused.result()).hasSize(3).allSatisfy((name, o) -> {
+            assertThat(errorOf(o)).isEqualTo(PolicyViolationException.class);
+            assertThat(o.error().get().getMessage()).isEqualTo("Excessively large number of partitions per request.");
+        });
+
+        // Counts near Integer.MAX_VALUE must not wrap around to a small total.
+        Decision<Map<String, TopicOutcome>> huge = controller.createPartitions(image,
+                Map.of("a", Integer.MAX_VALUE, "b", Integer.MAX_VALUE), false);
+        assertThat(huge.records()).isEmpty();
+        assertThat(huge.result().values()).allSatisfy(o -> assertThat(errorOf(o))
+                .isEqualTo(PolicyViolationException.class));
+    }
+
+    @Test
     void altersConfigsWithNullMeaningDelete() throws Exception {
         MetadataImage image = brokers(1);
         Map<String, String> changes = new HashMap<>();

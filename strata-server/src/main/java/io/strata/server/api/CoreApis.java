@@ -3,6 +3,7 @@ package io.strata.server.api;
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
 import io.strata.server.cluster.ProducerIdManager;
+import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /** The APIs every producer and consumer needs: versions, metadata, produce, fetch, offsets, topics. */
@@ -19,7 +20,8 @@ public final class CoreApis implements ApiModule {
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
                         new ProducerIdManager(s.nodeId(), s.quorum(), s.waiter())))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.quorum(), s.topics(),
-                        s.logConfigs()))
+                        s.logConfigs(), s.config().numPartitions(),
+                        new PartitionAdmission(FileDescriptorGuard.processWide())))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(s.quorum(), s.topics()))
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(s.nodeId(), s.quorum()));
     }

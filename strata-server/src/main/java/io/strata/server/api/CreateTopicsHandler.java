@@ -11,7 +11,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -21,18 +23,27 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
  * CreateTopics, including validate-only; v5+ responses describe the created topic's partitions, replication
- * factor and effective configs.
+ * factor and effective configs. A request this node has no file descriptors for is refused as a whole
+ * ({@link PartitionAdmission}); the controller refuses one over Kafka's per-request partition cap. Thread-safe.
  */
 public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest> {
 
     private final MetadataQuorum quorum;
     private final TopicService topics;
     private final LogConfigResolver configs;
+    private final int defaultPartitions;
+    private final PartitionAdmission admission;
 
-    public CreateTopicsHandler(MetadataQuorum quorum, TopicService topics, LogConfigResolver configs) {
+    /**
+     * @param defaultPartitions {@code num.partitions}, what a topic asking for -1 partitions gets
+     */
+    public CreateTopicsHandler(MetadataQuorum quorum, TopicService topics, LogConfigResolver configs,
+                               int defaultPartitions, PartitionAdmission admission) {
         this.quorum = quorum;
         this.topics = topics;
         this.configs = configs;
+        this.defaultPartitions = defaultPartitions;
+        this.admission = admission;
     }
 
     @Override
@@ -65,11 +76,24 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                     .setErrorMessage("Create topics request from client contains the topic " + name
                             + " more than once"));
         }
-        Map<String, TopicOutcome> outcomes = topics.create(requests, data.validateOnly());
+        Optional<PolicyViolationException> refused = admission.check(requests.stream()
+                .mapToLong(this::partitionsOf).sum());
+        Map<String, TopicOutcome> outcomes = new HashMap<>();
+        if (refused.isPresent()) {
+            requests.forEach(r -> outcomes.put(r.name(), TopicOutcome.failed(r.name(), refused.get())));
+        } else {
+            outcomes.putAll(topics.create(requests, data.validateOnly()));
+        }
         for (TopicService.Request r : requests) {
             results.add(result(outcomes.get(r.name()), r.configs(), context.apiVersion()));
         }
         return new CreateTopicsResponseData().setTopics(results);
+    }
+
+    /** The partitions a topic would have: its manual assignments, else its count or the default (at least 0). */
+    private long partitionsOf(TopicService.Request r) {
+        return !r.assignments().isEmpty() ? r.assignments().size()
+                : r.numPartitions() == -1 ? defaultPartitions : Math.max(0, r.numPartitions());
     }
 
     private CreateTopicsResponseData.CreatableTopicResult result(TopicOutcome outcome, Map<String, String> requested,

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * array is allocated and zeroed per request, and the bytes of a produce request reach the log file without being
  * copied through the heap. One read may bring several pipelined frames; they are handled one after the other. The
  * buffer grows to the largest frame seen up to {@value #RETAINED_BUFFER_BYTES} bytes; a larger frame gets a heap
- * buffer of its own that is dropped after its request.
+ * buffer of its own that is dropped after its request. Buffers grow (doubling) as a frame's bytes arrive, not to
+ * the size its prefix announces: a client that announces {@code socket.request.max.bytes} and sends little costs
+ * the node little memory.
  *
  * <p>A frame whose size is negative or above {@code socket.request.max.bytes} closes the connection before its body
  * is read. Idleness ({@code connections.max.idle.ms}) is judged by the {@link SocketServer} through
@@ -74,15 +76,17 @@ final class Connection implements Runnable {
                 }
                 int frameEnd = 4 + size;
                 ByteBuffer frameBuffer = buffer;
-                if (frameEnd > buffer.capacity() && frameEnd <= RETAINED_BUFFER_BYTES) {
-                    ByteBuffer larger = allocateDirectOrHeap(Integer.highestOneBit(frameEnd - 1) << 1);
-                    buffer = larger.put(buffer.flip());
-                    frameBuffer = buffer;
-                } else if (frameEnd > buffer.capacity()) {
-                    frameBuffer = ByteBuffer.allocate(frameEnd).put(buffer.flip());
-                    buffer.clear();
+                if (frameEnd > buffer.capacity()) {
+                    boolean retained = frameEnd <= RETAINED_BUFFER_BYTES;
+                    frameBuffer = fillGrowing(buffer, frameEnd, retained);
+                    if (retained) {
+                        buffer = frameBuffer;
+                    } else {
+                        buffer.clear();
+                    }
+                } else {
+                    fill(buffer, frameEnd, false);
                 }
-                fill(frameBuffer, frameEnd, false);
                 busy = true;
                 RequestChannel.Outcome outcome = requests.handle(info, frameBuffer.duplicate().limit(frameEnd)
                         .position(4).slice());
@@ -144,6 +148,25 @@ final class Connection implements Runnable {
             return ByteBuffer.allocateDirect(capacity);
         } catch (OutOfMemoryError e) {
             return ByteBuffer.allocate(capacity);
+        }
+    }
+
+    /**
+     * Reads until a buffer holds {@code bytes} bytes, growing it only when it is full: to twice its size in a
+     * direct buffer ({@code retained}: the frame fits in {@value #RETAINED_BUFFER_BYTES} bytes, and the sizes stay
+     * powers of two), else in a heap buffer of at most {@code bytes}, so that nothing is read beyond the frame.
+     *
+     * @return the buffer that holds the frame: {@code buffer} or a larger copy of it
+     */
+    private ByteBuffer fillGrowing(ByteBuffer buffer, int bytes, boolean retained) throws IOException {
+        while (true) {
+            fill(buffer, Math.min(bytes, buffer.capacity()), false);
+            if (buffer.position() >= bytes) {
+                return buffer;
+            }
+            ByteBuffer larger = retained ? allocateDirectOrHeap(2 * buffer.capacity())
+                    : ByteBuffer.allocate((int) Math.min(bytes, 2L * buffer.capacity()));
+            buffer = larger.put(buffer.flip());
         }
     }
 

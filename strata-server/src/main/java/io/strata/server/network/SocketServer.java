@@ -1,6 +1,7 @@
 package io.strata.server.network;
 
 import io.strata.server.config.Endpoint;
+import io.strata.server.resources.FileDescriptorGuard;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -8,12 +9,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +25,22 @@ import org.slf4j.LoggerFactory;
  * Binds the client listeners and runs an acceptor per listener, a virtual thread per connection, and a reaper that
  * closes connections idle for longer than {@code connections.max.idle.ms}.
  *
+ * <p>An accepted connection is closed at once, as Kafka's acceptor does, when the node has {@code max.connections}
+ * connections or is near its open-file limit ({@link FileDescriptorGuard}): the node keeps serving the clients it
+ * has instead of running out of descriptors for its logs. Refusals are logged at most every
+ * {@value #REFUSAL_LOG_INTERVAL_MS} ms, with a count, so that a connection flood does not flood the log too. A
+ * failing {@code accept} (out of descriptors after all) backs off for {@value #ACCEPT_BACKOFF_MS} ms rather than
+ * spinning.
+ *
  * <p>Thread-safe: {@link #start} and {@link #close} may be called from any thread; close is idempotent and waits
  * for no request (connections are closed under their threads, which then end).
  */
 public final class SocketServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SocketServer.class);
+
+    static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
+    static final long ACCEPT_BACKOFF_MS = 100;
 
     /** Limits of the network layer, with Kafka's names. */
     public record Limits(int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs) {
@@ -38,17 +52,27 @@ public final class SocketServer implements AutoCloseable {
 
     private final RequestChannel requests;
     private final Limits limits;
+    private final FileDescriptorGuard descriptors;
     private final List<ServerSocketChannel> servers = new ArrayList<>();
     private final List<BoundListener> bound = new ArrayList<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("connection-reaper").factory());
+    private final AtomicLong refusedConnections = new AtomicLong();
+    private final AtomicLong lastRefusalLogNanos = new AtomicLong(
+            System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(REFUSAL_LOG_INTERVAL_MS));
     private volatile boolean closed;
 
+    /** A socket server guarded by this process's {@link FileDescriptorGuard#processWide()}. */
     public SocketServer(RequestChannel requests, Limits limits) {
+        this(requests, limits, FileDescriptorGuard.processWide());
+    }
+
+    public SocketServer(RequestChannel requests, Limits limits, FileDescriptorGuard descriptors) {
         this.requests = requests;
         this.limits = limits;
+        this.descriptors = descriptors;
     }
 
     /**
@@ -95,13 +119,20 @@ public final class SocketServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                log.warn("Accept failed on {}", listenerName, e);
+                // Without a stack trace: out of descriptors, this repeats every back-off until some are freed.
+                log.warn("Accept failed on {} ({}); retrying in {} ms", listenerName, e.toString(), ACCEPT_BACKOFF_MS);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ACCEPT_BACKOFF_MS));
                 continue;
             }
             if (connectionCount.incrementAndGet() > limits.maxConnections()) {
                 connectionCount.decrementAndGet();
-                log.warn("Refusing connection: max.connections ({}) reached", limits.maxConnections());
-                closeQuietly(socket);
+                refuse(socket, "max.connections (" + limits.maxConnections() + ") reached");
+                continue;
+            }
+            Optional<String> shortage = descriptors.checkConnection();
+            if (shortage.isPresent()) {
+                connectionCount.decrementAndGet();
+                refuse(socket, "near the open-file limit (" + shortage.get() + ")");
                 continue;
             }
             try {
@@ -116,6 +147,18 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
+    /** Closes a connection just accepted; counted and logged first, so that both precede what the client sees. */
+    private void refuse(SocketChannel socket, String reason) {
+        long refused = refusedConnections.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastRefusalLogNanos.get();
+        if (now - last >= TimeUnit.MILLISECONDS.toNanos(REFUSAL_LOG_INTERVAL_MS)
+                && lastRefusalLogNanos.compareAndSet(last, now)) {
+            log.warn("Refusing new connections: {} ({} refused since start)", reason, refused);
+        }
+        closeQuietly(socket);
+    }
+
     private void closed(Connection connection) {
         connections.remove(connection);
         connectionCount.decrementAndGet();
@@ -123,6 +166,11 @@ public final class SocketServer implements AutoCloseable {
 
     public int connectionCount() {
         return connectionCount.get();
+    }
+
+    /** Connections closed as soon as accepted, over a limit, since start. */
+    public long refusedConnectionCount() {
+        return refusedConnections.get();
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.strata.server.config.Endpoint;
+import io.strata.server.resources.FileDescriptorGuard;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.network.ByteBufferSend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,11 @@ class SocketServerTest {
     private SocketServer server;
 
     private int start(SocketServer.Limits limits) throws IOException {
-        server = new SocketServer(ECHO, limits);
+        return start(limits, FileDescriptorGuard.processWide());
+    }
+
+    private int start(SocketServer.Limits limits, FileDescriptorGuard descriptors) throws IOException {
+        server = new SocketServer(ECHO, limits, descriptors);
         int port = server.bind(List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 0))).get(0).address().getPort();
         server.startAccepting();
         return port;
@@ -104,6 +111,50 @@ class SocketServerTest {
             send(first, new byte[] {2});
             assertThat(receive(first)).containsExactly(2);
         }
+    }
+
+    @Test
+    void refusesConnectionsNearTheOpenFileLimitAndAcceptsThemAgainWhenDescriptorsAreFree() throws Exception {
+        AtomicLong open = new AtomicLong(990);
+        AtomicLong clock = new AtomicLong();
+        // Every reading is fresh: each check advances the clock past the guard's sampling interval.
+        FileDescriptorGuard descriptors = new FileDescriptorGuard(
+                () -> Optional.of(new FileDescriptorGuard.Usage(open.get(), 1024)),
+                () -> clock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1)));
+        int port = start(new SocketServer.Limits(1024, 10, 60_000), descriptors);
+        for (int i = 0; i < 3; i++) {
+            try (Socket refused = new Socket("127.0.0.1", port)) {
+                assertThat(closed(refused)).isTrue();
+            }
+        }
+        assertThat(server.refusedConnectionCount()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+
+        open.set(100);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            send(socket, new byte[] {1});
+            assertThat(receive(socket)).containsExactly(1);
+        }
+    }
+
+    @Test
+    void memoryFollowsTheBytesThatArriveNotTheSizeAClientAnnounces() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int announced = 128 * 1024 * 1024;
+        int port = start(new SocketServer.Limits(2 * announced, 10, 60_000));
+        long before = threads.getTotalThreadAllocatedBytes();
+        for (int i = 0; i < 4; i++) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+                out.writeInt(announced);
+                out.write(new byte[100]);
+                out.flush();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+        }
+        // Four frames of 128 MiB announced, 100 bytes each sent: far less than one announced frame allocated.
+        assertThat(threads.getTotalThreadAllocatedBytes() - before).isLessThan(announced / 4);
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.strata.server.api.admin;
 
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
+import io.strata.server.api.PartitionAdmission;
 import io.strata.server.api.RequestDispatcher;
+import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -15,7 +17,8 @@ public final class AdminApis implements ApiModule {
     public void register(RequestDispatcher dispatcher, NodeServices s) {
         ConfigAlterer alterer = new ConfigAlterer(s.quorum(), s.waiter(), s.nodeId());
         ConfigDescriber describer = new ConfigDescriber(s.config(), s.logConfigs());
-        dispatcher.register(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(s.quorum(), s.waiter()))
+        dispatcher.register(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(s.quorum(), s.waiter(),
+                        new PartitionAdmission(FileDescriptorGuard.processWide())))
                 .register(ApiKeys.DELETE_RECORDS, 0, 2, new DeleteRecordsHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, new DescribeConfigsHandler(s.quorum(), alterer, describer))
                 .register(ApiKeys.ALTER_CONFIGS, 0, 2, new AlterConfigsHandler(s.quorum(), alterer))

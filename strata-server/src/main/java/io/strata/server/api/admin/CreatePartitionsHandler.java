@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.TopicOutcome;
 import io.strata.server.api.ApiHandler;
+import io.strata.server.api.PartitionAdmission;
 import io.strata.server.api.RequestContext;
 import io.strata.server.cluster.QuorumWaiter;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Set;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -27,16 +29,20 @@ import org.apache.kafka.common.requests.CreatePartitionsRequest;
 /**
  * CreatePartitions: grows topics to a new partition count in one controller round, validate-only included. Manual
  * assignments are checked (one per new partition, registered brokers, the topic's replication factor) and the
- * controller places the new partitions over the usable brokers.
+ * controller places the new partitions over the usable brokers. As with CreateTopics, a request this node has no
+ * file descriptors for is refused as a whole ({@link PartitionAdmission}), and the controller refuses one creating
+ * more than Kafka's per-request cap of new partitions. Thread-safe.
  */
 final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequest> {
 
     private final MetadataQuorum quorum;
     private final QuorumWaiter waiter;
+    private final PartitionAdmission admission;
 
-    CreatePartitionsHandler(MetadataQuorum quorum, QuorumWaiter waiter) {
+    CreatePartitionsHandler(MetadataQuorum quorum, QuorumWaiter waiter, PartitionAdmission admission) {
         this.quorum = quorum;
         this.waiter = waiter;
+        this.admission = admission;
     }
 
     @Override
@@ -64,6 +70,11 @@ final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsReques
                 failed.put(topic.name(), e);
             }
         }
+        Optional<PolicyViolationException> refused = admission.check(newPartitions(image, counts));
+        if (refused.isPresent()) {
+            counts.keySet().forEach(name -> failed.put(name, refused.get()));
+            counts.clear();
+        }
         Map<String, TopicOutcome> outcomes = counts.isEmpty() ? Map.of()
                 : waiter.await(quorum.createPartitions(counts, data.validateOnly()));
         List<CreatePartitionsResponseData.CreatePartitionsTopicResult> results = new ArrayList<>();
@@ -80,6 +91,12 @@ final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsReques
             results.add(result);
         }
         return new CreatePartitionsResponseData().setResults(results);
+    }
+
+    /** The partitions the counts add to existing topics (unknown topics add none: the controller refuses them). */
+    private static long newPartitions(MetadataImage image, Map<String, Integer> counts) {
+        return counts.entrySet().stream().mapToLong(e -> image.topic(e.getKey())
+                .map(t -> Math.max(0L, (long) e.getValue() - t.partitions().size())).orElse(0L)).sum();
     }
 
     private static void checkAssignments(MetadataImage image, CreatePartitionsRequestData.CreatePartitionsTopic t) {

@@ -1,0 +1,109 @@
+package io.strata.server.api;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.metadata.NewTopic;
+import io.strata.metadata.ProducerIdBlock;
+import io.strata.metadata.TopicOutcome;
+import io.strata.metadata.controller.Controller;
+import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ReplicaPlacer;
+import io.strata.metadata.image.ImageBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A metadata quorum for handler tests: the real {@link Controller} decides and the records are applied to an
+ * in-memory image at once, without Ratis. Counts the write calls so that tests can see that a refused request never
+ * reached the controller. Not thread-safe (one test thread).
+ */
+public final class ControllerQuorum implements MetadataQuorum {
+
+    private final Controller controller = new Controller(new ReplicaPlacer(new SplittableRandom(1)),
+            Uuid::randomUuid);
+    private final AtomicInteger writes = new AtomicInteger();
+    private MetadataImage image = ImageBuilder.emptyImage("test-cluster");
+
+    /** A quorum with brokers {@code 1..brokers} registered. */
+    public static ControllerQuorum withBrokers(int brokers) {
+        ControllerQuorum quorum = new ControllerQuorum();
+        for (int id = 1; id <= brokers; id++) {
+            quorum.registerBroker(new BrokerRegistration(id, Uuid.randomUuid(), List.of(), Optional.empty(), false))
+                    .join();
+        }
+        return quorum;
+    }
+
+    /** Controller writes (topics, partitions, configs) since creation. */
+    public int writes() {
+        return writes.get();
+    }
+
+    private <T> CompletableFuture<T> commit(Decision<T> decision) {
+        writes.incrementAndGet();
+        try {
+            image = ImageBuilder.applyBatch(image, decision.records(), image.version() + 1);
+            return CompletableFuture.completedFuture(decision.result());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public MetadataImage image() {
+        return image;
+    }
+
+    @Override
+    public void addListener(BiConsumer<MetadataImage, MetadataImage> listener) {
+    }
+
+    @Override
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
+        CompletableFuture<Void> done = commit(controller.registerBroker(registration));
+        writes.decrementAndGet(); // setting up brokers is not a client's write
+        return done;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, TopicOutcome>> createTopics(List<NewTopic> topics, boolean validateOnly) {
+        return commit(controller.createTopics(image, topics, validateOnly));
+    }
+
+    @Override
+    public CompletableFuture<Map<Uuid, TopicOutcome>> deleteTopics(List<Uuid> topicIds) {
+        return commit(controller.deleteTopics(image, topicIds));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, TopicOutcome>> createPartitions(Map<String, Integer> newTotalCounts,
+                                                                         boolean validateOnly) {
+        return commit(controller.createPartitions(image, newTotalCounts, validateOnly));
+    }
+
+    @Override
+    public CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes) {
+        return commit(controller.alterConfigs(image, resource, changes));
+    }
+
+    @Override
+    public CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId) {
+        return commit(controller.allocateProducerIds(image, brokerId));
+    }
+
+    @Override
+    public void close() {
+    }
+}
