@@ -185,13 +185,18 @@ class ClusterFailoverIT {
             consumer.seekToBeginning(all);
             Map<TopicPartition, Long> ends = consumer.endOffsets(all);
             Map<Integer, List<Integer>> read = new HashMap<>();
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!all.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))
+                    && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     read.computeIfAbsent(r.partition(), k -> new ArrayList<>())
                             .add(Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8)));
                 }
-                return all.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
-            });
+            }
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            all.forEach(tp -> positions.put(tp, consumer.position(tp)));
+            assertThat(all).as("positions %s reach the end offsets %s", positions, ends)
+                    .allMatch(tp -> positions.get(tp) >= ends.get(tp));
             for (int p = 0; p < PARTITIONS; p++) {
                 List<Integer> values = read.getOrDefault(p, List.of());
                 assertThat(Set.copyOf(values)).as("duplicates in partition %d", p).hasSize(values.size());

@@ -133,7 +133,7 @@ final class NodeProcess implements AutoCloseable {
                 throw new IllegalStateException("Node exited with " + process.exitValue() + ":\n"
                         + Files.readString(output, StandardCharsets.UTF_8));
             }
-            return Files.readString(output, StandardCharsets.UTF_8).contains("started in");
+            return Files.readString(output, StandardCharsets.UTF_8).contains("clients connect to");
         });
         lastStartTime = Duration.ofNanos(System.nanoTime() - begin);
     }

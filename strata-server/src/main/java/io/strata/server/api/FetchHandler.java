@@ -43,6 +43,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         if (data.sessionId() != 0) {
             return new FetchResponseData().setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code());
         }
+        if (data.isolationLevel() != 0 && data.isolationLevel() != 1) {
+            return new FetchResponseData().setErrorCode(Errors.INVALID_REQUEST.code());
+        }
         int replicaId = request.replicaId();
         boolean readCommitted = replicaId < 0 && request.isolationLevel() == IsolationLevel.READ_COMMITTED;
         boolean byId = context.apiVersion() >= 13;

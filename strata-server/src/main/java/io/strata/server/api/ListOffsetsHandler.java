@@ -38,6 +38,8 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
     public ApiMessage handle(RequestContext context, ListOffsetsRequest request) {
         short version = context.apiVersion();
         MetadataImage image = quorum.image();
+        byte isolation = request.data().isolationLevel();
+        boolean validIsolation = isolation == 0 || isolation == 1;
         List<ListOffsetsResponseData.ListOffsetsTopicResponse> responses = new ArrayList<>();
         for (ListOffsetsRequestData.ListOffsetsTopic topicData : request.data().topics()) {
             List<ListOffsetsResponseData.ListOffsetsPartitionResponse> partitions = new ArrayList<>();
@@ -45,12 +47,16 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 ListOffsetsResponseData.ListOffsetsPartitionResponse response =
                         new ListOffsetsResponseData.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
                 partitions.add(response);
+                if (!validIsolation) {
+                    fail(response, Errors.INVALID_REQUEST);
+                    continue;
+                }
                 try {
                     Partition partition = replicas.partitionOrException(image,
                             new TopicPartition(topicData.name(), p.partitionIndex()));
                     partition.checkLeader(p.currentLeaderEpoch());
                     TimestampAndOffset found = lookup(partition.log(), p.timestamp(),
-                            request.isolationLevel() == IsolationLevel.READ_COMMITTED);
+                            isolation == IsolationLevel.READ_COMMITTED.id());
                     response.setErrorCode(Errors.NONE.code()).setTimestamp(found.timestamp())
                             .setOffset(found.offset());
                     if (version >= 4) {
