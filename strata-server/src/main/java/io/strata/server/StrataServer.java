@@ -134,7 +134,7 @@ public final class StrataServer implements AutoCloseable {
                     replicas.logDirFailed(failure.dir());
                 }
             });
-            QuorumWaiter waiter = new QuorumWaiter(config.metadataRequestTimeoutMs(), quorum, publishing);
+            QuorumWaiter waiter = QuorumWaiter.of(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
             NodeServices services = new NodeServices(config, quorum, publishing, logs, replicas, resolver, topics,

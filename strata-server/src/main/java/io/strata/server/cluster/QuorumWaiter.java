@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataQuorum;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownServerException;
@@ -15,12 +16,22 @@ import org.apache.kafka.common.errors.UnknownServerException;
  * to its partitions and coordinators, so that a client told "created" can produce to the new partitions here at
  * once. Thread-safe (immutable).
  */
-public record QuorumWaiter(long timeoutMs, MetadataQuorum quorum, MetadataPublishing publishing) {
+public record QuorumWaiter(long timeoutMs, Supplier<CompletableFuture<Void>> published) {
+
+    /** Waits for writes to {@code quorum} and for {@code publishing} to pass the image they lead to. */
+    public static QuorumWaiter of(long timeoutMs, MetadataQuorum quorum, MetadataPublishing publishing) {
+        return new QuorumWaiter(timeoutMs, () -> publishing.awaitPublished(quorum.image().version()));
+    }
+
+    /** Waits for writes only: for tests of handlers over a quorum without publishers. */
+    public static QuorumWaiter withoutPublishing(long timeoutMs) {
+        return new QuorumWaiter(timeoutMs, () -> CompletableFuture.completedFuture(null));
+    }
 
     public <T> T await(CompletableFuture<T> future) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         T result = get(future, deadline);
-        get(publishing.awaitPublished(quorum.image().version()), deadline);
+        get(published.get(), deadline);
         return result;
     }
 

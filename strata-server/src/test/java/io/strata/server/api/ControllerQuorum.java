@@ -5,11 +5,13 @@ import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
+import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ReplicaPlacer;
+import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.image.ImageBuilder;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,7 @@ public final class ControllerQuorum implements MetadataQuorum {
 
     @Override
     public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        CompletableFuture<Void> done = commit(controller.registerBroker(registration));
+        CompletableFuture<Void> done = commit(ReplicationControl.registerBroker(image, registration));
         writes.decrementAndGet(); // setting up brokers is not a client's write
         return done;
     }
@@ -101,6 +103,18 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId) {
         return commit(controller.allocateProducerIds(image, brokerId));
+    }
+
+    @Override
+    public CompletableFuture<PartitionImage> alterPartition(Uuid topicId, int partition, int leaderId, int leaderEpoch,
+                                                           int partitionEpoch, List<Integer> newIsr) {
+        return commit(ReplicationControl.alterPartition(image, topicId, partition, leaderId, leaderEpoch,
+                partitionEpoch, newIsr));
+    }
+
+    @Override
+    public CompletableFuture<Void> controlledShutdown(int brokerId) {
+        return commit(ReplicationControl.controlledShutdown(image, brokerId));
     }
 
     @Override

@@ -23,7 +23,7 @@ class CreateTopicsHandlerTest {
 
     private final ControllerQuorum quorum = ControllerQuorum.withBrokers(1);
     private final CreateTopicsHandler handler = new CreateTopicsHandler(quorum,
-            new TopicService(quorum, DEFAULT_PARTITIONS, (short) 1, new QuorumWaiter(5_000)),
+            new TopicService(quorum, DEFAULT_PARTITIONS, (short) 1, QuorumWaiter.withoutPublishing(5_000)),
             new LogConfigResolver(LogConfig.KEYS.stream().collect(Collectors.toMap(LogConfig.Key::name,
                     LogConfig.Key::defaultValue))),
             DEFAULT_PARTITIONS, new PartitionAdmission(PartitionAdmissionTest.roomForThirtyFourPartitions()));

@@ -32,7 +32,7 @@ class CreatePartitionsHandlerTest {
 
     /** 1,024 descriptors, 256 of them reserved: {@code open} leaves room for (768 - open) / 2 partitions. */
     private CreatePartitionsHandler handler(long open) {
-        return new CreatePartitionsHandler(quorum, new QuorumWaiter(5_000), new PartitionAdmission(
+        return new CreatePartitionsHandler(quorum, QuorumWaiter.withoutPublishing(5_000), new PartitionAdmission(
                 new FileDescriptorGuard(() -> Optional.of(new FileDescriptorGuard.Usage(open, 1024)),
                         System::nanoTime)));
     }
