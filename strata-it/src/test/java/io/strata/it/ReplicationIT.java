@@ -38,7 +38,8 @@ class ReplicationIT {
 
     @Test
     void followersReplicateEveryAcknowledgedRecord() throws Exception {
-        nodes = TestNode.cluster(dir, 3, Map.of("replica.fetch.wait.max.ms", "100"));
+        nodes = TestNode.cluster(dir, 3, Map.of("replica.fetch.wait.max.ms", "100",
+                "broker.session.timeout.ms", "3000"));
         TestNode.startAll(nodes);
         String bootstrap = nodes.get(0).bootstrap();
         try (Admin admin = Clients.admin(bootstrap)) {

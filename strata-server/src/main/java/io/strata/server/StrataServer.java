@@ -245,11 +245,14 @@ public final class StrataServer implements AutoCloseable {
     /**
      * Kafka's controlled shutdown: the controller moves this node's leaderships to other in-sync replicas and fences
      * it, and the node waits until it has applied that, so clients are sent to the new leaders before its
-     * listeners close. A failure only costs the session timeout on the other nodes, so it is logged, not fatal.
+     * listeners close. A failure only costs the session timeout on the other nodes, so it is logged, not fatal; and
+     * it is awaited no longer than that timeout (the last node of a cluster has no quorum left to answer it).
      */
     private void moveLeadershipAway() {
+        ServerConfig config = services.config();
+        long limit = Math.min(config.metadataRequestTimeoutMs(), config.brokerSessionTimeoutMs());
         try {
-            services.waiter().await(services.quorum().controlledShutdown(services.nodeId()));
+            services.waiter().withTimeout(limit).await(services.quorum().controlledShutdown(services.nodeId()));
             log.info("Controlled shutdown of node {}: leadership moved", services.nodeId());
         } catch (RuntimeException e) {
             log.warn("Controlled shutdown of node {} failed; its partitions move after the session timeout: {}",

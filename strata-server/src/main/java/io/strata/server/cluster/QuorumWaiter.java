@@ -28,6 +28,11 @@ public record QuorumWaiter(long timeoutMs, Supplier<CompletableFuture<Void>> pub
         return new QuorumWaiter(timeoutMs, () -> CompletableFuture.completedFuture(null));
     }
 
+    /** The same wait with another time limit. */
+    public QuorumWaiter withTimeout(long newTimeoutMs) {
+        return new QuorumWaiter(newTimeoutMs, published);
+    }
+
     public <T> T await(CompletableFuture<T> future) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         T result = get(future, deadline);
