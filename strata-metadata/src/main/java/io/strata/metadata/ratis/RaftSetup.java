@@ -132,7 +132,7 @@ public final class RaftSetup {
     }
 
     /**
-     * Fails early with a {@link java.net.BindException} if the controller address cannot be bound: Ratis' gRPC
+     * Fails early with a {@link BindException} if the controller address cannot be bound: Ratis' gRPC
      * server would otherwise terminate the JVM itself.
      */
     public static void checkBindable(InetSocketAddress address) throws IOException {
