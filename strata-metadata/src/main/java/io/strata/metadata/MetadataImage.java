@@ -1,6 +1,7 @@
 package io.strata.metadata;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 
@@ -9,7 +10,7 @@ import org.apache.kafka.common.Uuid;
  * applied entry.
  *
  * @param version       the Ratis log index of the last applied entry
- * @param clusterId     the cluster id
+ * @param clusterId     the cluster id agreed through the metadata log, {@link #NO_CLUSTER_ID} until then
  * @param brokers       registered brokers by id
  * @param topicsByName  topics by name
  * @param topicsById    the same topics by id
@@ -19,6 +20,18 @@ import org.apache.kafka.common.Uuid;
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                             Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
+
+    /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
+    public static final String NO_CLUSTER_ID = "";
+
+    public MetadataImage {
+        Objects.requireNonNull(clusterId, "clusterId");
+    }
+
+    /** Whether the metadata log has agreed the cluster id yet. */
+    public boolean hasClusterId() {
+        return !clusterId.isEmpty();
+    }
 
     public Optional<TopicImage> topic(String name) {
         return Optional.ofNullable(topicsByName.get(name));

@@ -20,7 +20,10 @@ import org.apache.kafka.common.Uuid;
  */
 public interface MetadataQuorum extends AutoCloseable {
 
-    /** Starts the Ratis server (recovering the existing log) and waits until the image is current. */
+    /**
+     * Starts the Ratis server (recovering the existing log) and waits until the image is current and has the
+     * cluster's id (agreed through the log: this node proposes its candidate if the log has none yet).
+     */
     void start() throws Exception;
 
     MetadataImage image();

@@ -13,7 +13,9 @@ import java.util.Map;
  *                             binds
  * @param metadataDir          directory for the Ratis log and snapshots ({@code metadata.log.dir}, default: the
  *                             first entry of {@code log.dirs})
- * @param clusterId            the cluster id from {@code meta.properties}
+ * @param clusterId            the candidate cluster id this node proposes if the metadata log has none yet (the
+ *                             one in {@code meta.properties}, or a new random id); the log's first committed
+ *                             proposal is the cluster's id
  * @param requestTimeout       how long a controller write may take before it fails with a timeout
  * @param brokerSessionTimeout {@code broker.session.timeout.ms}: a broker the active controller has not heard from
  *                             for this long is fenced and loses its leaderships
@@ -25,6 +27,9 @@ public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, P
     public static final Duration DEFAULT_BROKER_SESSION_TIMEOUT = Duration.ofMillis(9000);
 
     public QuorumConfig {
+        if (clusterId == null || clusterId.isBlank()) {
+            throw new IllegalArgumentException("The candidate cluster id must not be blank");
+        }
         if (brokerSessionTimeout.isNegative() || brokerSessionTimeout.isZero()) {
             throw new IllegalArgumentException("broker.session.timeout.ms must be positive: " + brokerSessionTimeout);
         }

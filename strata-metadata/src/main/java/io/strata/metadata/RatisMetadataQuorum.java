@@ -1,5 +1,6 @@
 package io.strata.metadata;
 
+import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ReplicaPlacer;
@@ -10,8 +11,6 @@ import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.RaftSetup;
 import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,7 +109,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw new IllegalArgumentException("Node " + config.nodeId() + " is not one of the controller voters "
                     + config.voters().keySet() + "; non-voter (listener) nodes are not supported yet");
         }
-        this.stateMachine = new MetadataStateMachine(config.clusterId());
+        this.stateMachine = new MetadataStateMachine();
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
         this.selfId = RaftSetup.peerId(config.nodeId());
         this.group = RaftSetup.group(config.voters());
@@ -118,10 +117,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     /**
      * Starts the Raft server on the existing (or a new) log under {@link QuorumConfig#metadataDir()} and blocks
-     * until this node has applied everything committed before the call (a linearizable read through this node).
+     * until this node has applied everything committed before the call (a linearizable read through this node)
+     * and the image has a cluster id: if the log has none yet, this node proposes {@link QuorumConfig#clusterId()}
+     * and keeps whichever node's proposal committed first.
      *
      * @throws IOException if the Raft server cannot start (the process should exit)
-     * @throws java.util.concurrent.TimeoutException if the image is not current within the start timeout
+     * @throws java.util.concurrent.TimeoutException if the image is not current, or has no cluster id, within the
+     *         start timeout
      */
     @Override
     public void start() throws Exception {
@@ -131,7 +133,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (closed || server != null) {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
-            checkBindable(config.voters().get(config.nodeId()));
+            RaftSetup.checkBindable(config.voters().get(config.nodeId()));
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
@@ -154,6 +156,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         }
         try {
             awaitCurrent();
+            awaitClusterId();
         } catch (Exception e) {
             close();
             throw e;
@@ -163,21 +166,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
-    }
-
-    /**
-     * Fails early with a {@link java.net.BindException} if the controller address cannot be bound: Ratis' gRPC
-     * server would otherwise terminate the JVM itself.
-     */
-    private static void checkBindable(InetSocketAddress address) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort())
-                    : address);
-        } catch (IOException e) {
-            throw new java.net.BindException("Cannot bind the metadata quorum (CONTROLLER) address " + address
-                    + ": " + e.getMessage());
-        }
     }
 
     private RaftClient newClient() {
@@ -227,6 +215,29 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             timeout.initCause(last);
         }
         throw timeout;
+    }
+
+    /**
+     * Makes sure the image has a cluster id, proposing this node's candidate if the log has none. The proposal is
+     * decided again on the newer image if another node's committed first, and then proposes nothing.
+     */
+    private void awaitClusterId() throws Exception {
+        if (image().hasClusterId()) {
+            return;
+        }
+        log.info("The metadata log has no cluster id yet: node {} proposes {}", config.nodeId(), config.clusterId());
+        long timeoutMs = options.startTimeout().toMillis();
+        try {
+            String agreed = submit("clusterId", image -> ClusterIdControl.claim(image, config.clusterId()))
+                    .get(timeoutMs, TimeUnit.MILLISECONDS);
+            log.info("Node {} is part of cluster {}", config.nodeId(), agreed);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            java.util.concurrent.TimeoutException timeout = new java.util.concurrent.TimeoutException("Node "
+                    + config.nodeId() + " could not agree a cluster id through the metadata quorum within "
+                    + timeoutMs + " ms");
+            timeout.initCause(e instanceof ExecutionException ? e.getCause() : e);
+            throw timeout;
+        }
     }
 
     @Override

@@ -41,6 +41,12 @@ final class QuorumTestSupport {
         return new QuorumConfig(nodeId, voters, dir, CLUSTER_ID, Duration.ofSeconds(15));
     }
 
+    /** A node that proposes {@code candidateClusterId} if the log has no cluster id. */
+    static QuorumConfig config(int nodeId, Map<Integer, InetSocketAddress> voters, Path dir,
+                               String candidateClusterId) {
+        return new QuorumConfig(nodeId, voters, dir, candidateClusterId, Duration.ofSeconds(15));
+    }
+
     static QuorumConfig config(int nodeId, Map<Integer, InetSocketAddress> voters, Path dir,
                                Duration brokerSessionTimeout) {
         return new QuorumConfig(nodeId, voters, dir, CLUSTER_ID, Duration.ofSeconds(15), brokerSessionTimeout);

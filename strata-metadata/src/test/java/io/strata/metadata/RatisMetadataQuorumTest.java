@@ -171,6 +171,21 @@ class RatisMetadataQuorumTest {
     }
 
     @Test
+    void agreesItsCandidateClusterIdAndKeepsItAcrossRestartsAndSnapshots() throws Exception {
+        Map<Integer, InetSocketAddress> voters = voters(1);
+        try (RatisMetadataQuorum quorum = started(config(1, voters, dir, "first-candidate"))) {
+            assertThat(quorum.image().clusterId()).isEqualTo("first-candidate");
+        }
+        try (RatisMetadataQuorum quorum = started(config(1, voters, dir, "second-candidate"))) {
+            assertThat(quorum.image().clusterId()).isEqualTo("first-candidate"); // from the log
+            quorum.takeSnapshot();
+        }
+        try (RatisMetadataQuorum quorum = started(config(1, voters, dir, "third-candidate"))) {
+            assertThat(quorum.image().clusterId()).isEqualTo("first-candidate"); // from the snapshot
+        }
+    }
+
+    @Test
     void takesSnapshotsAutomaticallyAndPurgesTheLog() throws Exception {
         Map<Integer, InetSocketAddress> voters = voters(1);
         RatisOptions options = RatisOptions.defaults().withSnapshotThreshold(20);

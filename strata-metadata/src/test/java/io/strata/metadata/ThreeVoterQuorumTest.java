@@ -31,6 +31,49 @@ class ThreeVoterQuorumTest {
     @TempDir
     Path dir;
 
+    /** Starts every node in parallel, as three processes would, and waits until all have started. */
+    private static void startAll(List<RatisMetadataQuorum> nodes, ExecutorService starter) throws Exception {
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Void>> starts = nodes.stream().map(node -> CompletableFuture.runAsync(() -> {
+            try {
+                node.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, starter)).toList();
+        CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        log.info("3 voters started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    @Test
+    void nodesWithDifferentCandidatesAgreeOneClusterId() throws Exception {
+        Map<Integer, InetSocketAddress> voters = voters(1, 2, 3);
+        List<RatisMetadataQuorum> nodes = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            nodes.add(new RatisMetadataQuorum(config(id, voters, dir.resolve("node-" + id), "candidate-" + id)));
+        }
+        ExecutorService starter = Executors.newFixedThreadPool(3);
+        try {
+            startAll(nodes, starter);
+            // start() returns only once the local image has the agreed id: no waiting for replication here
+            String agreed = nodes.getFirst().image().clusterId();
+            assertThat(agreed).isIn("candidate-1", "candidate-2", "candidate-3");
+            assertThat(nodes).allSatisfy(n -> assertThat(n.image().clusterId()).isEqualTo(agreed));
+
+            // a node whose candidate lost restarts with yet another candidate: the log keeps the agreed id
+            int loser = agreed.equals("candidate-1") ? 2 : 1;
+            nodes.get(loser - 1).close();
+            RatisMetadataQuorum restarted = new RatisMetadataQuorum(config(loser, voters,
+                    dir.resolve("node-" + loser), "yet-another-candidate"));
+            nodes.set(loser - 1, restarted);
+            restarted.start();
+            assertThat(restarted.image().clusterId()).isEqualTo(agreed);
+        } finally {
+            nodes.forEach(RatisMetadataQuorum::close);
+            starter.shutdownNow();
+        }
+    }
+
     @Test
     void writesThroughAnyNodeReachEveryImageAndConflictsHaveOneWinner() throws Exception {
         Map<Integer, InetSocketAddress> voters = voters(1, 2, 3);
@@ -40,16 +83,7 @@ class ThreeVoterQuorumTest {
         }
         ExecutorService starter = Executors.newFixedThreadPool(3);
         try {
-            long t0 = System.nanoTime();
-            List<CompletableFuture<Void>> starts = nodes.stream().map(node -> CompletableFuture.runAsync(() -> {
-                try {
-                    node.start();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, starter)).toList();
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            log.info("3 voters started in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            startAll(nodes, starter);
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> nodes.stream().filter(RatisMetadataQuorum::isLeader).count() == 1);
             RatisMetadataQuorum follower = nodes.stream().filter(n -> !n.isLeader()).findFirst().orElseThrow();

@@ -16,20 +16,23 @@ import org.apache.kafka.common.Uuid;
 /**
  * The identity file Kafka keeps in every log directory ({@code meta.properties}: cluster id, node id, directory
  * id). Strata formats directories on first start instead of requiring a separate format step, and refuses to
- * start on directories that belong to another node or cluster.
+ * start on directories that belong to another node or cluster. The cluster id is the one agreed through the
+ * metadata log; a directory records it once the quorum has it.
+ *
+ * <p>Stateless; callers serialize access (one node start at a time holds the directory locks).
  */
 record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
 
     static final String FILE = "meta.properties";
 
     /**
-     * Reads every log directory's identity, creating missing ones with the cluster id found in the others (or a
-     * new one).
+     * The cluster id this node proposes to the metadata quorum: the one its log directories already record (an
+     * existing node keeps its id), or a new random one for a fresh node. Writes nothing: only the id the quorum
+     * agrees is recorded, by {@link #record}.
      *
-     * @return the cluster id
      * @throws IllegalStateException when directories disagree or belong to another node
      */
-    static String ensure(List<Path> logDirs, int nodeId) throws IOException {
+    static String candidateClusterId(List<Path> logDirs, int nodeId) throws IOException {
         String clusterId = null;
         for (Path dir : logDirs) {
             Optional<MetaProperties> meta = read(dir);
@@ -46,15 +49,29 @@ record MetaProperties(String clusterId, int nodeId, Uuid directoryId) {
             }
             clusterId = meta.get().clusterId();
         }
-        if (clusterId == null) {
-            clusterId = Uuid.randomUuid().toString();
+        return clusterId != null ? clusterId : Uuid.randomUuid().toString();
+    }
+
+    /**
+     * Records the cluster id agreed through the metadata log in every log directory that has no identity yet.
+     * Checks every directory before writing any, so a refusal leaves them all as they were.
+     *
+     * @throws IllegalStateException with Kafka's message if a directory names another cluster (a node of another
+     *                               cluster must not join silently)
+     */
+    static void record(List<Path> logDirs, int nodeId, String clusterId) throws IOException {
+        for (Path dir : logDirs) {
+            Optional<MetaProperties> meta = read(dir);
+            if (meta.isPresent() && !clusterId.equals(meta.get().clusterId())) {
+                throw new IllegalStateException("Invalid cluster.id in: " + dir.resolve(FILE) + ". Expected "
+                        + clusterId + ", but read " + meta.get().clusterId());
+            }
         }
         for (Path dir : logDirs) {
             if (read(dir).isEmpty()) {
                 write(dir, new MetaProperties(clusterId, nodeId, Uuid.randomUuid()));
             }
         }
-        return clusterId;
     }
 
     static Optional<MetaProperties> read(Path dir) throws IOException {

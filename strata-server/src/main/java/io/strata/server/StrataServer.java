@@ -75,7 +75,7 @@ public final class StrataServer implements AutoCloseable {
         }
         int nodeId = config.nodeId();
         CompletableFuture<Throwable> fatal = new CompletableFuture<>();
-        String clusterId = MetaProperties.ensure(config.logDirs(), nodeId);
+        String candidateClusterId = MetaProperties.candidateClusterId(config.logDirs(), nodeId);
         InetSocketAddress self = config.quorumVoters().get(nodeId);
         if (self == null) {
             throw new ConfigException("controller.quorum.voters", config.quorumVoters().toString(),
@@ -91,7 +91,7 @@ public final class StrataServer implements AutoCloseable {
                 started.add(LogDirLock.acquire(config.metadataLogDir()));
             }
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
-                    config.metadataLogDir().resolve("__cluster_metadata"), clusterId,
+                    config.metadataLogDir().resolve("__cluster_metadata"), candidateClusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs()),
                     Duration.ofMillis(config.brokerSessionTimeoutMs())));
             started.add(quorum);
@@ -114,6 +114,9 @@ public final class StrataServer implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             }
+            // The started quorum's image has the cluster's one id, agreed through the metadata log.
+            String clusterId = quorum.image().clusterId();
+            MetaProperties.record(config.logDirs(), nodeId, clusterId);
 
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,

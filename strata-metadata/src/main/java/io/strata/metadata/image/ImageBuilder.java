@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
@@ -42,9 +43,11 @@ public final class ImageBuilder {
     private Map<ConfigResourceKey, Map<String, String>> configs;
     private final Map<ConfigResourceKey, Map<String, String>> touchedConfigs = new HashMap<>();
     private long nextProducerId;
+    private String clusterId;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
+        this.clusterId = base.clusterId();
         this.brokers = base.brokers();
         this.topicsByName = base.topicsByName();
         this.topicsById = base.topicsById();
@@ -52,7 +55,12 @@ public final class ImageBuilder {
         this.nextProducerId = base.nextProducerId();
     }
 
-    /** The empty image a new cluster starts from. */
+    /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
+    public static MetadataImage emptyImage() {
+        return emptyImage(MetadataImage.NO_CLUSTER_ID);
+    }
+
+    /** An empty image that already has {@code clusterId}. */
     public static MetadataImage emptyImage(String clusterId) {
         return new MetadataImage(0, clusterId, Map.of(), Map.of(), Map.of(), Map.of(), 0);
     }
@@ -75,6 +83,16 @@ public final class ImageBuilder {
     /** Applies one record to this builder's working state. */
     public void apply(MetadataRecord record) throws MetadataConflictException {
         switch (record) {
+            case ClusterIdRecord r -> {
+                if (r.clusterId().isBlank()) {
+                    throw new MetadataConflictException("Blank cluster id");
+                }
+                if (!clusterId.isEmpty() && !clusterId.equals(r.clusterId())) {
+                    throw new MetadataConflictException("The cluster id is already " + clusterId
+                            + "; cannot change it to " + r.clusterId());
+                }
+                clusterId = r.clusterId();
+            }
             case RegisterBrokerRecord r -> {
                 if (r.brokerId() < 0) {
                     throw new MetadataConflictException("Invalid broker id " + r.brokerId());
@@ -192,7 +210,7 @@ public final class ImageBuilder {
                 }
             }
         }
-        return new MetadataImage(version, base.clusterId(), frozen(brokers, base.brokers()),
+        return new MetadataImage(version, clusterId, frozen(brokers, base.brokers()),
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
                 frozen(configs, base.configs()), nextProducerId);
     }

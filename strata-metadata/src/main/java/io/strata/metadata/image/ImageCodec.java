@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -26,14 +27,17 @@ import java.util.TreeMap;
  * Serializes a whole {@link MetadataImage} (a snapshot) as the list of records that rebuilds it, so snapshots and
  * log entries share one format and one applier.
  *
- * <p>Layout: {@code magic:int32 format:int8 version:int64 clusterId:string count:int32 record*}.
+ * <p>Layout: {@code magic:int32 format:int8 version:int64 count:int32 record*}; the cluster id is a
+ * {@link ClusterIdRecord} like any other state. Format 1 (before the cluster id was agreed through the log) had
+ * {@code clusterId:string} after the version; it is still read, as the id the image had.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ImageCodec {
 
     private static final int MAGIC = 0x53544d49; // "STMI"
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
+    private static final byte FORMAT_WITH_HEADER_CLUSTER_ID = 1;
 
     private ImageCodec() {
     }
@@ -41,6 +45,9 @@ public final class ImageCodec {
     /** The records that rebuild {@code image} from an empty image, in a deterministic order. */
     public static List<MetadataRecord> toRecords(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
+        if (image.hasClusterId()) {
+            records.add(new ClusterIdRecord(image.clusterId()));
+        }
         new TreeMap<>(image.brokers()).values().forEach(b -> {
             records.add(RegisterBrokerRecord.of(b));
             if (b.inControlledShutdown()) {
@@ -71,7 +78,6 @@ public final class ImageCodec {
         out.writeInt(MAGIC);
         out.writeByte(FORMAT);
         out.writeLong(image.version());
-        out.writeUTF(image.clusterId() == null ? "" : image.clusterId());
         out.writeInt(records.size());
         for (MetadataRecord record : records) {
             RecordSerde.write(record, out);
@@ -84,11 +90,11 @@ public final class ImageCodec {
             throw new IOException("Not a metadata image snapshot");
         }
         byte format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITH_HEADER_CLUSTER_ID) {
             throw new IOException("Unknown metadata image format " + format);
         }
         long version = in.readLong();
-        String clusterId = in.readUTF();
+        String clusterId = format == FORMAT_WITH_HEADER_CLUSTER_ID ? in.readUTF() : MetadataImage.NO_CLUSTER_ID;
         int count = in.readInt();
         ImageBuilder builder = new ImageBuilder(ImageBuilder.emptyImage(clusterId));
         for (int i = 0; i < count; i++) {

@@ -78,8 +78,9 @@ public final class MetadataStateMachine extends BaseStateMachine {
     private final AppliedIndexWaiters waiters = new AppliedIndexWaiters();
     private volatile MetadataImage image;
 
-    public MetadataStateMachine(String clusterId) {
-        this.image = ImageBuilder.emptyImage(clusterId);
+    /** A state machine whose image has no cluster id until the log commits one. */
+    public MetadataStateMachine() {
+        this.image = ImageBuilder.emptyImage();
     }
 
     /** The latest applied image. Never null. */

@@ -2,7 +2,10 @@ package io.strata.metadata.ratis;
 
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisOptions;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -126,5 +129,20 @@ public final class RaftSetup {
 
     static TimeDuration millis(Duration d) {
         return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Fails early with a {@link BindException} if the controller address cannot be bound: Ratis' gRPC
+     * server would otherwise terminate the JVM itself.
+     */
+    public static void checkBindable(InetSocketAddress address) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(address.isUnresolved() ? new InetSocketAddress(address.getHostString(), address.getPort())
+                    : address);
+        } catch (IOException e) {
+            throw new BindException("Cannot bind the metadata quorum (CONTROLLER) address " + address + ": "
+                    + e.getMessage());
+        }
     }
 }

@@ -15,6 +15,17 @@ import org.apache.kafka.common.Uuid;
  */
 public sealed interface MetadataRecord {
 
+    /**
+     * Names the cluster (Kafka keeps one id per cluster). Accepted by an image without a cluster id, which it then
+     * has for good; an image that already has one accepts only the same id again, so of several nodes proposing
+     * their candidate ids the first to commit wins and the others' proposals are rejected on every voter alike.
+     */
+    record ClusterIdRecord(String clusterId) implements MetadataRecord {
+        public ClusterIdRecord {
+            Objects.requireNonNull(clusterId, "clusterId");
+        }
+    }
+
     /** Registers (or re-registers, replacing) a broker. */
     record RegisterBrokerRecord(int brokerId, Uuid incarnationId, List<BrokerRegistration.Endpoint> endpoints,
                                 Optional<String> rack, boolean fenced) implements MetadataRecord {

@@ -2,6 +2,7 @@ package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
@@ -50,6 +51,7 @@ public final class RecordSerde {
     static final byte PRODUCER_IDS = 7;
     static final byte FENCE_BROKER = 8;
     static final byte UNFENCE_BROKER = 9;
+    static final byte CLUSTER_ID = 10;
 
     private static final byte V1 = 1;
     private static final int MAX_COLLECTION = 1 << 24;
@@ -149,6 +151,10 @@ public final class RecordSerde {
                 out.writeInt(r.brokerId());
                 out.writeLong(r.nextProducerId());
             }
+            case ClusterIdRecord r -> {
+                header(out, CLUSTER_ID);
+                writeString(out, r.clusterId());
+            }
         }
     }
 
@@ -190,6 +196,7 @@ public final class RecordSerde {
                 yield new ConfigRecord(types[ordinal], readString(in), readString(in), readOptionalString(in));
             }
             case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
+            case CLUSTER_ID -> new ClusterIdRecord(readString(in));
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }

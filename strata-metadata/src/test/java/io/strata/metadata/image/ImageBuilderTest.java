@@ -7,6 +7,7 @@ import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
@@ -52,6 +53,34 @@ class ImageBuilderTest {
         assertThat(image.configs(new ConfigResourceKey(TOPIC, "t"))).containsEntry("cleanup.policy", "compact");
         assertThat(empty.topicsByName()).isEmpty();
         assertThatThrownBy(() -> image.topicsByName().put("x", null)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aClusterIdRecordNamesAClusterOnceAndForAll() throws Exception {
+        MetadataImage unnamed = ImageBuilder.emptyImage();
+        assertThat(unnamed.hasClusterId()).isFalse();
+
+        MetadataImage named = ImageBuilder.applyBatch(unnamed, List.of(new ClusterIdRecord("first")), 1);
+        assertThat(named.clusterId()).isEqualTo("first");
+        assertThat(named.hasClusterId()).isTrue();
+        assertThat(unnamed.clusterId()).isEmpty();
+
+        // the same id again (a node re-proposing the id it already has) is harmless
+        assertThat(ImageBuilder.applyBatch(named, List.of(new ClusterIdRecord("first")), 2).clusterId())
+                .isEqualTo("first");
+        // a later candidate loses, and its whole batch with it
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(named, List.of(
+                new RegisterBrokerRecord(1, Uuid.randomUuid(), List.of(), Optional.empty(), false),
+                new ClusterIdRecord("second")), 2))
+                .isInstanceOf(MetadataConflictException.class)
+                .hasMessageContaining("first").hasMessageContaining("second");
+        assertThat(named.brokers()).isEmpty();
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(unnamed, List.of(new ClusterIdRecord(" ")), 1))
+                .isInstanceOf(MetadataConflictException.class);
+        // records that do not name the cluster keep its id
+        assertThat(ImageBuilder.applyBatch(named, List.of(
+                new RegisterBrokerRecord(1, Uuid.randomUuid(), List.of(), Optional.empty(), false)), 3).clusterId())
+                .isEqualTo("first");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
@@ -30,7 +31,8 @@ class ImageCodecTest {
         Uuid a = Uuid.randomUuid();
         Uuid b = Uuid.randomUuid();
         Uuid incarnation = Uuid.randomUuid();
-        MetadataImage image = ImageBuilder.applyBatch(ImageBuilder.emptyImage("cluster-x"), List.of(
+        MetadataImage image = ImageBuilder.applyBatch(ImageBuilder.emptyImage(), List.of(
+                new ClusterIdRecord("cluster-x"),
                 new RegisterBrokerRecord(1, Uuid.randomUuid(), List.of(
                         new BrokerRegistration.Endpoint("PLAINTEXT", "h", 1, "PLAINTEXT")), Optional.of("r"), false),
                 new RegisterBrokerRecord(2, Uuid.randomUuid(), List.of(), Optional.empty(), true),
@@ -52,18 +54,34 @@ class ImageCodecTest {
 
         assertThat(read).isEqualTo(image);
         assertThat(read.version()).isEqualTo(42);
+        assertThat(read.clusterId()).isEqualTo("cluster-x");
         assertThat(read.brokers().get(3).inControlledShutdown()).isTrue(); // survives a snapshot
         assertThat(read.nextProducerId()).isEqualTo(3000);
     }
 
     @Test
     void roundTripsTheEmptyImageAndRejectsGarbage() throws IOException {
-        MetadataImage empty = ImageBuilder.emptyImage("c");
+        MetadataImage empty = ImageBuilder.emptyImage();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(empty, new DataOutputStream(bytes));
         assertThat(ImageCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))))
                 .isEqualTo(empty);
         assertThatThrownBy(() -> ImageCodec.read(new DataInputStream(new ByteArrayInputStream(new byte[8]))))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void readsTheHeaderClusterIdOfAFirstFormatSnapshot() throws IOException {
+        // format 1 carried the cluster id in its header, before the id was a record of the log
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(0x53544d49);
+        out.writeByte(1);
+        out.writeLong(7);
+        out.writeUTF("old-cluster");
+        out.writeInt(0);
+        MetadataImage read = ImageCodec.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(read.clusterId()).isEqualTo("old-cluster");
+        assertThat(read.version()).isEqualTo(7);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
@@ -47,7 +48,9 @@ class RecordSerdeTest {
                 new ConfigRecord(ConfigResourceKey.Type.TOPIC, "t", "retention.ms", Optional.of("1000")),
                 new ConfigRecord(ConfigResourceKey.Type.BROKER, "", "log.retention.ms", Optional.empty()),
                 new ProducerIdsRecord(2, 5000L),
-                new ProducerIdsRecord(-1, Long.MAX_VALUE));
+                new ProducerIdsRecord(-1, Long.MAX_VALUE),
+                new ClusterIdRecord("MkU3OEVBNTcwNTJENDM2Qg"),
+                new ClusterIdRecord("clüster-ä"));
     }
 
     @ParameterizedTest
