@@ -245,7 +245,7 @@ public final class FileLogManager implements LogManager {
     void expireProducers() {
         for (FileLog l : logs.values()) {
             if (!l.isOffline()) {
-                l.removeExpiredProducers(config.producerIdExpirationMs());
+                l.maintenance().removeExpiredProducers(config.producerIdExpirationMs());
             }
         }
     }
@@ -276,7 +276,7 @@ public final class FileLogManager implements LogManager {
     void runRetention() {
         for (FileLog l : logs.values()) {
             try {
-                l.deleteOldSegments();
+                l.maintenance().deleteOldSegments();
             } catch (RuntimeException e) {
                 log.warn("Retention of {} failed", l.topicPartition(), e);
             }
