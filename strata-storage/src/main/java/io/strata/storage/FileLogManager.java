@@ -362,19 +362,24 @@ public final class FileLogManager implements LogManager {
         try {
             closed = true;
             cleaner.close();
-            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
-            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stopScheduler();
             failures.close();
             logs.values().forEach(FileLog::closeForDeletion);
             dirLocks.forEach(LogDirLock::close);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Drops delayed and periodic tasks and waits for the running ones to finish. */
+    private void stopScheduler() {
+        // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
+        // fsync would take its directory offline.
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -454,14 +459,7 @@ public final class FileLogManager implements LogManager {
             }
             closed = true;
             cleaner.close();
-            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
-            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stopScheduler();
             for (Runnable deletion : List.copyOf(pendingDeletions)) {
                 deletion.run();
             }
