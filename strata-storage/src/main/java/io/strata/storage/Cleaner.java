@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Steps, as in Kafka: build an {@link OffsetMap} of the latest offset per key over the dirty segments; then
  * rewrite every segment from the start of the log to the end of the mapped part, in groups that fit one segment
  * ({@code segment.bytes}, index size, 32-bit relative offsets), keeping a record when no later record of its key
- * exists; write each group to a {@code .cleaned} segment and swap it in ({@link FileLog#replaceSegments}).
+ * exists; write each group to a {@code .cleaned} segment and swap it in ({@link LogMaintenance#replaceSegments}).
  * Batches are filtered by kafka-clients' {@code MemoryRecords.filterTo}: untouched batches are copied as they are,
  * others are rewritten with their base offset, last offset, producer id/epoch/base sequence and leader epoch, so
  * offsets stay where they were (gaps are normal) and producer sequences stay continuous. A producer's last data
@@ -208,7 +208,7 @@ final class Cleaner {
             }
             // From here on a failure may have left the swap half done: the files are then recovery's to sort out.
             keep = true;
-            if (!fileLog.replaceSegments(group, cleaned, view.generation(), afterStep)) {
+            if (!fileLog.maintenance().replaceSegments(group, cleaned, view.generation(), afterStep)) {
                 keep = false;
                 log.info("Gave up cleaning {} from offset {}: the log changed meanwhile", fileLog.topicPartition(),
                         base);

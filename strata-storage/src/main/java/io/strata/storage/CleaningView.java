@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the cleaner needs of a log, read consistently under the log's lock ({@link FileLog#cleaningView}).
+ * What the cleaner needs of a log, read consistently under the log's lock ({@link LogMaintenance#cleaningView}).
  *
  * @param segments        every segment by base offset, the last one active
- * @param generation      the truncation count, to be passed back to {@link FileLog#replaceSegments}
+ * @param generation      the truncation count, to be passed back to {@link LogMaintenance#replaceSegments}
  * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are kept
  *                        (possibly empty) so that the producer state can be rebuilt from the log
  */

@@ -3,47 +3,35 @@ package io.strata.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The file-based {@link Log}, as Kafka's {@code UnifiedLog}: the {@link LocalLog} of segments plus what a partition
  * keeps on top of them, the idempotent producer state, the leader epoch cache, the log start offset and the high
- * watermark, and the policies that use them (validation on append, retention, the cleaner's view).
+ * watermark ({@link LogOffsets}), and the policies that use them on appends, reads and truncation. What the
+ * manager's background tasks and the cleaner do to the log (flush, retention, producer expiration, cleaning swaps)
+ * is its {@link LogMaintenance}, which shares its lock.
  *
  * <p>Thread-safety: appends, roll, truncation, retention, cleaning swaps and close hold {@link #lock}. Reads take no
- * lock: they read the log end published by {@link LocalLog} and the {@link Offsets} published here, each one
+ * lock: they read the log end published by {@link LocalLog} and the {@link LogOffsets} published here, each one
  * volatile immutable record, so the log start offset and high watermark a reader sees always belong together.
  * Flushing does its fsyncs without the lock and then advances the recovery point under it, unless a truncation
  * happened meanwhile.
  */
 final class FileLog implements Log {
     private static final Logger log = LoggerFactory.getLogger(FileLog.class);
-    /** Producer snapshots kept besides those needed above the log start. */
-    private static final int SNAPSHOTS_TO_KEEP = 2;
-
-    /** The log start offset and the high watermark, which readers need together; replaced, never mutated. */
-    record Offsets(long logStart, long highWatermark) {
-        Offsets withHighWatermark(long hw) {
-            return new Offsets(logStart, hw);
-        }
-    }
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
@@ -53,8 +41,9 @@ final class FileLog implements Log {
     private final LocalLog local;
     private final ProducerStateManager producerState;
     private final LeaderEpochCache epochCache;
+    private final LogOffsets offsets;
+    private final LogMaintenance maintenance;
     private volatile LogConfig config;
-    private volatile Offsets offsets;
 
     FileLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogLoader.Env env,
             LogSegments segments, ProducerStateManager producerState, LeaderEpochCache epochCache,
@@ -68,11 +57,9 @@ final class FileLog implements Log {
                 env.background(), env.fileDeleteDelayMs(), env.failures(), env.faults());
         this.producerState = producerState;
         this.epochCache = epochCache;
-        this.offsets = new Offsets(logStartOffset, clamp(highWatermark, logStartOffset, local.end().offset()));
-    }
-
-    private static long clamp(long v, long min, long max) {
-        return Math.max(min, Math.min(max, v));
+        this.offsets = new LogOffsets(logStartOffset, highWatermark, local.end().offset());
+        this.maintenance = new LogMaintenance(topicPartition, lock, local, offsets, producerState, epochCache,
+                this::config, time);
     }
 
     @Override
@@ -222,9 +209,8 @@ final class FileLog implements Log {
     private void startEmptyAt(long newBase) throws IOException {
         long emptyBase = local.segments().active().baseOffset;
         local.replaceEmptyActiveSegment(newBase, config.segmentIndexBytes());
-        Offsets o = offsets;
-        if (o.logStart() == emptyBase && local.segments().size() == 1) {
-            offsets = new Offsets(newBase, Math.max(o.highWatermark(), newBase));
+        if (offsets.logStart() == emptyBase && local.segments().size() == 1) {
+            offsets.moveLogStart(newBase);
         }
         producerState.reset(newBase);
     }
@@ -251,9 +237,9 @@ final class FileLog implements Log {
             // Written without fsync under the lock: the flush below makes it durable before the recovery point
             // reaches it, so recovery never starts from a snapshot that may not have reached the disk.
             producerState.takeSnapshotUnsynced();
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
+            producerState.retainSnapshots(LogMaintenance.SNAPSHOTS_TO_KEEP, local.segments().firstBase());
             // The old segment is complete: make it durable soon, off the append path, and move the recovery point.
-            background.schedule("flush " + topicPartition, () -> flushUpTo(at), 0);
+            background.schedule("flush " + topicPartition, () -> maintenance.flushUpTo(at), 0);
             return seg;
         } catch (IOException ex) {
             throw local.failed("Roll", ex);
@@ -266,7 +252,7 @@ final class FileLog implements Log {
     public LogReadInfo read(long fetchOffset, int maxBytes, long maxOffset, boolean minOneMessage) {
         local.checkOnline();
         LocalLog.LogEnd e = local.end();
-        Offsets o = offsets;
+        LogOffsets.Snapshot o = offsets.get();
         if (fetchOffset < o.logStart() || fetchOffset > e.offset()) {
             throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range [" + o.logStart() + ", "
                     + e.offset() + "] of " + topicPartition);
@@ -296,8 +282,7 @@ final class FileLog implements Log {
     public void updateHighWatermark(long hw) {
         lock.lock();
         try {
-            Offsets o = offsets;
-            offsets = o.withHighWatermark(clamp(hw, o.logStart(), local.end().offset()));
+            offsets.setHighWatermark(hw, local.end().offset());
         } finally {
             lock.unlock();
         }
@@ -307,13 +292,7 @@ final class FileLog implements Log {
     public boolean maybeIncrementHighWatermark(long hw) {
         lock.lock();
         try {
-            Offsets o = offsets;
-            long next = clamp(hw, o.logStart(), local.end().offset());
-            if (next <= o.highWatermark()) {
-                return false;
-            }
-            offsets = o.withHighWatermark(next);
-            return true;
+            return offsets.maybeIncrementHighWatermark(hw, local.end().offset());
         } finally {
             lock.unlock();
         }
@@ -337,8 +316,7 @@ final class FileLog implements Log {
     public void advanceLogStartOffset(long newLogStartOffset) {
         lock.lock();
         try {
-            Offsets o = offsets;
-            if (newLogStartOffset <= o.logStart()) {
+            if (newLogStartOffset <= offsets.logStart()) {
                 return;
             }
             long endOffset = local.end().offset();
@@ -346,7 +324,7 @@ final class FileLog implements Log {
                 throw new OffsetOutOfRangeException("Cannot move the log start of " + topicPartition + " to "
                         + newLogStartOffset + ", past the log end offset " + endOffset);
             }
-            offsets = new Offsets(newLogStartOffset, Math.max(o.highWatermark(), newLogStartOffset));
+            offsets.moveLogStart(newLogStartOffset);
             epochCache.truncateFromStart(newLogStartOffset);
         } catch (IOException e) {
             throw local.failed("Moving the log start offset", e);
@@ -372,9 +350,8 @@ final class FileLog implements Log {
             }
             long newEnd = local.truncateTo(offset, config.segmentIndexBytes());
             epochCache.truncateFromEnd(newEnd);
-            rebuildProducerState(newEnd);
-            Offsets o = offsets;
-            offsets = o.withHighWatermark(Math.min(o.highWatermark(), newEnd));
+            producerState.rebuildUpTo(newEnd, local.segments());
+            offsets.truncatedTo(newEnd);
             log.info("Truncated {} to offset {} (requested {})", topicPartition, newEnd, offset);
         } catch (IOException e) {
             throw local.failed("Truncation", e);
@@ -399,30 +376,11 @@ final class FileLog implements Log {
     /** Deletes every segment and starts empty at {@code offset}, the new log start. Lock held. */
     private void startOverAt(long offset) throws IOException {
         local.truncateFullyAndStartAt(offset, config.segmentIndexBytes());
-        offsets = new Offsets(offset, offset);
+        offsets.startOverAt(offset);
         epochCache.truncateFromEnd(Long.MIN_VALUE);
         producerState.deleteSnapshotsAbove(-1);
         producerState.reset(offset);
         log.info("Truncated {} fully, now starting at {}", topicPartition, offset);
-    }
-
-    /** Reloads producer state from the latest snapshot at or below {@code upTo} and replays the log after it. */
-    private void rebuildProducerState(long upTo) throws IOException {
-        producerState.deleteSnapshotsAbove(upTo);
-        Optional<Long> snapshot = producerState.loadLatestSnapshotAtOrBelow(upTo);
-        long from = snapshot.orElse(local.segments().firstBase());
-        if (snapshot.isEmpty()) {
-            producerState.reset(from);
-        }
-        for (LogSegment seg : local.segments().from(from)) {
-            int position = seg.baseOffset <= from ? seg.offsetIndex().lookup(from) : 0;
-            seg.scan(position, false, false, 0, h -> {
-                if (h.lastOffset() >= from) {
-                    producerState.replay(h);
-                }
-            });
-        }
-        producerState.loadedUpTo(upTo);
     }
 
     @Override
@@ -468,26 +426,9 @@ final class FileLog implements Log {
         }
     }
 
-    /**
-     * Forgets the producers whose last batch is {@code expirationMs} old ({@code producer.id.expiration.ms}); the
-     * next snapshot no longer holds them.
-     *
-     * @return how many were removed
-     */
-    int removeExpiredProducers(long expirationMs) {
-        lock.lock();
-        try {
-            if (local.isClosed() || local.isOffline()) {
-                return 0;
-            }
-            int removed = producerState.removeExpiredProducers(time.milliseconds(), expirationMs);
-            if (removed > 0) {
-                log.debug("Expired {} producer ids of {}", removed, topicPartition);
-            }
-            return removed;
-        } finally {
-            lock.unlock();
-        }
+    /** The background side of this log: flush, retention, producer expiration, the cleaner's access. */
+    LogMaintenance maintenance() {
+        return maintenance;
     }
 
     ProducerStateManager producerStateForTesting() {
@@ -501,147 +442,7 @@ final class FileLog implements Log {
 
     @Override
     public void flush() {
-        flushUpTo(local.end().offset());
-    }
-
-    /**
-     * Fsyncs the segments holding offsets below {@code offset}, then the leader epoch checkpoint and the producer
-     * snapshots written without fsync at or below it, and only then moves the recovery point there: recovery trusts
-     * everything below the recovery point, including the snapshot it starts from.
-     *
-     * @throws KafkaStorageException when the log is offline or an fsync fails; the recovery point then never moves
-     *                               again (the directory is offline), since a later fsync may succeed without the
-     *                               lost pages having reached the disk
-     */
-    void flushUpTo(long offset) {
-        local.checkOnline();
-        long from = local.recoveryPoint();
-        if (offset <= from || local.isClosed()) {
-            return;
-        }
-        long generation;
-        List<Path> snapshots;
-        lock.lock();
-        try {
-            generation = local.truncations();
-            snapshots = producerState.takeUnsyncedSnapshotsUpTo(offset);
-        } finally {
-            lock.unlock();
-        }
-        local.flushSegments(from, offset);
-        try {
-            epochCache.flush();
-            for (Path snapshot : snapshots) {
-                Utils.flushFileIfExists(snapshot); // retention may have deleted it meanwhile
-            }
-            if (!snapshots.isEmpty()) {
-                Utils.flushDir(local.dir());
-            }
-        } catch (IOException e) {
-            if (!local.isClosed()) {
-                throw local.failed("Flush", e);
-            }
-        }
-        lock.lock();
-        try {
-            local.flushed(offset, generation, time.milliseconds());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * One retention pass (delete policy and log start offset): removes whole old segments, moves the log start
-     * offset, and schedules the files' deletion after {@code log.segment.delete.delay.ms}.
-     *
-     * @return the number of segments removed
-     */
-    int deleteOldSegments() {
-        List<LogSegment> deleted;
-        long newStart;
-        lock.lock();
-        try {
-            if (local.isClosed() || local.isOffline()) {
-                return 0;
-            }
-            Offsets o = offsets;
-            List<RetentionPolicy.SegmentStats> stats = new ArrayList<>(local.segments().size());
-            for (LogSegment seg : local.segments().values()) {
-                stats.add(new RetentionPolicy.SegmentStats(seg.baseOffset, seg.size(), seg.largestTimestamp()));
-            }
-            int count = RetentionPolicy.deletableCount(stats, o.logStart(), o.highWatermark(), config,
-                    time.milliseconds());
-            if (count == 0) {
-                return 0;
-            }
-            deleted = local.removeOldest(count);
-            newStart = Math.max(o.logStart(), local.segments().firstBase());
-            if (newStart > o.logStart()) {
-                offsets = new Offsets(newStart, o.highWatermark());
-                epochCache.truncateFromStart(newStart);
-            }
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
-        } catch (IOException e) {
-            throw local.failed("Retention", e);
-        } finally {
-            lock.unlock();
-        }
-        log.info("Deleted {} segments of {} by retention; log start offset is now {}", deleted.size(),
-                topicPartition, newStart);
-        return deleted.size();
-    }
-
-    /** A view for the cleaner, or empty once the log is closed or offline. */
-    Optional<CleaningView> cleaningView() {
-        lock.lock();
-        try {
-            if (local.isClosed() || local.isOffline()) {
-                return Optional.empty();
-            }
-            Map<Long, Long> lastData = new HashMap<>();
-            producerState.producers().forEach((pid, entry) -> {
-                ProducerBatch last = entry.lastBatch();
-                if (last != null) {
-                    lastData.put(pid, last.lastOffset());
-                }
-            });
-            Offsets o = offsets;
-            return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.highWatermark(),
-                    local.truncations(), lastData, config));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The lowest offset this log was truncated to since the previous call, or Long.MAX_VALUE; resets it. */
-    long takeTruncationPoint() {
-        lock.lock();
-        try {
-            return local.takeTruncationPoint();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Replaces consecutive inactive segments by their cleaned version ({@link LocalLog#replaceSegments}).
-     *
-     * @param old        the segments replaced, in order, as the cleaner read them
-     * @param cleaned    the cleaned segment, files still {@code .cleaned}, flushed, with the range marker written
-     * @param generation the {@link CleaningView#generation()} the cleaner started from
-     * @param afterStep  runs after every file operation (crash tests)
-     * @return false, changing nothing, when the log moved on meanwhile (closed, truncated, or one of {@code old}
-     *         deleted by retention); the caller then discards {@code cleaned}
-     */
-    boolean replaceSegments(List<LogSegment> old, LogSegment cleaned, long generation, Runnable afterStep) {
-        lock.lock();
-        try {
-            return local.replaceSegments(old, cleaned, generation, afterStep);
-        } catch (IOException e) {
-            throw local.failed("Swapping in cleaned segment " + cleaned.baseOffset, e);
-        } finally {
-            lock.unlock();
-        }
+        maintenance.flushUpTo(local.end().offset());
     }
 
     @Override

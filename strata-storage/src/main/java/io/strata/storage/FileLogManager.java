@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code log.dirs}, Kafka's per-directory checkpoints and clean-shutdown marker, and the background work (flush by
  * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own, plus the
  * {@link LogCleaner} threads that compact {@code cleanup.policy=compact} logs.
+ *
+ * <p>Start-up loading is {@link LogDirsLoader}'s, each log's own background work its {@link LogMaintenance}.
  *
  * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), which locks every log
  * directory ({@link LogDirLock}) or fails; call {@link #startup} once, then use {@link #getOrCreate}; {@link #close}
@@ -150,65 +151,8 @@ public final class FileLogManager implements LogManager {
                 throw new IllegalStateException("Already started");
             }
             long startNs = System.nanoTime();
-            List<Future<?>> loads = new ArrayList<>();
-            List<ExecutorService> pools = new ArrayList<>();
-            for (Path logDir : config.logDirs()) {
-                Files.createDirectories(logDir);
-                Path marker = logDir.resolve(CLEAN_SHUTDOWN_FILE);
-                boolean clean = Files.exists(marker);
-                Map<TopicPartition, Long> recoveryPoints = Map.of();
-                Map<TopicPartition, Long> logStarts = Map.of();
-                Map<TopicPartition, Long> hws = Map.of();
-                try {
-                    recoveryPoints = new OffsetCheckpoints(logDir, OffsetCheckpoints.RECOVERY_POINT).read();
-                    logStarts = new OffsetCheckpoints(logDir, OffsetCheckpoints.LOG_START_OFFSET).read();
-                    hws = new OffsetCheckpoints(logDir, OffsetCheckpoints.HIGH_WATERMARK).read();
-                } catch (CheckpointFile.CorruptCheckpointException e) {
-                    // Never read as empty: without trustworthy checkpoints every log is recovered from its segments.
-                    log.error("{}: recovering every log of {} from its segments", e.getMessage(), logDir);
-                    clean = false;
-                    recoveryPoints = Map.of();
-                }
-                // Deleted before loading: if we crash while loading, the next start must not trust anything.
-                Files.deleteIfExists(marker);
-                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.recoveryThreadsPerDataDir()),
-                        r -> new Thread(r, "strata-log-recovery-" + logDir.getFileName()));
-                pools.add(pool);
-                for (Path dir : listDirs(logDir)) {
-                    String name = dir.getFileName().toString();
-                    if (name.endsWith("-delete")) {
-                        schedule("delete " + name, () -> deleteRecursively(dir), 0);
-                        continue;
-                    }
-                    Optional<TopicPartition> parsed = LogLoader.parseDirName(name);
-                    if (parsed.isEmpty()) {
-                        continue;
-                    }
-                    TopicPartition tp = parsed.get();
-                    LogLoader.Checkpoints cp = new LogLoader.Checkpoints(clean, optional(recoveryPoints.get(tp)),
-                            optional(logStarts.get(tp)), optional(hws.get(tp)));
-                    loads.add(pool.submit(() -> {
-                        FileLog loaded = LogLoader.load(dir, tp, null, configs.configFor(tp), cp, env);
-                        if (logs.putIfAbsent(tp, loaded) != null) {
-                            loaded.close();
-                            throw new KafkaStorageException("Duplicate log directories for " + tp);
-                        }
-                    }));
-                }
-            }
-            try {
-                for (Future<?> f : loads) {
-                    f.get();
-                }
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw cause instanceof RuntimeException re ? re : new KafkaStorageException("Log loading failed", cause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaStorageException("Interrupted while loading logs", e);
-            } finally {
-                pools.forEach(ExecutorService::shutdownNow);
-            }
+            LogDirsLoader.loadAll(config, configs, env, logs,
+                    dir -> schedule("delete " + dir.getFileName(), () -> deleteRecursively(dir), 0));
             config.logDirs().forEach(d -> logsPerDir.put(d, 0));
             logs.values().forEach(l -> logsPerDir.merge(l.dir().getParent(), 1, Integer::sum));
             writeCheckpoints();
@@ -224,16 +168,6 @@ public final class FileLogManager implements LogManager {
         }
     }
 
-    private static OptionalLong optional(Long value) {
-        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
-    }
-
-    private static List<Path> listDirs(Path logDir) throws IOException {
-        try (Stream<Path> list = Files.list(logDir)) {
-            return list.filter(Files::isDirectory).toList();
-        }
-    }
-
     private void scheduleBackgroundTasks() {
         every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
         every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
@@ -245,7 +179,7 @@ public final class FileLogManager implements LogManager {
     void expireProducers() {
         for (FileLog l : logs.values()) {
             if (!l.isOffline()) {
-                l.removeExpiredProducers(config.producerIdExpirationMs());
+                l.maintenance().removeExpiredProducers(config.producerIdExpirationMs());
             }
         }
     }
@@ -276,7 +210,7 @@ public final class FileLogManager implements LogManager {
     void runRetention() {
         for (FileLog l : logs.values()) {
             try {
-                l.deleteOldSegments();
+                l.maintenance().deleteOldSegments();
             } catch (RuntimeException e) {
                 log.warn("Retention of {} failed", l.topicPartition(), e);
             }
@@ -428,19 +362,24 @@ public final class FileLogManager implements LogManager {
         try {
             closed = true;
             cleaner.close();
-            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
-            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stopScheduler();
             failures.close();
             logs.values().forEach(FileLog::closeForDeletion);
             dirLocks.forEach(LogDirLock::close);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Drops delayed and periodic tasks and waits for the running ones to finish. */
+    private void stopScheduler() {
+        // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
+        // fsync would take its directory offline.
+        scheduler.shutdown();
+        try {
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -520,14 +459,7 @@ public final class FileLogManager implements LogManager {
             }
             closed = true;
             cleaner.close();
-            // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
-            // fsync would take its directory offline. Delayed and periodic tasks are dropped; running ones finish.
-            scheduler.shutdown();
-            try {
-                scheduler.awaitTermination(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            stopScheduler();
             for (Runnable deletion : List.copyOf(pendingDeletions)) {
                 deletion.run();
             }

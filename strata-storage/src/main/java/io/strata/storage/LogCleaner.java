@@ -173,7 +173,7 @@ final class LogCleaner implements AutoCloseable {
 
     private Optional<Candidate> candidate(FileLog l, long now) {
         TopicPartition tp = l.topicPartition();
-        long truncatedTo = l.takeTruncationPoint();
+        long truncatedTo = l.maintenance().takeTruncationPoint();
         if (truncatedTo < Long.MAX_VALUE) {
             // Data at or above the truncation point is new: it must be treated as dirty again.
             cleanPoints.computeIfPresent(tp, (k, v) -> Math.min(v, truncatedTo));
@@ -181,7 +181,7 @@ final class LogCleaner implements AutoCloseable {
         if (!l.config().compact()) {
             return Optional.empty();
         }
-        Optional<CleaningView> view = l.cleaningView();
+        Optional<CleaningView> view = l.maintenance().cleaningView();
         if (view.isEmpty()) {
             return Optional.empty();
         }

@@ -5,29 +5,22 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 
 /**
  * One segment of a log: the {@code .log} file of batches starting at {@link #baseOffset} and its offset and time
- * indexes.
+ * indexes, and what it keeps while batches are appended (the max timestamp, when to add index entries, when it started
+ * for {@code segment.ms}). Locating and slicing batches for reads is its {@link SegmentReader}'s.
  *
  * <p>Thread-safety: mutations (append, truncate, recover, roll-related calls) are made under the owning log's lock.
  * Reads are lock-free: the caller passes the end position it may read up to (from the log's volatile end), index
  * lookups are lock-free, and the mutable fields read by other threads are volatile.
  */
 final class LogSegment {
-    /** A batch found by a header scan. */
-    record BatchLocation(int position, int size, long baseOffset, long lastOffset) {
-    }
-
     /**
      * Outcome of a scan.
      *
@@ -50,6 +43,7 @@ final class LogSegment {
     private final FileRecords log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final SegmentReader reader;
     private final boolean indexesNeedRebuild;
     private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar = -1;
@@ -62,6 +56,7 @@ final class LogSegment {
         this.log = log;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.reader = new SegmentReader(log, offsetIndex, timeIndex);
         this.indexesNeedRebuild = indexesNeedRebuild;
         TimeIndex.Entry last = timeIndex.lastEntry();
         if (!indexesNeedRebuild && last != null) {
@@ -346,121 +341,26 @@ final class LogSegment {
         return r.nextOffset() < 0 ? baseOffset : r.nextOffset();
     }
 
-    /** The first batch at or after {@code from} whose last offset is at least {@code target}, below maxPosition. */
-    BatchLocation locate(long target, int from, int maxPosition) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.BASE_TIMESTAMP);
-        int pos = from;
-        while (pos + BatchHeader.HEADER_SIZE <= maxPosition) {
-            header.clear();
-            log.readInto(header, pos);
-            long base = header.getLong(BatchHeader.BASE_OFFSET);
-            int size = BatchHeader.LOG_OVERHEAD + header.getInt(BatchHeader.LENGTH);
-            long last = base + header.getInt(BatchHeader.LAST_OFFSET_DELTA);
-            if (last >= target) {
-                return new BatchLocation(pos, size, base, last);
-            }
-            pos += size;
-        }
-        return null;
-    }
-
-    /** The end of the last whole batch at or below {@code limit}, scanning from the batch boundary {@code from}. */
-    private int lastBoundaryAtOrBelow(int from, int limit) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(BatchHeader.LOG_OVERHEAD);
-        int pos = from;
-        while (pos + BatchHeader.LOG_OVERHEAD <= limit) {
-            header.clear();
-            log.readInto(header, pos);
-            int size = BatchHeader.LOG_OVERHEAD + header.getInt(BatchHeader.LENGTH);
-            if ((long) pos + size > limit) {
-                break;
-            }
-            pos += size;
-        }
-        return pos;
-    }
-
     /**
-     * Reads whole batches starting with the one containing {@code fetchOffset}.
+     * Reads whole batches starting with the one containing {@code fetchOffset} ({@link SegmentReader#read}).
      *
      * @return a file slice (possibly empty), or null when this segment holds no batch at or after fetchOffset
      */
     Records read(long fetchOffset, int maxBytes, long maxOffset, int maxPosition, boolean minOneMessage)
             throws IOException {
-        BatchLocation start = locate(fetchOffset, offsetIndex.lookup(fetchOffset), maxPosition);
-        if (start == null) {
-            return null;
-        }
-        if (start.lastOffset() >= maxOffset) {
-            return MemoryRecords.EMPTY;
-        }
-        if (start.size() > maxBytes) {
-            return minOneMessage ? log.slice(start.position(), start.size()) : MemoryRecords.EMPTY;
-        }
-        int limit = maxPosition;
-        if (maxOffset != Long.MAX_VALUE) {
-            BatchLocation bound = locate(maxOffset, Math.max(start.position(), offsetIndex.lookup(maxOffset)),
-                    maxPosition);
-            if (bound != null) {
-                limit = bound.position();
-            }
-        }
-        long byteLimit = (long) start.position() + maxBytes;
-        int end;
-        if (byteLimit >= limit) {
-            end = limit;
-        } else {
-            int from = Math.max(start.position(), offsetIndex.floorPosition((int) byteLimit));
-            end = lastBoundaryAtOrBelow(from, (int) byteLimit);
-        }
-        return log.slice(start.position(), end - start.position());
+        return reader.read(fetchOffset, maxBytes, maxOffset, maxPosition, minOneMessage);
     }
 
     /** The first record at or after {@code timestamp} with an offset of at least {@code minOffset}. */
     Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long minOffset) throws IOException {
-        TimeIndex.Entry below = timeIndex.lastEntryBelow(timestamp);
-        int from = below == null ? 0 : offsetIndex.lookup(below.offset());
-        from = Math.max(from, offsetIndex.lookup(minOffset));
-        for (FileChannelRecordBatch batch : log.batchesFrom(from)) {
-            if (batch.maxTimestamp() >= timestamp && batch.lastOffset() >= minOffset) {
-                for (Record record : batch) {
-                    if (record.offset() >= minOffset && record.timestamp() >= timestamp) {
-                        return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
-                                epochOf(batch)));
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+        return reader.findOffsetByTimestamp(timestamp, minOffset);
     }
 
     /** The first record carrying this segment's largest timestamp, or empty if none has a timestamp. */
     Optional<TimestampAndOffset> maxTimestampAndOffset() throws IOException {
         long ts = maxTimestampSoFar;
         long offset = offsetOfMaxTimestampSoFar;
-        if (ts < 0) {
-            return Optional.empty();
-        }
-        BatchLocation loc = locate(offset, offsetIndex.lookup(offset), log.sizeInBytes());
-        if (loc == null) {
-            return Optional.empty();
-        }
-        Iterator<FileChannelRecordBatch> it = log.batchesFrom(loc.position()).iterator();
-        if (it.hasNext()) {
-            FileChannelRecordBatch batch = it.next();
-            for (Record record : batch) {
-                if (record.timestamp() == ts) {
-                    return Optional.of(new TimestampAndOffset(ts, record.offset(), epochOf(batch)));
-                }
-            }
-            return Optional.of(new TimestampAndOffset(ts, batch.lastOffset(), epochOf(batch)));
-        }
-        return Optional.empty();
-    }
-
-    private static OptionalInt epochOf(RecordBatch batch) {
-        int epoch = batch.partitionLeaderEpoch();
-        return epoch >= 0 ? OptionalInt.of(epoch) : OptionalInt.empty();
+        return ts < 0 ? Optional.empty() : reader.recordWithTimestamp(ts, offset);
     }
 
     /**
@@ -469,7 +369,7 @@ final class LogSegment {
      * @return the number of bytes removed
      */
     int truncateTo(long offset) throws IOException {
-        BatchLocation loc = locate(offset, offsetIndex.lookup(offset), log.sizeInBytes());
+        SegmentReader.BatchLocation loc = reader.locate(offset, offsetIndex.lookup(offset), log.sizeInBytes());
         if (loc == null) {
             return 0;
         }

@@ -128,6 +128,31 @@ final class ProducerStateManager {
         mapEndOffset = offset;
     }
 
+    /**
+     * Makes the state that of a log truncated to end at {@code upTo}: drops the snapshots above it, loads the latest
+     * one at or below it (or starts empty at the log's first offset) and replays the batch headers of
+     * {@code segments} from there.
+     *
+     * @throws IOException when a segment cannot be read
+     */
+    void rebuildUpTo(long upTo, LogSegments segments) throws IOException {
+        deleteSnapshotsAbove(upTo);
+        Optional<Long> snapshot = loadLatestSnapshotAtOrBelow(upTo);
+        long from = snapshot.orElse(segments.firstBase());
+        if (snapshot.isEmpty()) {
+            reset(from);
+        }
+        for (LogSegment seg : segments.from(from)) {
+            int position = seg.baseOffset <= from ? seg.offsetIndex().lookup(from) : 0;
+            seg.scan(position, false, false, 0, h -> {
+                if (h.lastOffset() >= from) {
+                    replay(h);
+                }
+            });
+        }
+        loadedUpTo(upTo);
+    }
+
     /** Durably writes a snapshot of the current state at {@link #mapEndOffset()}. */
     void takeSnapshot() throws IOException {
         Path file = snapshotFile(mapEndOffset);

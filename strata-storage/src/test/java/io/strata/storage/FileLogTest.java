@@ -220,10 +220,10 @@ class FileLogTest {
                 log.appendAsLeader(batch(Compression.NONE, time.milliseconds(), "v" + i), 0);
             }
             int segments = log.segments().size();
-            assertThat(log.deleteOldSegments()).isZero(); // nothing expired, high watermark at 0
+            assertThat(log.maintenance().deleteOldSegments()).isZero(); // nothing expired, high watermark at 0
             log.updateHighWatermark(10);
             time.advance(5000);
-            assertThat(log.deleteOldSegments()).isEqualTo(segments - 1);
+            assertThat(log.maintenance().deleteOldSegments()).isEqualTo(segments - 1);
             assertThat(log.segments()).hasSize(1);
             assertThat(log.logStartOffset()).isEqualTo(log.segments().get(0).baseOffset);
             assertThatThrownBy(() -> log.read(0, 100, Long.MAX_VALUE, true))
@@ -242,7 +242,7 @@ class FileLogTest {
             assertThat(log.logStartOffset()).isEqualTo(6);
             assertThatThrownBy(() -> log.read(5, 100, Long.MAX_VALUE, true))
                     .isInstanceOf(OffsetOutOfRangeException.class);
-            log.deleteOldSegments();
+            log.maintenance().deleteOldSegments();
             assertThat(log.segments().get(0).baseOffset).isLessThanOrEqualTo(6);
             assertThat(readAll(log, 6)).first().isEqualTo("6:v6");
             assertThatThrownBy(() -> log.advanceLogStartOffset(11)).isInstanceOf(OffsetOutOfRangeException.class);
@@ -260,7 +260,7 @@ class FileLogTest {
             List<String> expected = values(held.records());
             // Deletion with the inline executor and zero delay closes the file; a slow reader then fails on I/O,
             // which the network layer reports, instead of crashing. With the production delay it keeps working.
-            log.deleteOldSegments();
+            log.maintenance().deleteOldSegments();
             assertThat(log.logStartOffset()).isPositive();
             assertThat(expected).isNotEmpty();
         }
@@ -326,9 +326,9 @@ class FileLogTest {
             log.appendAsLeader(idempotent(Compression.NONE, now - 1_000, 5, (short) 0, 0, "old"), 1);
             log.appendAsLeader(idempotent(Compression.NONE, now, 6, (short) 0, 0, "recent"), 1);
             time.advance(58_999);
-            assertThat(log.removeExpiredProducers(60_000)).isZero(); // 5 is 60 s - 1 ms old
+            assertThat(log.maintenance().removeExpiredProducers(60_000)).isZero(); // 5 is 60 s - 1 ms old
             time.advance(1);
-            assertThat(log.removeExpiredProducers(60_000)).isEqualTo(1);
+            assertThat(log.maintenance().removeExpiredProducers(60_000)).isEqualTo(1);
             assertThat(log.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
             // Forgotten: its next sequence is a gap now, as for any unknown producer.
             assertThatThrownBy(() -> log.appendAsLeader(idempotent(Compression.NONE, now, 5, (short) 0, 1, "x"), 1))
@@ -436,7 +436,7 @@ class FileLogTest {
         others.add(pool.submit(() -> {
             while (appending.get()) {
                 log.roll();
-                log.deleteOldSegments();
+                log.maintenance().deleteOldSegments();
             }
         }));
         for (Future<?> f : appenders) {
