@@ -11,6 +11,7 @@ import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.RaftSetup;
 import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
  * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
  *
- * <p>Failover: every {@link QuorumConfig#livenessCheckInterval()} a thread checks, while this node is the Ratis
- * leader (the active controller), when each voter was last heard from ({@link PeerLiveness}) and writes the
- * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
+ * <p>Failover: a {@link LivenessMonitor} checks, while this node is the Ratis leader (the active controller), when
+ * each voter was last heard from ({@link PeerLiveness}), probes the silent ones, and writes the fencing, unfencing
+ * and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
  *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
  * added before {@code start} also see the images recovered from disk.
@@ -74,6 +74,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     private static final Logger log = LoggerFactory.getLogger(RatisMetadataQuorum.class);
     static final int MAX_ATTEMPTS = 10;
+    /** How long a liveness probe waits for a connection: loopback and LAN peers refuse within a millisecond. */
+    private static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofMillis(200);
     private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
 
     private final QuorumConfig config;
@@ -87,11 +89,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     /** Runs write continuations off the Ratis apply thread. */
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
-    /** Checks broker liveness; acts only while this node is the Ratis leader. */
-    private final ScheduledExecutorService livenessChecks = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("strata-liveness").daemon().factory());
-    /** The pending liveness write, if any; liveness thread only. */
-    private CompletableFuture<Void> livenessWrite;
+    /** Fences silent brokers and moves their leaderships; acts only while this node is the Ratis leader. */
+    private final LivenessMonitor liveness;
     /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private volatile RaftServer server;
@@ -113,6 +112,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
         this.selfId = RaftSetup.peerId(config.nodeId());
         this.group = RaftSetup.group(config.voters());
+        this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
+                decider -> submit("brokerLiveness", decider),
+                LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
+                options.electionTimeoutMin().dividedBy(4), config.livenessCheckInterval());
     }
 
     /**
@@ -161,8 +164,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             close();
             throw e;
         }
-        livenessChecks.scheduleWithFixedDelay(this::checkLiveness, config.livenessCheckInterval().toMillis(),
-                config.livenessCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+        liveness.start();
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
@@ -299,36 +301,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         return submit("controlledShutdown", image -> ReplicationControl.controlledShutdown(image, brokerId));
     }
 
-    /**
-     * One liveness check, on the liveness thread: acts only while this node is the Ratis leader (the only node that
-     * knows when each voter was last heard from) and only when the image needs a change, so a healthy cluster writes
-     * nothing. One write at a time: a check while the previous write is pending is skipped.
-     */
-    private void checkLiveness() {
-        try {
-            RaftServer s = server;
-            if (s == null || closed || (livenessWrite != null && !livenessWrite.isDone())) {
-                return;
-            }
-            Optional<Map<Integer, Long>> sinceHeard = PeerLiveness.sinceHeardMs(s, config.nodeId());
-            if (sinceHeard.isEmpty()) {
-                return;
-            }
-            long timeoutMs = config.brokerSessionTimeout().toMillis();
-            Function<MetadataImage, Decision<Void>> decider =
-                    image -> ReplicationControl.reconcileLiveness(image, sinceHeard.get(), timeoutMs);
-            if (decider.apply(image()).records().isEmpty()) {
-                return;
-            }
-            log.info("Brokers last heard {} ms ago (session timeout {} ms): changing fencing or leadership",
-                    sinceHeard.get(), timeoutMs);
-            livenessWrite = submit("brokerLiveness", decider).exceptionally(e -> {
-                log.warn("Liveness change failed: {}", e.toString());
-                return null;
-            });
-        } catch (RuntimeException e) {
-            log.warn("Liveness check failed", e); // keep the schedule: the next check may succeed
-        }
+    /** When this node last heard from each voter, if it is the Ratis leader (the only node that knows). */
+    private Optional<Map<Integer, Long>> sinceHeardMs() {
+        RaftServer s = server;
+        return s == null || closed ? Optional.empty() : PeerLiveness.sinceHeardMs(s, config.nodeId());
     }
 
     /**
@@ -469,7 +445,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 return;
             }
             closed = true;
-            livenessChecks.shutdownNow();
+            liveness.close();
             closeQuietly();
         } finally {
             lifecycleLock.unlock();

@@ -21,16 +21,16 @@ class QuorumConfigTest {
         QuorumConfig config = new QuorumConfig(1, Map.of(1, new InetSocketAddress("127.0.0.1", 9093)),
                 Path.of("m"), "c", Duration.ofSeconds(30));
         assertThat(config.brokerSessionTimeout()).isEqualTo(Duration.ofMillis(9000));
-        assertThat(config.livenessCheckInterval()).isEqualTo(Duration.ofMillis(450));
+        assertThat(config.livenessCheckInterval()).isEqualTo(Duration.ofMillis(100));
     }
 
     @Test
     void checksLivenessAtATwentiethOfTheSessionTimeoutWithinBounds() {
-        assertThat(withSessionTimeout(Duration.ofSeconds(3)).livenessCheckInterval()).isEqualTo(Duration.ofMillis(150));
+        assertThat(withSessionTimeout(Duration.ofSeconds(1)).livenessCheckInterval()).isEqualTo(Duration.ofMillis(50));
         assertThat(withSessionTimeout(Duration.ofMillis(200)).livenessCheckInterval())
-                .isEqualTo(Duration.ofMillis(50));
+                .isEqualTo(Duration.ofMillis(25));
         assertThat(withSessionTimeout(Duration.ofMinutes(5)).livenessCheckInterval())
-                .isEqualTo(Duration.ofMillis(500));
+                .isEqualTo(Duration.ofMillis(100));
         assertThatThrownBy(() -> withSessionTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 }
