@@ -1,6 +1,7 @@
 package io.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -27,9 +31,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Three real {@code strata server} processes, a topic of 6 partitions with replication factor 3 and
@@ -43,7 +50,11 @@ class ClusterFailoverIT {
 
     private static final String TOPIC = "failover";
     private static final int PARTITIONS = 6;
+    private static final String STRICT_TOPIC = "strict";
     private static final int ROUNDS = Integer.getInteger("strata.failover.rounds", 1);
+    /** Acknowledgements already on their way when the second replica stops. */
+    private static final int IN_FLIGHT_ALLOWANCE = 50;
+    private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
 
     @TempDir
     Path dir;
@@ -53,6 +64,10 @@ class ClusterFailoverIT {
     /** Per partition, the sequence numbers acknowledged, in acknowledgement order. */
     private final Map<Integer, ConcurrentLinkedQueue<Integer>> acked = new ConcurrentHashMap<>();
     private final AtomicInteger failedSends = new AtomicInteger();
+    /** Acknowledgements of records sent after this time (nanoTime) are recorded in {@link #firstAck}. */
+    private final AtomicLong firstAckAfter = new AtomicLong(Long.MAX_VALUE);
+    /** Per partition, when the first record sent after {@link #firstAckAfter} was acknowledged, or 0. */
+    private final AtomicLongArray firstAck = new AtomicLongArray(PARTITIONS);
     private KafkaProducer<byte[], byte[]> producer;
     private Thread sender;
 
@@ -71,34 +86,108 @@ class ClusterFailoverIT {
     }
 
     @Test
-    void noAcknowledgedWriteIsLostOrDuplicatedWhileBrokersDieAndFreeze() throws Exception {
+    void noAcknowledgedWriteIsLostOrDuplicatedWhileBrokersDieFreezeAndRestart() throws Exception {
         startCluster();
         try (Admin admin = Clients.admin(bootstrap())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            awaitFullIsr(admin);
+                            .configs(Map.of("min.insync.replicas", "2")),
+                    new NewTopic(STRICT_TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "3"))))
+                    .all().get();
+            awaitFullIsr(admin, TOPIC);
             startProducing();
             for (int round = 0; round < ROUNDS; round++) {
-                int victim = leaderOf(admin, round % PARTITIONS);
-                NodeProcess node = nodes.get(victim - 1);
-                long ackedBefore = ackedCount();
-                node.kill9();
-                awaitProgress(ackedBefore + 200);
-                node.start();
-                awaitFullIsr(admin);
+                killALeaderAndRestartIt(admin, round % PARTITIONS);
                 verify();
-
-                victim = leaderOf(admin, (round + 1) % PARTITIONS);
-                node = nodes.get(victim - 1);
-                ackedBefore = ackedCount();
-                node.pause();
-                awaitProgress(ackedBefore + 200);
-                node.resume();
-                awaitFullIsr(admin);
+                freezeALeaderAndResumeIt(admin, (round + 1) % PARTITIONS);
+                verify();
+                stopTwoOfThreeReplicasAndBringThemBack(admin, (round + 2) % PARTITIONS);
+                verify();
+                restartEveryNodeInTurn(admin);
                 verify();
             }
         }
         assertThat(ackedCount()).isGreaterThan(0);
+    }
+
+    /** (a) {@code kill -9} of a partition leader: its partitions get new leaders and writes go on; then restart. */
+    private void killALeaderAndRestartIt(Admin admin, int partition) throws Exception {
+        int victim = leaderOf(admin, partition);
+        NodeProcess node = nodes.get(victim - 1);
+        List<Integer> led = partitionsLedBy(admin, victim);
+        long ackedBefore = ackedCount();
+        for (int p = 0; p < PARTITIONS; p++) {
+            firstAck.set(p, 0);
+        }
+        long killedAt = System.nanoTime();
+        firstAckAfter.set(killedAt);
+        node.kill9();
+        awaitProgress(ackedBefore + 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> led.stream().allMatch(p -> firstAck.get(p) != 0));
+        long worst = led.stream().mapToLong(p -> firstAck.get(p) - killedAt).max().orElseThrow();
+        log.info("kill -9 of broker {} (leader of {}): a write sent after the kill acknowledged by each of its "
+                + "partitions within {} ms", victim, led, TimeUnit.NANOSECONDS.toMillis(worst));
+        firstAckAfter.set(Long.MAX_VALUE);
+        node.start();
+        awaitFullIsr(admin, TOPIC);
+    }
+
+    /**
+     * (b) {@code SIGSTOP} of a partition leader until writes go on without it (it is fenced after the session
+     * timeout, and leaves the ISRs it follows in after {@code replica.lag.time.max.ms}); then {@code SIGCONT}.
+     */
+    private void freezeALeaderAndResumeIt(Admin admin, int partition) throws Exception {
+        NodeProcess node = nodes.get(leaderOf(admin, partition) - 1);
+        long ackedBefore = ackedCount();
+        node.pause();
+        awaitProgress(ackedBefore + 200);
+        node.resume();
+        awaitFullIsr(admin, TOPIC);
+    }
+
+    /**
+     * (c) Two of three replicas stopped. With the first one down and out of the ISRs, a topic whose
+     * {@code min.insync.replicas} is 3 refuses writes with NOT_ENOUGH_REPLICAS while the others go on. With the
+     * second one down nothing is acknowledged (one replica is below {@code min.insync.replicas=2}, and the metadata
+     * quorum of three voters has lost its majority too); writes resume once one of the two is back.
+     */
+    private void stopTwoOfThreeReplicasAndBringThemBack(Admin admin, int partition) throws Exception {
+        int first = leaderOf(admin, partition);
+        int second = first % 3 + 1;
+        nodes.get(first - 1).kill9();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> describe(admin, TOPIC).partitions()
+                .stream().noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == first)));
+        try (KafkaProducer<byte[], byte[]> strict = Clients.producer(bootstrap(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.RETRIES_CONFIG, 0))) {
+            // the first attempt may still meet a leader that moved (retries are off to see the refusal itself)
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> strict.send(
+                    new ProducerRecord<>(STRICT_TOPIC, new byte[1])).get())
+                    .hasCauseInstanceOf(NotEnoughReplicasException.class));
+        }
+        long ackedBefore = ackedCount();
+        awaitProgress(ackedBefore + 100);
+
+        nodes.get(second - 1).kill9();
+        long ackedWithOneLeft = ackedCount();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> ackedCount() <= ackedWithOneLeft + IN_FLIGHT_ALLOWANCE);
+        long stalled = ackedCount();
+
+        nodes.get(second - 1).start();
+        awaitProgress(stalled + 200);
+        nodes.get(first - 1).start();
+        awaitFullIsr(admin, TOPIC);
+    }
+
+    /** (d) A rolling restart: every node in turn stopped with SIGTERM (controlled shutdown) and started again. */
+    private void restartEveryNodeInTurn(Admin admin) throws Exception {
+        for (NodeProcess node : nodes) {
+            long ackedBefore = ackedCount();
+            assertThat(node.stop()).as("exit status after SIGTERM (143: the JVM ended by the signal, hooks run)").isIn(0, 143);
+            awaitProgress(ackedBefore + 100);
+            node.start();
+            awaitFullIsr(admin, TOPIC);
+        }
     }
 
     private void startCluster() throws Exception {
@@ -126,10 +215,14 @@ class ClusterFailoverIT {
             while (!stop.get()) {
                 int partition = i++ % PARTITIONS;
                 int seq = next[partition]++;
+                long sentAt = System.nanoTime();
                 producer.send(new ProducerRecord<>(TOPIC, partition, null,
                         Integer.toString(seq).getBytes(StandardCharsets.UTF_8)), (meta, error) -> {
                             if (error == null) {
                                 acked.get(partition).add(seq);
+                                if (sentAt > firstAckAfter.get()) {
+                                    firstAck.compareAndSet(partition, 0, System.nanoTime());
+                                }
                             } else {
                                 failedSends.incrementAndGet();
                             }
@@ -155,16 +248,21 @@ class ClusterFailoverIT {
     }
 
     private static int leaderOf(Admin admin, int partition) throws Exception {
-        return describe(admin).partitions().get(partition).leader().id();
+        return describe(admin, TOPIC).partitions().get(partition).leader().id();
     }
 
-    private static TopicDescription describe(Admin admin) throws Exception {
-        return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+    private static List<Integer> partitionsLedBy(Admin admin, int broker) throws Exception {
+        return describe(admin, TOPIC).partitions().stream().filter(p -> p.leader() != null
+                && p.leader().id() == broker).map(TopicPartitionInfo::partition).toList();
     }
 
-    private static void awaitFullIsr(Admin admin) {
+    private static TopicDescription describe(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+    }
+
+    private static void awaitFullIsr(Admin admin, String topic) {
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
-            for (TopicPartitionInfo p : describe(admin).partitions()) {
+            for (TopicPartitionInfo p : describe(admin, topic).partitions()) {
                 if (p.leader() == null || p.isr().size() != 3) {
                     return false;
                 }

@@ -91,12 +91,14 @@ final class LivenessMonitor implements AutoCloseable {
     /** A probe that opens (and at once closes) a TCP connection to each voter's controller address. */
     static Probe tcpProbe(Map<Integer, InetSocketAddress> voters, Duration connectTimeout) {
         return nodeId -> {
-            InetSocketAddress address = voters.get(nodeId);
-            if (address == null) {
+            InetSocketAddress voter = voters.get(nodeId);
+            if (voter == null) {
                 return false;
             }
             try (Socket socket = new Socket()) {
-                socket.connect(address, (int) connectTimeout.toMillis());
+                // voter lists are parsed unresolved; resolving here also follows a host whose address changed
+                socket.connect(new InetSocketAddress(voter.getHostString(), voter.getPort()),
+                        (int) connectTimeout.toMillis());
                 return false;
             } catch (ConnectException e) {
                 return true; // refused: nothing listens there

@@ -140,7 +140,7 @@ class LivenessMonitorTest {
         try (ServerSocket listening = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             LivenessMonitor.Probe probe = LivenessMonitor.tcpProbe(Map.of(
                     1, new InetSocketAddress("127.0.0.1", listening.getLocalPort()),
-                    2, new InetSocketAddress("127.0.0.1", closedPort)), Duration.ofMillis(200));
+                    2, InetSocketAddress.createUnresolved("127.0.0.1", closedPort)), Duration.ofMillis(200));
             assertThat(probe.refusesConnections(1)).isFalse();
             assertThat(probe.refusesConnections(2)).isTrue();
             assertThat(probe.refusesConnections(3)).isFalse(); // not a voter: nothing known
