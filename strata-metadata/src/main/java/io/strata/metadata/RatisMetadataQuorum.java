@@ -3,6 +3,7 @@ package io.strata.metadata;
 import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.ratis.ApplyResult;
@@ -28,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -63,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failover: every {@link QuorumConfig#livenessCheckInterval()} a thread checks, while this node is the Ratis
  * leader (the active controller), when each voter was last heard from ({@link PeerLiveness}) and writes the
- * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
+ * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any. With
+ * {@code auto.leader.rebalance.enable}, every {@link LeaderRebalanceConfig#checkInterval()} the same thread writes,
+ * while this node is the active controller, the preferred-leader elections {@link ElectionControl#rebalance} decides.
  *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
  * added before {@code start} also see the images recovered from disk.
@@ -87,11 +92,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     /** Runs write continuations off the Ratis apply thread. */
     private final ExecutorService executor =
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
-    /** Checks broker liveness; acts only while this node is the Ratis leader. */
+    /** Checks broker liveness and leader balance; acts only while this node is the Ratis leader. */
     private final ScheduledExecutorService livenessChecks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("strata-liveness").daemon().factory());
     /** The pending liveness write, if any; liveness thread only. */
     private CompletableFuture<Void> livenessWrite;
+    /** The pending rebalance write, if any; liveness thread only. */
+    private CompletableFuture<Boolean> rebalanceWrite;
     /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private volatile RaftServer server;
@@ -163,6 +170,11 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         }
         livenessChecks.scheduleWithFixedDelay(this::checkLiveness, config.livenessCheckInterval().toMillis(),
                 config.livenessCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+        LeaderRebalanceConfig rebalance = config.leaderRebalance();
+        if (rebalance.enabled()) {
+            livenessChecks.scheduleWithFixedDelay(this::checkLeaderBalance, rebalance.checkInterval().toMillis(),
+                    rebalance.checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
@@ -299,6 +311,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         return submit("controlledShutdown", image -> ReplicationControl.controlledShutdown(image, brokerId));
     }
 
+    @Override
+    public CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Optional<List<TopicPartition>> partitions) {
+        Optional<List<TopicPartition>> copy = partitions.map(List::copyOf);
+        return submit("electLeaders", image -> ElectionControl.electLeaders(image, type, copy));
+    }
+
     /**
      * One liveness check, on the liveness thread: acts only while this node is the Ratis leader (the only node that
      * knows when each voter was last heard from) and only when the image needs a change, so a healthy cluster writes
@@ -328,6 +347,41 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             });
         } catch (RuntimeException e) {
             log.warn("Liveness check failed", e); // keep the schedule: the next check may succeed
+        }
+    }
+
+    /**
+     * One leader-balance check, on the liveness thread: acts only while this node is the active controller and some
+     * broker's leader imbalance exceeds {@code leader.imbalance.per.broker.percentage}, so a balanced cluster writes
+     * nothing. One write at a time; when a write leaves elections for later (more than
+     * {@link ElectionControl#MAX_ELECTIONS_PER_REBALANCE}), the next check follows at once instead of an interval
+     * later.
+     */
+    private void checkLeaderBalance() {
+        try {
+            if (closed || !isLeader() || (rebalanceWrite != null && !rebalanceWrite.isDone())) {
+                return;
+            }
+            int percentage = config.leaderRebalance().imbalancePerBrokerPercentage();
+            Function<MetadataImage, Decision<Boolean>> decider = image -> ElectionControl.rebalance(image,
+                    percentage, ElectionControl.MAX_ELECTIONS_PER_REBALANCE);
+            int elections = decider.apply(image()).records().size();
+            if (elections == 0) {
+                return;
+            }
+            log.info("Leader imbalance above {} %: moving leadership of {} partition(s) back to preferred replicas",
+                    percentage, elections);
+            CompletableFuture<Boolean> write = submit("leaderRebalance", decider);
+            rebalanceWrite = write;
+            write.whenComplete((more, e) -> {
+                if (e != null) {
+                    log.warn("Leader rebalance failed: {}", e.toString());
+                } else if (more && !closed) {
+                    livenessChecks.execute(this::checkLeaderBalance);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("Leader balance check failed", e); // keep the schedule: the next check may succeed
         }
     }
 
