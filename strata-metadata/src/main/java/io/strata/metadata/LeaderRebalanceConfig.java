@@ -11,7 +11,8 @@ import java.time.Duration;
  *                                     controller looks for imbalance
  * @param imbalancePerBrokerPercentage {@code leader.imbalance.per.broker.percentage}: a broker's leadership is
  *                                     moved back to it once more than this share of the partitions it is the
- *                                     preferred replica of are led by others
+ *                                     preferred replica of are led by others (any value, as in Kafka: 0 or less
+ *                                     moves back every leadership it can, 100 or more none)
  */
 public record LeaderRebalanceConfig(boolean enabled, Duration checkInterval, int imbalancePerBrokerPercentage) {
 
@@ -22,10 +23,6 @@ public record LeaderRebalanceConfig(boolean enabled, Duration checkInterval, int
         if (checkInterval.isNegative() || checkInterval.isZero()) {
             throw new IllegalArgumentException("leader.imbalance.check.interval.seconds must be positive: "
                     + checkInterval.toSeconds());
-        }
-        if (imbalancePerBrokerPercentage < 0 || imbalancePerBrokerPercentage > 100) {
-            throw new IllegalArgumentException("leader.imbalance.per.broker.percentage must be between 0 and 100: "
-                    + imbalancePerBrokerPercentage);
         }
     }
 }
