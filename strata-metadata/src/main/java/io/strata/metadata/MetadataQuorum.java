@@ -86,9 +86,9 @@ public interface MetadataQuorum extends AutoCloseable {
      * in one entry, each change with a new leader epoch.
      *
      * @param partitions the partitions, or empty for every partition (those needing no election are then left out)
-     * @return per partition its error ({@code ElectionNotNeededException}, {@code PreferredLeaderNotAvailableException},
-     *         {@code EligibleLeadersNotAvailableException}, {@code UnknownTopicOrPartitionException}) or none if
-     *         it got a new leader
+     * @return per partition its error ({@code ElectionNotNeededException},
+     *         {@code PreferredLeaderNotAvailableException}, {@code EligibleLeadersNotAvailableException},
+     *         {@code UnknownTopicOrPartitionException}) or none if it got a new leader
      */
     CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
             ElectionType type, Optional<List<TopicPartition>> partitions);

@@ -24,9 +24,10 @@ import org.apache.kafka.common.requests.ElectLeadersRequest;
 /**
  * ElectLeaders (KIP-183, KIP-460): any node answers by handing the request to the controller decision through the
  * metadata quorum, as Kafka's brokers forward it to the active controller, and waits until the new leaders are
- * applied here (at most the request's {@code TimeoutMs} or {@code metadata.request.timeout.ms}). Per-partition
- * errors are Kafka's; a null partition list elects every partition and leaves out those needing no election. An
- * election type other than PREFERRED or UNCLEAN fails the whole request with INVALID_REQUEST. Thread-safe.
+ * applied here, for at most the request's {@code TimeoutMs} (if positive) and {@code metadata.request.timeout.ms}.
+ * Per-partition errors are Kafka's; a null partition list elects every partition and leaves out those needing no
+ * election. An election type other than PREFERRED or UNCLEAN fails the whole request with INVALID_REQUEST.
+ * Thread-safe.
  */
 final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest> {
 
@@ -47,7 +48,7 @@ final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest> {
             topics.forEach(t -> t.partitions().forEach(p -> list.add(new TopicPartition(t.topic(), p))));
             return list;
         });
-        long timeoutMs = Math.max(1, Math.min(data.timeoutMs(), waiter.timeoutMs()));
+        long timeoutMs = data.timeoutMs() > 0 ? Math.min(data.timeoutMs(), waiter.timeoutMs()) : waiter.timeoutMs();
         Map<TopicPartition, Optional<ApiException>> results = waiter.withTimeout(timeoutMs)
                 .await(quorum.electLeaders(type, partitions));
         // Results come in request order (or topic name and index order), so grouping keeps topics together.
