@@ -18,6 +18,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -158,6 +159,10 @@ final class FuzzSeeds {
                     new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic).setPartitions(List.of(
                             new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0)
                                     .setOffset(0)))));
+            case ELECT_LEADERS -> new ElectLeadersRequestData().setTimeoutMs(5_000).setTopicPartitions(
+                    new ElectLeadersRequestData.TopicPartitionsCollection(List.of(
+                            new ElectLeadersRequestData.TopicPartitions().setTopic(topic).setPartitions(List.of(0)))
+                            .iterator()));
             case DESCRIBE_PRODUCERS -> new DescribeProducersRequestData().setTopics(List.of(
                     new DescribeProducersRequestData.TopicRequest().setName(topic).setPartitionIndexes(List.of(0))));
             case OFFSET_FOR_LEADER_EPOCH -> new OffsetForLeaderEpochRequestData().setReplicaId(-1).setTopics(

@@ -2,9 +2,13 @@ package io.strata.metadata;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 
 /**
  * The node's view of, and write path into, the cluster metadata log (Apache Ratis).
@@ -75,6 +79,19 @@ public interface MetadataQuorum extends AutoCloseable {
      * Fails with {@code BrokerIdNotRegisteredException} for an unknown broker.
      */
     CompletableFuture<Void> controlledShutdown(int brokerId);
+
+    /**
+     * Kafka's ElectLeaders (see {@link io.strata.metadata.controller.ElectionControl#electLeaders}): moves leadership
+     * to the preferred replica ({@code PREFERRED}) or to any live replica of a leaderless partition ({@code UNCLEAN}),
+     * in one entry, each change with a new leader epoch.
+     *
+     * @param partitions the partitions, or empty for every partition (those needing no election are then left out)
+     * @return per partition its error ({@code ElectionNotNeededException},
+     *         {@code PreferredLeaderNotAvailableException}, {@code EligibleLeadersNotAvailableException},
+     *         {@code UnknownTopicOrPartitionException}) or none if it got a new leader
+     */
+    CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Optional<List<TopicPartition>> partitions);
 
     @Override
     void close();

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How this node takes part in the metadata quorum.
@@ -19,9 +20,11 @@ import java.util.Map;
  * @param requestTimeout       how long a controller write may take before it fails with a timeout
  * @param brokerSessionTimeout {@code broker.session.timeout.ms}: a broker the active controller has not heard from
  *                             for this long is fenced and loses its leaderships
+ * @param leaderRebalance      whether and how the active controller moves leadership back to preferred replicas
  */
 public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, String clusterId,
-                           Duration requestTimeout, Duration brokerSessionTimeout) {
+                           Duration requestTimeout, Duration brokerSessionTimeout,
+                           LeaderRebalanceConfig leaderRebalance) {
 
     /** Kafka's default {@code broker.session.timeout.ms}. */
     public static final Duration DEFAULT_BROKER_SESSION_TIMEOUT = Duration.ofMillis(9000);
@@ -33,6 +36,14 @@ public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, P
         if (brokerSessionTimeout.isNegative() || brokerSessionTimeout.isZero()) {
             throw new IllegalArgumentException("broker.session.timeout.ms must be positive: " + brokerSessionTimeout);
         }
+        Objects.requireNonNull(leaderRebalance, "leaderRebalance");
+    }
+
+    /** A configuration with Kafka's default leader rebalance. */
+    public QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, String clusterId,
+                        Duration requestTimeout, Duration brokerSessionTimeout) {
+        this(nodeId, voters, metadataDir, clusterId, requestTimeout, brokerSessionTimeout,
+                LeaderRebalanceConfig.DEFAULTS);
     }
 
     /** A configuration with the default {@code broker.session.timeout.ms}. */

@@ -3,6 +3,7 @@ package io.strata.metadata;
 import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.ratis.ApplyResult;
@@ -28,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -63,7 +66,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failover: a {@link LivenessMonitor} checks, while this node is the Ratis leader (the active controller), when
  * each voter was last heard from ({@link PeerLiveness}), probes the silent ones, and writes the fencing, unfencing
- * and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any.
+ * and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any. With
+ * {@code auto.leader.rebalance.enable}, a {@link LeaderRebalancer} moves leadership back to preferred replicas.
  *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
  * added before {@code start} also see the images recovered from disk.
@@ -91,6 +95,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
     /** Fences silent brokers and moves their leaderships; acts only while this node is the Ratis leader. */
     private final LivenessMonitor liveness;
+    /** Moves leadership back to preferred replicas; acts only while this node is the Ratis leader. */
+    private final LeaderRebalancer rebalancer;
     /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private volatile RaftServer server;
@@ -116,6 +122,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 decider -> submit("brokerLiveness", decider),
                 LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
                 options.electionTimeoutMin().dividedBy(4), config.livenessCheckInterval());
+        this.rebalancer = new LeaderRebalancer(config.leaderRebalance(), this::isLeader, this::image,
+                decider -> submit("leaderRebalance", decider));
     }
 
     /**
@@ -165,6 +173,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw e;
         }
         liveness.start();
+        if (config.leaderRebalance().enabled()) {
+            rebalancer.start();
+        }
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
@@ -299,6 +310,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<Void> controlledShutdown(int brokerId) {
         return submit("controlledShutdown", image -> ReplicationControl.controlledShutdown(image, brokerId));
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Optional<List<TopicPartition>> partitions) {
+        Optional<List<TopicPartition>> copy = partitions.map(List::copyOf);
+        return submit("electLeaders", image -> ElectionControl.electLeaders(image, type, copy));
     }
 
     /** When this node last heard from each voter, if it is the Ratis leader (the only node that knows). */
@@ -446,6 +464,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             }
             closed = true;
             liveness.close();
+            rebalancer.close();
             closeQuietly();
         } finally {
             lifecycleLock.unlock();

@@ -22,6 +22,7 @@ class QuorumConfigTest {
                 Path.of("m"), "c", Duration.ofSeconds(30));
         assertThat(config.brokerSessionTimeout()).isEqualTo(Duration.ofMillis(9000));
         assertThat(config.livenessCheckInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.leaderRebalance()).isEqualTo(LeaderRebalanceConfig.DEFAULTS);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -297,6 +302,62 @@ class RatisMetadataQuorumTest {
             log.info("single node commit latency: p50 {} us, p99 {} us", micros[micros.length / 2],
                     micros[micros.length * 99 / 100]);
             assertThat(quorum.image().configs(CLUSTER_DEFAULT)).containsEntry("k", "199");
+        }
+    }
+
+    /** Brokers 1-3 (only 1 a voter), topic "t" of 3 partitions over them, and broker 2 restarted and back in sync. */
+    private static TopicPartition restartedPreferredReplica(RatisMetadataQuorum quorum) throws Exception {
+        for (int id = 1; id <= 3; id++) {
+            get(quorum.registerBroker(broker(id)));
+        }
+        get(quorum.createTopics(List.of(topic("t", 3, 3)), false));
+        get(quorum.controlledShutdown(2));
+        get(quorum.registerBroker(broker(2)));
+        TopicImage t = quorum.image().topic("t").orElseThrow();
+        for (Map.Entry<Integer, PartitionImage> e : t.partitions().entrySet()) {
+            PartitionImage p = e.getValue();
+            List<Integer> isr = new ArrayList<>(p.isr());
+            isr.add(2);
+            get(quorum.alterPartition(t.id(), e.getKey(), p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr));
+        }
+        int index = t.partitions().entrySet().stream().filter(e -> e.getValue().replicas().get(0) == 2)
+                .findFirst().orElseThrow().getKey();
+        assertThat(t.partitions().get(index).leader()).isNotEqualTo(2);
+        return new TopicPartition("t", index);
+    }
+
+    private static PartitionImage partition(RatisMetadataQuorum quorum, TopicPartition tp) {
+        return quorum.image().topic(tp.topic()).orElseThrow().partitions().get(tp.partition());
+    }
+
+    private QuorumConfig withRebalance(LeaderRebalanceConfig rebalance) {
+        return new QuorumConfig(1, voters(1), dir, QuorumTestSupport.CLUSTER_ID, Duration.ofSeconds(15),
+                QuorumConfig.DEFAULT_BROKER_SESSION_TIMEOUT, rebalance);
+    }
+
+    @Test
+    void electsPreferredLeadersOnRequest() throws Exception {
+        try (RatisMetadataQuorum quorum = started(withRebalance(new LeaderRebalanceConfig(false,
+                Duration.ofMillis(100), 10)))) {
+            TopicPartition moved = restartedPreferredReplica(quorum);
+            int epoch = partition(quorum, moved).leaderEpoch();
+
+            Map<TopicPartition, Optional<ApiException>> results = get(quorum.electLeaders(ElectionType.PREFERRED,
+                    Optional.empty()));
+            assertThat(results).containsExactly(Map.entry(moved, Optional.empty()));
+            assertThat(partition(quorum, moved).leader()).isEqualTo(2);
+            assertThat(partition(quorum, moved).leaderEpoch()).isEqualTo(epoch + 1);
+            assertThat(get(quorum.electLeaders(ElectionType.PREFERRED, Optional.of(List.of(moved)))).get(moved))
+                    .containsInstanceOf(ElectionNotNeededException.class);
+        }
+    }
+
+    @Test
+    void theActiveControllerRebalancesLeadersByItselfWhenEnabled() throws Exception {
+        try (RatisMetadataQuorum quorum = started(withRebalance(new LeaderRebalanceConfig(true,
+                Duration.ofMillis(100), 10)))) {
+            TopicPartition moved = restartedPreferredReplica(quorum);
+            await().atMost(Duration.ofSeconds(10)).until(() -> partition(quorum, moved).leader() == 2);
         }
     }
 

@@ -93,7 +93,7 @@ public final class StrataServer implements AutoCloseable {
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
                     config.metadataLogDir().resolve("__cluster_metadata"), candidateClusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs()),
-                    Duration.ofMillis(config.brokerSessionTimeoutMs())));
+                    Duration.ofMillis(config.brokerSessionTimeoutMs()), config.leaderRebalance()));
             started.add(quorum);
             // The quorum and the logs start in parallel: both are I/O- and class-loading-bound, and recovery needs
             // no metadata. Logs load with the static defaults; applying the image below sets topic overrides.

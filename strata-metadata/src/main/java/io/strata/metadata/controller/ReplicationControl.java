@@ -219,14 +219,15 @@ public final class ReplicationControl {
         return value.map(Boolean::parseBoolean).orElse(false);
     }
 
-    private static IntPredicate usable(Map<Integer, BrokerRegistration> brokers) {
+    /** Whether a broker may lead or join an ISR: registered and unfenced. */
+    static IntPredicate usable(Map<Integer, BrokerRegistration> brokers) {
         return id -> {
             BrokerRegistration broker = brokers.get(id);
             return broker != null && !broker.fenced();
         };
     }
 
-    private static PartitionChangeRecord change(Uuid topicId, int partition, PartitionImage state) {
+    static PartitionChangeRecord change(Uuid topicId, int partition, PartitionImage state) {
         return new PartitionChangeRecord(topicId, partition, state.replicas(), state.isr(), state.leader(),
                 state.leaderEpoch(), state.partitionEpoch());
     }

@@ -1,10 +1,12 @@
 package io.strata.server.config;
 
+import io.strata.metadata.LeaderRebalanceConfig;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManagerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,6 +59,9 @@ public final class ServerConfig {
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
             key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
+            key("auto.leader.rebalance.enable", BrokerConfigKey.Type.BOOLEAN, "true", "The active controller moves leadership back to preferred replicas."),
+            key("leader.imbalance.check.interval.seconds", BrokerConfigKey.Type.LONG, "300", "How often the active controller checks the leader balance."),
+            key("leader.imbalance.per.broker.percentage", BrokerConfigKey.Type.INT, "10", "Share of a broker's preferred partitions led elsewhere above which leadership moves back."),
             key("replica.lag.time.max.ms", BrokerConfigKey.Type.LONG, "30000", "A follower not caught up for this long leaves the ISR."),
             key("num.replica.fetchers", BrokerConfigKey.Type.INT, "1", "Fetcher threads per source broker."),
             key("replica.fetch.wait.max.ms", BrokerConfigKey.Type.INT, "500", "Longest wait of a follower's fetch at the leader."),
@@ -193,6 +198,13 @@ public final class ServerConfig {
         return Boolean.parseBoolean(values.get("controlled.shutdown.enable"));
     }
 
+    /** Kafka's automatic preferred-leader rebalance settings. */
+    public LeaderRebalanceConfig leaderRebalance() {
+        return new LeaderRebalanceConfig(Boolean.parseBoolean(values.get("auto.leader.rebalance.enable").trim()),
+                Duration.ofSeconds(longValue("leader.imbalance.check.interval.seconds")),
+                intValue("leader.imbalance.per.broker.percentage"));
+    }
+
     public long replicaLagTimeMaxMs() {
         return longValue("replica.lag.time.max.ms");
     }
@@ -276,6 +288,11 @@ public final class ServerConfig {
         listeners();
         advertisedListeners();
         quorumVoters();
+        try {
+            leaderRebalance();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         try {
             LogConfig.fromTopicConfigs(logConfigDefaults());
         } catch (org.apache.kafka.common.errors.InvalidConfigurationException e) {

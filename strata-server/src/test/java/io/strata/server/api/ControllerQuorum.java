@@ -10,6 +10,7 @@ import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.image.ImageBuilder;
@@ -20,7 +21,10 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 
 /**
  * A metadata quorum for handler tests: the real {@link Controller} decides and the records are applied to an
@@ -115,6 +119,12 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<Void> controlledShutdown(int brokerId) {
         return commit(ReplicationControl.controlledShutdown(image, brokerId));
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Optional<List<TopicPartition>> partitions) {
+        return commit(ElectionControl.electLeaders(image, type, partitions));
     }
 
     @Override

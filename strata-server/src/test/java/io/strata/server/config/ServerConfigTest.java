@@ -3,7 +3,9 @@ package io.strata.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.strata.metadata.LeaderRebalanceConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -69,6 +71,18 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("process.roles");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:x")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("listeners");
+    }
+
+    @Test
+    void leaderRebalanceHasKafkasDefaultsAndNamesItsKeys() {
+        assertThat(ServerConfig.from(Map.of()).leaderRebalance()).isEqualTo(LeaderRebalanceConfig.DEFAULTS);
+        assertThat(ServerConfig.from(Map.of("auto.leader.rebalance.enable", "false",
+                "leader.imbalance.check.interval.seconds", "2", "leader.imbalance.per.broker.percentage", "0"))
+                .leaderRebalance()).isEqualTo(new LeaderRebalanceConfig(false, Duration.ofSeconds(2), 0));
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("leader.imbalance.check.interval.seconds", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("leader.imbalance.check.interval.seconds");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("leader.imbalance.per.broker.percentage", "ten")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("leader.imbalance.per.broker.percentage");
     }
 
     @Test

@@ -8,8 +8,8 @@ import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers and leader
- * epochs, each with the version range of kafka-clients 4.3.1.
+ * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
+ * elections and leader epochs, each with the version range of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -26,6 +26,7 @@ public final class AdminApis implements ApiModule {
                         new IncrementalAlterConfigsHandler(s.quorum(), alterer))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, new DescribeLogDirsHandler(s.config().logDirs(), s.logs()))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(s.quorum(), s.waiter()))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
                         new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
     }
