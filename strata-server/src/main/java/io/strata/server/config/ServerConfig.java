@@ -64,7 +64,8 @@ public final class ServerConfig {
             key("replica.fetch.max.bytes", BrokerConfigKey.Type.INT, "1048576", "Bytes a follower fetches per partition."),
             key("replica.fetch.response.max.bytes", BrokerConfigKey.Type.INT, "10485760", "Bytes a follower fetches per request."),
             key("replica.fetch.backoff.ms", BrokerConfigKey.Type.INT, "1000", "Pause after a failed follower fetch."),
-            key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."));
+            key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."),
+            key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."));
 
     private static BrokerConfigKey key(String name, BrokerConfigKey.Type type, String def, String doc) {
         return new BrokerConfigKey(name, type, def, doc);
@@ -102,6 +103,11 @@ public final class ServerConfig {
 
     public int nodeId() {
         return intValue("node.id");
+    }
+
+    /** {@code max.request.partition.size.limit}: the most partitions one DescribeTopicPartitions response holds. */
+    public int maxRequestPartitionSizeLimit() {
+        return intValue("max.request.partition.size.limit");
     }
 
     public List<String> processRoles() {
