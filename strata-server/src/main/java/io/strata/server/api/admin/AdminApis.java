@@ -8,8 +8,8 @@ import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers and leader
- * epochs, each with the version range of kafka-clients 4.3.1.
+ * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
+ * epochs, topic partition descriptions and the metadata quorum, each with the version range of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -29,6 +29,9 @@ public final class AdminApis implements ApiModule {
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
                         new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsHandler(s.nodeId(),
-                        s.quorum(), s.replicas()::isOffline, s.config().maxRequestPartitionSizeLimit()));
+                        s.quorum(), s.replicas()::isOffline, s.config().maxRequestPartitionSizeLimit()))
+                .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(s.quorum(),
+                        s.config().quorumVoters(), s.config().controllerListenerNames().get(0),
+                        s.config().metadataRequestTimeoutMs()));
     }
 }
