@@ -3,6 +3,11 @@ package io.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.cli.StrataCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +36,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Three node processes in two racks (1 and 2 in {@code east}, 3 in {@code west}) described through the real Admin
  * client: rack-aware placement and the racks reported by Metadata and DescribeCluster, DescribeTopicPartitions
  * (which kafka-clients 4.x's {@code describeTopics} uses) paged and after a {@code kill -9}, and DescribeQuorum
- * ({@code describeMetadataQuorum}). The tests share the cluster and run in order: the last one kills node 3.
+ * ({@code describeMetadataQuorum}) and its view in {@code strata cluster describe}. The tests share the cluster and
+ * run in order: the last one kills node 3.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -189,6 +196,32 @@ class ClusterDescribeIT {
                 assertThat(lost.lastCaughtUpTimestamp()).isEmpty();
             });
         }
+        // `strata cluster describe` shows the same quorum: node 3 a follower that lags, node 3 a fenced broker
+        String table = strata("cluster", "describe", "--bootstrap-server", survivors);
+        assertThat(table.lines()).anyMatch(l -> l.matches("3 +127\\.0\\.0\\.1 +\\d+ +west +fenced"))
+                .anyMatch(l -> l.matches("Metadata quorum: leader [12], epoch \\d+, high watermark \\d+"))
+                .anyMatch(l -> l.matches("NODE +ROLE +LOG END +LAG +LAST FETCH"))
+                .anyMatch(l -> l.matches("[12] +leader +\\d+ +0 +\\d+ ms ago"))
+                .anyMatch(l -> l.matches("3 +follower +(\\d+ +[1-9]\\d*|- +-) +\\d+ ms ago"));
+        JsonNode quorum = new ObjectMapper().readTree(strata("cluster", "describe", "--bootstrap-server", survivors,
+                "--output", "json")).get("quorum");
+        assertThat(quorum.get("voters")).hasSize(3);
+        JsonNode lost = quorum.get("voters").get(2);
+        assertThat(lost.get("id").asInt()).isEqualTo(3);
+        assertThat(lost.get("role").asText()).isEqualTo("follower");
+        assertThat(lost.get("lastCaughtUpTimestamp").isNull()).isTrue();
+        assertThat(lost.get("lag").isNull() || lost.get("lag").asLong() > 0).isTrue();
+    }
+
+    /** Runs {@code strata} in this JVM; returns its stdout, failing unless it exits 0. */
+    private static String strata(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = StrataCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute(args)).as(err.toString()).isZero();
+        return out.toString();
     }
 
     private static QuorumInfo.ReplicaState voter(QuorumInfo quorum, int id) {
