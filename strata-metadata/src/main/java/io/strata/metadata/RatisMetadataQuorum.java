@@ -302,30 +302,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     /**
-     * Asks the Ratis leader (through this node's Raft client, which finds it) for the quorum's progress with a
-     * non-linearizable read: the answer is the leader's view at that moment, with no log round trip.
-     */
-    @Override
-    public CompletableFuture<QuorumStatus> describeQuorum() {
-        RaftClient c;
-        try {
-            c = requireStarted();
-        } catch (NotControllerException e) {
-            return CompletableFuture.failedFuture(new NotLeaderOrFollowerException(e.getMessage()));
-        }
-        return c.async().sendReadOnlyNonLinearizable(MetadataStateMachine.QUORUM_STATUS_QUERY)
-                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((reply, error) -> {
-                    if (error == null && reply.isSuccess()) {
-                        return QuorumProgress.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
-                    }
-                    Throwable cause = error != null ? error : reply.getException();
-                    throw new CompletionException(new NotLeaderOrFollowerException(
-                            "No metadata quorum leader answered: " + cause));
-                });
-    }
-
-    /**
      * One liveness check, on the liveness thread: acts only while this node is the Ratis leader (the only node that
      * knows when each voter was last heard from) and only when the image needs a change, so a healthy cluster writes
      * nothing. One write at a time: a check while the previous write is pending is skipped.
@@ -383,6 +359,30 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Asks the Ratis leader (through this node's Raft client, which finds it) for the quorum's progress with a
+     * non-linearizable read: the answer is the leader's view at that moment, with no log round trip.
+     */
+    @Override
+    public CompletableFuture<QuorumStatus> describeQuorum() {
+        RaftClient c;
+        try {
+            c = requireStarted();
+        } catch (NotControllerException e) {
+            return CompletableFuture.failedFuture(new NotLeaderOrFollowerException(e.getMessage()));
+        }
+        return c.async().sendReadOnlyNonLinearizable(MetadataStateMachine.QUORUM_STATUS_QUERY)
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    if (error == null && reply.isSuccess()) {
+                        return QuorumProgress.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+                    }
+                    Throwable cause = error != null ? error : reply.getException();
+                    throw new CompletionException(new NotLeaderOrFollowerException(
+                            "No metadata quorum leader answered: " + cause));
+                });
     }
 
     private <T> CompletableFuture<T> submit(String operation, Function<MetadataImage, Decision<T>> decider) {
