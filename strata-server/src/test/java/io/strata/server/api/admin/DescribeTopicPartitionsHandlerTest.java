@@ -9,6 +9,7 @@ import io.strata.server.api.ControllerQuorum;
 import io.strata.server.api.RequestContext;
 import io.strata.server.network.ConnectionInfo;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DescribeTopicPartitionsHandlerTest {
 
@@ -125,6 +128,25 @@ class DescribeTopicPartitionsHandlerTest {
         page = describe(request(1, "c", 0));
         assertThat(partitions(page)).containsExactly("c-0");
         assertThat(page.nextCursor()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7})
+    void followingTheCursorsListsEveryPartitionOnceInOrder(int limit) {
+        List<String> all = partitions(describe(request(2000, null, 0)));
+        assertThat(all).hasSize(6);
+        List<String> paged = new ArrayList<>();
+        DescribeTopicPartitionsResponseData page = describe(request(limit, null, 0));
+        for (int pages = 1; ; pages++) {
+            assertThat(partitions(page)).hasSizeLessThanOrEqualTo(limit);
+            paged.addAll(partitions(page));
+            if (page.nextCursor() == null) {
+                break;
+            }
+            assertThat(pages).isLessThan(all.size());
+            page = describe(request(limit, page.nextCursor().topicName(), page.nextCursor().partitionIndex()));
+        }
+        assertThat(paged).isEqualTo(all);
     }
 
     @Test
