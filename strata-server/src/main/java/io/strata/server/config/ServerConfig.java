@@ -54,6 +54,7 @@ public final class ServerConfig {
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
+            key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
             key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
@@ -64,8 +65,7 @@ public final class ServerConfig {
             key("replica.fetch.max.bytes", BrokerConfigKey.Type.INT, "1048576", "Bytes a follower fetches per partition."),
             key("replica.fetch.response.max.bytes", BrokerConfigKey.Type.INT, "10485760", "Bytes a follower fetches per request."),
             key("replica.fetch.backoff.ms", BrokerConfigKey.Type.INT, "1000", "Pause after a failed follower fetch."),
-            key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."),
-            key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."));
+            key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."));
 
     private static BrokerConfigKey key(String name, BrokerConfigKey.Type type, String def, String doc) {
         return new BrokerConfigKey(name, type, def, doc);
