@@ -26,12 +26,12 @@ public final class AdminApis implements ApiModule {
                         new IncrementalAlterConfigsHandler(s.quorum(), alterer))
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, new DescribeLogDirsHandler(s.config().logDirs(), s.logs()))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.quorum(), s.replicas()))
-                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
-                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsHandler(s.nodeId(),
                         s.quorum(), s.replicas()::isOffline, s.config().maxRequestPartitionSizeLimit()))
                 .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(s.quorum(),
                         s.config().quorumVoters(), s.config().controllerListenerNames().get(0),
-                        s.config().metadataRequestTimeoutMs()));
+                        s.config().metadataRequestTimeoutMs()))
+                .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
+                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
     }
 }
