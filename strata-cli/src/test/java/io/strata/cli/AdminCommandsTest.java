@@ -150,7 +150,7 @@ class AdminCommandsTest {
 
         Cli.Result table = Cli.run(node, "cluster", "describe");
         assertThat(table.exit()).as(table.err()).isZero();
-        assertThat(table.lines()).hasSize(5);
+        assertThat(table.lines()).hasSize(9);
         assertThat(table.lines().subList(0, 3)).containsExactly("Cluster id: " + clusterId, "Controller: 1",
                 "Brokers:    1");
         // Columns are aligned: each header starts where its values start.
@@ -161,6 +161,12 @@ class AdminCommandsTest {
         assertThat(row.indexOf(String.valueOf(node.port()))).isEqualTo(header.indexOf("PORT"));
         assertThat(row.lastIndexOf('-')).isEqualTo(header.indexOf("RACK"));
         assertThat(row.indexOf("alive")).isEqualTo(header.indexOf("STATE"));
+        // the metadata quorum: this node is its only voter and leads it
+        assertThat(table.lines().get(5)).isEmpty();
+        assertThat(table.lines().get(6))
+                .matches("Metadata quorum: leader 1, epoch [1-9]\\d*, high watermark [1-9]\\d*");
+        assertThat(table.lines().get(7)).matches("NODE +ROLE +LOG END +LAG +LAST FETCH");
+        assertThat(table.lines().get(8)).matches("1 +leader +[1-9]\\d* +0 +\\d+ ms ago");
 
         JsonNode json = Cli.run(node, "cluster", "describe", "--output", "json").json();
         assertThat(json.get("clusterId").asText()).isEqualTo(clusterId);
@@ -172,6 +178,18 @@ class AdminCommandsTest {
         assertThat(broker.get("host").asText()).isEqualTo("127.0.0.1");
         assertThat(broker.get("port").asInt()).isEqualTo(node.port());
         assertThat(broker.get("rack").isNull()).isTrue();
+        JsonNode quorum = json.get("quorum");
+        assertThat(quorum.get("leader").asInt()).isEqualTo(1);
+        assertThat(quorum.get("leaderEpoch").asInt()).isPositive();
+        assertThat(quorum.get("observers")).isEmpty();
+        assertThat(quorum.get("voters")).singleElement().satisfies(v -> {
+            assertThat(v.get("id").asInt()).isEqualTo(1);
+            assertThat(v.get("role").asText()).isEqualTo("leader");
+            assertThat(v.get("logEndOffset").asLong()).isGreaterThanOrEqualTo(quorum.get("highWatermark").asLong());
+            assertThat(v.get("lag").asLong()).isZero();
+            assertThat(v.get("lastFetchTimestamp").asLong()).isPositive();
+            assertThat(v.get("lastCaughtUpTimestamp").asLong()).isPositive();
+        });
     }
 
     @Test

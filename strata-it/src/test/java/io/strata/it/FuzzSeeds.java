@@ -3,6 +3,7 @@ package io.strata.it;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -40,6 +42,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.DescribeQuorumRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
 
@@ -171,6 +174,11 @@ final class FuzzSeeds {
                                     .setPartitions(List.of(new OffsetForLeaderEpochRequestData
                                             .OffsetForLeaderPartition().setPartition(0).setCurrentLeaderEpoch(-1)
                                             .setLeaderEpoch(0)))).iterator()));
+            case DESCRIBE_TOPIC_PARTITIONS -> new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(2)
+                    .setTopics(List.of(new DescribeTopicPartitionsRequestData.TopicRequest().setName(topic)))
+                    .setCursor(new DescribeTopicPartitionsRequestData.Cursor().setTopicName(topic)
+                            .setPartitionIndex(1));
+            case DESCRIBE_QUORUM -> DescribeQuorumRequest.singletonRequest(new TopicPartition("__cluster_metadata", 0));
             default -> ApiMessageType.fromApiKey(key.id).newRequest();
         };
     }

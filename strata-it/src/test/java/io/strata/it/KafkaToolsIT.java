@@ -21,6 +21,7 @@ import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.tools.ConsumerPerformance;
 import org.apache.kafka.tools.DeleteRecordsCommand;
 import org.apache.kafka.tools.GetOffsetShell;
+import org.apache.kafka.tools.MetadataQuorumCommand;
 import org.apache.kafka.tools.ProducerPerformance;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
@@ -170,6 +171,36 @@ class KafkaToolsIT {
         // the data row: start, end, MB, MB/s, messages consumed, ...
         assertThat(consumed.out().lines().filter(l -> l.matches("^\\d{4}-.*")).findFirst().orElseThrow()
                 .split(",\\s*")[4]).isEqualTo("2000");
+    }
+
+    @Test
+    void metadataQuorumCommandDescribesStatusAndReplication() throws Exception {
+        ToolRun status = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
+                "--status"));
+        assertThat(status.status()).as(status.err()).isZero();
+        String clusterId;
+        try (Admin admin = Clients.admin(bootstrap)) {
+            clusterId = admin.describeCluster().clusterId().get();
+        }
+        assertThat(status.out().lines()).contains("ClusterId:              " + clusterId,
+                "LeaderId:               1", "MaxFollowerLag:         0", "MaxFollowerLagTimeMs:   0",
+                "CurrentObservers:       []");
+        assertThat(status.out()).containsPattern("HighWatermark: +[1-9]\\d*")
+                .containsPattern("CurrentVoters: +\\[\\{\"id\": 1, \"endpoints\": "
+                        + "\\[\"CONTROLLER://127\\.0\\.0\\.1:\\d+\"]}]");
+
+        ToolRun replication = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
+                "--replication"));
+        assertThat(replication.status()).as(replication.err()).isZero();
+        List<String> rows = replication.out().lines().map(String::trim).toList();
+        assertThat(rows.getFirst().split("\\s+")).containsExactly("NodeId", "DirectoryId", "LogEndOffset", "Lag",
+                "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status");
+        // the single voter leads: no lag, fetch and caught-up times are now
+        String[] leader = rows.get(1).split("\\s+");
+        assertThat(leader[0]).isEqualTo("1");
+        assertThat(leader[3]).isEqualTo("0");
+        assertThat(Long.parseLong(leader[4])).isPositive();
+        assertThat(leader[6]).isEqualTo("Leader");
     }
 
     private void createTopic(String name, int partitions) throws Exception {

@@ -58,6 +58,12 @@ final class NodeProcess implements AutoCloseable {
         return nodes;
     }
 
+    /** Sets a config of this node for its next start ({@code broker.rack}, say). */
+    NodeProcess override(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
     /** Starts the given nodes in parallel and waits until each serves clients. */
     static void startAll(List<NodeProcess> nodes) throws Exception {
         List<Thread> starters = new ArrayList<>();

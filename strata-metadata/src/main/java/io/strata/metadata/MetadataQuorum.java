@@ -93,6 +93,14 @@ public interface MetadataQuorum extends AutoCloseable {
     CompletableFuture<Map<TopicPartition, Optional<ApiException>>> electLeaders(
             ElectionType type, Optional<List<TopicPartition>> partitions);
 
+    /**
+     * The quorum's replication progress as the Raft leader sees it, asked of the leader wherever it is (as a Kafka
+     * broker forwards DescribeQuorum to the active controller).
+     *
+     * @return fails with {@code NotLeaderOrFollowerException} when no leader answers (an election is under way)
+     */
+    CompletableFuture<QuorumStatus> describeQuorum();
+
     @Override
     void close();
 }

@@ -9,6 +9,7 @@ import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.ratis.ApplyResult;
 import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.PeerLiveness;
+import io.strata.metadata.ratis.QuorumProgress;
 import io.strata.metadata.ratis.RaftSetup;
 import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownServerException;
@@ -351,6 +353,30 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Asks the Ratis leader (through this node's Raft client, which finds it) for the quorum's progress with a
+     * non-linearizable read: the answer is the leader's view at that moment, with no log round trip.
+     */
+    @Override
+    public CompletableFuture<QuorumStatus> describeQuorum() {
+        RaftClient c;
+        try {
+            c = requireStarted();
+        } catch (NotControllerException e) {
+            return CompletableFuture.failedFuture(new NotLeaderOrFollowerException(e.getMessage()));
+        }
+        return c.async().sendReadOnlyNonLinearizable(MetadataStateMachine.QUORUM_STATUS_QUERY)
+                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> {
+                    if (error == null && reply.isSuccess()) {
+                        return QuorumProgress.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+                    }
+                    Throwable cause = error != null ? error : reply.getException();
+                    throw new CompletionException(new NotLeaderOrFollowerException(
+                            "No metadata quorum leader answered: " + cause));
+                });
     }
 
     private <T> CompletableFuture<T> submit(String operation, Function<MetadataImage, Decision<T>> decider) {

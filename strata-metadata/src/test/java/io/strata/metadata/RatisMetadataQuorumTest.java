@@ -362,6 +362,30 @@ class RatisMetadataQuorumTest {
     }
 
     @Test
+    void describesTheQuorumAsItsLeaderSeesIt() throws Exception {
+        RatisMetadataQuorum quorum = started(config(1, voters(1), dir));
+        try {
+            get(quorum.registerBroker(broker(1)));
+            long before = System.currentTimeMillis();
+            QuorumStatus status = get(quorum.describeQuorum());
+            assertThat(status.leaderId()).isEqualTo(1);
+            assertThat(status.leaderEpoch()).isPositive();
+            assertThat(status.highWatermark()).isGreaterThan(quorum.image().version());
+            assertThat(status.observers()).isEmpty();
+            assertThat(status.voters()).singleElement().satisfies(v -> {
+                assertThat(v.nodeId()).isEqualTo(1);
+                assertThat(v.logEndOffset()).isEqualTo(status.highWatermark()); // a single voter commits at once
+                assertThat(v.lastFetchTimestamp().orElseThrow()).isGreaterThanOrEqualTo(before);
+                assertThat(v.lastCaughtUpTimestamp()).isEqualTo(v.lastFetchTimestamp());
+            });
+        } finally {
+            quorum.close();
+        }
+        assertThat(failureOf(quorum.describeQuorum()))
+                .isInstanceOf(org.apache.kafka.common.errors.NotLeaderOrFollowerException.class);
+    }
+
+    @Test
     void closeLeavesNoNonDaemonThreadsAndFailsLaterCalls() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         RatisMetadataQuorum quorum = started(config(1, voters(1), dir));

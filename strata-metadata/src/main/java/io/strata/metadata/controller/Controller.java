@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
@@ -82,7 +84,7 @@ public final class Controller {
         if (requested > MAX_PARTITIONS_PER_REQUEST) {
             return tooManyPartitions(topics.stream().map(NewTopic::name).toList());
         }
-        List<Integer> usable = usableBrokers(image);
+        SortedMap<Integer, Optional<String>> usable = usableBrokers(image);
         Set<Uuid> usedIds = new HashSet<>();
         for (NewTopic topic : topics) {
             String name = topic.name();
@@ -160,7 +162,7 @@ public final class Controller {
         }
         Map<String, TopicOutcome> outcomes = new LinkedHashMap<>();
         List<MetadataRecord> records = new ArrayList<>();
-        List<Integer> usable = usableBrokers(image);
+        SortedMap<Integer, Optional<String>> usable = usableBrokers(image);
         newCounts.forEach((name, count) -> {
             try {
                 TopicImage topic = image.topicsByName().get(name);
@@ -228,13 +230,19 @@ public final class Controller {
                 new ProducerIdBlock(brokerId, first, PRODUCER_ID_BLOCK_SIZE));
     }
 
-    /** Registered, unfenced broker ids, sorted. */
-    static List<Integer> usableBrokers(MetadataImage image) {
-        return image.brokers().values().stream().filter(b -> !b.fenced()).map(BrokerRegistration::brokerId)
-                .sorted().toList();
+    /** Registered, unfenced brokers by id, with their racks (replicas are placed across racks). */
+    static SortedMap<Integer, Optional<String>> usableBrokers(MetadataImage image) {
+        SortedMap<Integer, Optional<String>> usable = new TreeMap<>();
+        for (BrokerRegistration b : image.brokers().values()) {
+            if (!b.fenced()) {
+                usable.put(b.brokerId(), b.rack());
+            }
+        }
+        return usable;
     }
 
-    private List<List<Integer>> assignmentFor(MetadataImage image, NewTopic topic, List<Integer> usable) {
+    private List<List<Integer>> assignmentFor(MetadataImage image, NewTopic topic,
+                                              SortedMap<Integer, Optional<String>> usable) {
         Map<Integer, List<Integer>> manual = topic.assignments() == null ? Map.of() : topic.assignments();
         if (manual.isEmpty()) {
             if (topic.numPartitions() == -1 || topic.replicationFactor() == -1) {

@@ -14,6 +14,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -71,6 +72,12 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     /** The query that returns the locally applied log index (8 bytes, big-endian). */
     public static final Message APPLIED_INDEX_QUERY = Message.valueOf("applied-index");
+
+    /**
+     * The query that returns the quorum's replication progress ({@link QuorumProgress#encode}); answered only by the
+     * Ratis leader, the only node that knows it: send it as a non-linearizable read, which Ratis routes to the leader.
+     */
+    public static final Message QUORUM_STATUS_QUERY = Message.valueOf("quorum-status");
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final ReentrantLock stateLock = new ReentrantLock();
@@ -177,6 +184,17 @@ public final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (QUORUM_STATUS_QUERY.getContent().equals(request.getContent())) {
+            return getServer().thenApply(server -> {
+                try {
+                    return QuorumProgress.read(server.getDivision(getGroupId()), System.currentTimeMillis())
+                            .map(status -> Message.valueOf(ByteString.copyFrom(QuorumProgress.encode(status))))
+                            .orElseThrow(() -> new IllegalStateException("This node is not the metadata leader"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
         if (!APPLIED_INDEX_QUERY.getContent().equals(request.getContent())) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("Unknown query"));
         }

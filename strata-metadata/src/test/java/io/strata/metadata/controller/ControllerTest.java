@@ -118,6 +118,20 @@ class ControllerTest {
     }
 
     @Test
+    void placesTopicsAndNewPartitionsAcrossTheBrokersRacks() throws Exception {
+        MetadataImage image = ImageBuilder.emptyImage("c");
+        for (int id = 1; id <= 4; id++) {
+            image = apply(image, List.of(new RegisterBrokerRecord(id, Uuid.randomUuid(), List.of(),
+                    Optional.of(id <= 2 ? "east" : "west"), false)));
+        }
+        image = apply(image, controller.createTopics(image, List.of(topic("t", 4, 2)), false).records());
+        image = apply(image, controller.createPartitions(image, Map.of("t", 8), false).records());
+        assertThat(image.topic("t").orElseThrow().partitions().values()).hasSize(8).allSatisfy(p ->
+                assertThat(p.replicas()).satisfiesExactlyInAnyOrder(b -> assertThat(b).isBetween(1, 2),
+                        b -> assertThat(b).isBetween(3, 4)));
+    }
+
+    @Test
     void aRequestForMoreThanTenThousandPartitionsFailsAsAWhole() throws Exception {
         MetadataImage image = brokers(1);
         Decision<Map<String, TopicOutcome>> tooMany = controller.createTopics(image,

@@ -56,6 +56,7 @@ public final class ServerConfig {
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
+            key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
             key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
@@ -107,6 +108,11 @@ public final class ServerConfig {
 
     public int nodeId() {
         return intValue("node.id");
+    }
+
+    /** {@code max.request.partition.size.limit}: the most partitions one DescribeTopicPartitions response holds. */
+    public int maxRequestPartitionSizeLimit() {
+        return intValue("max.request.partition.size.limit");
     }
 
     public List<String> processRoles() {

@@ -7,6 +7,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ProducerIdBlock;
+import io.strata.metadata.QuorumStatus;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 
 /**
  * A metadata quorum for handler tests: the real {@link Controller} decides and the records are applied to an
@@ -37,6 +39,8 @@ public final class ControllerQuorum implements MetadataQuorum {
             Uuid::randomUuid);
     private final AtomicInteger writes = new AtomicInteger();
     private MetadataImage image = ImageBuilder.emptyImage("test-cluster");
+    private CompletableFuture<QuorumStatus> quorumStatus = CompletableFuture.failedFuture(
+            new NotLeaderOrFollowerException("handler tests run no Raft quorum"));
 
     /** A quorum with brokers {@code 1..brokers} registered. */
     public static ControllerQuorum withBrokers(int brokers) {
@@ -119,6 +123,16 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<Void> controlledShutdown(int brokerId) {
         return commit(ReplicationControl.controlledShutdown(image, brokerId));
+    }
+
+    /** Sets what {@link #describeQuorum} answers (by default it fails as when no Raft leader answers). */
+    public void quorumStatus(CompletableFuture<QuorumStatus> status) {
+        quorumStatus = status;
+    }
+
+    @Override
+    public CompletableFuture<QuorumStatus> describeQuorum() {
+        return quorumStatus;
     }
 
     @Override

@@ -9,7 +9,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
- * elections and leader epochs, each with the version range of kafka-clients 4.3.1.
+ * elections, leader epochs, topic partition descriptions and the metadata quorum, each with the version range
+ * of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -27,6 +28,11 @@ public final class AdminApis implements ApiModule {
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, new DescribeLogDirsHandler(s.config().logDirs(), s.logs()))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.ELECT_LEADERS, 0, 2, new ElectLeadersHandler(s.quorum(), s.waiter()))
+                .register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, new DescribeTopicPartitionsHandler(s.nodeId(),
+                        s.quorum(), s.replicas()::isOffline, s.config().maxRequestPartitionSizeLimit()))
+                .register(ApiKeys.DESCRIBE_QUORUM, 0, 2, new DescribeQuorumHandler(s.quorum(),
+                        s.config().quorumVoters(), s.config().controllerListenerNames().get(0),
+                        s.config().metadataRequestTimeoutMs()))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
                         new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
     }
