@@ -73,8 +73,10 @@ final class KafkaCluster implements BenchCluster {
         for (int node : NODES) {
             adopt(node);
         }
+        // The script has its own time limits (formatting, ports); this one is for serving Metadata after that.
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (int node : NODES) {
-            awaitMetadata(node, begin + timeout.toNanos());
+            awaitMetadata(node, deadline);
         }
         return Duration.ofNanos(System.nanoTime() - begin);
     }
@@ -116,10 +118,9 @@ final class KafkaCluster implements BenchCluster {
 
     @Override
     public void restart(int node, Duration timeout) throws IOException, InterruptedException {
-        long begin = System.nanoTime();
         script("cluster.sh", "start", Integer.toString(node));
         adopt(node);
-        awaitMetadata(node, begin + timeout.toNanos());
+        awaitMetadata(node, System.nanoTime() + timeout.toNanos());
     }
 
     /** The leader of the KRaft quorum, from DescribeQuorum (Admin {@code describeMetadataQuorum}). */
