@@ -1,6 +1,7 @@
 package io.strata.bench;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,9 @@ sealed interface BenchCluster extends AutoCloseable permits KafkaCluster, Strata
     default List<Long> pids() {
         return NODES.stream().map(this::pid).toList();
     }
+
+    /** The nodes' data directories, deleted after the run unless {@code --keep}. */
+    List<Path> dataDirs();
 
     /** True when every node's process is alive. */
     boolean allAlive();

@@ -1,5 +1,6 @@
 package io.strata.bench;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -144,12 +145,14 @@ final class ClusterCommand {
                             + ") after " + Report.fmt(d.toMillis() / 1000.0, 2) + " s");
                     notes.add(cluster.description());
                     measure(cluster, tools, opts, produce, failovers);
+                } catch (IOException | IllegalStateException e) {
+                    // One cluster failing (a node that does not start) must not cost the other cluster's figures.
+                    BenchMain.progress(name + " failed: " + e);
+                    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    notes.add(name + ": FAIL (" + first + "); see " + work);
                 } finally {
                     if (!opts.keep()) {
-                        for (int n : BenchCluster.NODES) {
-                            BenchMain.deleteTree(work.resolve(name).resolve("n" + n).resolve("data"));
-                            BenchMain.deleteTree(work.resolve(name).resolve("node-" + n).resolve("data"));
-                        }
+                        cluster.dataDirs().forEach(BenchMain::deleteTree);
                     }
                 }
             }

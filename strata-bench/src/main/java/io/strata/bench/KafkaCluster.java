@@ -95,6 +95,12 @@ final class KafkaCluster implements BenchCluster {
         return pid;
     }
 
+    /** cluster.sh keeps node N's log dir in {@code dir/nN/data}. */
+    @Override
+    public List<Path> dataDirs() {
+        return NODES.stream().map(n -> dir.resolve("n" + n).resolve("data")).toList();
+    }
+
     @Override
     public boolean allAlive() {
         return NODES.stream().allMatch(n -> pids.containsKey(n) && ProcessHandle.of(pids.get(n))

@@ -91,6 +91,11 @@ final class StrataCluster implements BenchCluster {
     }
 
     @Override
+    public List<Path> dataDirs() {
+        return nodes.stream().map(Broker::dataDir).toList();
+    }
+
+    @Override
     public boolean allAlive() {
         return nodes.stream().allMatch(Broker::alive);
     }
