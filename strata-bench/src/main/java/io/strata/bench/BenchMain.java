@@ -21,12 +21,19 @@ public final class BenchMain {
                    bin/strata bench startup [--gb N] [--large] [--partitions-10k] [--keep]
                    bin/strata bench groups [--consumers N] [--partitions P] [--runs R] [--delays MS,MS]
                                            [--output table|json] [--keep]
+                   bin/strata bench cluster [--records N] [--record-size B] [--runs N] [--skip-controller]
+                                            [--heap SIZE] [--clusters kafka,strata] [--refkafka DIR]
+                                            [--output table|json] [--keep]
                    bin/strata bench jmh [REGEX] [JMH options, e.g. -f 1 -wi 2 -i 3]
             compare  Apache Kafka and Strata on the same machine, same tools, alternating runs
             startup  cold start, restart after kill -9 with N GiB of log (default 1; --large adds 10 GiB),
                      --partitions-10k: create 10,000 partitions, memory, produce throughput over them
             groups   time until a group of N consumers (default 100) on P partitions (default 100) is stable,
                      group.protocol classic and consumer, at group.initial.rebalance.delay.ms 3000 and 0
+            cluster  a 3-node Apache Kafka cluster (refkafka's cluster.sh), then a 3-node Strata cluster:
+                     acks=all produce throughput at RF 3, min.insync.replicas=2 (N records of B bytes, default
+                     500000 x 1024), CPU per MiB, and failover time after kill -9 of a partition leader
+                     (and of the active controller), --runs times each (default 3); --heap per node (1G)
             jmh      micro-benchmarks of Strata's hot paths (all when no REGEX)
             --keep   keep the temporary broker data directories (deleted by default; logs are always kept)
             """;
@@ -44,6 +51,7 @@ public final class BenchMain {
             case "compare" -> CompareCommand.run(CompareCommand.Options.parse(rest));
             case "startup" -> StartupCommand.run(StartupCommand.Options.parse(rest));
             case "groups" -> GroupsCommand.run(GroupsCommand.Options.parse(rest));
+            case "cluster" -> ClusterCommand.run(ClusterCommand.Options.parse(rest, strataHome()));
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);
                 yield 0;

@@ -27,7 +27,9 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
     protected final int clientPort = freePort();
     protected final int controllerPort = freePort();
     private final Map<String, String> configOverrides = new LinkedHashMap<>();
+    private String heap = Jvm.DEFAULT_HEAP;
     private Process process;
+    private Path output;
     private int starts;
     private long launchedAtNanos;
 
@@ -44,6 +46,22 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
     public Broker config(String key, String value) {
         configOverrides.put(key, value);
         return this;
+    }
+
+    /** Sets the heap ({@code -Xmx} and {@code -Xms}, e.g. "512m") for the next {@link #start}. Returns this broker. */
+    public Broker heap(String size) {
+        this.heap = size;
+        return this;
+    }
+
+    /** The JVM flags of the next start: {@link Jvm#BROKER_FLAGS} with the heap of {@link #heap(String)}. */
+    protected List<String> jvmFlags() {
+        return Jvm.brokerFlags(heap);
+    }
+
+    /** The file holding the output (stdout and stderr) of the last {@link #start}. */
+    public Path output() {
+        return output;
     }
 
     /** The configs set with {@link #config}, in the order they were set. */
@@ -73,6 +91,7 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
     public Duration start(Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = command();
         Path out = dir.resolve(name() + "-" + (++starts) + ".out");
+        output = out;
         long begin = System.nanoTime();
         launchedAtNanos = begin;
         process = children.start(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()));

@@ -1,14 +1,16 @@
 package io.strata.bench;
 
+import java.util.List;
+
 /**
- * CPU accounting over one measured run: the broker under test, the idle other broker, this harness and the
- * tool JVMs it has reaped, and the whole machine, so that the share of the cores used by anything else
- * ("other %") tells how clean the measurement is. Not thread-safe; one instance per run.
+ * CPU accounting over one measured run: the broker(s) under test (one node, or every node of a cluster), the idle
+ * other broker(s), this harness and the tool JVMs it has reaped, and the whole machine, so that the share of the
+ * cores used by anything else ("other %") tells how clean the measurement is. Not thread-safe; one instance per run.
  */
 final class CpuWindow {
 
-    private final long brokerPid;
-    private final long otherBrokerPid;
+    private final List<Long> brokerPids;
+    private final List<Long> otherBrokerPids;
     private final long self = ProcessHandle.current().pid();
     private final ProcFs.MachineCpu machine0 = ProcFs.machineCpu();
     private final long broker0;
@@ -20,10 +22,15 @@ final class CpuWindow {
     private double otherPct;
 
     CpuWindow(long brokerPid, long otherBrokerPid) {
-        this.brokerPid = brokerPid;
-        this.otherBrokerPid = otherBrokerPid;
-        this.broker0 = ProcFs.cpuTicks(brokerPid).orElse(0);
-        this.otherBroker0 = ProcFs.cpuTicks(otherBrokerPid).orElse(0);
+        this(List.of(brokerPid), List.of(otherBrokerPid));
+    }
+
+    /** A window charging the CPU of every process in {@code brokerPids} to the broker. */
+    CpuWindow(List<Long> brokerPids, List<Long> otherBrokerPids) {
+        this.brokerPids = List.copyOf(brokerPids);
+        this.otherBrokerPids = List.copyOf(otherBrokerPids);
+        this.broker0 = ticks(this.brokerPids);
+        this.otherBroker0 = ticks(this.otherBrokerPids);
         this.self0 = ProcFs.cpuTicks(self).orElse(0);
         this.reaped0 = ProcFs.reapedChildrenCpuTicks(self).orElse(0);
     }
@@ -31,13 +38,21 @@ final class CpuWindow {
     /** Closes the window: reads every counter again. Call after the tool JVM has exited (and been reaped). */
     void end() {
         ProcFs.MachineCpu machine1 = ProcFs.machineCpu();
-        brokerTicks = ProcFs.cpuTicks(brokerPid).orElse(broker0) - broker0;
-        long otherBroker = ProcFs.cpuTicks(otherBrokerPid).orElse(otherBroker0) - otherBroker0;
+        brokerTicks = ticks(brokerPids) - broker0;
+        long otherBroker = ticks(otherBrokerPids) - otherBroker0;
         long selfTicks = ProcFs.cpuTicks(self).orElse(self0) - self0;
         clientTicks = ProcFs.reapedChildrenCpuTicks(self).orElse(reaped0) - reaped0;
         long busy = machine1.busyTicks() - machine0.busyTicks();
         long capacity = machine1.totalTicks() - machine0.totalTicks();
         otherPct = otherPercent(busy, capacity, brokerTicks + otherBroker + selfTicks + clientTicks);
+    }
+
+    /**
+     * The CPU ticks of the processes so far, summed. A process that has died counts 0, which is only right if none
+     * dies inside the window: the harness checks its brokers are alive before and after each run.
+     */
+    private static long ticks(List<Long> pids) {
+        return pids.stream().mapToLong(pid -> ProcFs.cpuTicks(pid).orElse(0)).sum();
     }
 
     double brokerCpuSec() {

@@ -22,6 +22,21 @@ public record Jvm(String java, String benchClassPath, String strataClassPath, Pa
             "-XX:MaxInlineLevel=15", "-Djava.awt.headless=true", "--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow");
 
+    /** The heap size of {@link #BROKER_FLAGS}. */
+    public static final String DEFAULT_HEAP = "1G";
+
+    /** {@link #BROKER_FLAGS} with the heap ({@code -Xmx}, {@code -Xms}) set to {@code heap}, e.g. "512m" or "1G". */
+    public static List<String> brokerFlags(String heap) {
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap));
+        BROKER_FLAGS.stream().filter(f -> !f.startsWith("-Xmx") && !f.startsWith("-Xms")).forEach(flags::add);
+        return List.copyOf(flags);
+    }
+
+    /** The JDK that runs the harness ({@code java} is its {@code bin/java}), for scripts that want a JAVA_HOME. */
+    public Path javaHome() {
+        return Path.of(java).toAbsolutePath().getParent().getParent();
+    }
+
     /** Flags of the client tool JVMs (Kafka's kafka-run-class.sh defaults for tools, with a fixed heap). */
     public static final List<String> TOOL_FLAGS = List.of("-Xmx512M", "-Xms512M", "-XX:+UseG1GC",
             "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true", "--enable-native-access=ALL-UNNAMED",

@@ -37,7 +37,7 @@ public final class KafkaBroker extends Broker {
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(jvm.java());
-        cmd.addAll(Jvm.BROKER_FLAGS);
+        cmd.addAll(jvmFlags());
         cmd.add("-Dlogback.configurationFile=" + logbackConfig);
         cmd.add("-cp");
         cmd.add(jvm.benchClassPath());

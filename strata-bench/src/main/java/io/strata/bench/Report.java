@@ -47,19 +47,24 @@ public final class Report {
         for (CaseResult r : results) {
             BenchCase c = r.benchCase();
             sb.append('\n').append("== ").append(c.id()).append("  (").append(describe(c)).append(")\n");
-            List<String[]> rows = new ArrayList<>();
-            rows.add(HEADER);
-            for (Sample s : r.samples()) {
-                rows.add(s.metrics().map(m -> new String[] {s.broker(), Integer.toString(s.run()),
-                    fmt(m.recordsPerSec(), 0), fmt(m.mbPerSec(), 1), fmt(m.p50Ms(), 3), fmt(m.p99Ms(), 3),
-                    fmt(m.p999Ms(), 3), fmt(m.cpuSecPerMb(), 4), fmt(m.peakRssMb(), 0), fmt(m.clientCpuSec(), 1),
-                    fmt(m.otherPct(), 0)})
-                        .orElse(new String[] {s.broker(), Integer.toString(s.run()), s.reason().orElse("?")}));
-            }
-            rows.add(ratioRow(r.samples()));
-            sb.append(columns(rows));
+            sb.append(columns(sampleRows(r.samples())));
         }
         return sb.toString();
+    }
+
+    /** The header, a row per sample (its numbers or its reason) and the strata/kafka ratio row of one case. */
+    static List<String[]> sampleRows(List<Sample> samples) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (Sample s : samples) {
+            rows.add(s.metrics().map(m -> new String[] {s.broker(), Integer.toString(s.run()),
+                fmt(m.recordsPerSec(), 0), fmt(m.mbPerSec(), 1), fmt(m.p50Ms(), 3), fmt(m.p99Ms(), 3),
+                fmt(m.p999Ms(), 3), fmt(m.cpuSecPerMb(), 4), fmt(m.peakRssMb(), 0), fmt(m.clientCpuSec(), 1),
+                fmt(m.otherPct(), 0)})
+                    .orElse(new String[] {s.broker(), Integer.toString(s.run()), s.reason().orElse("?")}));
+        }
+        rows.add(ratioRow(samples));
+        return rows;
     }
 
     /** strata/kafka of the medians, or n/a when either broker has no numbers for the case. */
@@ -109,12 +114,17 @@ public final class Report {
             jc.put("records", c.records());
             jc.put("rate", c.rate());
             jc.put("idleFetchers", c.idleFetchers());
-            jc.put("samples", r.samples().stream().map(s -> sample(s.broker(), s.run(), s.reason(),
-                    s.metrics().map(Report::jsonFields))).toList());
+            jc.put("samples", jsonSamples(r.samples()));
             cases.add(jc);
         }
         root.put("cases", cases);
         return Json.write(root) + "\n";
+    }
+
+    /** Every sample of a case as JSON objects ({@link #sample}). */
+    static List<Map<String, Object>> jsonSamples(List<Sample> samples) {
+        return samples.stream().map(s -> sample(s.broker(), s.run(), s.reason(), s.metrics().map(Report::jsonFields)))
+                .toList();
     }
 
     /** One run in the JSON reports: broker and run, then the reason there are no numbers or the numbers. */

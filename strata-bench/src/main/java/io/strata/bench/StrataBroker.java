@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +42,8 @@ public final class StrataBroker extends Broker {
         }
         for (Path jar : jars) {
             if (Files.exists(jar) && Files.getLastModifiedTime(jar).compareTo(made) > 0) {
-                Files.delete(archive);
+                // deleteIfExists: the nodes of a cluster start (and check) at the same time.
+                Files.deleteIfExists(archive);
                 return;
             }
         }
@@ -51,7 +54,7 @@ public final class StrataBroker extends Broker {
         Files.createDirectories(dataDir());
         List<String> cmd = new ArrayList<>();
         cmd.add(jvm.java());
-        cmd.addAll(Jvm.BROKER_FLAGS);
+        cmd.addAll(jvmFlags());
         dropStaleArchive();
         cmd.add("-XX:SharedArchiveFile=" + jvm.strataCdsArchive());
         cmd.add("-XX:+AutoCreateSharedArchive");
@@ -61,15 +64,16 @@ public final class StrataBroker extends Broker {
         cmd.add(jvm.strataClassPath());
         cmd.add("io.strata.cli.StrataCli");
         cmd.add("server");
-        for (String kv : List.of("node.id=1",
-                "listeners=PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + HOST + ":" + clientPort,
-                "controller.quorum.voters=1@" + HOST + ":" + controllerPort,
-                "log.dirs=" + dataDir())) {
-            cmd.add("--override");
-            cmd.add(kv);
-        }
-        configOverrides().forEach((k, v) -> {
+        // The harness's defaults (a single node) first; configs set with config() replace them, key by key.
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("node.id", "1");
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":"
+                + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put("log.dirs", dataDir().toString());
+        props.putAll(configOverrides());
+        props.forEach((k, v) -> {
             cmd.add("--override");
             cmd.add(k + "=" + v);
         });
