@@ -2,9 +2,11 @@ package io.strata.metadata;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 
 /**
  * The node's view of, and write path into, the cluster metadata log (Apache Ratis).
@@ -68,6 +70,20 @@ public interface MetadataQuorum extends AutoCloseable {
      */
     CompletableFuture<PartitionImage> alterPartition(Uuid topicId, int partition, int leaderId, int leaderEpoch,
                                                      int partitionEpoch, List<Integer> newIsr);
+
+    /**
+     * Starts, replaces or cancels partition reassignments (Kafka's AlterPartitionReassignments, KIP-455) in one
+     * entry; see {@code ReassignmentControl} for the rules. A reassignment already satisfied by the ISR completes in
+     * the same entry; the others complete when the leaders' ISR changes bring every target replica in sync.
+     *
+     * @param allowReplicationFactorChange false refuses targets that change a partition's replication factor
+     * @return one outcome per requested partition, in request order: empty on success, else the partition's error
+     *         ({@code UnknownTopicOrPartitionException}, {@code InvalidReplicaAssignmentException},
+     *         {@code InvalidReplicationFactorException}, {@code NoReassignmentInProgressException},
+     *         {@code EligibleLeadersNotAvailableException})
+     */
+    CompletableFuture<List<Optional<ApiException>>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange);
 
     /**
      * Controlled shutdown of {@code brokerId}: in one entry, leadership of every partition it leads moves to another

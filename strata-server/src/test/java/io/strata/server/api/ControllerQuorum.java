@@ -6,10 +6,12 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.PartitionReassignment;
 import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
+import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.image.ImageBuilder;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
 
 /**
  * A metadata quorum for handler tests: the real {@link Controller} decides and the records are applied to an
@@ -110,6 +113,12 @@ public final class ControllerQuorum implements MetadataQuorum {
                                                            int partitionEpoch, List<Integer> newIsr) {
         return commit(ReplicationControl.alterPartition(image, topicId, partition, leaderId, leaderEpoch,
                 partitionEpoch, newIsr));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        return commit(ReassignmentControl.alter(image, reassignments, allowReplicationFactorChange));
     }
 
     @Override
