@@ -8,8 +8,8 @@ import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers and leader
- * epochs, each with the version range of kafka-clients 4.3.1.
+ * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
+ * epochs and partition reassignments, each with the version range of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -27,6 +27,10 @@ public final class AdminApis implements ApiModule {
                 .register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, new DescribeLogDirsHandler(s.config().logDirs(), s.logs()))
                 .register(ApiKeys.DESCRIBE_PRODUCERS, 0, 0, new DescribeProducersHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
-                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
+                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1,
+                        new AlterPartitionReassignmentsHandler(s.quorum(), s.waiter()))
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0,
+                        new ListPartitionReassignmentsHandler(s.quorum()));
     }
 }
