@@ -81,9 +81,26 @@ class ReassignmentIT {
             TopicPartition p0 = new TopicPartition("moved", 0);
             TopicPartition p1 = new TopicPartition("moved", 1);
             Optional<NewPartitionReassignment> target = Optional.of(new NewPartitionReassignment(List.of(2, 3)));
-            admin.alterPartitionReassignments(Map.of(p0, target, p1, target)).all().get();
-
-            await().atMost(WAIT).until(() -> admin.listPartitionReassignments().reassignments().get().isEmpty());
+            Map<Integer, List<String>> during = new TreeMap<>();
+            List<Future<RecordMetadata>> duringAcks = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrap,
+                    Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5))) {
+                admin.alterPartitionReassignments(Map.of(p0, target, p1, target)).all().get();
+                // Writes keep flowing while the replicas move and partition 1's leadership changes hands.
+                await().atMost(WAIT).until(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        int partition = duringAcks.size() % 2;
+                        String value = "during-" + duringAcks.size();
+                        during.computeIfAbsent(partition, k -> new ArrayList<>()).add(value);
+                        duringAcks.add(producer.send(new ProducerRecord<>("moved", partition, null,
+                                value.getBytes(StandardCharsets.UTF_8))));
+                    }
+                    return admin.listPartitionReassignments().reassignments().get().isEmpty();
+                });
+                for (Future<RecordMetadata> ack : duringAcks) {
+                    ack.get();
+                }
+            }
             await().atMost(WAIT).untilAsserted(() -> {
                 TopicDescription moved = admin.describeTopics(List.of("moved")).allTopicNames().get().get("moved");
                 for (TopicPartitionInfo p : moved.partitions()) {
@@ -96,8 +113,9 @@ class ReassignmentIT {
             for (TopicPartition tp : List.of(p0, p1)) {
                 await().atMost(WAIT).until(() -> node(1).server().replicas().partition(tp).isEmpty());
                 assertThat(Files.exists(dir.resolve("node-1/logs/" + tp))).isFalse();
-                assertThat(node(3).server().replicas().partition(tp).orElseThrow().log().logEndOffset())
-                        .isEqualTo(count / 2);
+                long end = (count + duringAcks.size()) / 2;
+                await().atMost(WAIT).until(() -> node(3).server().replicas().partition(tp).orElseThrow().log()
+                        .logEndOffset() == end);
             }
 
             node(1).close();
@@ -111,7 +129,8 @@ class ReassignmentIT {
                             .partitions()).allMatch(p -> p.leader() != null && p.leader().id() == 3);
                 }
             });
-            assertThat(consumeAll(survivor, List.of(p0, p1), count + 100)).isEqualTo(concat(before, after));
+            assertThat(consumeAll(survivor, List.of(p0, p1), count + duringAcks.size() + 100))
+                    .isEqualTo(concat(concat(before, during), after));
         }
     }
 
