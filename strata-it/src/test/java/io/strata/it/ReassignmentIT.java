@@ -156,6 +156,13 @@ class ReassignmentIT {
                     .partitions().get(0);
             assertThat(ids(moving.replicas())).containsExactly(1, 4, 2);
             assertThat(ids(moving.isr())).containsExactlyInAnyOrder(1, 2);
+            // The reassignment is metadata: a node that restarts reads it back from the metadata log.
+            node(2).restart();
+            try (Admin restarted = Clients.admin(node(2).bootstrap())) {
+                PartitionReassignment reread = restarted.listPartitionReassignments().reassignments().get().get(tp);
+                assertThat(reread.replicas()).containsExactly(1, 4, 2);
+                assertThat(reread.addingReplicas()).containsExactly(4);
+            }
             Map<Integer, List<String>> during = produce(bootstrap, "stuck", 1, 50, "during");
 
             KafkaToolsIT.ToolRun listed = KafkaToolsIT.run(() -> ReassignPartitionsCommand.main(new String[] {
