@@ -44,7 +44,7 @@ class KafkaToolsIT {
     private String bootstrap;
 
     /** A tool's exit status (0 when it returned without calling Exit), its standard output and error. */
-    private record ToolRun(int status, String out, String err) {
+    record ToolRun(int status, String out, String err) {
     }
 
     /** Thrown by the redirected exit procedure to unwind the tool. */
@@ -55,7 +55,7 @@ class KafkaToolsIT {
     }
 
     @FunctionalInterface
-    private interface Main {
+    interface Main {
         void run() throws Exception;
     }
 
@@ -217,7 +217,7 @@ class KafkaToolsIT {
         }
     }
 
-    private static ToolRun run(Main main) throws Exception {
+    static ToolRun run(Main main) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
         PrintStream original = System.out;

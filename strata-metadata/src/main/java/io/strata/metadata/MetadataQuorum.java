@@ -74,6 +74,20 @@ public interface MetadataQuorum extends AutoCloseable {
                                                      int partitionEpoch, List<Integer> newIsr);
 
     /**
+     * Starts, replaces or cancels partition reassignments (Kafka's AlterPartitionReassignments, KIP-455) in one
+     * entry; see {@code ReassignmentControl} for the rules. A reassignment already satisfied by the ISR completes in
+     * the same entry; the others complete when the leaders' ISR changes bring every target replica in sync.
+     *
+     * @param allowReplicationFactorChange false refuses targets that change a partition's replication factor
+     * @return one outcome per requested partition, in request order: empty on success, else the partition's error
+     *         ({@code UnknownTopicOrPartitionException}, {@code InvalidReplicaAssignmentException},
+     *         {@code InvalidReplicationFactorException}, {@code NoReassignmentInProgressException},
+     *         {@code EligibleLeadersNotAvailableException})
+     */
+    CompletableFuture<List<Optional<ApiException>>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange);
+
+    /**
      * Controlled shutdown of {@code brokerId}: in one entry, leadership of every partition it leads moves to another
      * ISR member, it leaves every ISR where it is not the last member, and it is fenced (until it registers again).
      * Fails with {@code BrokerIdNotRegisteredException} for an unknown broker.

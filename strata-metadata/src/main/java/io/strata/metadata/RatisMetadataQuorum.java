@@ -4,6 +4,7 @@ import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
+import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.ratis.ApplyResult;
@@ -307,6 +308,14 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         List<Integer> isr = List.copyOf(newIsr);
         return submit("alterPartition", image -> ReplicationControl.alterPartition(image, topicId, partition,
                 leaderId, leaderEpoch, partitionEpoch, isr));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        List<PartitionReassignment> copy = List.copyOf(reassignments);
+        return submit("alterPartitionReassignments", image -> ReassignmentControl.alter(image, copy,
+                allowReplicationFactorChange));
     }
 
     @Override

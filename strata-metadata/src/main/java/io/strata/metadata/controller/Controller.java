@@ -306,7 +306,7 @@ public final class Controller {
     private static short replicationFactor(TopicImage topic) {
         PartitionImage first = topic.partitions().isEmpty() ? null : topic.partitions().get(topic.partitions()
                 .firstKey());
-        return first == null ? 0 : (short) first.replicas().size();
+        return first == null ? 0 : (short) first.targetReplicas().size();
     }
 
     static void validateName(String name) {

@@ -136,8 +136,8 @@ public final class ElectionControl {
         if (leader == LeaderElection.NO_LEADER || leader == partition.leader()) {
             return Optional.empty();
         }
-        return Optional.of(new PartitionImage(partition.replicas(), partition.isr(), leader,
-                partition.leaderEpoch() + 1, partition.partitionEpoch() + 1));
+        return Optional.of(partition.withLeaderAndIsr(leader, partition.isr(), partition.leaderEpoch() + 1,
+                partition.partitionEpoch() + 1));
     }
 
     /**
@@ -178,9 +178,8 @@ public final class ElectionControl {
                     more = true;
                     break topics;
                 }
-                records.add(ReplicationControl.change(topic.id(), entry.getKey(), new PartitionImage(
-                        partition.replicas(), partition.isr(), preferred, partition.leaderEpoch() + 1,
-                        partition.partitionEpoch() + 1)));
+                records.add(ReplicationControl.change(topic.id(), entry.getKey(), partition.withLeaderAndIsr(
+                        preferred, partition.isr(), partition.leaderEpoch() + 1, partition.partitionEpoch() + 1)));
             }
         }
         return new Decision<>(records, more);

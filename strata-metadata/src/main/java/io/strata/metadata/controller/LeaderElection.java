@@ -56,7 +56,7 @@ public final class LeaderElection {
         if (leader == partition.leader() && isr.equals(partition.isr())) {
             return Optional.empty();
         }
-        return Optional.of(new PartitionImage(partition.replicas(), isr, leader, partition.leaderEpoch() + 1,
+        return Optional.of(partition.withLeaderAndIsr(leader, isr, partition.leaderEpoch() + 1,
                 partition.partitionEpoch() + 1));
     }
 }

@@ -137,7 +137,7 @@ public final class ReplicationControl {
                                                                IntPredicate withoutIt, IntPredicate withIt) {
         return LeaderElection.elect(partition, withoutIt, unclean).map(moved -> LeaderElection.elect(moved, withIt,
                         unclean)
-                .map(back -> new PartitionImage(back.replicas(), back.isr(), back.leader(), moved.leaderEpoch(),
+                .map(back -> back.withLeaderAndIsr(back.leader(), back.isr(), moved.leaderEpoch(),
                         moved.partitionEpoch()))
                 .orElse(moved));
     }
@@ -145,7 +145,9 @@ public final class ReplicationControl {
     /**
      * An ISR change requested by a partition's leader (Kafka's AlterPartition). Accepted only if the image still
      * has that leader, leader epoch and partition epoch; the result keeps the leader epoch and bumps the partition
-     * epoch. An unchanged ISR is answered with the current state and writes nothing.
+     * epoch. An unchanged ISR is answered with the current state and writes nothing. The ISR may add replicas a
+     * reassignment is adding; once it holds every target replica, the same change completes the reassignment
+     * ({@link ReassignmentControl#completeIfCaughtUp}).
      *
      * @throws UnknownTopicOrPartitionException if the partition does not exist
      * @throws FencedLeaderEpochException       if {@code leaderEpoch} is not the current leader epoch
@@ -188,8 +190,9 @@ public final class ReplicationControl {
         if (isr.equals(current.isr())) {
             return new Decision<>(List.of(), current);
         }
-        PartitionImage changed = new PartitionImage(current.replicas(), isr, current.leader(), current.leaderEpoch(),
-                current.partitionEpoch() + 1);
+        PartitionImage changed = ReassignmentControl.completeIfCaughtUp(current,
+                current.withLeaderAndIsr(current.leader(), isr, current.leaderEpoch(), current.partitionEpoch() + 1),
+                usable);
         return new Decision<>(List.of(change(topicId, partition, changed)), changed);
     }
 
@@ -211,7 +214,7 @@ public final class ReplicationControl {
     }
 
     /** The topic's {@value #UNCLEAN_LEADER_ELECTION_ENABLE}, else the cluster-wide broker default, else false. */
-    private static boolean uncleanLeaderElectionEnabled(MetadataImage image, String topic) {
+    static boolean uncleanLeaderElectionEnabled(MetadataImage image, String topic) {
         Optional<String> value = Optional.ofNullable(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC,
                         topic)).get(UNCLEAN_LEADER_ELECTION_ENABLE))
                 .or(() -> Optional.ofNullable(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, ""))
@@ -228,7 +231,6 @@ public final class ReplicationControl {
     }
 
     static PartitionChangeRecord change(Uuid topicId, int partition, PartitionImage state) {
-        return new PartitionChangeRecord(topicId, partition, state.replicas(), state.isr(), state.leader(),
-                state.leaderEpoch(), state.partitionEpoch());
+        return PartitionChangeRecord.of(topicId, partition, state);
     }
 }

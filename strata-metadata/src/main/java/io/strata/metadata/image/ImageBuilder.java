@@ -129,9 +129,8 @@ public final class ImageBuilder {
                     throw new MetadataConflictException("Topic " + r.topicId() + " has " + partitions.size()
                             + " partitions; cannot add partition " + r.partition());
                 }
-                checkReplicas(r.replicas(), r.isr(), r.leader());
-                partitions.put(r.partition(), new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                        r.partitionEpoch()));
+                checkReplicas(r.toImage());
+                partitions.put(r.partition(), r.toImage());
             }
             case PartitionChangeRecord r -> {
                 TreeMap<Integer, PartitionImage> partitions = partitionsOf(r.topicId());
@@ -145,10 +144,9 @@ public final class ImageBuilder {
                             + r.partition() + ": epochs " + r.leaderEpoch() + "/" + r.partitionEpoch()
                             + " after " + current.leaderEpoch() + "/" + current.partitionEpoch());
                 }
-                checkReplicas(r.replicas(), r.isr(), r.leader());
+                checkReplicas(r.toImage());
                 checkNotFenced(r, current);
-                partitions.put(r.partition(), new PartitionImage(r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                        r.partitionEpoch()));
+                partitions.put(r.partition(), r.toImage());
             }
             case RemoveTopicRecord r -> {
                 TopicImage topic = topicsById.get(r.topicId());
@@ -232,16 +230,25 @@ public final class ImageBuilder {
         return partitions;
     }
 
-    private static void checkReplicas(List<Integer> replicas, List<Integer> isr, int leader)
-            throws MetadataConflictException {
+    private static void checkReplicas(PartitionImage p) throws MetadataConflictException {
+        List<Integer> replicas = p.replicas();
         if (replicas.isEmpty() || replicas.stream().distinct().count() != replicas.size()) {
             throw new MetadataConflictException("Invalid replicas " + replicas);
         }
-        if (!replicas.containsAll(isr)) {
-            throw new MetadataConflictException("ISR " + isr + " is not a subset of replicas " + replicas);
+        if (!replicas.containsAll(p.isr())) {
+            throw new MetadataConflictException("ISR " + p.isr() + " is not a subset of replicas " + replicas);
         }
-        if (leader != -1 && !isr.contains(leader)) {
-            throw new MetadataConflictException("Leader " + leader + " is not in the ISR " + isr);
+        if (p.leader() != -1 && !p.isr().contains(p.leader())) {
+            throw new MetadataConflictException("Leader " + p.leader() + " is not in the ISR " + p.isr());
+        }
+        // A reassignment adds and removes distinct replicas of the union, and keeps at least one target replica.
+        if (!replicas.containsAll(p.addingReplicas()) || !replicas.containsAll(p.removingReplicas())
+                || p.addingReplicas().stream().anyMatch(p.removingReplicas()::contains)
+                || p.addingReplicas().stream().distinct().count() != p.addingReplicas().size()
+                || p.removingReplicas().stream().distinct().count() != p.removingReplicas().size()
+                || p.targetReplicas().isEmpty()) {
+            throw new MetadataConflictException("Invalid reassignment of replicas " + replicas + ": adding "
+                    + p.addingReplicas() + ", removing " + p.removingReplicas());
         }
     }
 

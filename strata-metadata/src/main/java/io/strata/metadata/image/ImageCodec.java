@@ -57,9 +57,7 @@ public final class ImageCodec {
         image.topicsByName().values().stream().sorted(Comparator.comparing(TopicImage::name)).forEach(topic -> {
             records.add(new TopicRecord(topic.name(), topic.id()));
             for (Map.Entry<Integer, PartitionImage> e : topic.partitions().entrySet()) {
-                PartitionImage p = e.getValue();
-                records.add(new PartitionRecord(topic.id(), e.getKey(), p.replicas(), p.isr(), p.leader(),
-                        p.leaderEpoch(), p.partitionEpoch()));
+                records.add(PartitionRecord.of(topic.id(), e.getKey(), e.getValue()));
             }
         });
         image.configs().entrySet().stream()

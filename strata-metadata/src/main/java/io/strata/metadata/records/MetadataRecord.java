@@ -2,6 +2,7 @@ package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.PartitionImage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,26 +75,69 @@ public sealed interface MetadataRecord {
         }
     }
 
-    /** Adds partition {@code partition} (which must be the topic's next index) to an existing topic. */
+    /**
+     * Adds partition {@code partition} (which must be the topic's next index) to an existing topic. A snapshot of a
+     * partition being reassigned carries its adding and removing replicas; new partitions have none.
+     */
     record PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                           int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                           int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                           List<Integer> removingReplicas) implements MetadataRecord {
         public PartitionRecord {
             Objects.requireNonNull(topicId, "topicId");
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition that is not being reassigned. */
+        public PartitionRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                               int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
+        }
+
+        public static PartitionRecord of(Uuid topicId, int partition, PartitionImage state) {
+            return new PartitionRecord(topicId, partition, state.replicas(), state.isr(), state.leader(),
+                    state.leaderEpoch(), state.partitionEpoch(), state.addingReplicas(), state.removingReplicas());
+        }
+
+        public PartitionImage toImage() {
+            return new PartitionImage(replicas, isr, leader, leaderEpoch, partitionEpoch, addingReplicas,
+                    removingReplicas);
         }
     }
 
     /**
-     * Replaces the state of an existing partition (ISR change, leader election, reassignment). Accepted only if
-     * {@code partitionEpoch} is exactly the current partition epoch + 1 and the leader epoch does not go back.
+     * Replaces the whole state of an existing partition (ISR change, leader election, reassignment), its adding and
+     * removing replicas included: a change that leaves them out ends an ongoing reassignment, so derive changes
+     * from {@link PartitionImage} ({@link #of}). Accepted only if {@code partitionEpoch} is exactly the current
+     * partition epoch + 1 and the leader epoch does not go back.
      */
     record PartitionChangeRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                                 int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                                 int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                                 List<Integer> removingReplicas) implements MetadataRecord {
         public PartitionChangeRecord {
             Objects.requireNonNull(topicId, "topicId");
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A change to a state without a reassignment in progress. */
+        public PartitionChangeRecord(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr,
+                                     int leader, int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
+        }
+
+        public static PartitionChangeRecord of(Uuid topicId, int partition, PartitionImage state) {
+            return new PartitionChangeRecord(topicId, partition, state.replicas(), state.isr(), state.leader(),
+                    state.leaderEpoch(), state.partitionEpoch(), state.addingReplicas(), state.removingReplicas());
+        }
+
+        public PartitionImage toImage() {
+            return new PartitionImage(replicas, isr, leader, leaderEpoch, partitionEpoch, addingReplicas,
+                    removingReplicas);
         }
     }
 

@@ -2,6 +2,7 @@ package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.PartitionImage;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -35,6 +36,10 @@ import org.apache.kafka.common.Uuid;
  * {@code count:int32 int32*}, UUIDs two int64. Readers reject unknown types and versions with an
  * {@link IOException}. Adding a field means a new record version; readers keep decoding the old ones.
  *
+ * <p>Partition records: version 1 is a partition without a reassignment in progress; version 2 appends its adding
+ * and removing replicas (two int lists). Writers use version 1 whenever both are empty, so logs and snapshots of
+ * clusters that never reassigned stay byte for byte what older code wrote and reads.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class RecordSerde {
@@ -54,6 +59,7 @@ public final class RecordSerde {
     static final byte CLUSTER_ID = 10;
 
     private static final byte V1 = 1;
+    private static final byte V2_REASSIGNING = 2;
     private static final int MAX_COLLECTION = 1 << 24;
 
     private RecordSerde() {
@@ -125,16 +131,9 @@ public final class RecordSerde {
                 writeString(out, r.name());
                 writeUuid(out, r.topicId());
             }
-            case PartitionRecord r -> {
-                header(out, PARTITION);
-                writePartition(out, r.topicId(), r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                        r.partitionEpoch());
-            }
-            case PartitionChangeRecord r -> {
-                header(out, PARTITION_CHANGE);
-                writePartition(out, r.topicId(), r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                        r.partitionEpoch());
-            }
+            case PartitionRecord r -> writePartition(out, PARTITION, r.topicId(), r.partition(), r.toImage());
+            case PartitionChangeRecord r -> writePartition(out, PARTITION_CHANGE, r.topicId(), r.partition(),
+                    r.toImage());
             case RemoveTopicRecord r -> {
                 header(out, REMOVE_TOPIC);
                 writeUuid(out, r.topicId());
@@ -162,7 +161,8 @@ public final class RecordSerde {
     public static MetadataRecord read(DataInput in) throws IOException {
         byte type = in.readByte();
         byte version = in.readByte();
-        if (version != V1) {
+        boolean partitionType = type == PARTITION || type == PARTITION_CHANGE;
+        if (version != V1 && !(partitionType && version == V2_REASSIGNING)) {
             throw new IOException("Unknown version " + version + " of metadata record type " + type);
         }
         return switch (type) {
@@ -183,9 +183,11 @@ public final class RecordSerde {
             case UNFENCE_BROKER -> new UnfenceBrokerRecord(in.readInt(), readUuid(in));
             case TOPIC -> new TopicRecord(readString(in), readUuid(in));
             case PARTITION -> new PartitionRecord(readUuid(in), in.readInt(), readInts(in), readInts(in),
-                    in.readInt(), in.readInt(), in.readInt());
+                    in.readInt(), in.readInt(), in.readInt(), readReassigning(in, version),
+                    readReassigning(in, version));
             case PARTITION_CHANGE -> new PartitionChangeRecord(readUuid(in), in.readInt(), readInts(in),
-                    readInts(in), in.readInt(), in.readInt(), in.readInt());
+                    readInts(in), in.readInt(), in.readInt(), in.readInt(), readReassigning(in, version),
+                    readReassigning(in, version));
             case REMOVE_TOPIC -> new RemoveTopicRecord(readUuid(in));
             case CONFIG -> {
                 int ordinal = in.readByte();
@@ -206,16 +208,27 @@ public final class RecordSerde {
         out.writeByte(V1);
     }
 
-    private static void writePartition(DataOutput out, Uuid topicId, int partition, List<Integer> replicas,
-                                       List<Integer> isr, int leader, int leaderEpoch, int partitionEpoch)
+    private static void writePartition(DataOutput out, byte type, Uuid topicId, int partition, PartitionImage state)
             throws IOException {
+        boolean reassigning = state.isReassigning();
+        out.writeByte(type);
+        out.writeByte(reassigning ? V2_REASSIGNING : V1);
         writeUuid(out, topicId);
         out.writeInt(partition);
-        writeInts(out, replicas);
-        writeInts(out, isr);
-        out.writeInt(leader);
-        out.writeInt(leaderEpoch);
-        out.writeInt(partitionEpoch);
+        writeInts(out, state.replicas());
+        writeInts(out, state.isr());
+        out.writeInt(state.leader());
+        out.writeInt(state.leaderEpoch());
+        out.writeInt(state.partitionEpoch());
+        if (reassigning) {
+            writeInts(out, state.addingReplicas());
+            writeInts(out, state.removingReplicas());
+        }
+    }
+
+    /** Adding or removing replicas: present from version 2 of a partition record, none before. */
+    private static List<Integer> readReassigning(DataInput in, byte version) throws IOException {
+        return version == V2_REASSIGNING ? readInts(in) : List.of();
     }
 
     static void writeUuid(DataOutput out, Uuid id) throws IOException {

@@ -118,6 +118,24 @@ class ImageBuilderTest {
     }
 
     @Test
+    void aReassignmentAddsAndRemovesDistinctReplicasAndKeepsATarget() throws Exception {
+        MetadataImage image = ImageBuilder.applyBatch(withTopic(), List.of(
+                new RegisterBrokerRecord(2, Uuid.randomUuid(), List.of(), Optional.empty(), false),
+                new PartitionChangeRecord(id, 0, List.of(2, 1), List.of(1), 1, 0, 1, List.of(2), List.of(1))), 6);
+        PartitionImage moving = image.topic(id).orElseThrow().partitions().get(0);
+        assertThat(moving.isReassigning()).isTrue();
+        assertThat(moving.targetReplicas()).containsExactly(2);
+
+        for (PartitionChangeRecord invalid : List.of(
+                new PartitionChangeRecord(id, 0, List.of(2, 1), List.of(1), 1, 0, 2, List.of(3), List.of(1)),
+                new PartitionChangeRecord(id, 0, List.of(2, 1), List.of(1), 1, 0, 2, List.of(2), List.of(2)),
+                new PartitionChangeRecord(id, 0, List.of(2, 1), List.of(1), 1, 0, 2, List.of(), List.of(2, 1)))) {
+            assertThatThrownBy(() -> ImageBuilder.applyBatch(image, List.of(invalid), 7))
+                    .isInstanceOf(MetadataConflictException.class).hasMessageContaining("reassignment");
+        }
+    }
+
+    @Test
     void removingATopicRemovesItsConfigsAndAllowsTheNameAgain() throws Exception {
         MetadataImage image = ImageBuilder.applyBatch(withTopic(), List.of(new RemoveTopicRecord(id)), 6);
         assertThat(image.topicsByName()).isEmpty();

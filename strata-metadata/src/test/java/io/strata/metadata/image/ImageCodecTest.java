@@ -44,6 +44,7 @@ class ImageCodecTest {
                 new PartitionChangeRecord(a, 1, List.of(2, 1), List.of(1), 1, 3, 1),
                 new TopicRecord("b", b),
                 new PartitionRecord(b, 0, List.of(2), List.of(2), 2, 0, 0),
+                new PartitionRecord(b, 1, List.of(1, 2), List.of(2), 2, 0, 0, List.of(1), List.of(2)),
                 new ConfigRecord(ConfigResourceKey.Type.TOPIC, "b", "retention.ms", Optional.of("5")),
                 new ConfigRecord(ConfigResourceKey.Type.BROKER, "1", "x", Optional.of("y")),
                 new ProducerIdsRecord(1, 3000)), 42);
@@ -57,6 +58,7 @@ class ImageCodecTest {
         assertThat(read.clusterId()).isEqualTo("cluster-x");
         assertThat(read.brokers().get(3).inControlledShutdown()).isTrue(); // survives a snapshot
         assertThat(read.nextProducerId()).isEqualTo(3000);
+        assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
     }
 
     @Test

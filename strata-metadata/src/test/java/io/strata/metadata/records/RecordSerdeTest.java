@@ -44,6 +44,8 @@ class RecordSerdeTest {
                 new TopicRecord("orders.v1_x-y", id),
                 new PartitionRecord(id, 7, List.of(1, 2, 3), List.of(1, 3), 1, 4, 9),
                 new PartitionChangeRecord(id, 0, List.of(2), List.of(), -1, 5, 10),
+                new PartitionRecord(id, 1, List.of(3, 4, 1), List.of(1), 1, 2, 3, List.of(3, 4), List.of(1)),
+                new PartitionChangeRecord(id, 2, List.of(2, 1), List.of(1), 1, 2, 3, List.of(), List.of(1)),
                 new RemoveTopicRecord(id),
                 new ConfigRecord(ConfigResourceKey.Type.TOPIC, "t", "retention.ms", Optional.of("1000")),
                 new ConfigRecord(ConfigResourceKey.Type.BROKER, "", "log.retention.ms", Optional.empty()),
@@ -73,6 +75,39 @@ class RecordSerdeTest {
         List<MetadataRecord> records = everyRecordType().toList();
         assertThat(RecordSerde.decodeBatch(RecordSerde.encodeBatch(records))).isEqualTo(records);
         assertThat(RecordSerde.decodeBatch(RecordSerde.encodeBatch(List.of()))).isEmpty();
+    }
+
+    @Test
+    void writesPartitionsWithoutAReassignmentAsTheFirstVersionDid() throws IOException {
+        Uuid id = new Uuid(1, 2);
+        // The layout of version 1, which logs and snapshots written before reassignments hold.
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(v1);
+        out.writeByte(RecordSerde.PARTITION_CHANGE);
+        out.writeByte(1);
+        out.writeLong(1);
+        out.writeLong(2);
+        out.writeInt(5);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeInt(1);
+        out.writeInt(1);
+        out.writeInt(3);
+        out.writeInt(4);
+        PartitionChangeRecord record = new PartitionChangeRecord(id, 5, List.of(1, 2), List.of(1), 1, 3, 4);
+
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        RecordSerde.write(record, new DataOutputStream(written));
+        assertThat(written.toByteArray()).isEqualTo(v1.toByteArray());
+        assertThat(RecordSerde.read(new DataInputStream(new ByteArrayInputStream(v1.toByteArray()))))
+                .isEqualTo(record);
+
+        ByteArrayOutputStream reassigning = new ByteArrayOutputStream();
+        RecordSerde.write(new PartitionChangeRecord(id, 5, List.of(3, 1, 2), List.of(1), 1, 3, 4, List.of(3),
+                List.of(2)), new DataOutputStream(reassigning));
+        assertThat(reassigning.toByteArray()[1]).isEqualTo((byte) 2);
     }
 
     @Test

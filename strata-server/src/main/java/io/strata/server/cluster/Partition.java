@@ -148,6 +148,22 @@ public final class Partition {
         }
     }
 
+    /**
+     * This node no longer holds the partition (its topic was deleted or its replica moved away; Kafka's StopReplica
+     * with delete): it leads and follows no one from now on, so clients and {@code acks=all} waiters get
+     * NOT_LEADER_OR_FOLLOWER at once instead of waiting for a high watermark that will not move here again.
+     */
+    void stop() {
+        roleLock.writeLock().lock();
+        try {
+            followers.clear();
+            role = new PartitionRole.Follower(-1, role.leaderEpoch(), role.partitionEpoch());
+        } finally {
+            roleLock.writeLock().unlock();
+        }
+        fire();
+    }
+
     private void makeFollower(PartitionImage image) {
         followers.clear();
         role = new PartitionRole.Follower(image.leader(), image.leaderEpoch(), image.partitionEpoch());

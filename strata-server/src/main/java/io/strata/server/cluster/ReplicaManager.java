@@ -277,7 +277,7 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
         following.unfollow(tp);
         if (hosted != null) {
             partitions.remove(tp);
-            hosted.fire();
+            hosted.stop();
         }
         logs.delete(tp);
     }

@@ -6,12 +6,14 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.PartitionReassignment;
 import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.QuorumStatus;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
+import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.image.ImageBuilder;
@@ -118,6 +120,12 @@ public final class ControllerQuorum implements MetadataQuorum {
                                                            int partitionEpoch, List<Integer> newIsr) {
         return commit(ReplicationControl.alterPartition(image, topicId, partition, leaderId, leaderEpoch,
                 partitionEpoch, newIsr));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> alterPartitionReassignments(
+            List<PartitionReassignment> reassignments, boolean allowReplicationFactorChange) {
+        return commit(ReassignmentControl.alter(image, reassignments, allowReplicationFactorChange));
     }
 
     @Override

@@ -224,6 +224,20 @@ class PartitionTest {
     }
 
     @Test
+    void aStoppedReplicaFailsWaitersAtOnceAndServesNoOne() throws Exception {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL, 2)));
+        AppendResult r = p.appendAsLeader(records("a"));
+        Future<Boolean> waiter = Executors.newVirtualThreadPerTaskExecutor()
+                .submit(() -> p.awaitCommitted(r.lastOffset() + 1, deadline(60_000)));
+        p.stop(); // the reassignment that removed this replica moved leadership elsewhere
+        assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotLeaderOrFollowerException.class);
+        assertThatThrownBy(() -> p.appendAsLeader(records("b"))).isInstanceOf(NotLeaderOrFollowerException.class);
+        assertThat(p.followerStates()).isEmpty();
+    }
+
+    @Test
     void appendsWakeOnlyTheWaitersOfTheirPartition() throws Exception {
         Partition p = partition();
         p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));

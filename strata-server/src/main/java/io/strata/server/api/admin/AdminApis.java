@@ -9,8 +9,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
- * elections, leader epochs, topic partition descriptions and the metadata quorum, each with the version range
- * of kafka-clients 4.3.1.
+ * elections, leader epochs, partition reassignments, topic partition descriptions and the metadata quorum, each
+ * with the version range of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -34,6 +34,10 @@ public final class AdminApis implements ApiModule {
                         s.config().quorumVoters(), s.config().controllerListenerNames().get(0),
                         s.config().metadataRequestTimeoutMs()))
                 .register(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4,
-                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()));
+                        new OffsetForLeaderEpochHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1,
+                        new AlterPartitionReassignmentsHandler(s.quorum(), s.waiter()))
+                .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0,
+                        new ListPartitionReassignmentsHandler(s.quorum()));
     }
 }

@@ -114,7 +114,7 @@ final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsReques
                     + "but only " + t.assignments().size() + " assignment(s) were specified.");
         }
         int replicationFactor = topic.get().partitions().isEmpty() ? 0
-                : topic.get().partitions().values().iterator().next().replicas().size();
+                : topic.get().partitions().values().iterator().next().targetReplicas().size();
         for (CreatePartitionsRequestData.CreatePartitionsAssignment a : t.assignments()) {
             if (a.brokerIds().size() != replicationFactor) {
                 throw new InvalidReplicaAssignmentException("The manual partition assignment includes a partition "
