@@ -3,15 +3,11 @@ package io.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import kafka.admin.ConfigCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,22 +39,6 @@ class KafkaToolsIT {
     private TestNode node;
     private String bootstrap;
 
-    /** A tool's exit status (0 when it returned without calling Exit), its standard output and error. */
-    record ToolRun(int status, String out, String err) {
-    }
-
-    /** Thrown by the redirected exit procedure to unwind the tool. */
-    private static final class ExitCalled extends RuntimeException {
-        ExitCalled(int status) {
-            super("exit " + status, null, false, false);
-        }
-    }
-
-    @FunctionalInterface
-    interface Main {
-        void run() throws Exception;
-    }
-
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
@@ -73,28 +53,28 @@ class KafkaToolsIT {
 
     @Test
     void topicCommandCreatesListsDescribesAltersAndDeletes() throws Exception {
-        ToolRun created = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--create", "--topic",
+        InProcessTool created = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--create", "--topic",
                 "tc", "--partitions", "3", "--replication-factor", "1", "--config", "retention.ms=3600000"));
         assertThat(created.status()).as(created.err()).isZero();
         assertThat(created.out()).contains("Created topic tc.");
 
-        ToolRun listed = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--list"));
+        InProcessTool listed = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--list"));
         assertThat(listed.status()).isZero();
         assertThat(listed.out().lines()).contains("tc");
 
-        ToolRun described = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--describe", "--topic",
+        InProcessTool described = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--describe", "--topic",
                 "tc"));
         assertThat(described.status()).isZero();
         assertThat(described.out()).contains("Topic: tc", "PartitionCount: 3", "ReplicationFactor: 1",
                 "retention.ms=3600000", "Partition: 2", "Leader: 1");
 
-        ToolRun altered = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--alter", "--topic", "tc",
+        InProcessTool altered = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--alter", "--topic", "tc",
                 "--partitions", "6"));
         assertThat(altered.status()).isZero();
         assertThat(run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--describe", "--topic", "tc"))
                 .out()).contains("PartitionCount: 6", "Partition: 5");
 
-        ToolRun deleted = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--delete", "--topic", "tc"));
+        InProcessTool deleted = run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--delete", "--topic", "tc"));
         assertThat(deleted.status()).isZero();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 run(() -> TopicCommand.main("--bootstrap-server", bootstrap, "--list")).out().lines())
@@ -104,27 +84,27 @@ class KafkaToolsIT {
     @Test
     void configCommandDescribesAndAltersTopicConfigs() throws Exception {
         createTopic("cc", 1);
-        ToolRun altered = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool altered = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--entity-type", "topics", "--entity-name", "cc", "--alter", "--add-config",
                 "retention.ms=1234567,cleanup.policy=[delete,compact]"}));
         assertThat(altered.status()).isZero();
         assertThat(altered.out()).contains("Completed updating config for topic cc.");
 
-        ToolRun described = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool described = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--entity-type", "topics", "--entity-name", "cc", "--describe"}));
         assertThat(described.status()).isZero();
         assertThat(described.out()).contains("Dynamic configs for topic cc are:",
                 "retention.ms=1234567 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=1234567",
                 "cleanup.policy=delete,compact");
 
-        ToolRun deleted = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool deleted = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--entity-type", "topics", "--entity-name", "cc", "--alter", "--delete-config", "retention.ms"}));
         assertThat(deleted.status()).isZero();
         assertThat(run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--entity-type", "topics", "--entity-name", "cc", "--describe"})).out())
                 .doesNotContain("retention.ms=1234567");
 
-        ToolRun broker = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool broker = run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--entity-type", "brokers", "--entity-default", "--alter", "--add-config", "log.retention.ms=86400000"}));
         assertThat(broker.status()).isZero();
         assertThat(run(() -> ConfigCommand.main(new String[] {"--bootstrap-server", bootstrap,
@@ -138,18 +118,18 @@ class KafkaToolsIT {
         produce("offs", 0, 5);
         produce("offs", 1, 3);
 
-        ToolRun offsets = run(() -> GetOffsetShell.main("--bootstrap-server", bootstrap, "--topic", "offs"));
+        InProcessTool offsets = run(() -> GetOffsetShell.main("--bootstrap-server", bootstrap, "--topic", "offs"));
         assertThat(offsets.status()).isZero();
         assertThat(offsets.out().lines()).contains("offs:0:5", "offs:1:3");
 
         Path json = dir.resolve("delete.json");
         Files.writeString(json, "{\"partitions\":[{\"topic\":\"offs\",\"partition\":0,\"offset\":2}],\"version\":1}");
-        ToolRun deleted = run(() -> DeleteRecordsCommand.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool deleted = run(() -> DeleteRecordsCommand.main(new String[] {"--bootstrap-server", bootstrap,
                 "--offset-json-file", json.toString()}));
         assertThat(deleted.status()).isZero();
         assertThat(deleted.out()).contains("partition: offs-0\tlow_watermark: 2");
 
-        ToolRun earliest = run(() -> GetOffsetShell.main("--bootstrap-server", bootstrap, "--topic", "offs",
+        InProcessTool earliest = run(() -> GetOffsetShell.main("--bootstrap-server", bootstrap, "--topic", "offs",
                 "--time", "-2"));
         assertThat(earliest.status()).isZero();
         assertThat(earliest.out().lines()).contains("offs:0:2", "offs:1:0");
@@ -158,13 +138,13 @@ class KafkaToolsIT {
     @Test
     void producerAndConsumerPerformance() throws Exception {
         createTopic("perf", 1);
-        ToolRun produced = run(() -> ProducerPerformance.main(new String[] {"--topic", "perf", "--num-records",
+        InProcessTool produced = run(() -> ProducerPerformance.main(new String[] {"--topic", "perf", "--num-records",
                 "2000", "--record-size", "100", "--throughput", "-1", "--producer-props",
                 "bootstrap.servers=" + bootstrap, "acks=all"}));
         assertThat(produced.status()).isZero();
         assertThat(produced.out()).contains("2000 records sent");
 
-        ToolRun consumed = run(() -> ConsumerPerformance.main(new String[] {"--bootstrap-server", bootstrap,
+        InProcessTool consumed = run(() -> ConsumerPerformance.main(new String[] {"--bootstrap-server", bootstrap,
                 "--topic", "perf", "--messages", "2000", "--timeout", "20000"}));
         assertThat(consumed.status()).isZero();
         assertThat(consumed.out()).contains("data.consumed.in.MB").doesNotContain("Exiting before consuming");
@@ -175,7 +155,7 @@ class KafkaToolsIT {
 
     @Test
     void metadataQuorumCommandDescribesStatusAndReplication() throws Exception {
-        ToolRun status = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
+        InProcessTool status = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
                 "--status"));
         assertThat(status.status()).as(status.err()).isZero();
         String clusterId;
@@ -189,7 +169,7 @@ class KafkaToolsIT {
                 .containsPattern("CurrentVoters: +\\[\\{\"id\": 1, \"endpoints\": "
                         + "\\[\"CONTROLLER://127\\.0\\.0\\.1:\\d+\"]}]");
 
-        ToolRun replication = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
+        InProcessTool replication = run(() -> MetadataQuorumCommand.main("--bootstrap-server", bootstrap, "describe",
                 "--replication"));
         assertThat(replication.status()).as(replication.err()).isZero();
         List<String> rows = replication.out().lines().map(String::trim).toList();
@@ -217,34 +197,7 @@ class KafkaToolsIT {
         }
     }
 
-    static ToolRun run(Main main) throws Exception {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        PrintStream originalErr = System.err;
-        // The first exit counts: some tools exit from inside a try block whose catch then exits again with 1.
-        AtomicInteger firstExit = new AtomicInteger(-1);
-        Exit.setExitProcedure((status, message) -> {
-            firstExit.compareAndSet(-1, status);
-            throw new ExitCalled(status);
-        });
-        int status = 0;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            main.run();
-        } catch (ExitCalled e) {
-            status = firstExit.get();
-        } finally {
-            System.out.flush();
-            System.setOut(original);
-            System.setErr(originalErr);
-            Exit.resetExitProcedure();
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        String err = capturedErr.toString(StandardCharsets.UTF_8);
-        original.print(out);
-        originalErr.print(err);
-        return new ToolRun(status, out, err);
+    private static InProcessTool run(InProcessTool.Main main) throws Exception {
+        return InProcessTool.run(main);
     }
 }

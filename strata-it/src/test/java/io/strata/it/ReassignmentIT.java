@@ -165,7 +165,7 @@ class ReassignmentIT {
             }
             Map<Integer, List<String>> during = produce(bootstrap, "stuck", 1, 50, "during");
 
-            KafkaToolsIT.ToolRun listed = KafkaToolsIT.run(() -> ReassignPartitionsCommand.main(new String[] {
+            InProcessTool listed = InProcessTool.run(() -> ReassignPartitionsCommand.main(new String[] {
                     "--bootstrap-server", bootstrap, "--list"}));
             assertThat(listed.status()).as(listed.err()).isZero();
             assertThat(listed.out()).contains("Current partition reassignments:", "stuck-0");
@@ -175,7 +175,7 @@ class ReassignmentIT {
                     + "\"replicas\":[1,4]}]}");
             // Without --preserve-throttles the tool clears throttles on every broker of the plan, 4 included, whose
             // configs only broker 4 itself can change: against Kafka, too, that would wait for the stopped broker.
-            KafkaToolsIT.ToolRun cancelled = KafkaToolsIT.run(() -> ReassignPartitionsCommand.main(new String[] {
+            InProcessTool cancelled = InProcessTool.run(() -> ReassignPartitionsCommand.main(new String[] {
                     "--bootstrap-server", bootstrap, "--reassignment-json-file", plan.toString(), "--cancel",
                     "--preserve-throttles"}));
             assertThat(cancelled.status()).as(cancelled.err()).isZero();
@@ -215,14 +215,14 @@ class ReassignmentIT {
                 + "{\"topic\":\"tool\",\"partition\":0,\"replicas\":[3,4]},"
                 + "{\"topic\":\"tool\",\"partition\":1,\"replicas\":[2,3]}]}");
 
-        KafkaToolsIT.ToolRun executed = KafkaToolsIT.run(() -> ReassignPartitionsCommand.main(new String[] {
+        InProcessTool executed = InProcessTool.run(() -> ReassignPartitionsCommand.main(new String[] {
                 "--bootstrap-server", bootstrap, "--reassignment-json-file", plan.toString(), "--execute"}));
         assertThat(executed.status()).as(executed.err()).isZero();
         assertThat(executed.out()).contains("Current partition replica assignment",
                 "Successfully started partition reassignments for ").contains("tool-0", "tool-1");
 
         await().atMost(WAIT).untilAsserted(() -> {
-            KafkaToolsIT.ToolRun verified = KafkaToolsIT.run(() -> ReassignPartitionsCommand.main(new String[] {
+            InProcessTool verified = InProcessTool.run(() -> ReassignPartitionsCommand.main(new String[] {
                     "--bootstrap-server", bootstrap, "--reassignment-json-file", plan.toString(), "--verify"}));
             assertThat(verified.status()).as(verified.err()).isZero();
             assertThat(verified.out()).contains("Reassignment of partition tool-0 is completed.",
