@@ -96,6 +96,9 @@ final class LivenessMonitor implements AutoCloseable {
                 return false;
             }
             try (Socket socket = new Socket()) {
+                // Closed with a reset, not a FIN: a probe several times a second must not leave a TIME_WAIT
+                // socket holding a local port each time.
+                socket.setSoLinger(true, 0);
                 // voter lists are parsed unresolved; resolving here also follows a host whose address changed
                 socket.connect(new InetSocketAddress(voter.getHostString(), voter.getPort()),
                         (int) connectTimeout.toMillis());

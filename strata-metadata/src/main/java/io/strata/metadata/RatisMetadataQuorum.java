@@ -7,12 +7,10 @@ import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
-import io.strata.metadata.ratis.ApplyResult;
 import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.QuorumProgress;
 import io.strata.metadata.ratis.RaftSetup;
-import io.strata.metadata.records.RecordSerde;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,20 +33,16 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnknownServerException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +52,8 @@ import org.slf4j.LoggerFactory;
  * address from {@link QuorumConfig#voters()}) with a {@link MetadataStateMachine}, and writes through a
  * {@link RaftClient} that finds the leader itself.
  *
- * <p>Writes: the {@link Controller} decides on the local image and the records are submitted as one entry; the
- * call completes once the entry is applied locally. This node's proposals are chained (asynchronously, no thread
- * waits) so that each one decides on an image including the previous one. If the state machine rejected the batch
- * (another node's proposer won a conflicting change), the request is decided again on the newer image, up to
- * {@value #MAX_ATTEMPTS} times. Every write fails with a Kafka {@link TimeoutException}
- * after {@link QuorumConfig#requestTimeout()}; the entry may still commit later.
+ * <p>Writes: the {@link Controller} decides on the local image and a {@link Proposer} submits the records as one
+ * entry, deciding again when another node's change won; the call completes once the entry is applied locally.
  *
  * <p>Failover: a {@link LivenessMonitor} checks, while this node is the Ratis leader (the active controller), when
  * each voter was last heard from ({@link PeerLiveness}), probes the silent ones, and writes the fencing, unfencing
@@ -80,7 +68,6 @@ import org.slf4j.LoggerFactory;
 public final class RatisMetadataQuorum implements MetadataQuorum {
 
     private static final Logger log = LoggerFactory.getLogger(RatisMetadataQuorum.class);
-    static final int MAX_ATTEMPTS = 10;
     /** How long a liveness probe waits for a connection: loopback and LAN peers refuse within a millisecond. */
     private static final Duration PROBE_CONNECT_TIMEOUT = Duration.ofMillis(200);
     private static final RandomGenerator THREAD_LOCAL_RANDOM = () -> ThreadLocalRandom.current().nextLong();
@@ -91,17 +78,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private final Controller controller;
     private final RaftPeerId selfId;
     private final RaftGroup group;
-    private final ReentrantLock decideLock = new ReentrantLock();
     private final ReentrantLock lifecycleLock = new ReentrantLock();
-    /** Runs write continuations off the Ratis apply thread. */
-    private final ExecutorService executor =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("strata-metadata-", 0).factory());
     /** Fences silent brokers and moves their leaderships; acts only while this node is the Ratis leader. */
     private final LivenessMonitor liveness;
     /** Moves leadership back to preferred replicas; acts only while this node is the Ratis leader. */
     private final LeaderRebalancer rebalancer;
-    /** Completes when the latest local proposal has finished; guarded by {@link #decideLock}. */
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private final Proposer proposer;
     private volatile RaftServer server;
     private volatile RaftClient client;
     private volatile boolean closed;
@@ -121,6 +103,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
         this.selfId = RaftSetup.peerId(config.nodeId());
         this.group = RaftSetup.group(config.voters());
+        this.proposer = new Proposer(stateMachine, this::requireStarted, config.requestTimeout(),
+                options.maxEntryBytes());
         this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
                 decider -> submit("brokerLiveness", decider),
                 LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
@@ -392,75 +376,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         if (closed) {
             return CompletableFuture.failedFuture(new NotControllerException("The metadata quorum is closed"));
         }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        long timeoutMs = config.requestTimeout().toMillis();
-        CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS).execute(() -> result.completeExceptionally(
-                new TimeoutException(operation + " did not complete within " + timeoutMs + " ms")));
-        // Local proposals run one after the other (without blocking a thread), each deciding on an image that
-        // includes the previous one: they never conflict with each other, only with other nodes' proposals.
-        CompletableFuture<Void> previous;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        decideLock.lock();
-        try {
-            previous = tail;
-            tail = done;
-        } finally {
-            decideLock.unlock();
-        }
-        result.whenComplete((v, e) -> done.complete(null));
-        previous.whenCompleteAsync((v, e) -> attempt(operation, decider, 1, result), executor);
-        return result;
-    }
-
-    private <T> void attempt(String operation, Function<MetadataImage, Decision<T>> decider, int attempt,
-                             CompletableFuture<T> result) {
-        if (result.isDone()) {
-            return;
-        }
-        Decision<T> decision;
-        CompletableFuture<RaftClientReply> reply;
-        decideLock.lock();
-        try {
-            RaftClient c = requireStarted();
-            decision = decider.apply(stateMachine.image());
-            if (decision.records().isEmpty()) {
-                result.complete(decision.result());
-                return;
-            }
-            byte[] batch = RecordSerde.encodeBatch(decision.records());
-            if (batch.length > options.maxEntryBytes()) {
-                // Ratis would fail its log writer on an entry larger than its write buffer: refuse it here.
-                throw new PolicyViolationException(operation + " needs a metadata entry of " + batch.length
-                        + " bytes, more than the largest the metadata log takes (" + options.maxEntryBytes()
-                        + "); split the request.");
-            }
-            reply = c.async().send(Message.valueOf(ByteString.copyFrom(batch)));
-        } catch (RuntimeException e) {
-            result.completeExceptionally(translate(e));
-            return;
-        } finally {
-            decideLock.unlock();
-        }
-        reply.thenCompose(r -> {
-            if (!r.isSuccess()) {
-                throw new CompletionException(r.getException());
-            }
-            ApplyResult applied = ApplyResult.parse(r.getMessage().getContent());
-            return stateMachine.awaitApplied(r.getLogIndex()).thenApply(v -> applied);
-        }).whenCompleteAsync((applied, error) -> {
-            if (error != null) {
-                result.completeExceptionally(translate(error));
-            } else if (applied.applied()) {
-                result.complete(decision.result());
-            } else if (attempt < MAX_ATTEMPTS) {
-                log.debug("{} conflicted ({}); deciding again (attempt {})", operation, applied.reason(),
-                        attempt + 1);
-                attempt(operation, decider, attempt + 1, result);
-            } else {
-                result.completeExceptionally(new UnknownServerException(operation + " kept conflicting with "
-                        + "concurrent metadata changes: " + applied.reason()));
-            }
-        }, executor);
+        return proposer.submit(operation, decider);
     }
 
     private RaftClient requireStarted() {
@@ -472,21 +388,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw new NotControllerException("The metadata quorum is not started");
         }
         return c;
-    }
-
-    private static Throwable translate(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof ApiException) {
-            return cause;
-        }
-        if (cause instanceof IOException) {
-            return new NotControllerException("Metadata quorum unavailable: " + cause);
-        }
-        return new UnknownServerException(cause.toString(), cause);
     }
 
     /** Shuts down the client and the Raft server; pending writes fail. Idempotent. */
@@ -525,7 +426,5 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             }
         }
         stateMachine.failWaiters(new NotControllerException("The metadata quorum is closed"));
-        // the virtual-thread executor keeps no idle threads; it stays usable so that late callbacks can still
-        // fail their futures (with NotControllerException) instead of being rejected
     }
 }
