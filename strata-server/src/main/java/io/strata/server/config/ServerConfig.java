@@ -59,6 +59,7 @@ public final class ServerConfig {
             key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
+            key("broker.heartbeat.interval.ms", BrokerConfigKey.Type.INT, "2000", "Accepted for Kafka compatibility, no effect: brokers are heard through the metadata quorum's own heartbeats."),
             key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
             key("auto.leader.rebalance.enable", BrokerConfigKey.Type.BOOLEAN, "true", "The active controller moves leadership back to preferred replicas."),
             key("leader.imbalance.check.interval.seconds", BrokerConfigKey.Type.LONG, "300", "How often the active controller checks the leader balance."),
