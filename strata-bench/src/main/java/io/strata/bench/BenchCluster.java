@@ -5,6 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A 3-node cluster under benchmark (every node broker and controller), on 127.0.0.1 ports of its own, with its data in
@@ -48,8 +54,17 @@ sealed interface BenchCluster extends AutoCloseable permits KafkaCluster, Strata
     /** Starts a node again after {@link #kill9} and waits (at most {@code timeout}) until it serves Metadata. */
     void restart(int node, Duration timeout) throws IOException, InterruptedException;
 
-    /** The node id of the active controller (the metadata quorum's leader), when the cluster tells it. */
-    Optional<Integer> activeController() throws IOException, InterruptedException;
+    /** The node id of the active controller (the metadata quorum's leader), from DescribeQuorum, if it answers. */
+    default Optional<Integer> activeController() throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (Admin admin = Admin.create(p)) {
+            int leader = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+            return leader >= 0 ? Optional.of(leader) : Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
 
     /** A line for the report's notes: how the nodes run (launcher, JVM flags, failure detection). */
     String description();

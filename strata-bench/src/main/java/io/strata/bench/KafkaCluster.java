@@ -12,14 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The reference 3-node Apache Kafka cluster of {@code shared/tools/refkafka/cluster.sh} (KRaft, every node broker and
@@ -127,19 +124,6 @@ final class KafkaCluster implements BenchCluster {
         script("cluster.sh", "start", Integer.toString(node));
         adopt(node);
         awaitMetadata(node, System.nanoTime() + timeout.toNanos());
-    }
-
-    /** The leader of the KRaft quorum, from DescribeQuorum (Admin {@code describeMetadataQuorum}). */
-    @Override
-    public Optional<Integer> activeController() throws InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        try (Admin admin = Admin.create(p)) {
-            int leader = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
-            return leader >= 0 ? Optional.of(leader) : Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty();
-        }
     }
 
     @Override

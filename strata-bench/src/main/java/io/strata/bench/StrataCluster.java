@@ -1,18 +1,11 @@
 package io.strata.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,7 +19,6 @@ import java.util.stream.Collectors;
 final class StrataCluster implements BenchCluster {
 
     /** The line a node logs when it learns of a new metadata quorum leader (its Ratis state machine). */
-    private static final Pattern LEADER_LINE = Pattern.compile("Metadata quorum leader is now node-(\\d+)");
 
     private final List<StrataBroker> nodes = new ArrayList<>();
     private final String heap;
@@ -108,39 +100,6 @@ final class StrataCluster implements BenchCluster {
     @Override
     public void restart(int node, Duration timeout) throws IOException, InterruptedException {
         nodes.get(node - 1).start(timeout);
-    }
-
-    /**
-     * The quorum leader that most live nodes last logged: Strata does not serve DescribeQuorum (Kafka's Admin
-     * {@code describeMetadataQuorum}), and the controller id in Metadata is only the node that forwards requests.
-     */
-    @Override
-    public Optional<Integer> activeController() throws IOException {
-        List<Optional<Integer>> seen = new ArrayList<>();
-        for (StrataBroker node : nodes) {
-            if (node.alive()) {
-                seen.add(lastLeader(Files.readString(node.output(), StandardCharsets.UTF_8)));
-            }
-        }
-        return majority(seen, nodes.size());
-    }
-
-    /** The node id in the last "Metadata quorum leader is now node-N" line of a node's output. */
-    static Optional<Integer> lastLeader(String output) {
-        Matcher m = LEADER_LINE.matcher(output);
-        Integer last = null;
-        while (m.find()) {
-            last = Integer.parseInt(m.group(1));
-        }
-        return Optional.ofNullable(last);
-    }
-
-    /** The value more than half of {@code clusterSize} nodes agree on, if any. */
-    static Optional<Integer> majority(List<Optional<Integer>> seen, int clusterSize) {
-        Map<Integer, Integer> votes = new HashMap<>();
-        seen.forEach(s -> s.ifPresent(id -> votes.merge(id, 1, Integer::sum)));
-        return votes.entrySet().stream().filter(e -> e.getValue() > clusterSize / 2).map(Map.Entry::getKey)
-                .findFirst();
     }
 
     @Override
