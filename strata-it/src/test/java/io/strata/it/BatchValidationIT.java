@@ -1,0 +1,142 @@
+package io.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
+import org.apache.kafka.common.utils.Crc32C;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batches whose records disagree with their header, or that cannot be decompressed, are refused with Kafka's error
+ * codes (issue 15's two examples sent as raw Produce requests) and leave the partition untouched.
+ */
+class BatchValidationIT {
+    private static final int LAST_OFFSET_DELTA = 23;
+    private static final int RECORDS_COUNT = 57;
+    private static final int HEADER_SIZE = 61;
+    private static final int ATTRIBUTES = 21;
+    private static final int CRC = 17;
+
+    @TempDir
+    static Path dir;
+    static TestNode node;
+
+    @BeforeAll
+    static void startNode() throws Exception {
+        node = TestNode.start(dir);
+        try (Admin admin = Clients.admin(node.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic("plain", 1, (short) 1), new NewTopic("compacted", 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+    }
+
+    @AfterAll
+    static void stopNode() {
+        node.close();
+    }
+
+    @Test
+    void aBatchClaimingMoreRecordsThanItHoldsIsRefusedWithInvalidRecord() throws Exception {
+        long before = produceTwo("plain");
+        MemoryRecords records = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(bytes("v")));
+        ByteBuffer buf = records.buffer();
+        buf.putInt(LAST_OFFSET_DELTA, Integer.MAX_VALUE - 1).putInt(RECORDS_COUNT, Integer.MAX_VALUE);
+        resign(buf);
+        ProduceResponseData.PartitionProduceResponse response = produce("plain", records, (short) 12);
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(response.errorMessage()).contains("premature EOF");
+        assertThat(endOffset("plain")).isEqualTo(before);
+    }
+
+    @Test
+    void aGzipBatchOfRandomBytesIsRefusedWithUnknownServerErrorAsKafkaDoes() throws Exception {
+        long before = produceTwo("plain");
+        MemoryRecords records = MemoryRecords.withRecords(Compression.gzip().build(),
+                new SimpleRecord(bytes("v".repeat(100))));
+        ByteBuffer buf = records.buffer();
+        byte[] garbage = new byte[buf.limit() - HEADER_SIZE];
+        new SplittableRandom(15).nextBytes(garbage);
+        buf.put(HEADER_SIZE, garbage);
+        resign(buf);
+        ProduceResponseData.PartitionProduceResponse response = produce("plain", records, (short) 12);
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.UNKNOWN_SERVER_ERROR);
+        assertThat(endOffset("plain")).isEqualTo(before);
+    }
+
+    @Test
+    void keylessRecordsOnACompactedTopicAreListedInRecordErrors() throws Exception {
+        long before = produceTwo("compacted");
+        MemoryRecords v12 = MemoryRecords.withRecords(Compression.lz4().build(),
+                new SimpleRecord(bytes("k"), bytes("v")), new SimpleRecord(null, bytes("v")));
+        ProduceResponseData.PartitionProduceResponse response = produce("compacted", v12, (short) 12);
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(response.recordErrors()).singleElement().satisfies(e -> {
+            assertThat(e.batchIndex()).isEqualTo(1);
+            assertThat(e.batchIndexErrorMessage()).contains("without key");
+        });
+        // Before KIP-467 (v8) the response has no place for them: the code alone.
+        MemoryRecords v7 = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(null, bytes("v")));
+        assertThat(Errors.forCode(produce("compacted", v7, (short) 7).errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(endOffset("compacted")).isEqualTo(before);
+    }
+
+    /** Produces two good records with a real producer; returns the log end offset after them. */
+    private static long produceTwo(String topic) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
+            for (int i = 0; i < 2; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, bytes("k"), bytes("ok"))).get();
+            }
+        }
+        return endOffset(topic);
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse produce(String topic, MemoryRecords records,
+                                                                        short version) throws Exception {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000);
+        ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
+        topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        data.topicData().add(topicData);
+        try (RawClient raw = new RawClient(node.port())) {
+            ProduceResponse response = raw.request(ProduceRequest.builder(data).build(version));
+            return response.data().responses().iterator().next().partitionResponses().get(0);
+        }
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = Clients.admin(node.bootstrap())) {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        }
+    }
+
+    /** Recomputes the CRC of a single batch after its header or payload was altered, as a hostile client would. */
+    private static void resign(ByteBuffer buf) {
+        buf.putInt(CRC, (int) Crc32C.compute(buf, ATTRIBUTES, buf.limit() - ATTRIBUTES));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
