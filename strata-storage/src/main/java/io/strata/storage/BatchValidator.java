@@ -64,7 +64,17 @@ final class BatchValidator {
     private BatchValidator() {
     }
 
-    /** Validates a produce request's batches as leader, rewriting LogAppendTime timestamps. */
+    /**
+     * Validates a produce request's batches as leader, walking every record, and sets their max timestamps.
+     *
+     * @throws CorruptRecordException   bad CRC or a batch cut short ({@code CORRUPT_MESSAGE})
+     * @throws InvalidRecordException   a batch or record that breaks the format ({@code INVALID_RECORD}); a
+     *                                  {@link RecordErrors} when individual records were refused
+     * @throws org.apache.kafka.common.errors.InvalidTimestampException a {@link RecordErrors} for timestamps out of
+     *                                  the topic's window ({@code INVALID_TIMESTAMP})
+     * @throws RecordTooLargeException  a batch over {@code max.message.bytes}
+     * @throws UnknownServerException   a compressed payload that cannot be decompressed (as Kafka answers)
+     */
     static Result validate(MemoryRecords records, LogConfig config, long nowMs) {
         return validate(records, config, nowMs, true);
     }
@@ -110,6 +120,10 @@ final class BatchValidator {
             if (leader && batch.baseOffset() != 0) {
                 throw new InvalidRecordException("The base offset of the record batch in the append should be 0,"
                         + " but it is " + batch.baseOffset());
+            }
+            if (leader && batch.isControlBatch()) {
+                // Transaction markers are the coordinator's to write: a client's could abort others' transactions.
+                throw new InvalidRecordException("Clients are not allowed to write control records");
             }
             Integer count = batch.countOrNull();
             int lastOffsetDelta = buf.getInt(pos + BatchHeader.LAST_OFFSET_DELTA);
@@ -165,7 +179,7 @@ final class BatchValidator {
         RecordWalk(MutableRecordBatch batch, LogConfig config, long now) {
             this.batch = batch;
             this.count = batch.countOrNull();
-            this.compact = config.compact() && !batch.isControlBatch();
+            this.compact = config.compact();
             this.createTime = config.timestampType() == TimestampType.CREATE_TIME;
             this.batchLogAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
             this.latest = saturatedAdd(now, config.timestampAfterMaxMs());

@@ -23,7 +23,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.DefaultRecord;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -191,7 +193,7 @@ class BatchValidatorTest {
     }
 
     @Test
-    void rejectsBadCrcTornBatchesOldMagicBigBatchesAndNonZeroBaseOffsets() {
+    void rejectsBadCrcTornBatchesOldMagicBigBatchesNonZeroBaseOffsetsAndControlBatches() {
         MemoryRecords good = TestSupport.batch(Compression.NONE, now, "abc");
         ByteBuffer corrupt = ByteBuffer.allocate(good.sizeInBytes()).put(good.buffer()).flip();
         corrupt.put(corrupt.limit() - 1, (byte) 'z');
@@ -211,6 +213,11 @@ class BatchValidatorTest {
         MemoryRecords based = MemoryRecords.withRecords(42L, Compression.NONE, new SimpleRecord(now, "x".getBytes()));
         assertThatThrownBy(() -> BatchValidator.validate(based, config, now))
                 .isInstanceOf(InvalidRecordException.class).hasMessageContaining("base offset");
+        MemoryRecords marker = MemoryRecords.withEndTransactionMarker(7L, (short) 0,
+                new EndTransactionMarker(ControlRecordType.ABORT, 0));
+        assertThatThrownBy(() -> BatchValidator.validate(marker, config, now))
+                .isInstanceOf(InvalidRecordException.class).hasMessageContaining("control records");
+        assertThat(BatchValidator.validateReplicated(marker).batches()).hasSize(1);
     }
 
     @Test
