@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,7 +21,9 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
@@ -30,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Batches whose records disagree with their header, or that cannot be decompressed, are refused with Kafka's error
- * codes (issue 15's two examples sent as raw Produce requests) and leave the partition untouched.
+ * codes (issue 15's two examples sent as raw Produce requests) and leave the partition untouched; a gzip bomb is
+ * accepted, as Kafka does, without the broker's memory noticing.
  */
 class BatchValidationIT {
     private static final int LAST_OFFSET_DELTA = 23;
@@ -102,6 +108,44 @@ class BatchValidationIT {
         assertThat(endOffset("compacted")).isEqualTo(before);
     }
 
+    @Test
+    void aGzipBombIsWalkedWithoutTheBrokerHoldingItsInflatedSize() throws Exception {
+        // Half a MiB of gzip that inflates to 512 MiB: Kafka accepts it, and so do we, in a -Xmx512m node process.
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1 << 20), Compression.gzip().build(),
+                TimestampType.CREATE_TIME, 0L);
+        byte[] mib = new byte[1 << 20];
+        for (int i = 0; i < 512; i++) {
+            builder.append(System.currentTimeMillis(), bytes("k"), mib);
+        }
+        MemoryRecords bomb = builder.build();
+        assertThat(bomb.sizeInBytes()).isLessThan(1 << 20);
+        try (NodeProcess process = new NodeProcess(dir.resolve("bomb"), new HashMap<>())) {
+            process.start();
+            try (Admin admin = Clients.admin(process.bootstrap())) {
+                admin.createTopics(List.of(new NewTopic("bomb", 1, (short) 1))).all().get();
+            }
+            int port = Integer.parseInt(process.bootstrap().substring(process.bootstrap().lastIndexOf(':') + 1));
+            long rssBefore = procStatusKib(process.pid(), "VmRSS:");
+            long started = System.nanoTime();
+            ProduceResponseData.PartitionProduceResponse response = produce(port, "bomb", bomb, (short) 12);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.NONE);
+            assertThat(took).isLessThan(Duration.ofSeconds(30));
+            // The peak resident size since start grew by a fraction of the inflated 512 MiB.
+            assertThat(procStatusKib(process.pid(), "VmHWM:") - rssBefore).isLessThan(128 * 1024);
+        }
+    }
+
+    /** A {@code /proc/PID/status} field in KiB. */
+    private static long procStatusKib(long pid, String field) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field)) {
+                return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
+            }
+        }
+        throw new IllegalStateException(field + " missing from /proc/" + pid + "/status");
+    }
+
     /** Produces two good records with a real producer; returns the log end offset after them. */
     private static long produceTwo(String topic) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
@@ -114,11 +158,16 @@ class BatchValidationIT {
 
     private static ProduceResponseData.PartitionProduceResponse produce(String topic, MemoryRecords records,
                                                                         short version) throws Exception {
+        return produce(node.port(), topic, records, version);
+    }
+
+    private static ProduceResponseData.PartitionProduceResponse produce(int port, String topic, MemoryRecords records,
+                                                                        short version) throws Exception {
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000);
         ProduceRequestData.TopicProduceData topicData = new ProduceRequestData.TopicProduceData().setName(topic);
         topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
         data.topicData().add(topicData);
-        try (RawClient raw = new RawClient(node.port())) {
+        try (RawClient raw = new RawClient(port, Duration.ofSeconds(60))) {
             ProduceResponse response = raw.request(ProduceRequest.builder(data).build(version));
             return response.data().responses().iterator().next().partitionResponses().get(0);
         }
