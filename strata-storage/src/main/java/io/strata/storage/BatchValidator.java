@@ -257,6 +257,9 @@ final class BatchValidator {
         /** Kafka's per-record checks (key, then timestamp), plus offset deltas that we assign offsets from. */
         private void record(int index, long offsetDelta, long timestamp, boolean hasKey) {
             if (offsetDelta != index) {
+                // Kafka recompresses such a compressed batch with new deltas (and does not look at uncompressed
+                // ones); we assign offsets in place, so kept deltas would give records wrong, even duplicate,
+                // offsets: refused instead.
                 error(index, false, "Record " + index + " has offset delta " + offsetDelta + " instead of " + index);
             } else if (compact && !hasKey) {
                 error(index, false, "Compacted topic cannot accept message without key.");
