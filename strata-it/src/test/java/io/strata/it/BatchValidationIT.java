@@ -109,6 +109,28 @@ class BatchValidationIT {
     }
 
     @Test
+    void futureTimestampsAndACompressedBatchShortOfItsCountAreRefused() throws Exception {
+        long before = produceTwo("plain");
+        // message.timestamp.after.max.ms defaults to one hour: the second record is two hours ahead.
+        long now = System.currentTimeMillis();
+        MemoryRecords future = MemoryRecords.withRecords(Compression.zstd().build(), new SimpleRecord(now, bytes("v")),
+                new SimpleRecord(now + 7_200_000, bytes("v")));
+        ProduceResponseData.PartitionProduceResponse late = produce("plain", future, (short) 12);
+        assertThat(Errors.forCode(late.errorCode())).isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(late.recordErrors()).extracting(ProduceResponseData.BatchIndexAndErrorMessage::batchIndex)
+                .containsExactly(1);
+        // Three records compressed, a header that says two.
+        MemoryRecords extra = MemoryRecords.withRecords(Compression.snappy().build(), new SimpleRecord(bytes("a")),
+                new SimpleRecord(bytes("b")), new SimpleRecord(bytes("c")));
+        extra.buffer().putInt(LAST_OFFSET_DELTA, 1).putInt(RECORDS_COUNT, 2);
+        resign(extra.buffer());
+        ProduceResponseData.PartitionProduceResponse response = produce("plain", extra, (short) 12);
+        assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.INVALID_RECORD);
+        assertThat(response.errorMessage()).contains("records still remaining");
+        assertThat(endOffset("plain")).isEqualTo(before);
+    }
+
+    @Test
     void aGzipBombIsWalkedWithoutTheBrokerHoldingItsInflatedSize() throws Exception {
         // Half a MiB of gzip that inflates to 512 MiB: Kafka accepts it, and so do we, in a -Xmx512m node process.
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1 << 20), Compression.gzip().build(),
