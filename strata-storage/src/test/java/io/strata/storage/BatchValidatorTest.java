@@ -193,6 +193,20 @@ class BatchValidatorTest {
     }
 
     @Test
+    void logAppendTimeTopicsStampTheAppendTimeAndRefuseBatchesStampedByTheClient() {
+        LogConfig appendTime = LogConfig.fromTopicConfigs(Map.of("message.timestamp.type", "LogAppendTime"));
+        BatchValidator.Result r = BatchValidator.validate(TestSupport.batch(Compression.lz4().build(), 5, "a", "b"),
+                appendTime, now);
+        assertThat(r.logAppendTime()).isEqualTo(now);
+        assertThat(r.batches().get(0).batch().maxTimestamp()).isEqualTo(now);
+        assertThat(r.batches().get(0).batch().timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+        MemoryRecords stamped = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE,
+                TimestampType.LOG_APPEND_TIME, new SimpleRecord(now, "x".getBytes()));
+        assertThatThrownBy(() -> BatchValidator.validate(stamped, appendTime, now))
+                .isInstanceOf(RecordErrors.InvalidTimestamps.class);
+    }
+
+    @Test
     void rejectsBadCrcTornBatchesOldMagicBigBatchesNonZeroBaseOffsetsAndControlBatches() {
         MemoryRecords good = TestSupport.batch(Compression.NONE, now, "abc");
         ByteBuffer corrupt = ByteBuffer.allocate(good.sizeInBytes()).put(good.buffer()).flip();
