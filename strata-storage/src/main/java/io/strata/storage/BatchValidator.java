@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -27,13 +29,14 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * inside the {@code message.timestamp.*} window (refused with the per-record error list of {@link RecordErrors}).
  * The max timestamp is then rewritten from the records (CreateTime) or to the append time (LogAppendTime), as Kafka
  * does. Uncompressed batches are walked in place without allocating per record; compressed ones are decompressed as
- * a stream that skips keys and values, with the caller thread's reusable {@link BufferSupplier}, so a small batch
+ * a stream that skips keys and values, with pooled reusable {@link BufferSupplier}s, so a small batch
  * that inflates to gigabytes is walked in bounded memory. A payload that cannot be decompressed is refused with
  * {@code UNKNOWN_SERVER_ERROR}, which is what Kafka 4.3 answers for it.
  *
  * <p>Replicated batches are only checked for structure and CRC: the leader walked them.
  *
- * <p>Thread-safety: stateless and thread-safe; decompression buffers are per thread.
+ * <p>Thread-safety: thread-safe; the only shared state is the pool of decompression buffers, each lent to one
+ * thread at a time.
  */
 final class BatchValidator {
 
@@ -154,8 +157,13 @@ final class BatchValidator {
         return new Result(result, end - start, logAppendTime ? nowMs : RecordBatch.NO_TIMESTAMP);
     }
 
-    /** Decompression buffers, reused by the thread (a connection's own virtual thread) across requests. */
-    private static final ThreadLocal<BufferSupplier> BUFFERS = ThreadLocal.withInitial(BufferSupplier::create);
+    /**
+     * Decompression buffer suppliers, lent to one walk at a time. A pool rather than a thread local: requests run on
+     * each connection's own virtual thread, and thousands of connections must not each keep a codec's buffers
+     * (up to 4 MiB for an lz4 block size a client picks). At most as many are kept as walks can run at once.
+     */
+    private static final BlockingQueue<BufferSupplier> SUPPLIERS =
+            new ArrayBlockingQueue<>(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     /**
      * The walk of one batch's records: per-record checks, the record error list (allocated only on the first
@@ -238,7 +246,11 @@ final class BatchValidator {
          */
         void decompressing() {
             long baseOffset = batch.baseOffset();
-            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BUFFERS.get())) {
+            BufferSupplier supplier = SUPPLIERS.poll();
+            if (supplier == null) {
+                supplier = BufferSupplier.create();
+            }
+            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(supplier)) {
                 int i = 0;
                 while (it.hasNext()) {
                     Record r = it.next();
@@ -251,6 +263,10 @@ final class BatchValidator {
                 // Kafka lets the codec's KafkaException reach its request handler: UNKNOWN_SERVER_ERROR.
                 throw new UnknownServerException("Failed to decompress record batch ("
                         + batch.compressionType().name + "): " + e.getMessage(), e);
+            } finally {
+                if (!SUPPLIERS.offer(supplier)) {
+                    supplier.close();
+                }
             }
         }
 
