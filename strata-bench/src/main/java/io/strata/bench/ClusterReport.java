@@ -114,14 +114,8 @@ final class ClusterReport {
 
     /** The same data as {@link #table}, every run, as one JSON object (written by the CLI's {@link Json}). */
     static String json(Context ctx, Produce produce, List<FailoverCase> failovers) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("date", ctx.date());
-        root.put("command", ctx.command());
-        root.put("host", ctx.host());
-        root.put("java", ctx.java());
-        root.put("kafkaVersion", ctx.kafkaVersion());
-        root.put("loadAtStart", ctx.loadAtStart());
-        root.put("loadAtEnd", ctx.loadAtEnd());
+        Map<String, Object> root = Report.jsonHeader(ctx.date(), ctx.command(), ctx.host(), ctx.java(),
+                ctx.kafkaVersion(), ctx.loadAtStart(), ctx.loadAtEnd());
         root.put("notes", ctx.notes());
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("records", produce.records());

@@ -89,16 +89,24 @@ public final class Report {
         return row;
     }
 
+    /** The facts every bench report's JSON opens with, in this order; callers add their own after them. */
+    static Map<String, Object> jsonHeader(String date, String command, String host, String java, String kafkaVersion,
+                                          String loadAtStart, String loadAtEnd) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("date", date);
+        root.put("command", command);
+        root.put("host", host);
+        root.put("java", java);
+        root.put("kafkaVersion", kafkaVersion);
+        root.put("loadAtStart", loadAtStart);
+        root.put("loadAtEnd", loadAtEnd);
+        return root;
+    }
+
     /** The same data as {@link #table}, every run, as one JSON object (written by the CLI's {@link Json}). */
     public static String json(Context ctx, List<CaseResult> results) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("date", ctx.date());
-        root.put("command", ctx.command());
-        root.put("host", ctx.host());
-        root.put("java", ctx.java());
-        root.put("kafkaVersion", ctx.kafkaVersion());
-        root.put("loadAtStart", ctx.loadAtStart());
-        root.put("loadAtEnd", ctx.loadAtEnd());
+        Map<String, Object> root = jsonHeader(ctx.date(), ctx.command(), ctx.host(), ctx.java(), ctx.kafkaVersion(),
+                ctx.loadAtStart(), ctx.loadAtEnd());
         root.put("otherPctOverall", ctx.otherPctOverall());
         root.put("notes", ctx.notes());
         List<Map<String, Object>> cases = new ArrayList<>();
