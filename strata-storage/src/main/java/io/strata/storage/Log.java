@@ -31,17 +31,22 @@ public interface Log extends AutoCloseable {
     /**
      * Validates and appends the batches of a produce request as partition leader.
      *
-     * <p>Validation: magic v2 only, CRC32C, batch sizes, {@code max.message.bytes}, record timestamps against
-     * {@code message.timestamp.*}; {@code LogAppendTime} topics get their batch max timestamp rewritten.
+     * <p>Validation: magic v2 only, CRC32C, batch sizes, {@code max.message.bytes}, then every record of every batch
+     * is walked (compressed ones decompressed as a stream) and must match its header, with keys on compacted topics
+     * and timestamps inside {@code message.timestamp.*}; each batch's max timestamp is set from its records (or to
+     * the append time on {@code LogAppendTime} topics).
      * Offsets and the partition leader epoch are assigned in place in {@code records}' buffer. Idempotent batches
      * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
-     * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record
+     * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record (a
+     *                                                                        {@link RecordErrors} lists refused records)
+     * @throws org.apache.kafka.common.errors.UnknownServerException          undecompressable payload, as in Kafka
      * @throws org.apache.kafka.common.errors.RecordTooLargeException         batch over max.message.bytes
      * @throws org.apache.kafka.common.errors.InvalidTimestampException       timestamp out of the allowed window
+     *                                                                        (a {@link RecordErrors})
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
      * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure

@@ -3,22 +3,13 @@ package io.strata.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.RecordBatch;
-import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,54 +179,6 @@ class ComponentsTest {
             Files.write(file, bytes);
             assertThat(psm.loadLatestSnapshotAtOrBelow(100)).isEmpty();
             assertThat(file).doesNotExist();
-        }
-    }
-
-    @Nested
-    class BatchValidatorTest {
-        private final LogConfig config = LogConfig.fromTopicConfigs(Map.of("max.message.bytes", "2000",
-                "message.timestamp.before.max.ms", "60000"));
-        private final long now = System.currentTimeMillis();
-
-        @Test
-        void acceptsValidBatches() {
-            MemoryRecords records = TestSupport.concat(TestSupport.batch(Compression.NONE, now, "a", "b"),
-                    TestSupport.batch(Compression.gzip().build(), now, "c"));
-            BatchValidator.Result r = BatchValidator.validate(records, config, now);
-            assertThat(r.batches()).hasSize(2);
-            assertThat(r.sizeInBytes()).isEqualTo(records.sizeInBytes());
-        }
-
-        @Test
-        void rejectsBadCrcTornBatchesOldMagicAndBigBatches() {
-            MemoryRecords good = TestSupport.batch(Compression.NONE, now, "abc");
-            ByteBuffer corrupt = ByteBuffer.allocate(good.sizeInBytes()).put(good.buffer()).flip();
-            corrupt.put(corrupt.limit() - 1, (byte) 'z');
-            assertThatThrownBy(() -> BatchValidator.validate(MemoryRecords.readableRecords(corrupt), config, now))
-                    .isInstanceOf(CorruptRecordException.class);
-            ByteBuffer torn = good.buffer().duplicate();
-            torn.limit(torn.limit() - 2);
-            assertThatThrownBy(() -> BatchValidator.validate(MemoryRecords.readableRecords(torn.slice()), config, now))
-                    .isInstanceOf(CorruptRecordException.class);
-            MemoryRecords v1 = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1, Compression.NONE,
-                    new SimpleRecord(now, "x".getBytes()));
-            assertThatThrownBy(() -> BatchValidator.validate(v1, config, now))
-                    .isInstanceOf(InvalidRecordException.class);
-            MemoryRecords big = TestSupport.batch(Compression.NONE, now, "y".repeat(3000));
-            assertThatThrownBy(() -> BatchValidator.validate(big, config, now))
-                    .isInstanceOf(RecordTooLargeException.class);
-        }
-
-        @Test
-        void rejectsTimestampsOutsideTheWindow() {
-            assertThatThrownBy(() -> BatchValidator.validate(TestSupport.batch(Compression.NONE, now + 7_200_000, "f"),
-                    config, now)).isInstanceOf(InvalidTimestampException.class);
-            // The old record is not the first one: only the record walk finds it.
-            MemoryRecords records = MemoryRecords.withRecords(Compression.lz4().build(),
-                    new SimpleRecord(now, "a".getBytes()), new SimpleRecord(now - 120_000, "b".getBytes()),
-                    new SimpleRecord(now, "c".getBytes()));
-            assertThatThrownBy(() -> BatchValidator.validate(records, config, now))
-                    .isInstanceOf(InvalidTimestampException.class);
         }
     }
 

@@ -6,6 +6,7 @@ import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.storage.AppendResult;
+import io.strata.storage.RecordErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +58,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
                 } else {
-                    append(topics.image(), topic.get(), partitionData, acks, response).ifPresent(pending::add);
+                    append(topics.image(), topic.get(), partitionData, acks, context.apiVersion(), response)
+                            .ifPresent(pending::add);
                 }
             }
             responses.add(topicResponse);
@@ -73,7 +75,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     private Optional<Pending> append(MetadataImage image, TopicImage topic,
-                                     ProduceRequestData.PartitionProduceData data, short acks,
+                                     ProduceRequestData.PartitionProduceData data, short acks, short version,
                                      ProduceResponseData.PartitionProduceResponse response) {
         TopicPartition tp = new TopicPartition(topic.name(), data.index());
         if (!(data.records() instanceof MemoryRecords records)) {
@@ -88,6 +90,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             return Optional.of(new Pending(partition, result.lastOffset() + 1, response));
         } catch (ApiException e) {
             fail(response, Errors.forException(e), e.getMessage());
+            if (e instanceof RecordErrors errors && version >= 8) {
+                // KIP-467: which records of the batch were refused, so the producer can drop just those.
+                for (RecordErrors.RecordError error : errors.recordErrors()) {
+                    response.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                            .setBatchIndex(error.batchIndex()).setBatchIndexErrorMessage(error.message()));
+                }
+            }
             log.debug("Produce to {} failed: {}", tp, e.toString());
             return Optional.empty();
         }
