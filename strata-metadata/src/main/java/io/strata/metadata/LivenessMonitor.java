@@ -61,6 +61,8 @@ final class LivenessMonitor implements AutoCloseable {
     private CompletableFuture<Void> pendingWrite = CompletableFuture.completedFuture(null);
     /** The inputs of the last decision that wrote nothing; tick thread only. */
     private Inputs lastQuiet;
+    /** Whether the last tick found this node leading; tick thread only. */
+    private boolean leading;
 
     /** What a decision depends on: equal inputs give an equal decision. */
     private record Inputs(long imageVersion, Map<Integer, Boolean> alive) {
@@ -124,10 +126,15 @@ final class LivenessMonitor implements AutoCloseable {
             Optional<Map<Integer, Long>> heard = sinceHeardMs.get();
             if (heard.isEmpty()) {
                 lastQuiet = null; // not the active controller: decide afresh when this node leads again
+                leading = false;
                 return;
             }
+            // Ratis starts its follower clocks when a leader takes office, so the previous leader, most likely gone,
+            // would look silent only after probeAfter: at the first tick in office every voter is probed at once.
+            long probeAfter = leading ? probeAfterMs : -1;
+            leading = true;
             MetadataImage current = image.get();
-            Map<Integer, Long> since = withProbes(current, heard.get());
+            Map<Integer, Long> since = withProbes(current, heard.get(), probeAfter);
             Map<Integer, Boolean> alive = new HashMap<>();
             since.forEach((id, ms) -> alive.put(id, ms <= sessionTimeoutMs));
             Inputs inputs = new Inputs(current.version(), alive);
@@ -153,11 +160,11 @@ final class LivenessMonitor implements AutoCloseable {
     }
 
     /**
-     * The silence per voter, where a registered broker that has been silent for longer than {@code probeAfter}
+     * The silence per voter, where a registered broker that has been silent for longer than {@code probeAfterMs}
      * and refuses connections counts as silent forever. Fenced brokers are probed too, so that one fenced this
      * way is not unfenced at the next tick merely because its last contact is recent.
      */
-    private Map<Integer, Long> withProbes(MetadataImage current, Map<Integer, Long> heard) {
+    private Map<Integer, Long> withProbes(MetadataImage current, Map<Integer, Long> heard, long probeAfterMs) {
         Map<Integer, Long> since = new HashMap<>(heard);
         heard.forEach((id, ms) -> {
             BrokerRegistration broker = current.brokers().get(id);

@@ -24,6 +24,11 @@ public record RatisOptions(Duration electionTimeoutMin, Duration electionTimeout
                 4 << 20);
     }
 
+    /** Election timeouts randomised between {@code min} and twice {@code min}, as Raft wants them spread. */
+    public RatisOptions withElectionTimeout(Duration min) {
+        return new RatisOptions(min, min.multipliedBy(2), snapshotThreshold, startTimeout, maxEntryBytes);
+    }
+
     public RatisOptions withSnapshotThreshold(long threshold) {
         return new RatisOptions(electionTimeoutMin, electionTimeoutMax, threshold, startTimeout, maxEntryBytes);
     }

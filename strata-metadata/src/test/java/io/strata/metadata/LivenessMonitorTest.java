@@ -55,6 +55,8 @@ class LivenessMonitorTest {
             probed.add(id);
             return refusing.contains(id);
         }, SESSION, PROBE_AFTER, Duration.ofMillis(100));
+        monitor.tick(); // in office from here on (the first tick probes every voter: see onTakingOffice...)
+        probed.clear();
     }
 
     /** Applies the decision at once, as a metadata log with no competition would. */
@@ -128,6 +130,23 @@ class LivenessMonitorTest {
         leaderView = Optional.empty();
         monitor.tick();
         assertThat(writes).isZero();
+        assertThat(probed).isEmpty();
+    }
+
+    @Test
+    void onTakingOfficeEveryVoterIsProbedAtOnce() {
+        leaderView = Optional.empty();
+        monitor.tick();
+        // Ratis restarts its follower clocks for a new leader: the killed former leader looks just heard from
+        leaderView = Optional.of(sinceHeard);
+        refusing.add(1);
+        monitor.tick();
+        assertThat(probed).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(image.brokers().get(1).fenced()).isTrue();
+        assertThat(leader()).isEqualTo(2);
+
+        probed.clear();
+        monitor.tick(); // still in office: recently heard voters are left alone again
         assertThat(probed).isEmpty();
     }
 

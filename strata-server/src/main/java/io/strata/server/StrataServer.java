@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
+import io.strata.metadata.RatisOptions;
 import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
@@ -93,7 +94,8 @@ public final class StrataServer implements AutoCloseable {
             MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
                     config.metadataLogDir().resolve("__cluster_metadata"), candidateClusterId,
                     Duration.ofMillis(config.metadataRequestTimeoutMs()),
-                    Duration.ofMillis(config.brokerSessionTimeoutMs()), config.leaderRebalance()));
+                    Duration.ofMillis(config.brokerSessionTimeoutMs()), config.leaderRebalance()),
+                    RatisOptions.defaults().withElectionTimeout(config.quorumElectionTimeout()));
             started.add(quorum);
             // The quorum and the logs start in parallel: both are I/O- and class-loading-bound, and recovery needs
             // no metadata. Logs load with the static defaults; applying the image below sets topic overrides.

@@ -58,6 +58,7 @@ public final class ServerConfig {
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
             key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."),
             key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
+            key("controller.quorum.election.timeout.ms", BrokerConfigKey.Type.INT, "1000", "How long a metadata quorum voter waits without hearing from the leader before it starts an election (randomised up to twice as long)."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
             key("broker.heartbeat.interval.ms", BrokerConfigKey.Type.INT, "2000", "Accepted for Kafka compatibility, no effect: brokers are heard through the metadata quorum's own heartbeats."),
             key("controlled.shutdown.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Move leadership away before a node stops."),
@@ -224,6 +225,11 @@ public final class ServerConfig {
                 intValue("replica.fetch.max.bytes"), intValue("replica.fetch.response.max.bytes"),
                 intValue("replica.fetch.backoff.ms"), intValue("replica.socket.timeout.ms"),
                 Math.max(1, intValue("num.replica.fetchers")), listener);
+    }
+
+    /** Kafka's {@code controller.quorum.election.timeout.ms}: the shortest Ratis election timeout. */
+    public Duration quorumElectionTimeout() {
+        return Duration.ofMillis(Math.max(1, intValue("controller.quorum.election.timeout.ms")));
     }
 
     public long metadataRequestTimeoutMs() {
