@@ -53,6 +53,9 @@ class ClusterFailoverIT {
     private static final int PARTITIONS = 6;
     private static final String STRICT_TOPIC = "strict";
     private static final int ROUNDS = Integer.getInteger("strata.failover.rounds", 1);
+    /** How long a killed broker stays down, and a frozen one frozen, at least (the 5 s and 8 s). */
+    private static final Duration KILLED_FOR = Duration.ofSeconds(5);
+    private static final Duration FROZEN_FOR = Duration.ofSeconds(8);
     /** Acknowledgements already on their way when the second replica stops. */
     private static final int IN_FLIGHT_ALLOWANCE = 50;
     private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
@@ -110,7 +113,10 @@ class ClusterFailoverIT {
         assertThat(ackedCount()).isGreaterThan(0);
     }
 
-    /** (a) {@code kill -9} of a partition leader: its partitions get new leaders and writes go on; then restart. */
+    /**
+     * (a) {@code kill -9} of a partition leader: its partitions get new leaders and writes go on; restarted after
+     * 5 s.
+     */
     private void killALeaderAndRestartIt(Admin admin, int partition) throws Exception {
         int victim = leaderOf(admin, partition);
         NodeProcess node = nodes.get(victim - 1);
@@ -122,7 +128,7 @@ class ClusterFailoverIT {
         long killedAt = System.nanoTime();
         firstAckAfter.set(killedAt);
         node.kill9();
-        awaitProgress(ackedBefore + 200);
+        awaitProgress(ackedBefore + 200, KILLED_FOR);
         await().atMost(Duration.ofSeconds(60)).until(() -> led.stream().allMatch(p -> firstAck.get(p) != 0));
         long worst = led.stream().mapToLong(p -> firstAck.get(p) - killedAt).max().orElseThrow();
         log.info("kill -9 of broker {} (leader of {}): a write sent after the kill acknowledged by each of its "
@@ -133,14 +139,15 @@ class ClusterFailoverIT {
     }
 
     /**
-     * (b) {@code SIGSTOP} of a partition leader until writes go on without it (it is fenced after the session
-     * timeout, and leaves the ISRs it follows in after {@code replica.lag.time.max.ms}); then {@code SIGCONT}.
+     * (b) {@code SIGSTOP} of a partition leader for 8 s and until writes go on without it (it is fenced after the
+     * session timeout, and leaves the ISRs it follows in after {@code replica.lag.time.max.ms}); then
+     * {@code SIGCONT}.
      */
     private void freezeALeaderAndResumeIt(Admin admin, int partition) throws Exception {
         NodeProcess node = nodes.get(leaderOf(admin, partition) - 1);
         long ackedBefore = ackedCount();
         node.pause();
-        awaitProgress(ackedBefore + 200);
+        awaitProgress(ackedBefore + 200, FROZEN_FOR);
         node.resume();
         awaitFullIsr(admin, TOPIC);
     }
@@ -245,7 +252,15 @@ class ClusterFailoverIT {
 
     /** Writes keep being acknowledged while a broker is down or frozen (two of three replicas remain). */
     private void awaitProgress(long target) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> ackedCount() >= target);
+        awaitProgress(target, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #awaitProgress(long)}, and not before {@code atLeast} has passed: how long the failure lasts is part
+     * of the scenario, not a wait for a condition.
+     */
+    private void awaitProgress(long target, Duration atLeast) {
+        await().pollDelay(atLeast).atMost(atLeast.plusSeconds(60)).until(() -> ackedCount() >= target);
     }
 
     private static int leaderOf(Admin admin, int partition) throws Exception {
