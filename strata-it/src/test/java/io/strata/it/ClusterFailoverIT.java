@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,6 +57,8 @@ class ClusterFailoverIT {
     /** How long a killed broker stays down, and a frozen one frozen, at least (the 5 s and 8 s). */
     private static final Duration KILLED_FOR = Duration.ofSeconds(5);
     private static final Duration FROZEN_FOR = Duration.ofSeconds(8);
+    /** How long verification may read nothing new before it gives up. */
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
     /** Acknowledgements already on their way when the second replica stops. */
     private static final int IN_FLIGHT_ALLOWANCE = 50;
     private static final Logger log = LoggerFactory.getLogger(ClusterFailoverIT.class);
@@ -296,7 +299,8 @@ class ClusterFailoverIT {
     private void verify() {
         Map<Integer, List<Integer>> expected = new LinkedHashMap<>();
         acked.forEach((p, q) -> expected.put(p, new ArrayList<>(q)));
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap(), Map.of())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap(),
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000))) {
             List<TopicPartition> all = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 all.add(new TopicPartition(TOPIC, p));
@@ -306,12 +310,19 @@ class ClusterFailoverIT {
             Map<Integer, List<Integer>> read = new HashMap<>();
             Map<Integer, Set<Integer>> seen = new HashMap<>();
             Map<TopicPartition, Long> ends = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long started = System.nanoTime();
+            // Reading everything again gets longer every round: give up only when the reading stalls.
+            long deadline = started + STALL_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
+                int polled = 0;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     int value = Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8));
                     read.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(value);
                     seen.computeIfAbsent(r.partition(), k -> new HashSet<>()).add(value);
+                    polled++;
+                }
+                if (polled > 0) {
+                    deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
                 }
                 if (ends == null && missing(expected, seen).values().stream().allMatch(List::isEmpty)) {
                     ends = consumer.endOffsets(all);
@@ -321,6 +332,8 @@ class ClusterFailoverIT {
                     break;
                 }
             }
+            log.info("Verified {} records in {} ms", read.values().stream().mapToInt(List::size).sum(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Map<TopicPartition, Long> positions = new HashMap<>();
             all.forEach(tp -> positions.put(tp, consumer.position(tp)));
             assertThat(missing(expected, seen)).as("acknowledged values missing after reading to positions %s",
