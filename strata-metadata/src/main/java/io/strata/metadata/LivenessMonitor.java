@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link ReplicationControl#reconcileLiveness} decides.
  *
  * <p>Two signals. The session timeout ({@code broker.session.timeout.ms}) covers every failure, a frozen process
- * or an unreachable host included. A voter that has been silent for longer than a Raft heartbeat is also
+ * or an unreachable host included. A voter that has been silent for longer than a tick is also
  * <em>probed</em>: a TCP connection to its controller address is refused only when no process listens there any
  * more, which after a {@code kill -9} or a crash is true at once. Such a broker is fenced without waiting for the
  * session timeout, so its partitions get new leaders in well under a second instead of after nine. A probe that
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * nothing and leaves the broker to the session timeout.
  *
  * <p>A decision is taken only when its inputs changed (the image version or the set of brokers considered alive),
- * so a quiet, healthy cluster costs one look at the Raft leader's follower table per tick and writes nothing.
+ * so a quiet, healthy cluster costs one look at the Raft leader's follower table per tick, a connection to each
+ * voter not heard from since the last tick (Raft heartbeats are half an election timeout apart), and writes nothing.
  *
  * <p>Thread-safety: {@link #tick()} runs on the monitor's single thread (or a test's); {@link #start()} and
  * {@link #close()} may be called from any thread.
@@ -75,7 +76,8 @@ final class LivenessMonitor implements AutoCloseable {
      * @param writer        submits a decision to the metadata log
      * @param probe         the connection probe
      * @param sessionTimeout {@code broker.session.timeout.ms}
-     * @param probeAfter    how long a voter may be silent before it is probed (about a Raft heartbeat interval)
+     * @param probeAfter    how long a voter may be silent before it is probed (a tick: a connection a tick to an
+     *                      idle voter between Raft heartbeats costs little, a late fencing costs writes)
      * @param interval      time between ticks
      */
     LivenessMonitor(Supplier<Optional<Map<Integer, Long>>> sinceHeardMs, Supplier<MetadataImage> image,

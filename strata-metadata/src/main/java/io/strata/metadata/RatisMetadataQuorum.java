@@ -108,7 +108,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
                 decider -> submit("brokerLiveness", decider),
                 LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
-                options.electionTimeoutMin().dividedBy(4), config.livenessCheckInterval());
+                config.livenessCheckInterval(), config.livenessCheckInterval());
         this.rebalancer = new LeaderRebalancer(config.leaderRebalance(), this::isLeader, this::image,
                 decider -> submit("leaderRebalance", decider));
     }
