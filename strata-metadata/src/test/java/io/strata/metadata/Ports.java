@@ -50,7 +50,8 @@ final class Ports {
     /** The first port of Linux's ephemeral range, or {@value #LOWEST} (no room below) where it is unknown. */
     private static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // read by line: Files.readString of this procfs file (size 0) returned only its first byte
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return LOWEST;
