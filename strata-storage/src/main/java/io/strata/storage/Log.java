@@ -33,7 +33,9 @@ public interface Log extends AutoCloseable {
      *
      * <p>Validation: magic v2 only, CRC32C, batch sizes, {@code max.message.bytes}, record timestamps against
      * {@code message.timestamp.*}; {@code LogAppendTime} topics get their batch max timestamp rewritten.
-     * Offsets and the partition leader epoch are assigned in place in {@code records}' buffer. Idempotent batches
+     * Batches sent with another codec than the topic's {@code compression.type} are rewritten in it (see
+     * {@code Recompressor}); otherwise offsets and the partition leader epoch are assigned in place in
+     * {@code records}' buffer. Idempotent batches
      * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.

@@ -246,7 +246,7 @@ public final class ServerConfig {
     public Map<String, String> logConfigDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (LogConfig.Key key : LogConfig.KEYS) {
-            String value = originals.get(key.brokerSynonym());
+            String value = key.brokerSynonym().map(originals::get).orElse(null);
             if (value == null && key.name().equals("retention.ms")) {
                 value = derived("log.retention.minutes", 60_000L, "log.retention.hours", 3_600_000L);
             } else if (value == null && key.name().equals("segment.ms")) {
