@@ -211,6 +211,25 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         return config;
     }
 
+    /**
+     * Checks a broker-level default of a topic config ({@code log.segment.bytes} for {@code segment.bytes}) with the
+     * topic key's type and valid values, naming the broker key in the error as Kafka does.
+     *
+     * @throws InvalidConfigurationException if the value has the wrong type or is out of range
+     */
+    public static void validateBrokerValue(Key key, String value) {
+        ConfigDef.ConfigKey def = DEF.configKeys().get(key.name());
+        String name = key.brokerSynonym().orElse(key.name());
+        try {
+            Object parsed = ConfigDef.parseType(name, value, def.type);
+            if (def.validator != null) {
+                def.validator.ensureValid(name, parsed);
+            }
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+
     public boolean compact() {
         return cleanupPolicy.contains("compact");
     }

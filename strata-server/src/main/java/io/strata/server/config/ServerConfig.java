@@ -301,6 +301,12 @@ public final class ServerConfig {
             throw new ConfigException(e.getMessage());
         }
         try {
+            for (LogConfig.Key key : LogConfig.KEYS) {
+                Optional<String> value = key.brokerSynonym().map(originals::get);
+                if (value.isPresent()) {
+                    LogConfig.validateBrokerValue(key, value.get());
+                }
+            }
             LogConfig.fromTopicConfigs(logConfigDefaults());
         } catch (org.apache.kafka.common.errors.InvalidConfigurationException e) {
             throw new ConfigException(e.getMessage());

@@ -66,7 +66,7 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.from(Map.of("controller.quorum.voters", "localhost:9093")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("controller.quorum.voters");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("log.segment.bytes", "1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("segment.bytes");
+                .isInstanceOf(ConfigException.class).hasMessage("Invalid value 1 for configuration log.segment.bytes: Value must be at least 1048576");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("process.roles", "broker,zookeeper")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("process.roles");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:x")))
