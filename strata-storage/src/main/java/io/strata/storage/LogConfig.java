@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigDef;
@@ -23,11 +24,13 @@ import org.apache.kafka.common.record.TimestampType;
  *
  * <p>Every topic config Kafka 4.3 defines is accepted and validated as Kafka does (through kafka-clients'
  * {@link ConfigDef}, so values parse and fail with Kafka's messages); the components below are the ones the log
- * acts on. The others ({@code preallocate}, {@code segment.jitter.ms}, {@code file.delete.delay.ms}, the
+ * acts on. The others ({@code preallocate}, {@code file.delete.delay.ms}, the
  * replication throttles and the tiered-storage keys) are accepted with no effect, as docs/configuration.md says.
  *
  * @param segmentBytes           {@code segment.bytes}, or the internal {@code internal.segment.bytes} when set
  * @param segmentMs              {@code segment.ms}
+ * @param segmentJitterMs        {@code segment.jitter.ms}: each segment rolls up to this much (at most
+ *                               {@code segment.ms}) earlier, a random amount fixed per segment
  * @param segmentIndexBytes      {@code segment.index.bytes}
  * @param indexIntervalBytes     {@code index.interval.bytes}
  * @param flushMessages          {@code flush.messages}
@@ -52,7 +55,7 @@ import org.apache.kafka.common.record.TimestampType;
  * @param compression            {@code compression.type} with its {@code compression.*.level}: the codec client
  *                               batches are stored with; empty for {@code producer} (stored as sent)
  */
-public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes, int indexIntervalBytes,
+public record LogConfig(int segmentBytes, long segmentMs, long segmentJitterMs, int segmentIndexBytes, int indexIntervalBytes,
                         long flushMessages, long flushMs, int maxMessageBytes, TimestampType timestampType,
                         long timestampBeforeMaxMs, long timestampAfterMaxMs, long retentionMs,
                         long retentionBytes, List<String> cleanupPolicy, double minCleanableDirtyRatio,
@@ -61,9 +64,10 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
 
     /**
      * A topic-level key: its broker-level synonym (empty where Kafka has none), its default as Kafka writes it, its
-     * type and a one-line description.
+     * type, a one-line description, and whether the log acts on it (false: accepted, no effect).
      */
-    public record Key(String name, Optional<String> brokerSynonym, String defaultValue, Type type, String doc) {
+    public record Key(String name, Optional<String> brokerSynonym, String defaultValue, Type type, String doc,
+                      boolean applied) {
     }
 
     /**
@@ -75,6 +79,11 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
     private static final String LONG_MAX = Long.toString(Long.MAX_VALUE);
     private static final Pattern THROTTLED_REPLICA = Pattern.compile("\\s*\\d+\\s*:\\s*\\d+\\s*");
 
+    /** Keys accepted with no effect: Strata has no such mechanism (see docs/configuration.md). */
+    private static final Set<String> NO_EFFECT = Set.of("file.delete.delay.ms", "preallocate",
+            "leader.replication.throttled.replicas", "follower.replication.throttled.replicas", "remote.storage.enable",
+            "local.retention.ms", "local.retention.bytes", "remote.log.copy.disable", "remote.log.delete.on.disable");
+
     /** Every topic-level key of Kafka 4.3, in Kafka's order of definition. */
     public static final List<Key> KEYS = List.of(
             key("segment.bytes", "log.segment.bytes", "1073741824", Type.INT,
@@ -82,7 +91,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
             key("segment.ms", "log.roll.ms", "604800000", Type.LONG,
                     "Age at which a new log segment is started, even if the current one is not full."),
             key("segment.jitter.ms", "log.roll.jitter.ms", "0", Type.LONG,
-                    "Random time subtracted from segment.ms to spread segment rolls (accepted, no effect)."),
+                    "Up to this much random time is subtracted from segment.ms per segment, to spread rolls."),
             key("segment.index.bytes", "log.index.size.max.bytes", "10485760", Type.INT,
                     "Size of a segment's offset and time indexes."),
             key("flush.messages", "log.flush.interval.messages", LONG_MAX, Type.LONG,
@@ -152,7 +161,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
     public static final LogConfig DEFAULT = fromTopicConfigs(Map.of());
 
     private static Key key(String name, String brokerSynonym, String defaultValue, Type type, String doc) {
-        return new Key(name, Optional.ofNullable(brokerSynonym), defaultValue, type, doc);
+        return new Key(name, Optional.ofNullable(brokerSynonym), defaultValue, type, doc, !NO_EFFECT.contains(name));
     }
 
     /** Whether {@code name} is a topic config a client may set: a key of {@link #KEYS} or the internal size. */
@@ -184,6 +193,7 @@ public record LogConfig(int segmentBytes, long segmentMs, int segmentIndexBytes,
         LogConfig config = new LogConfig(
                 internalSegmentBytes != null ? internalSegmentBytes : (Integer) v.get("segment.bytes"),
                 (Long) v.get("segment.ms"),
+                (Long) v.get("segment.jitter.ms"),
                 (Integer) v.get("segment.index.bytes"),
                 (Integer) v.get("index.interval.bytes"),
                 (Long) v.get("flush.messages"),

@@ -141,6 +141,34 @@ class FileLogTest {
     }
 
     @Test
+    void segmentJitterRollsSomeSegmentsEarlierThanSegmentMs() {
+        assertThat(earlyRolls(Map.of("segment.ms", "1000"))).isZero();
+        // Each segment draws its jitter in [0, 1000): rolling after 600 ms happens for about 60% of them.
+        assertThat(earlyRolls(Map.of("segment.ms", "1000", "segment.jitter.ms", "5000"))).isBetween(1, 29);
+    }
+
+    /** Of 30 segments, how many rolled 600 ms after their first batch (before segment.ms = 1000). */
+    private int earlyRolls(Map<String, String> config) {
+        int early = 0;
+        try (FileLog log = newLog(dir.resolve("jitter-" + config.size()), TestSupport.config(config), time)) {
+            log.appendAsLeader(batch("first"), 0);
+            for (int i = 0; i < 30; i++) {
+                int before = log.segments().size();
+                time.advance(600);
+                log.appendAsLeader(batch("a" + i), 0);
+                if (log.segments().size() > before) {
+                    early++;
+                    continue;
+                }
+                time.advance(600);
+                log.appendAsLeader(batch("b" + i), 0);
+                assertThat(log.segments().size()).isGreaterThan(before);
+            }
+        }
+        return early;
+    }
+
+    @Test
     void logAppendTimeRewritesTheBatchTimestamp() {
         try (FileLog log = log(Map.of("message.timestamp.type", "LogAppendTime"))) {
             AppendResult r = log.appendAsLeader(batch(Compression.NONE, 5, "x"), 0);

@@ -112,7 +112,7 @@ class LogConfigTest {
 
     @Test
     void acceptedKeysWithoutEffectParseAndUnknownKeysAreIgnored() {
-        LogConfig config = LogConfig.fromTopicConfigs(Map.of("preallocate", "true", "segment.jitter.ms", "100",
+        LogConfig config = LogConfig.fromTopicConfigs(Map.of("preallocate", "true",
                 "file.delete.delay.ms", "0", "local.retention.ms", "-2", "remote.log.copy.disable", "true",
                 "remote.storage.enable", "false", "no.such.key", "x"));
         assertThat(config).isEqualTo(LogConfig.DEFAULT);
