@@ -12,6 +12,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +69,37 @@ class TopicIdMetadataIT {
         Uuid unknown = Uuid.randomUuid();
         assertThatThrownBy(() -> admin.describeTopics(TopicCollection.ofTopicIds(List.of(unknown))).allTopicIds()
                 .get()).hasCauseInstanceOf(UnknownTopicIdException.class);
+    }
+
+    @Test
+    void rawMetadataByIdAnswersNamesAndIdsFromV12AndRefusesIdsBefore() throws Exception {
+        Uuid byId = admin.describeTopics(List.of("by-id")).allTopicNames().get().get("by-id").topicId();
+        Uuid unknown = Uuid.randomUuid();
+        try (RawClient raw = new RawClient(node.port())) {
+            MetadataResponse v12 = raw.request(new MetadataRequest(byIds(byId, unknown), (short) 12));
+            assertThat(v12.data().topics()).hasSize(2);
+            MetadataResponseData.MetadataResponseTopic known = v12.data().topics().stream()
+                    .filter(t -> t.topicId().equals(byId)).findFirst().orElseThrow();
+            assertThat(known.name()).isEqualTo("by-id");
+            assertThat(known.errorCode()).isZero();
+            assertThat(known.partitions()).hasSize(3);
+            MetadataResponseData.MetadataResponseTopic missing = v12.data().topics().stream()
+                    .filter(t -> t.topicId().equals(unknown)).findFirst().orElseThrow();
+            assertThat(missing.errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_ID.code());
+            assertThat(missing.name()).isNull();
+
+            MetadataResponse v11 = raw.request(new MetadataRequest(byIds(byId), (short) 11));
+            assertThat(v11.data().topics()).allSatisfy(t ->
+                    assertThat(t.errorCode()).isEqualTo(Errors.INVALID_REQUEST.code()));
+        }
+    }
+
+    private static MetadataRequestData byIds(Uuid... ids) {
+        MetadataRequestData data = new MetadataRequestData().setAllowAutoTopicCreation(false);
+        for (Uuid id : ids) {
+            data.topics().add(new MetadataRequestData.MetadataRequestTopic().setTopicId(id).setName(null));
+        }
+        return data;
     }
 
     @Test
