@@ -113,12 +113,24 @@ class CompressionAndOffsetsIT {
             case "zstd" -> CompressionType.ZSTD;
             default -> CompressionType.NONE;
         };
-        List<RecordBatch> stored = batchesOnDisk(topic + "-0");
+        List<RecordBatch> stored = batchesOnDisk(dir, topic + "-0");
         assertThat(stored).extracting(RecordBatch::compressionType).containsOnly(expected);
         // The idempotent producer's id and sequences survive the rewrite: batches follow each other.
         assertThat(stored).allSatisfy(b -> assertThat(b.producerId()).isNotNegative());
         for (int i = 1; i < stored.size(); i++) {
             assertThat(stored.get(i).baseSequence()).isEqualTo(stored.get(i - 1).lastSequence() + 1);
+        }
+    }
+
+    @Test
+    void theBrokersCompressionTypeIsTheDefaultOfTopicsWithoutTheirOwn(@TempDir Path otherDir) throws Exception {
+        try (TestNode zstdNode = TestNode.start(otherDir, Map.of("compression.type", "zstd"))) {
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(zstdNode.bootstrap(), Map.of(
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
+                producer.send(new ProducerRecord<>("auto-zstd", 0, null, "v".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            assertThat(batchesOnDisk(otherDir, "auto-zstd-0")).extracting(RecordBatch::compressionType)
+                    .containsExactly(CompressionType.ZSTD);
         }
     }
 
@@ -171,13 +183,13 @@ class CompressionAndOffsetsIT {
     }
 
     private static List<CompressionType> codecsOnDisk(String partitionDir) throws Exception {
-        return batchesOnDisk(partitionDir).stream().map(RecordBatch::compressionType).toList();
+        return batchesOnDisk(dir, partitionDir).stream().map(RecordBatch::compressionType).toList();
     }
 
-    /** The batches in the partition's segment files, as stored. */
-    private static List<RecordBatch> batchesOnDisk(String partitionDir) throws Exception {
+    /** The batches in the partition's segment files under a node's data directory, as stored. */
+    private static List<RecordBatch> batchesOnDisk(Path nodeDir, String partitionDir) throws Exception {
         List<RecordBatch> batches = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir.resolve("logs").resolve(partitionDir))) {
+        try (Stream<Path> files = Files.list(nodeDir.resolve("logs").resolve(partitionDir))) {
             for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
                 // Read whole: batches of a closed FileRecords could no longer load their headers.
                 MemoryRecords.readableRecords(ByteBuffer.wrap(Files.readAllBytes(segment))).batches()
