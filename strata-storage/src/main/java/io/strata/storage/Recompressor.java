@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -25,7 +26,8 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * <p>Applied only to appends from clients, after their batches passed validation (a corrupt batch is never
  * rewritten into a valid one); replicated batches are stored as the leader stored them. The rewritten size is
  * bounded by {@code max.message.bytes} while it is written, so a small batch that inflates enormously is refused
- * before its inflated size is held in memory. Stateless and thread-safe.
+ * before its inflated size is held in memory (into a compressing codec, one record at a time is inflated, as in
+ * Kafka). Stateless and thread-safe.
  */
 final class Recompressor {
 
@@ -72,6 +74,19 @@ final class Recompressor {
 
     private static ByteBuffer rewrite(MutableRecordBatch batch, Compression target, LogConfig config, long nowMs) {
         int limit = config.maxMessageBytes();
+        if (target.type() == CompressionType.NONE) {
+            // Stored uncompressed, the records take at least their own sizes: add them up first, skipping keys and
+            // values, so that a single record inflating beyond the limit is refused without being allocated.
+            long total = 0;
+            try (CloseableIterator<Record> it = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+                while (it.hasNext()) {
+                    total += it.next().sizeInBytes();
+                    if (total > limit) {
+                        throw tooLarge(total, limit);
+                    }
+                }
+            }
+        }
         ByteBufferOutputStream out = new ByteBufferOutputStream(Math.min(limit, Math.max(batch.sizeInBytes(), 512)));
         boolean logAppendTime = config.timestampType() == TimestampType.LOG_APPEND_TIME;
         MemoryRecordsBuilder builder = new MemoryRecordsBuilder(out, RecordBatch.MAGIC_VALUE_V2, target,
@@ -95,7 +110,7 @@ final class Recompressor {
         return rewritten.buffer();
     }
 
-    private static RecordTooLargeException tooLarge(int size, int limit) {
+    private static RecordTooLargeException tooLarge(long size, int limit) {
         return new RecordTooLargeException("Batch of " + size + " bytes after recompression exceeds "
                 + "max.message.bytes " + limit);
     }

@@ -97,6 +97,20 @@ class RecompressorTest {
     }
 
     @Test
+    void aSingleRecordInflatingBeyondTheLimitIsRefusedBeforeItIsRead() {
+        MemoryRecords bomb = TestSupport.batch(Compression.gzip().build(), NOW, "b".repeat(4 << 20));
+        assertThat(bomb.sizeInBytes()).isLessThan(100_000);
+        LogConfig config = LogConfig.fromTopicConfigs(Map.of("compression.type", "uncompressed",
+                "max.message.bytes", "1000000"));
+        assertThatThrownBy(() -> Recompressor.recompress(bomb, config, NOW))
+                .isInstanceOf(RecordTooLargeException.class).hasMessageContaining("max.message.bytes 1000000");
+        // Into a compressing codec the same record fits: it is stored, as Kafka stores it.
+        LogConfig zstd = LogConfig.fromTopicConfigs(Map.of("compression.type", "zstd",
+                "max.message.bytes", "1000000"));
+        assertThat(Recompressor.recompress(bomb, zstd, NOW).orElseThrow().sizeInBytes()).isLessThan(1_000_000);
+    }
+
+    @Test
     void controlBatchesAreNeverRewritten() {
         ByteBuffer buf = ByteBuffer.allocate(256);
         MemoryRecords.writeEndTransactionalMarker(buf, 0, NOW, 0, 7, (short) 3,
