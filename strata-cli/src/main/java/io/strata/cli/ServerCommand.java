@@ -52,6 +52,9 @@ final class ServerCommand implements Callable<Integer> {
         } catch (ConfigException | IOException e) {
             return invalidConfiguration(e);
         }
+        if (!config.acceptedWithoutEffect().isEmpty()) {
+            log.info("Kafka broker configs accepted, no effect in Strata: {}", config.acceptedWithoutEffect());
+        }
         StrataServer server;
         try {
             server = StrataServer.start(config);

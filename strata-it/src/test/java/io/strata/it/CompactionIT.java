@@ -50,7 +50,7 @@ class CompactionIT {
                      Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5));
              KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(node.bootstrap(), Map.of())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1).configs(Map.of(
-                    "cleanup.policy", "compact", "segment.bytes", "16384", "segment.ms", "100",
+                    "cleanup.policy", "compact", "internal.segment.bytes", "16384", "segment.ms", "100",
                     "delete.retention.ms", "3000")))).all().get();
 
             Map<String, String> latest = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
-import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every codec round-trips and is stored as sent; ListOffsets finds offsets by time. */
+/**
+ * Every codec round-trips and is stored as sent, or in the topic's {@code compression.type}; ListOffsets finds
+ * offsets by time.
+ */
 class CompressionAndOffsetsIT {
 
     @TempDir
@@ -71,6 +75,63 @@ class CompressionAndOffsetsIT {
         }
         CompressionType expected = CompressionType.forName(codec);
         assertThat(codecsOnDisk(topic + "-0")).containsOnly(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd", "uncompressed", "producer"})
+    void theTopicsCompressionTypeDecidesHowBatchesAreStored(String compressionType) throws Exception {
+        String topic = "broker-" + compressionType;
+        String sentCodec = compressionType.equals("uncompressed") ? "gzip" : "none";
+        try (Admin admin = Clients.admin(node.bootstrap())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("compression.type", compressionType)))).all().get();
+        }
+        int n = 500;
+        long t0 = System.currentTimeMillis() - 1_000;
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of(
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, sentCodec, ProducerConfig.LINGER_MS_CONFIG, 20))) {
+            for (int i = 0; i < n; i++) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, 0, t0 + i,
+                        ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        ("value " + i + " " + "y".repeat(i % 80)).getBytes(StandardCharsets.UTF_8));
+                record.headers().add("h", ("hv" + i).getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = readAll(topic, n);
+        assertThat(records).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            ConsumerRecord<byte[], byte[]> r = records.get(i);
+            assertThat(r.offset()).isEqualTo(i);
+            assertThat(r.timestamp()).isEqualTo(t0 + i);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("k" + i);
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("value " + i + " " + "y".repeat(i % 80));
+            assertThat(new String(r.headers().lastHeader("h").value(), StandardCharsets.UTF_8)).isEqualTo("hv" + i);
+        }
+        CompressionType expected = switch (compressionType) {
+            case "zstd" -> CompressionType.ZSTD;
+            default -> CompressionType.NONE;
+        };
+        List<RecordBatch> stored = batchesOnDisk(dir, topic + "-0");
+        assertThat(stored).extracting(RecordBatch::compressionType).containsOnly(expected);
+        // The idempotent producer's id and sequences survive the rewrite: batches follow each other.
+        assertThat(stored).allSatisfy(b -> assertThat(b.producerId()).isNotNegative());
+        for (int i = 1; i < stored.size(); i++) {
+            assertThat(stored.get(i).baseSequence()).isEqualTo(stored.get(i - 1).lastSequence() + 1);
+        }
+    }
+
+    @Test
+    void theBrokersCompressionTypeIsTheDefaultOfTopicsWithoutTheirOwn(@TempDir Path otherDir) throws Exception {
+        try (TestNode zstdNode = TestNode.start(otherDir, Map.of("compression.type", "zstd"))) {
+            try (KafkaProducer<byte[], byte[]> producer = Clients.producer(zstdNode.bootstrap(), Map.of(
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
+                producer.send(new ProducerRecord<>("auto-zstd", 0, null, "v".getBytes(StandardCharsets.UTF_8))).get();
+            }
+            assertThat(batchesOnDisk(otherDir, "auto-zstd-0")).extracting(RecordBatch::compressionType)
+                    .containsExactly(CompressionType.ZSTD);
+        }
     }
 
     @Test
@@ -122,14 +183,17 @@ class CompressionAndOffsetsIT {
     }
 
     private static List<CompressionType> codecsOnDisk(String partitionDir) throws Exception {
-        List<CompressionType> batches = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir.resolve("logs").resolve(partitionDir))) {
+        return batchesOnDisk(dir, partitionDir).stream().map(RecordBatch::compressionType).toList();
+    }
+
+    /** The batches in the partition's segment files under a node's data directory, as stored. */
+    private static List<RecordBatch> batchesOnDisk(Path nodeDir, String partitionDir) throws Exception {
+        List<RecordBatch> batches = new ArrayList<>();
+        try (Stream<Path> files = Files.list(nodeDir.resolve("logs").resolve(partitionDir))) {
             for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
-                try (FileRecords records = FileRecords.open(segment.toFile())) {
-                    for (RecordBatch batch : records.batches()) {
-                        batches.add(batch.compressionType());
-                    }
-                }
+                // Read whole: batches of a closed FileRecords could no longer load their headers.
+                MemoryRecords.readableRecords(ByteBuffer.wrap(Files.readAllBytes(segment))).batches()
+                        .forEach(batches::add);
             }
         }
         assertThat(batches).isNotEmpty();

@@ -113,6 +113,12 @@ final class FileLog implements Log {
         long now = time.milliseconds();
         LogConfig cfg = config;
         BatchValidator.Result valid = BatchValidator.validate(records, cfg, now);
+        Optional<MemoryRecords> recompressed = Recompressor.recompress(records, cfg, now);
+        if (recompressed.isPresent()) {
+            // The rewritten batches are validated again: their size against max.message.bytes, as Kafka does.
+            records = recompressed.get();
+            valid = BatchValidator.validate(records, cfg, now);
+        }
         AppendResult result;
         boolean flushNeeded;
         lock.lock();

@@ -35,7 +35,9 @@ public interface Log extends AutoCloseable {
      * is walked (compressed ones decompressed as a stream) and must match its header, with keys on compacted topics
      * and timestamps inside {@code message.timestamp.*}; each batch's max timestamp is set from its records (or to
      * the append time on {@code LogAppendTime} topics).
-     * Offsets and the partition leader epoch are assigned in place in {@code records}' buffer. Idempotent batches
+     * Batches sent with another codec than the topic's {@code compression.type} are rewritten in it (see
+     * {@code Recompressor}); otherwise offsets and the partition leader epoch are assigned in place in
+     * {@code records}' buffer. Idempotent batches
      * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.

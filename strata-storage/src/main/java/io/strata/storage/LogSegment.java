@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -48,6 +49,8 @@ final class LogSegment {
     private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar = -1;
     private volatile long rollingBaseTimeMs = -1;
+    /** This segment's random draw for segment.jitter.ms, so that partitions created together roll apart. */
+    private final long rollJitterDraw = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
     private int bytesSinceLastIndexEntry;
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
@@ -171,6 +174,10 @@ final class LogSegment {
         // A compacted log rolls by max.compaction.lag.ms too: the active segment is never cleaned (KIP-354).
         long rollMs = config.compact() ? Math.min(config.segmentMs(), config.maxCompactionLagMs())
                 : config.segmentMs();
+        if (config.segmentJitterMs() > 0) {
+            // Kafka's jitter: up to min(segment.jitter.ms, segment.ms) earlier, fixed per segment.
+            rollMs -= rollJitterDraw % Math.min(config.segmentJitterMs(), config.segmentMs());
+        }
         return (long) size + bytes > config.segmentBytes()
                 || (base >= 0 && nowMs - base > rollMs)
                 || offsetIndex.isFull() || timeIndex.isFull()

@@ -61,7 +61,7 @@ class CompactionPropertiesTest {
     }
 
     private static final LogConfig CONFIG = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact",
-            "segment.bytes", "400", "segment.index.bytes", "4096", "index.interval.bytes", "128",
+            "internal.segment.bytes", "400", "segment.index.bytes", "4096", "index.interval.bytes", "128",
             "delete.retention.ms", "500", "min.cleanable.dirty.ratio", "0.3"));
 
     /** The log under test, replaced by a recovered copy after a crash. */

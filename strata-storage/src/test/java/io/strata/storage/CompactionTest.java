@@ -47,7 +47,7 @@ class CompactionTest {
     }
 
     private static LogConfig compacted(String... overrides) {
-        Map<String, String> cfg = new HashMap<>(Map.of("cleanup.policy", "compact", "segment.bytes", "600",
+        Map<String, String> cfg = new HashMap<>(Map.of("cleanup.policy", "compact", "internal.segment.bytes", "600",
                 "index.interval.bytes", "100", "segment.index.bytes", "4096"));
         for (int i = 0; i < overrides.length; i += 2) {
             cfg.put(overrides[i], overrides[i + 1]);
@@ -124,7 +124,7 @@ class CompactionTest {
 
     @Test
     void compressedBatchesAreCleanedRecordByRecord() {
-        FileLog log = open(root, compacted("segment.bytes", "400"), TestSupport.INLINE);
+        FileLog log = open(root, compacted("internal.segment.bytes", "400"), TestSupport.INLINE);
         Map<Long, Rec> appended = new HashMap<>();
         Map<String, String> latest = new HashMap<>();
         for (int v = 0; v < 10; v++) {
@@ -321,7 +321,7 @@ class CompactionTest {
 
     @Test
     void aCrashAtAnyStepOfTheSwapRecoversToTheOldOrTheNewSegments() throws Exception {
-        FileLog log = open(root.resolve("live"), compacted("segment.bytes", "300"), TestSupport.INLINE);
+        FileLog log = open(root.resolve("live"), compacted("internal.segment.bytes", "300"), TestSupport.INLINE);
         Writer w = new Writer(() -> log, time);
         fill(w, 3, 6);
         w.append("k2", null);
@@ -346,7 +346,7 @@ class CompactionTest {
         boolean sawOld = false;
         boolean sawNewGroup = false;
         for (Path crash : crashes) {
-            FileLog recovered = LogLoader.load(crash.resolve("topic-0"), TP, TOPIC_ID, compacted("segment.bytes",
+            FileLog recovered = LogLoader.load(crash.resolve("topic-0"), TP, TOPIC_ID, compacted("internal.segment.bytes",
                     "300"), new LogLoader.Checkpoints(false, OptionalLong.of(log.logEndOffset()), OptionalLong.empty(),
                     OptionalLong.of(log.logEndOffset())), time, TestSupport.INLINE, 0);
             closeables.add(recovered);
@@ -369,7 +369,7 @@ class CompactionTest {
 
     @Test
     void aCrashAfterTheSwapCommitsNeverBringsBackAWhollyCleanedSegment() throws Exception {
-        LogConfig config = compacted("segment.bytes", "1000", "segment.ms", "100");
+        LogConfig config = compacted("internal.segment.bytes", "1000", "segment.ms", "100");
         FileLog log = open(root.resolve("live"), config, TestSupport.INLINE);
         Writer w = new Writer(() -> log, time);
         w.append("a", "1");
@@ -447,12 +447,12 @@ class CompactionTest {
         assertThat(d.minCompactionLagMs()).isZero();
         assertThat(d.maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
         assertThat(d.deleteRetentionMs()).isEqualTo(86_400_000L);
-        assertThat(LogConfig.KEYS).contains(
-                new LogConfig.Key("min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio", "0.5"),
-                new LogConfig.Key("min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms", "0"),
-                new LogConfig.Key("max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms",
-                        "9223372036854775807"),
-                new LogConfig.Key("delete.retention.ms", "log.cleaner.delete.retention.ms", "86400000"));
+        assertThat(LogConfig.KEYS).extracting(k -> k.name() + "|" + k.brokerSynonym().orElse("") + "|"
+                + k.defaultValue()).contains(
+                "min.cleanable.dirty.ratio|log.cleaner.min.cleanable.ratio|0.5",
+                "min.compaction.lag.ms|log.cleaner.min.compaction.lag.ms|0",
+                "max.compaction.lag.ms|log.cleaner.max.compaction.lag.ms|9223372036854775807",
+                "delete.retention.ms|log.cleaner.delete.retention.ms|86400000");
         assertThatThrownBy(() -> LogConfig.fromTopicConfigs(Map.of("min.cleanable.dirty.ratio", "1.5")))
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("min.cleanable.dirty.ratio");
         assertThatThrownBy(() -> LogConfig.fromTopicConfigs(Map.of("min.compaction.lag.ms", "10",

@@ -30,7 +30,7 @@ class FileLogManagerTest {
     }
 
     private static LogConfig small() {
-        return LogConfig.fromTopicConfigs(Map.of("segment.bytes", "400", "index.interval.bytes", "100"));
+        return LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "100"));
     }
 
     @Test
@@ -177,7 +177,7 @@ class FileLogManagerTest {
         Path d = root.resolve("d");
         FileLogManager manager = new FileLogManager(config(20, d));
         manager.startup(tp -> small());
-        LogConfig cfg = LogConfig.fromTopicConfigs(Map.of("segment.bytes", "300", "retention.bytes", "0"));
+        LogConfig cfg = LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "300", "retention.bytes", "0"));
         Log log = manager.getOrCreate(new TopicPartition("r", 0), TOPIC_ID, cfg);
         for (int i = 0; i < 20; i++) {
             log.appendAsLeader(batch("v" + i), 0);

@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
@@ -42,6 +43,32 @@ class FileLogTest {
 
     private FileLog log(Map<String, String> config) {
         return newLog(dir, TestSupport.config(config), time);
+    }
+
+    @Test
+    void clientBatchesAreStoredInTheTopicCodecAndReplicatedOnesAsTheLeaderSentThem() {
+        try (FileLog log = log(Map.of("compression.type", "zstd"))) {
+            log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 9, (short) 0, 0, "a", "b"), 1);
+            log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 9, (short) 0, 2, "c"), 1);
+            List<RecordBatch> stored = new ArrayList<>();
+            log.read(0, 4096, Long.MAX_VALUE, true).records().batches().forEach(stored::add);
+            assertThat(stored).extracting(RecordBatch::compressionType).containsOnly(CompressionType.ZSTD);
+            assertThat(stored).extracting(RecordBatch::baseOffset).containsExactly(0L, 2L);
+            assertThat(stored).extracting(RecordBatch::baseSequence).containsExactly(0, 2);
+            assertThat(readAll(log, 0)).containsExactly("0:a", "1:b", "2:c");
+            // A retried batch is still recognised as a duplicate after its rewrite.
+            AppendResult retry = log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 9, (short) 0,
+                    2, "c"), 1);
+            assertThat(retry.duplicate()).isTrue();
+            assertThat(retry.firstOffset()).isEqualTo(2);
+        }
+        try (FileLog follower = newLog(dir.resolve("follower"), TestSupport.config(Map.of("compression.type",
+                "zstd")), time)) {
+            MemoryRecords fromLeader = batch(Compression.gzip().build(), time.milliseconds(), "x");
+            follower.appendAsFollower(fromLeader);
+            assertThat(follower.read(0, 4096, Long.MAX_VALUE, true).records().batches().iterator().next()
+                    .compressionType()).isEqualTo(CompressionType.GZIP);
+        }
     }
 
     @Test
@@ -91,7 +118,7 @@ class FileLogTest {
 
     @Test
     void rollsSegmentsBySizeAndTimeAndReadsAcrossThem() throws Exception {
-        try (FileLog log = log(Map.of("segment.bytes", "300", "segment.ms", "1000"))) {
+        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "segment.ms", "1000"))) {
             for (int i = 0; i < 20; i++) {
                 log.appendAsLeader(batch("value-" + i), 0);
             }
@@ -114,6 +141,34 @@ class FileLogTest {
     }
 
     @Test
+    void segmentJitterRollsSomeSegmentsEarlierThanSegmentMs() {
+        assertThat(earlyRolls(Map.of("segment.ms", "1000"))).isZero();
+        // Each segment draws its jitter in [0, 1000): rolling after 600 ms happens for about 60% of them.
+        assertThat(earlyRolls(Map.of("segment.ms", "1000", "segment.jitter.ms", "5000"))).isBetween(1, 29);
+    }
+
+    /** Of 30 segments, how many rolled 600 ms after their first batch (before segment.ms = 1000). */
+    private int earlyRolls(Map<String, String> config) {
+        int early = 0;
+        try (FileLog log = newLog(dir.resolve("jitter-" + config.size()), TestSupport.config(config), time)) {
+            log.appendAsLeader(batch("first"), 0);
+            for (int i = 0; i < 30; i++) {
+                int before = log.segments().size();
+                time.advance(600);
+                log.appendAsLeader(batch("a" + i), 0);
+                if (log.segments().size() > before) {
+                    early++;
+                    continue;
+                }
+                time.advance(600);
+                log.appendAsLeader(batch("b" + i), 0);
+                assertThat(log.segments().size()).isGreaterThan(before);
+            }
+        }
+        return early;
+    }
+
+    @Test
     void logAppendTimeRewritesTheBatchTimestamp() {
         try (FileLog log = log(Map.of("message.timestamp.type", "LogAppendTime"))) {
             AppendResult r = log.appendAsLeader(batch(Compression.NONE, 5, "x"), 0);
@@ -127,7 +182,7 @@ class FileLogTest {
 
     @Test
     void offsetForTimestampAndMaxTimestamp() {
-        try (FileLog log = log(Map.of("segment.bytes", "400", "index.interval.bytes", "1",
+        try (FileLog log = log(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "1",
                 "message.timestamp.before.max.ms", "9223372036854775807"))) {
             long t = time.milliseconds() - 100_000;
             log.appendAsLeader(batch(Compression.NONE, t, "a", "b"), 3);          // 0:t, 1:t+1
@@ -150,7 +205,7 @@ class FileLogTest {
 
     @Test
     void truncationRemovesTheTailAndEpochs() {
-        try (FileLog log = log(Map.of("segment.bytes", "300"))) {
+        try (FileLog log = log(Map.of("internal.segment.bytes", "300"))) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), i < 5 ? 1 : 2);
             }
@@ -215,7 +270,7 @@ class FileLogTest {
 
     @Test
     void retentionDeletesOldSegmentsAndMovesTheLogStart() {
-        try (FileLog log = log(Map.of("segment.bytes", "300", "retention.ms", "1000"))) {
+        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "retention.ms", "1000"))) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch(Compression.NONE, time.milliseconds(), "v" + i), 0);
             }
@@ -233,7 +288,7 @@ class FileLogTest {
 
     @Test
     void advanceLogStartOffsetHidesRecordsAndLetsRetentionDeleteSegments() {
-        try (FileLog log = log(Map.of("segment.bytes", "300"))) {
+        try (FileLog log = log(Map.of("internal.segment.bytes", "300"))) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }
@@ -251,7 +306,7 @@ class FileLogTest {
 
     @Test
     void readerHoldingADeletedSegmentKeepsWorking() {
-        try (FileLog log = log(Map.of("segment.bytes", "300", "retention.bytes", "0"))) {
+        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "retention.bytes", "0"))) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }
@@ -297,7 +352,7 @@ class FileLogTest {
 
     @Test
     void aCorruptLeaderEpochCheckpointIsRebuiltFromTheSegments() throws Exception {
-        Map<String, String> small = Map.of("segment.bytes", "300", "index.interval.bytes", "100");
+        Map<String, String> small = Map.of("internal.segment.bytes", "300", "index.interval.bytes", "100");
         List<EpochEntry> epochs;
         try (FileLog log = log(small)) {
             for (int epoch : new int[] {1, 2, 5}) {
@@ -343,7 +398,7 @@ class FileLogTest {
     void theRecoveryPointWaitsForTheFlushThatSyncsARollsProducerSnapshot() {
         List<Runnable> deferred = new ArrayList<>();
         BackgroundTasks later = (name, task, delayMs) -> deferred.add(task);
-        LogConfig config = TestSupport.config(Map.of("segment.bytes", "300"));
+        LogConfig config = TestSupport.config(Map.of("internal.segment.bytes", "300"));
         try (FileLog log = LogLoader.load(dir.resolve("topic-0"), TestSupport.TP, TestSupport.TOPIC_ID, config,
                 LogLoader.Checkpoints.NEW, time, later, 0)) {
             long now = time.milliseconds();
@@ -375,7 +430,7 @@ class FileLogTest {
                 task.run();
             }
         };
-        LogConfig config = TestSupport.config(Map.of("segment.bytes", "2000", "retention.bytes", "8000",
+        LogConfig config = TestSupport.config(Map.of("internal.segment.bytes", "2000", "retention.bytes", "8000",
                 "index.interval.bytes", "200"));
         FileLog log = LogLoader.load(dir.resolve("topic-0"), TestSupport.TP, TestSupport.TOPIC_ID, config,
                 LogLoader.Checkpoints.NEW, time, background, 0);

@@ -223,7 +223,7 @@ class LazyIndexTest {
     @Test
     void rollAndTruncationOfSegmentsWhoseIndexesWereNeverOpened() throws Exception {
         // Segments of ~300 bytes never reach the default index.interval.bytes (4096): no index is ever opened.
-        try (FileLog log = load(Map.of("segment.bytes", "300"), LogLoader.Checkpoints.NEW)) {
+        try (FileLog log = load(Map.of("internal.segment.bytes", "300"), LogLoader.Checkpoints.NEW)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }
@@ -237,7 +237,7 @@ class LazyIndexTest {
             log.appendAsLeader(batch("new"), 1);
             assertThat(readAll(log, 2)).containsExactly("2:v2", "3:v3", "4:new");
         }
-        try (FileLog reloaded = load(Map.of("segment.bytes", "300"), CLEAN)) {
+        try (FileLog reloaded = load(Map.of("internal.segment.bytes", "300"), CLEAN)) {
             assertThat(reloaded.segments()).noneMatch(LogSegment::indexesNeedRebuild);
             assertThat(readAll(reloaded, 0)).containsExactly("0:v0", "1:v1", "2:v2", "3:v3", "4:new");
         }

@@ -60,7 +60,7 @@ class LogDirFailureChannelTest {
     }
 
     private static LogConfig small() {
-        return LogConfig.fromTopicConfigs(Map.of("segment.bytes", "400", "index.interval.bytes", "100"));
+        return LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "100"));
     }
 
     @Test

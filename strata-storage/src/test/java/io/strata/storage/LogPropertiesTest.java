@@ -84,7 +84,7 @@ class LogPropertiesTest {
     }
 
     private static final long PID = 77;
-    private static final LogConfig CONFIG = LogConfig.fromTopicConfigs(Map.of("segment.bytes", "1500",
+    private static final LogConfig CONFIG = LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "1500",
             "index.interval.bytes", "100", "segment.index.bytes", "120"));
 
     private Path root;

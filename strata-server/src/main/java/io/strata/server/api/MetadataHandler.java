@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -22,8 +23,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
 
 /**
- * Metadata: brokers on the request's listener and the requested topics (all when the list is null), creating
- * missing topics when {@code auto.create.topics.enable} and the client allow it.
+ * Metadata: brokers on the request's listener and the requested topics (all when the list is null), by name or,
+ * from v12, by topic id (unknown ids answer {@code UNKNOWN_TOPIC_ID}), creating missing topics requested by name
+ * when {@code auto.create.topics.enable} and the client allow it.
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
@@ -53,6 +55,14 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
             image.topicsByName().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
                     .forEach(t -> topicResponses.add(describe(t, version)));
         } else {
+            for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
+                // As Kafka: ids name topics from v12 on; v10 and v11 have the field but not the feature.
+                if (version < 12 && (t.name() == null || byId(t))) {
+                    throw new InvalidRequestException(t.name() == null
+                            ? "Topic name can not be null for version " + version
+                            : "Topic IDs are not supported in requests for version " + version);
+                }
+            }
             image = createMissing(data, version, image);
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
                 topicResponses.add(describeRequested(image, requested, version));
@@ -79,7 +89,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         }
         Set<String> missing = new LinkedHashSet<>();
         for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
-            if (t.name() != null && image.topic(t.name()).isEmpty() && TopicNames.isValid(t.name())) {
+            if (!byId(t) && t.name() != null && image.topic(t.name()).isEmpty() && TopicNames.isValid(t.name())) {
                 missing.add(t.name());
             }
         }
@@ -98,10 +108,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
 
     private MetadataResponseData.MetadataResponseTopic describeRequested(
             MetadataImage image, MetadataRequestData.MetadataRequestTopic requested, short version) {
-        if (requested.name() == null) {
+        if (byId(requested)) {
+            // The client's name, if any, is ignored: the id decides (Kafka answers with the id's current name).
             Uuid id = requested.topicId();
             return image.topic(id).map(t -> describe(t, version)).orElseGet(() ->
-                    new MetadataResponseData.MetadataResponseTopic().setTopicId(id)
+                    new MetadataResponseData.MetadataResponseTopic().setName(null).setTopicId(id)
                             .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
         }
         String name = requested.name();
@@ -112,6 +123,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         return image.topic(name).map(t -> describe(t, version)).orElseGet(() ->
                 new MetadataResponseData.MetadataResponseTopic().setName(name)
                         .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+    }
+
+    /** A topic requested by id: a non-zero id (clients leave the name empty or null). */
+    private static boolean byId(MetadataRequestData.MetadataRequestTopic requested) {
+        return !Uuid.ZERO_UUID.equals(requested.topicId());
     }
 
     private MetadataResponseData.MetadataResponseTopic describe(TopicImage topic, short version) {

@@ -45,10 +45,7 @@ public final class LogConfigResolver {
 
     private static void applyBrokerLevel(Map<String, String> values, Map<String, String> brokerDynamic) {
         for (LogConfig.Key key : LogConfig.KEYS) {
-            String dynamic = brokerDynamic.get(key.brokerSynonym());
-            if (dynamic != null) {
-                values.put(key.name(), dynamic);
-            }
+            key.brokerSynonym().map(brokerDynamic::get).ifPresent(dynamic -> values.put(key.name(), dynamic));
         }
     }
 

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -21,9 +19,6 @@ import org.apache.kafka.common.errors.InvalidRequestException;
  * Thread-safe.
  */
 public final class TopicService {
-
-    private static final Set<String> TOPIC_KEYS = LogConfig.KEYS.stream().map(LogConfig.Key::name)
-            .collect(Collectors.toUnmodifiableSet());
 
     /** A topic to create as the client asked for it; -1 means the broker default. */
     public record Request(String name, int numPartitions, short replicationFactor,
@@ -71,7 +66,7 @@ public final class TopicService {
     /** Checks topic-level configs: known keys only, each with a valid value. */
     public static void validateConfigs(Map<String, String> configs) {
         for (Map.Entry<String, String> e : configs.entrySet()) {
-            if (!TOPIC_KEYS.contains(e.getKey())) {
+            if (!LogConfig.isTopicConfig(e.getKey())) {
                 throw new InvalidConfigurationException("Unknown topic config name: " + e.getKey());
             }
             if (e.getValue() == null) {

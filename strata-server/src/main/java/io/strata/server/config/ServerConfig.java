@@ -4,17 +4,26 @@ import io.strata.metadata.LeaderRebalanceConfig;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManagerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -74,6 +83,17 @@ public final class ServerConfig {
             key("replica.fetch.backoff.ms", BrokerConfigKey.Type.INT, "1000", "Pause after a failed follower fetch."),
             key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."));
 
+    /** Broker keys read by other components from this config: the group coordinator's and the rack. */
+    private static final Set<String> READ_ELSEWHERE = Set.of("log.dir", "broker.rack",
+            "group.initial.rebalance.delay.ms", "group.min.session.timeout.ms", "group.max.session.timeout.ms",
+            "group.max.size", "offsets.topic.num.partitions", "offsets.topic.replication.factor",
+            "offsets.topic.segment.bytes", "offsets.retention.minutes", "offsets.retention.check.interval.ms",
+            "offset.metadata.max.bytes", "offsets.commit.timeout.ms", "group.consumer.heartbeat.interval.ms",
+            "group.consumer.session.timeout.ms", "group.consumer.max.size");
+
+    /** Kafka 4.3's broker config names (a resource generated from Kafka's definitions). */
+    private static final Set<String> KAFKA_BROKER_KEYS = kafkaBrokerKeys();
+
     private static BrokerConfigKey key(String name, BrokerConfigKey.Type type, String def, String doc) {
         return new BrokerConfigKey(name, type, def, doc);
     }
@@ -97,6 +117,33 @@ public final class ServerConfig {
     /** Parses and validates the given properties. */
     public static ServerConfig from(Map<String, String> properties) {
         return new ServerConfig(properties);
+    }
+
+    /**
+     * The given keys that Apache Kafka's broker knows and this node accepts without acting on them (security,
+     * quotas, tiered storage, thread pools...), sorted: the node says so once at start. Keys Kafka does not know
+     * are ignored silently, as Kafka ignores them.
+     */
+    public SortedSet<String> acceptedWithoutEffect() {
+        Set<String> actedOn = new HashSet<>(READ_ELSEWHERE);
+        KEYS.stream().map(BrokerConfigKey::name).forEach(actedOn::add);
+        // Listed as a key for DescribeConfigs, but the metadata quorum's heartbeats do its work.
+        actedOn.remove("broker.heartbeat.interval.ms");
+        LogConfig.KEYS.stream().filter(LogConfig.Key::applied)
+                .forEach(k -> k.brokerSynonym().ifPresent(actedOn::add));
+        SortedSet<String> result = new TreeSet<>(originals.keySet());
+        result.retainAll(KAFKA_BROKER_KEYS);
+        result.removeAll(actedOn);
+        return result;
+    }
+
+    private static Set<String> kafkaBrokerKeys() {
+        try (InputStream in = ServerConfig.class.getResourceAsStream("kafka-broker-configs.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toUnmodifiableSet());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The properties as given (not including defaults). */
@@ -252,7 +299,7 @@ public final class ServerConfig {
     public Map<String, String> logConfigDefaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (LogConfig.Key key : LogConfig.KEYS) {
-            String value = originals.get(key.brokerSynonym());
+            String value = key.brokerSynonym().map(originals::get).orElse(null);
             if (value == null && key.name().equals("retention.ms")) {
                 value = derived("log.retention.minutes", 60_000L, "log.retention.hours", 3_600_000L);
             } else if (value == null && key.name().equals("segment.ms")) {
@@ -307,6 +354,12 @@ public final class ServerConfig {
             throw new ConfigException(e.getMessage());
         }
         try {
+            for (LogConfig.Key key : LogConfig.KEYS) {
+                Optional<String> value = key.brokerSynonym().map(originals::get);
+                if (value.isPresent()) {
+                    LogConfig.validateBrokerValue(key, value.get());
+                }
+            }
             LogConfig.fromTopicConfigs(logConfigDefaults());
         } catch (org.apache.kafka.common.errors.InvalidConfigurationException e) {
             throw new ConfigException(e.getMessage());

@@ -29,6 +29,21 @@ class ServerConfigTest {
     }
 
     @Test
+    void kafkaBrokerKeysWithoutEffectAreNamedAndOthersAreNot() {
+        ServerConfig config = ServerConfig.from(Map.of("num.network.threads", "3", "num.io.threads", "8",
+                "log.preallocate", "true", "ssl.keystore.location", "/k", "broker.heartbeat.interval.ms", "2000",
+                "log.retention.hours", "1", "compression.type", "zstd", "group.max.size", "10",
+                "log.roll.jitter.ms", "10", "no.such.kafka.key", "x"));
+        assertThat(config.acceptedWithoutEffect()).containsExactly("broker.heartbeat.interval.ms", "log.preallocate",
+                "num.io.threads", "num.network.threads", "ssl.keystore.location");
+        assertThat(config.logConfigDefaults()).containsEntry("compression.type", "zstd")
+                .containsEntry("segment.jitter.ms", "10");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("compression.type", "brotli")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(
+                        "Invalid value brotli for configuration compression.type: String must be one of:");
+    }
+
+    @Test
     void brokerSynonymsAndDerivedKeysBecomeTopicDefaults() {
         ServerConfig config = ServerConfig.from(Map.of("log.segment.bytes", "1048576", "message.max.bytes", "2000",
                 "log.retention.hours", "1", "log.roll.hours", "2"));
@@ -66,7 +81,7 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.from(Map.of("controller.quorum.voters", "localhost:9093")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("controller.quorum.voters");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("log.segment.bytes", "1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("segment.bytes");
+                .isInstanceOf(ConfigException.class).hasMessage("Invalid value 1 for configuration log.segment.bytes: Value must be at least 1048576");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("process.roles", "broker,zookeeper")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("process.roles");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:x")))

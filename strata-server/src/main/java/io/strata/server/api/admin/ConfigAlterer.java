@@ -119,6 +119,7 @@ final class ConfigAlterer {
                     throw new InvalidConfigurationException("Null value not supported for broker config "
                             + e.getKey());
                 }
+                LogConfig.validateBrokerValue(topicKey.get(), e.getValue());
                 asTopicKeys.put(topicKey.get().name(), e.getValue());
             } else if (ConfigCatalog.staticBrokerKey(e.getKey()).isPresent()) {
                 notDynamic.add(e.getKey());

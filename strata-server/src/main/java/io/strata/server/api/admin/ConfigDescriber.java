@@ -67,11 +67,12 @@ final class ConfigDescriber {
      */
     List<Described> broker(MetadataImage image) {
         List<Described> described = new ArrayList<>();
-        for (LogConfig.Key key : LogConfig.KEYS) {
+        for (LogConfig.Key key : ConfigCatalog.dynamicKeys()) {
             List<Synonym> chain = brokerChain(image, key, true);
             Synonym first = chain.get(0);
-            String value = first.name().equals(key.brokerSynonym()) ? first.value() : null;
-            ConfigSource source = first.name().equals(key.brokerSynonym()) ? first.source()
+            boolean set = first.name().equals(key.brokerSynonym().orElseThrow());
+            String value = set ? first.value() : null;
+            ConfigSource source = set ? first.source()
                     : ConfigSource.DEFAULT_CONFIG;
             described.add(new Described(ConfigCatalog.brokerEntry(key), value, source, false, chain));
         }
@@ -89,11 +90,12 @@ final class ConfigDescriber {
     List<Described> brokerDefaults(MetadataImage image) {
         Map<String, String> dynamic = image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, ""));
         List<Described> described = new ArrayList<>();
-        for (LogConfig.Key key : LogConfig.KEYS) {
-            String value = dynamic.get(key.brokerSynonym());
+        for (LogConfig.Key key : ConfigCatalog.dynamicKeys()) {
+            String synonym = key.brokerSynonym().orElseThrow();
+            String value = dynamic.get(synonym);
             if (value != null) {
                 described.add(new Described(ConfigCatalog.brokerEntry(key), value,
-                        ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, false, List.of(new Synonym(key.brokerSynonym(),
+                        ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, false, List.of(new Synonym(synonym,
                         value, ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG))));
             }
         }
@@ -103,7 +105,12 @@ final class ConfigDescriber {
     /** The broker-level levels of a topic key, highest precedence first; never empty (ends with the default). */
     private List<Synonym> brokerChain(MetadataImage image, LogConfig.Key key, boolean perBroker) {
         List<Synonym> chain = new ArrayList<>();
-        String synonym = key.brokerSynonym();
+        if (key.brokerSynonym().isEmpty()) {
+            // Kafka has no broker-level key for it: only its own default.
+            chain.add(new Synonym(key.name(), key.defaultValue(), ConfigSource.DEFAULT_CONFIG));
+            return chain;
+        }
+        String synonym = key.brokerSynonym().get();
         if (perBroker) {
             Optional.ofNullable(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, nodeId))
                     .get(synonym)).ifPresent(v -> chain.add(new Synonym(synonym, v,
@@ -129,9 +136,10 @@ final class ConfigDescriber {
     /** The server.properties keys that set a topic key, finest first (Kafka's derived retention and roll keys). */
     private static List<String> staticSynonyms(LogConfig.Key key) {
         return switch (key.name()) {
-            case "retention.ms" -> List.of(key.brokerSynonym(), "log.retention.minutes", "log.retention.hours");
-            case "segment.ms" -> List.of(key.brokerSynonym(), "log.roll.hours");
-            default -> List.of(key.brokerSynonym());
+            case "retention.ms" -> List.of(key.brokerSynonym().orElseThrow(), "log.retention.minutes",
+                    "log.retention.hours");
+            case "segment.ms" -> List.of(key.brokerSynonym().orElseThrow(), "log.roll.hours");
+            default -> List.of(key.brokerSynonym().orElseThrow());
         };
     }
 }
