@@ -63,15 +63,20 @@ class LogDirFailureChannelTest {
         return LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "100"));
     }
 
+    /** One segment for everything: a roll flushes the old segment in the background, which moves the recovery point. */
+    private static LogConfig roomy() {
+        return LogConfig.fromTopicConfigs(Map.of("index.interval.bytes", "100"));
+    }
+
     @Test
     void aFailedFlushTakesTheDirectoryOfflineForGoodAndTheNextStartRecoversIt() throws Exception {
         Path d = root.resolve("d");
         FileLogManager manager = manager(disk, d);
         List<LogDirFailure> told = new CopyOnWriteArrayList<>();
         manager.onLogDirFailure(told::add);
-        manager.startup(tp -> small());
-        FileLog log = (FileLog) manager.getOrCreate(tp0, TOPIC_ID, small());
-        Log sibling = manager.getOrCreate(tp1, TOPIC_ID, small());
+        manager.startup(tp -> roomy());
+        FileLog log = (FileLog) manager.getOrCreate(tp0, TOPIC_ID, roomy());
+        Log sibling = manager.getOrCreate(tp1, TOPIC_ID, roomy());
         for (int i = 0; i < 10; i++) {
             log.appendAsLeader(batch("v" + i), 1);
         }
@@ -105,7 +110,7 @@ class LogDirFailureChannelTest {
         assertThat(d.resolve(FileLogManager.CLEAN_SHUTDOWN_FILE)).doesNotExist();
 
         FileLogManager restarted = manager(DiskFaults.NONE, d);
-        restarted.startup(tp -> small());
+        restarted.startup(tp -> roomy());
         Log recovered = restarted.get(tp0).orElseThrow();
         assertThat(recovered.logEndOffset()).isEqualTo(20);
         assertThat(readAll(recovered, 0)).hasSize(20).endsWith("19:v19");

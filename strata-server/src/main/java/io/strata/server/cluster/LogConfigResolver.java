@@ -6,6 +6,9 @@ import io.strata.storage.LogConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Computes a topic's effective log configuration: Kafka's defaults, overridden by the node's static broker
@@ -13,6 +16,8 @@ import java.util.Optional;
  * dynamic broker settings, then the topic's own configs. Thread-safe (immutable).
  */
 public final class LogConfigResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(LogConfigResolver.class);
 
     private final Map<String, String> staticDefaults;
     private final Optional<String> nodeId;
@@ -49,8 +54,28 @@ public final class LogConfigResolver {
         }
     }
 
+    /**
+     * The topic's effective config. Values were validated when they were stored, but a rule added since (Kafka 4's
+     * 1 MiB minimum of {@code segment.bytes}) may refuse one an older release accepted: such a value falls back to
+     * its default, with a warning, rather than keep the topic's partitions from loading.
+     */
     public LogConfig resolve(MetadataImage image, String topic) {
-        return LogConfig.fromTopicConfigs(effective(image, topic));
+        Map<String, String> values = effective(image, topic);
+        try {
+            return LogConfig.fromTopicConfigs(values);
+        } catch (InvalidConfigurationException e) {
+            Map<String, String> valid = new LinkedHashMap<>();
+            values.forEach((key, value) -> {
+                try {
+                    LogConfig.fromTopicConfigs(Map.of(key, value));
+                    valid.put(key, value);
+                } catch (InvalidConfigurationException | NullPointerException invalid) {
+                    log.warn("Topic {}: ignoring {}={}, which is no longer valid ({}); the default applies", topic,
+                            key, value, invalid.getMessage());
+                }
+            });
+            return LogConfig.fromTopicConfigs(valid);
+        }
     }
 
     /** The node whose per-broker dynamic settings apply, if this resolver knows it. */
