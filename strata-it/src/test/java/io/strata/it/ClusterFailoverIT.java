@@ -238,9 +238,9 @@ class ClusterFailoverIT {
                                 failedSends.incrementAndGet();
                             }
                         });
-                if (i % 10 == 0) {
+                if (i % 5 == 0) {
                     try {
-                        Thread.sleep(5); // a steady rate (~2,000 records/s at most), not a test wait
+                        Thread.sleep(5); // a steady rate (~1,000 records/s at most: every round reads all again), not a test wait
                     } catch (InterruptedException e) {
                         return;
                     }
