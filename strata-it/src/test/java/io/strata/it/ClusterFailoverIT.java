@@ -240,7 +240,7 @@ class ClusterFailoverIT {
                         });
                 if (i % 5 == 0) {
                     try {
-                        Thread.sleep(5); // a steady rate (~1,000 records/s at most: every round reads all again), not a test wait
+                        Thread.sleep(5); // a steady ~1,000 records/s at most, not a test wait
                     } catch (InterruptedException e) {
                         return;
                     }
