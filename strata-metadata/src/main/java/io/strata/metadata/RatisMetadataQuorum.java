@@ -7,11 +7,13 @@ import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
+import io.strata.metadata.ratis.ListenerJoin;
 import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.QuorumProgress;
 import io.strata.metadata.ratis.RaftSetup;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,9 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
@@ -95,19 +99,16 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     public RatisMetadataQuorum(QuorumConfig config, RatisOptions options) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
-        if (!config.voters().containsKey(config.nodeId())) {
-            throw new IllegalArgumentException("Node " + config.nodeId() + " is not one of the controller voters "
-                    + config.voters().keySet() + "; non-voter (listener) nodes are not supported yet");
-        }
         this.stateMachine = new MetadataStateMachine();
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
         this.selfId = RaftSetup.peerId(config.nodeId());
-        this.group = RaftSetup.group(config.voters());
+        this.group = config.isVoter() ? RaftSetup.group(config.voters())
+                : RaftSetup.listenerGroup(config.voters(), config.nodeId(), config.raftAdvertisedAddress());
         this.proposer = new Proposer(stateMachine, this::requireStarted, config.requestTimeout(),
                 options.maxEntryBytes());
         this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
                 decider -> submit("brokerLiveness", decider),
-                LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
+                LivenessMonitor.tcpProbe(this::peerAddress, PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
                 options.electionTimeoutMin().dividedBy(4), config.livenessCheckInterval());
         this.rebalancer = new LeaderRebalancer(config.leaderRebalance(), this::isLeader, this::image,
                 decider -> submit("leaderRebalance", decider));
@@ -131,7 +132,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (closed || server != null) {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
-            RaftSetup.checkBindable(config.voters().get(config.nodeId()));
+            RaftSetup.checkBindable(config.raftBindAddress());
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
@@ -153,6 +154,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             lifecycleLock.unlock();
         }
         try {
+            if (!config.isVoter()) {
+                ListenerJoin.join(client, config.nodeId(), config.raftAdvertisedAddress(), options.startTimeout());
+            }
             awaitCurrent();
             awaitClusterId();
         } catch (Exception e) {
@@ -172,7 +176,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         RaftProperties properties = RaftSetup.clientProperties(config, options);
         long timeoutMs = Math.max(1000, config.requestTimeout().toMillis());
         int retries = (int) Math.max(10, timeoutMs / 50);
-        return RaftClient.newBuilder()
+        RaftClient.Builder builder = RaftClient.newBuilder();
+        if (!config.isVoter()) {
+            // a listener never leads: ask a voter first, which knows or redirects to the leader
+            builder.setLeaderId(RaftSetup.peerId(config.voters().keySet().stream().min(Integer::compare).orElseThrow()));
+        }
+        return builder
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
                 .setProperties(properties)
@@ -318,6 +327,26 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     private Optional<Map<Integer, Long>> sinceHeardMs() {
         RaftServer s = server;
         return s == null || closed ? Optional.empty() : PeerLiveness.sinceHeardMs(s, config.nodeId());
+    }
+
+    /**
+     * The Raft address of a node, voter or listener, as the current Raft configuration has it (a listener's address
+     * is known only from there); the static voter list until the server runs.
+     */
+    private Optional<InetSocketAddress> peerAddress(int nodeId) {
+        RaftServer s = server;
+        if (s != null && !closed) {
+            try {
+                RaftPeer peer = s.getDivision(RaftSetup.GROUP_ID).getRaftConf().getPeer(RaftSetup.peerId(nodeId),
+                        RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER);
+                if (peer != null) {
+                    return Optional.of(RaftSetup.parseHostPort(peer.getAddress()));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                log.debug("No Raft address for node {}: {}", nodeId, e.toString());
+            }
+        }
+        return Optional.ofNullable(config.voters().get(nodeId));
     }
 
     /**
