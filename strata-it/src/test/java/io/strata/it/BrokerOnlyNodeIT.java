@@ -82,10 +82,10 @@ class BrokerOnlyNodeIT {
             throws Exception {
         List<NodeProcess> voters = NodeProcess.cluster(dir, 3, FAST_FAILOVER);
         nodes.addAll(voters);
-        NodeProcess.startAll(voters);
         NodeProcess brokerOnly = NodeProcess.brokerOnly(dir, BROKER_ONLY, voters, FAST_FAILOVER);
         nodes.add(brokerOnly);
-        brokerOnly.start();
+        // all at once: the broker-only node keeps asking to join until the voters have elected a leader
+        NodeProcess.startAll(nodes);
 
         try (Admin admin = Clients.admin(bootstrap())) {
             assertThat(admin.describeCluster().nodes().get()).extracting(Node::id)
@@ -101,7 +101,7 @@ class BrokerOnlyNodeIT {
             awaitProgress(200);
             // the broker-only node dies and comes back: it recovers its metadata log and rejoins the ISRs
             brokerOnly.kill9();
-            awaitProgress(ackedCount() + 300);
+            awaitProgress(ackedCount() + 200);
             brokerOnly.start();
             awaitFullIsr(admin);
             verify();
@@ -110,7 +110,7 @@ class BrokerOnlyNodeIT {
             int controller = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
             NodeProcess victim = nodes.get(controller - 1);
             victim.kill9();
-            awaitProgress(ackedCount() + 300);
+            awaitProgress(ackedCount() + 200);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeMetadataQuorum().quorumInfo().get().leaderId() != controller);
             victim.start();

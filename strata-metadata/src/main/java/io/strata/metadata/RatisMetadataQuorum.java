@@ -15,10 +15,12 @@ import io.strata.metadata.ratis.RaftSetup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -37,7 +40,6 @@ import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -45,6 +47,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
@@ -101,7 +105,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         this.options = Objects.requireNonNull(options, "options");
         this.stateMachine = new MetadataStateMachine();
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
-        this.selfId = RaftSetup.peerId(config.nodeId());
+        this.selfId = config.isVoter() ? RaftSetup.peerId(config.nodeId())
+                : RaftSetup.listenerPeerId(config.nodeId(), config.raftAdvertisedAddress());
         this.group = config.isVoter() ? RaftSetup.group(config.voters())
                 : RaftSetup.listenerGroup(config.voters(), config.nodeId(), config.raftAdvertisedAddress());
         this.proposer = new Proposer(stateMachine, this::requireStarted, config.requestTimeout(),
@@ -133,6 +138,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
             RaftSetup.checkBindable(config.raftBindAddress());
+            if (!config.isVoter()) {
+                ListenerJoin.prepareStorage(config.metadataDir(), selfId);
+            }
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
@@ -155,7 +163,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         }
         try {
             if (!config.isVoter()) {
-                ListenerJoin.join(client, config.nodeId(), config.raftAdvertisedAddress(), options.startTimeout());
+                joinAsListener();
             }
             awaitCurrent();
             awaitClusterId();
@@ -173,21 +181,36 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     private RaftClient newClient() {
-        RaftProperties properties = RaftSetup.clientProperties(config, options);
         long timeoutMs = Math.max(1000, config.requestTimeout().toMillis());
         int retries = (int) Math.max(10, timeoutMs / 50);
+        return newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)));
+    }
+
+    private RaftClient newClient(RetryPolicy retryPolicy) {
         RaftClient.Builder builder = RaftClient.newBuilder();
         if (!config.isVoter()) {
             // a listener never leads: ask a voter first, which knows or redirects to the leader
-            builder.setLeaderId(RaftSetup.peerId(config.voters().keySet().stream().min(Integer::compare).orElseThrow()));
+            builder.setLeaderId(RaftSetup.peerId(Collections.min(config.voters().keySet())));
         }
         return builder
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
-                .setProperties(properties)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-                        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .setProperties(RaftSetup.clientProperties(config, options))
+                .setRetryPolicy(retryPolicy)
                 .build();
+    }
+
+    /**
+     * Makes this node a listener in the quorum's configuration (see {@link ListenerJoin}). The voters are asked for
+     * the leader's configuration through a client that does not retry, so that a voter that is down costs one
+     * refused connection, not the write client's retries.
+     */
+    private void joinAsListener() throws Exception {
+        List<RaftPeerId> voterIds = config.voters().keySet().stream().sorted().map(RaftSetup::peerId).toList();
+        try (RaftClient asker = newClient(RetryPolicies.noRetry())) {
+            ListenerJoin.join(asker, client, voterIds, group.getPeer(selfId), options.startTimeout());
+        }
     }
 
     /** Linearizable read through this node: returns once the local state machine has caught up. */
@@ -337,10 +360,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         RaftServer s = server;
         if (s != null && !closed) {
             try {
-                RaftPeer peer = s.getDivision(RaftSetup.GROUP_ID).getRaftConf().getPeer(RaftSetup.peerId(nodeId),
-                        RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER);
-                if (peer != null) {
-                    return Optional.of(RaftSetup.parseHostPort(peer.getAddress()));
+                RaftConfiguration conf = s.getDivision(RaftSetup.GROUP_ID).getRaftConf();
+                Optional<RaftPeer> peer = Stream.concat(conf.getCurrentPeers(RaftPeerRole.FOLLOWER).stream(),
+                                conf.getCurrentPeers(RaftPeerRole.LISTENER).stream())
+                        .filter(p -> RaftSetup.nodeId(p.getId()).equals(OptionalInt.of(nodeId))).findFirst();
+                if (peer.isPresent()) {
+                    return Optional.of(RaftSetup.parseHostPort(peer.get().getAddress()));
                 }
             } catch (IOException | IllegalArgumentException e) {
                 log.debug("No Raft address for node {}: {}", nodeId, e.toString());

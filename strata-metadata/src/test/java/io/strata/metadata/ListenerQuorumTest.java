@@ -47,11 +47,13 @@ class ListenerQuorumTest {
                 Duration.ofSeconds(15), Duration.ofSeconds(3), LeaderRebalanceConfig.DEFAULTS);
     }
 
-    private QuorumConfig listenerConfig(Map<Integer, InetSocketAddress> voters) throws Exception {
+    /** The listener node's configuration: at a port kept in its directory, or at {@code fixed}. */
+    private QuorumConfig listenerConfig(Map<Integer, InetSocketAddress> voters, Optional<InetSocketAddress> fixed)
+            throws Exception {
         Path metadataDir = dir.resolve("node-" + LISTENER_ID);
         return new QuorumConfig(LISTENER_ID, voters, metadataDir, "candidate-of-the-listener", Duration.ofSeconds(15),
                 Duration.ofSeconds(3), LeaderRebalanceConfig.DEFAULTS,
-                Optional.of(ListenerEndpoint.resolve(metadataDir, "127.0.0.1", "127.0.0.1", Optional.empty())));
+                Optional.of(ListenerEndpoint.resolve(metadataDir, "127.0.0.1", "127.0.0.1", fixed)));
     }
 
     private List<RatisMetadataQuorum> startVoters(Map<Integer, InetSocketAddress> voters) throws Exception {
@@ -71,7 +73,12 @@ class ListenerQuorumTest {
     }
 
     private RatisMetadataQuorum startListener(Map<Integer, InetSocketAddress> voters) throws Exception {
-        RatisMetadataQuorum listener = new RatisMetadataQuorum(listenerConfig(voters));
+        return startListener(voters, Optional.empty());
+    }
+
+    private RatisMetadataQuorum startListener(Map<Integer, InetSocketAddress> voters,
+                                              Optional<InetSocketAddress> fixed) throws Exception {
+        RatisMetadataQuorum listener = new RatisMetadataQuorum(listenerConfig(voters, fixed));
         nodes.add(listener);
         listener.start();
         return listener;
@@ -134,6 +141,25 @@ class ListenerQuorumTest {
         assertThat(restarted.image().brokers()).containsKey(LISTENER_ID);
         assertThat(get(restarted.describeQuorum()).observers()).extracting(QuorumStatus.ReplicaProgress::nodeId)
                 .containsExactly(LISTENER_ID);
+    }
+
+    @Test
+    void aListenerRestartedAtANewAddressReplacesItsOldEntryAndKeepsFollowing() throws Exception {
+        Map<Integer, InetSocketAddress> voters = voters(1, 2, 3);
+        List<RatisMetadataQuorum> voterNodes = startVoters(voters);
+        RatisMetadataQuorum listener = startListener(voters);
+        get(listener.registerBroker(broker(LISTENER_ID)));
+        listener.close();
+
+        InetSocketAddress moved = new InetSocketAddress("127.0.0.1", QuorumTestSupport.freePort());
+        RatisMetadataQuorum restarted = startListener(voters, Optional.of(moved));
+        assertThat(restarted.image().brokers()).containsKey(LISTENER_ID);
+        QuorumStatus status = get(restarted.describeQuorum());
+        assertThat(status.observers()).extracting(QuorumStatus.ReplicaProgress::nodeId).containsExactly(LISTENER_ID);
+        get(voterNodes.getFirst().registerBroker(broker(1)));
+        get(voterNodes.getFirst().createTopics(List.of(topic("after-the-move", 1, 1)), false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> restarted.image().topicsByName()
+                .containsKey("after-the-move"));
     }
 
     @Test

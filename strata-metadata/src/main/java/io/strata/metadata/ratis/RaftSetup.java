@@ -40,6 +40,7 @@ public final class RaftSetup {
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("strata-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
 
     private static final String PEER_PREFIX = "node-";
+    private static final char LISTENER_SEPARATOR = '_';
     private static final Duration FIRST_ELECTION_TIMEOUT_MIN = Duration.ofMillis(50);
     private static final Duration FIRST_ELECTION_TIMEOUT_MAX = Duration.ofMillis(200);
 
@@ -50,14 +51,24 @@ public final class RaftSetup {
         return RaftPeerId.valueOf(PEER_PREFIX + nodeId);
     }
 
-    /** The node id of a peer id made by {@link #peerId}; empty for any other peer id. */
+    /**
+     * The peer id of a listener: its node id and a digest of its address. Ratis servers keep the first address they
+     * learn for a peer id for as long as they run, so a listener whose address changed must join under a new id.
+     */
+    public static RaftPeerId listenerPeerId(int nodeId, InetSocketAddress address) {
+        return RaftPeerId.valueOf(PEER_PREFIX + nodeId + LISTENER_SEPARATOR
+                + Integer.toHexString(hostPort(address).hashCode()));
+    }
+
+    /** The node id of a peer id made by {@link #peerId} or {@link #listenerPeerId}; empty for any other peer id. */
     public static OptionalInt nodeId(RaftPeerId peerId) {
         String id = peerId.toString();
         if (!id.startsWith(PEER_PREFIX)) {
             return OptionalInt.empty();
         }
+        int end = id.indexOf(LISTENER_SEPARATOR, PEER_PREFIX.length());
         try {
-            return OptionalInt.of(Integer.parseInt(id.substring(PEER_PREFIX.length())));
+            return OptionalInt.of(Integer.parseInt(id.substring(PEER_PREFIX.length(), end < 0 ? id.length() : end)));
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
@@ -80,9 +91,9 @@ public final class RaftSetup {
         return RaftGroup.valueOf(GROUP_ID, peers);
     }
 
-    /** A listener peer: follows the log, never votes, never leads. */
+    /** A listener peer ({@link #listenerPeerId}): follows the log, never votes, never leads. */
     public static RaftPeer listenerPeer(int nodeId, InetSocketAddress address) {
-        return RaftPeer.newBuilder().setId(peerId(nodeId)).setAddress(hostPort(address))
+        return RaftPeer.newBuilder().setId(listenerPeerId(nodeId, address)).setAddress(hostPort(address))
                 .setStartupRole(RaftPeerRole.LISTENER).build();
     }
 
