@@ -34,6 +34,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -46,6 +48,7 @@ import picocli.CommandLine;
  */
 class BrokerOnlyNodeIT {
 
+    private static final Logger log = LoggerFactory.getLogger(BrokerOnlyNodeIT.class);
     private static final String TOPIC = "listener";
     private static final int PARTITIONS = 4;
     private static final int BROKER_ONLY = 4;
@@ -86,6 +89,7 @@ class BrokerOnlyNodeIT {
         nodes.add(brokerOnly);
         // all at once: the broker-only node keeps asking to join until the voters have elected a leader
         NodeProcess.startAll(nodes);
+        log.info("Started 3 voters and broker-only node {} in {}", BROKER_ONLY, brokerOnly.lastStartTime());
 
         try (Admin admin = Clients.admin(bootstrap())) {
             assertThat(admin.describeCluster().nodes().get()).extracting(Node::id)
@@ -95,6 +99,7 @@ class BrokerOnlyNodeIT {
             assertThat(describe(admin).partitions()).anySatisfy(p ->
                     assertThat(p.replicas()).extracting(Node::id).contains(BROKER_ONLY));
             awaitFullIsr(admin);
+            log.info("Topic {} has its full ISRs", TOPIC);
             assertQuorumHasTheBrokerOnlyNodeAsObserver(admin);
 
             startProducing();
@@ -103,8 +108,10 @@ class BrokerOnlyNodeIT {
             brokerOnly.kill9();
             awaitProgress(ackedCount() + 200);
             brokerOnly.start();
+            log.info("Broker-only node restarted in {}", brokerOnly.lastStartTime());
             awaitFullIsr(admin);
             verify();
+            log.info("Every acknowledged value read back after the broker-only node's restart");
 
             // the active controller dies: the listener follows the new Raft leader, writes go on
             int controller = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
@@ -114,6 +121,7 @@ class BrokerOnlyNodeIT {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeMetadataQuorum().quorumInfo().get().leaderId() != controller);
             victim.start();
+            log.info("Active controller {} restarted in {}", controller, victim.lastStartTime());
             awaitFullIsr(admin);
             awaitProgress(ackedCount() + 100);
             verify();

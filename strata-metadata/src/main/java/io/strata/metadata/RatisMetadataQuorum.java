@@ -204,12 +204,22 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     /**
      * Makes this node a listener in the quorum's configuration (see {@link ListenerJoin}). The voters are asked for
      * the leader's configuration through a client that does not retry, so that a voter that is down costs one
-     * refused connection, not the write client's retries.
+     * refused connection, not the write client's retries. That client is closed in the background: gRPC waits
+     * seconds for its channels to drain, which the start need not.
      */
     private void joinAsListener() throws Exception {
         List<RaftPeerId> voterIds = config.voters().keySet().stream().sorted().map(RaftSetup::peerId).toList();
-        try (RaftClient asker = newClient(RetryPolicies.noRetry())) {
+        RaftClient asker = newClient(RetryPolicies.noRetry());
+        try {
             ListenerJoin.join(asker, client, voterIds, group.getPeer(selfId), options.startTimeout());
+        } finally {
+            Thread.ofVirtual().name("strata-listener-join-close").start(() -> {
+                try {
+                    asker.close();
+                } catch (IOException e) {
+                    log.debug("Closing the listener join client failed: {}", e.toString());
+                }
+            });
         }
     }
 
