@@ -44,7 +44,7 @@ import picocli.CommandLine;
  * is a broker like the others (replicas are placed on it), and is reported as an observer of the quorum. An
  * idempotent acks=all producer writes all along while the broker-only node is {@code kill -9}ed and restarted, and
  * then while the active controller (a voter) is; afterwards every acknowledged value is read back exactly once and
- * in order.
+ * in order. Last, the broker-only node stops on SIGTERM with a controlled shutdown.
  */
 class BrokerOnlyNodeIT {
 
@@ -126,6 +126,12 @@ class BrokerOnlyNodeIT {
             awaitProgress(ackedCount() + 100);
             verify();
             assertQuorumHasTheBrokerOnlyNodeAsObserver(admin);
+
+            // SIGTERM: a controlled shutdown moves its leaderships away before it stops; writes go on
+            assertThat(brokerOnly.stop()).as("exit status after SIGTERM").isIn(0, 143);
+            assertThat(describe(admin).partitions()).allSatisfy(p ->
+                    assertThat(p.leader().id()).isNotEqualTo(BROKER_ONLY));
+            awaitProgress(ackedCount() + 100);
         }
         assertThat(brokerOnly.output()).contains("follows the metadata log as a listener");
     }

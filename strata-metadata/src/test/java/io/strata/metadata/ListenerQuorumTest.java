@@ -57,9 +57,14 @@ class ListenerQuorumTest {
     }
 
     private List<RatisMetadataQuorum> startVoters(Map<Integer, InetSocketAddress> voters) throws Exception {
+        return startVoters(voters, RatisOptions.defaults());
+    }
+
+    private List<RatisMetadataQuorum> startVoters(Map<Integer, InetSocketAddress> voters, RatisOptions options)
+            throws Exception {
         List<RatisMetadataQuorum> voterNodes = new ArrayList<>();
         for (int id : voters.keySet()) {
-            voterNodes.add(new RatisMetadataQuorum(voterConfig(id, voters)));
+            voterNodes.add(new RatisMetadataQuorum(voterConfig(id, voters), options));
         }
         nodes.addAll(voterNodes);
         CompletableFuture.allOf(voterNodes.stream().map(n -> CompletableFuture.runAsync(() -> {
@@ -111,6 +116,26 @@ class ListenerQuorumTest {
             assertThat(observer.logEndOffset()).isPositive().isLessThanOrEqualTo(status.highWatermark());
             assertThat(observer.lastFetchTimestamp()).isPresent();
         });
+    }
+
+    @Test
+    void aListenerJoiningAfterTheLogWasPurgedGetsTheImageFromASnapshot() throws Exception {
+        Map<Integer, InetSocketAddress> voters = voters(1, 2, 3);
+        List<RatisMetadataQuorum> voterNodes = startVoters(voters, RatisOptions.defaults().withSnapshotThreshold(4));
+        get(voterNodes.getFirst().registerBroker(broker(1)));
+        for (int i = 0; i < 12; i++) {
+            get(voterNodes.getFirst().createTopics(List.of(topic("t" + i, 1, 1)), false));
+        }
+        for (RatisMetadataQuorum voter : voterNodes) {
+            voter.takeSnapshot(); // and purge the log up to it: the listener cannot be sent the first entries
+        }
+
+        RatisMetadataQuorum listener = startListener(voters);
+        assertThat(listener.image().topicsByName()).hasSize(12);
+        assertThat(listener.image().clusterId()).isEqualTo(QuorumTestSupport.CLUSTER_ID);
+        get(listener.createTopics(List.of(topic("through-the-listener", 1, 1)), false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> voterNodes.getFirst().image().topicsByName()
+                .containsKey("through-the-listener"));
     }
 
     @Test
