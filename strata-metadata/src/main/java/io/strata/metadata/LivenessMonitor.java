@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active controller's watch over broker liveness: on every tick it takes when each node (voter or Ratis listener) was last heard from
- * (Ratis knows this only on its leader) and writes the fencing, unfencing and leader elections
- * {@link ReplicationControl#reconcileLiveness} decides.
+ * The active controller's watch over broker liveness: on every tick it takes when each node (voter or Ratis
+ * listener) was last heard from (Ratis knows this only on its leader) and writes the fencing, unfencing and leader
+ * elections {@link ReplicationControl#reconcileLiveness} decides.
  *
  * <p>Two signals. The session timeout ({@code broker.session.timeout.ms}) covers every failure, a frozen process
  * or an unreachable host included. A node that has been silent for longer than a Raft heartbeat is also
@@ -67,8 +67,8 @@ final class LivenessMonitor implements AutoCloseable {
     }
 
     /**
-     * @param sinceHeardMs  per node (voters and listeners), the milliseconds since the Raft leader last heard from it; empty when this
-     *                      node is not the Raft leader
+     * @param sinceHeardMs  per node (voters and listeners), the milliseconds since the Raft leader last heard from
+     *                      it; empty when this node is not the Raft leader
      * @param image         the current metadata image
      * @param writer        submits a decision to the metadata log
      * @param probe         the connection probe

@@ -111,11 +111,13 @@ public final class ListenerJoin {
                             .setServersInNewConf(servers).setListenersInNewConf(replaced.get())
                             .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                             .build());
-                    last = reply.isSuccess() ? "configuration changed" : reply.getException();
+                    if (reply.isSuccess()) {
+                        continue; // read the configuration again: done if it has this node now
+                    }
+                    last = reply.getException();
                 } catch (IOException e) {
                     last = e;
                 }
-                continue; // read the configuration again: done if it has this node now
             } else if (conf.isPresent()) {
                 last = "a configuration change is in progress";
             }

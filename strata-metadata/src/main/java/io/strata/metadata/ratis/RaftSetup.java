@@ -124,7 +124,7 @@ public final class RaftSetup {
         RaftProperties p = common(config, options);
         RaftServerConfigKeys.setStorageDir(p, List.of(config.metadataDir().toFile()));
         if (self.isUnresolved() || !self.getAddress().isAnyLocalAddress()) {
-            GrpcConfigKeys.Server.setHost(p, self.getHostString()); // unset: every interface
+            GrpcConfigKeys.Server.setHost(p, self.getHostString()); // left unset, Ratis binds every interface
         }
         GrpcConfigKeys.Server.setPort(p, self.getPort());
 
