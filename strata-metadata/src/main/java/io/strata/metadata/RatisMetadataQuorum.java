@@ -223,31 +223,38 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         }
     }
 
-    /** Linearizable read through this node: returns once the local state machine has caught up. */
+    /**
+     * Linearizable read through this node: returns once the local state machine has caught up. The read is sent
+     * only once this node knows a leader: before that it fails at once, and the Raft client then resets its
+     * connection to this node, which costs seconds of gRPC channel shutdown.
+     */
     private void awaitCurrent() throws Exception {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         long nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         Exception last = null;
         while (System.nanoTime() < deadline && !closed) {
-            try {
-                RaftClientReply reply = client.async().sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
-                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                                TimeUnit.MILLISECONDS);
-                if (reply.isSuccess()) {
-                    return;
+            if (leaderKnown()) {
+                try {
+                    RaftClientReply reply = client.async()
+                            .sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
+                            .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                                    TimeUnit.MILLISECONDS);
+                    if (reply.isSuccess()) {
+                        return;
+                    }
+                    last = reply.getException();
+                } catch (ExecutionException e) {
+                    last = e;
+                    log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    last = e;
+                    break;
                 }
-                last = reply.getException();
-            } catch (ExecutionException e) {
-                last = e;
-                log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
-            } catch (java.util.concurrent.TimeoutException e) {
-                last = e;
-                break;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the node may still be electing a leader
             if (System.nanoTime() > nextLog) {
                 log.info("Metadata quorum node {} waiting for the quorum: {}", config.nodeId(),
-                        last == null ? "no reply" : last.toString());
+                        last == null ? "no leader known yet" : last.toString());
                 nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             }
         }
@@ -397,6 +404,15 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw reply.getException() != null ? reply.getException() : new IOException("snapshot failed");
         }
         return reply.getLogIndex();
+    }
+
+    /** Whether this node knows the current Raft leader (itself or another voter). */
+    private boolean leaderKnown() {
+        try {
+            return server.getDivision(RaftSetup.GROUP_ID).getInfo().getLeaderId() != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether this node is currently the Raft leader (the active controller). */
