@@ -58,6 +58,21 @@ final class NodeProcess implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * A broker-only node ({@code process.roles=broker}) with data under {@code dir}/node-N, given only what a
+     * broker-only node needs: its id, the voter list of {@code voters} (a {@link #cluster}) and its client listener.
+     * It follows the metadata log as a Ratis listener; start it once a quorum of the voters runs.
+     */
+    static NodeProcess brokerOnly(Path dir, int nodeId, List<NodeProcess> voters, Map<String, String> overrides) {
+        Map<String, String> props = new java.util.LinkedHashMap<>(overrides);
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("process.roles", "broker");
+        props.put("controller.quorum.voters", voters.getFirst().overrides.get("controller.quorum.voters"));
+        NodeProcess node = new NodeProcess(dir.resolve("node-" + nodeId), props);
+        node.overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + node.clientPort);
+        return node;
+    }
+
     /** Sets a config of this node for its next start ({@code broker.rack}, say). */
     NodeProcess override(String key, String value) {
         overrides.put(key, value);

@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active controller's watch over broker liveness: on every tick it takes when each voter was last heard from
- * (Ratis knows this only on its leader) and writes the fencing, unfencing and leader elections
- * {@link ReplicationControl#reconcileLiveness} decides.
+ * The active controller's watch over broker liveness: on every tick it takes when each node (voter or Ratis
+ * listener) was last heard from (Ratis knows this only on its leader) and writes the fencing, unfencing and leader
+ * elections {@link ReplicationControl#reconcileLiveness} decides.
  *
  * <p>Two signals. The session timeout ({@code broker.session.timeout.ms}) covers every failure, a frozen process
- * or an unreachable host included. A voter that has been silent for longer than a tick is also
- * <em>probed</em>: a TCP connection to its controller address is refused only when no process listens there any
+ * or an unreachable host included. A node that has been silent for longer than a tick is also
+ * <em>probed</em>: a TCP connection to its Raft address is refused only when no process listens there any
  * more, which after a {@code kill -9} or a crash is true at once. Such a broker is fenced without waiting for the
  * session timeout, so its partitions get new leaders in well under a second instead of after nine. A probe that
  * connects, or times out (a frozen process still accepts connections; a lost host answers nothing), proves
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A decision is taken only when its inputs changed (the image version or the set of brokers considered alive),
  * so a quiet, healthy cluster costs one look at the Raft leader's follower table per tick, a connection to each
- * voter not heard from since the last tick (Raft heartbeats are half an election timeout apart), and writes nothing.
+ * node not heard from since the last tick (Raft heartbeats are half an election timeout apart), and writes nothing.
  *
  * <p>Thread-safety: {@link #tick()} runs on the monitor's single thread (or a test's); {@link #start()} and
  * {@link #close()} may be called from any thread.
@@ -43,7 +43,7 @@ final class LivenessMonitor implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LivenessMonitor.class);
 
-    /** Tells whether a voter's controller address refuses connections (no process listens there). */
+    /** Tells whether a node's Raft address refuses connections (no process listens there). */
     @FunctionalInterface
     interface Probe {
         boolean refusesConnections(int nodeId);
@@ -70,14 +70,14 @@ final class LivenessMonitor implements AutoCloseable {
     }
 
     /**
-     * @param sinceHeardMs  per voter, the milliseconds since the Raft leader last heard from it; empty when this
-     *                      node is not the Raft leader
+     * @param sinceHeardMs  per node (voters and listeners), the milliseconds since the Raft leader last heard from
+     *                      it; empty when this node is not the Raft leader
      * @param image         the current metadata image
      * @param writer        submits a decision to the metadata log
      * @param probe         the connection probe
      * @param sessionTimeout {@code broker.session.timeout.ms}
-     * @param probeAfter    how long a voter may be silent before it is probed (a tick: a connection a tick to an
-     *                      idle voter between Raft heartbeats costs little, a late fencing costs writes)
+     * @param probeAfter    how long a node may be silent before it is probed (a tick: a connection a tick to an
+     *                      idle node between Raft heartbeats costs little, a late fencing costs writes)
      * @param interval      time between ticks
      */
     LivenessMonitor(Supplier<Optional<Map<Integer, Long>>> sinceHeardMs, Supplier<MetadataImage> image,
@@ -92,19 +92,23 @@ final class LivenessMonitor implements AutoCloseable {
         this.interval = interval;
     }
 
-    /** A probe that opens (and at once closes) a TCP connection to each voter's controller address. */
-    static Probe tcpProbe(Map<Integer, InetSocketAddress> voters, Duration connectTimeout) {
+    /**
+     * A probe that opens (and at once closes) a TCP connection to each node's Raft address: a voter's controller
+     * address or a listener's address, as {@code raftAddress} finds it (in the current Raft configuration).
+     */
+    static Probe tcpProbe(Function<Integer, Optional<InetSocketAddress>> raftAddress, Duration connectTimeout) {
         return nodeId -> {
-            InetSocketAddress voter = voters.get(nodeId);
-            if (voter == null) {
+            Optional<InetSocketAddress> address = raftAddress.apply(nodeId);
+            if (address.isEmpty()) {
                 return false;
             }
+            InetSocketAddress peer = address.get();
             try (Socket socket = new Socket()) {
                 // Closed with a reset, not a FIN: a probe several times a second must not leave a TIME_WAIT
                 // socket holding a local port each time.
                 socket.setSoLinger(true, 0);
-                // voter lists are parsed unresolved; resolving here also follows a host whose address changed
-                socket.connect(new InetSocketAddress(voter.getHostString(), voter.getPort()),
+                // addresses are kept unresolved; resolving here also follows a host whose address changed
+                socket.connect(new InetSocketAddress(peer.getHostString(), peer.getPort()),
                         (int) connectTimeout.toMillis());
                 return false;
             } catch (ConnectException e) {
@@ -132,7 +136,7 @@ final class LivenessMonitor implements AutoCloseable {
                 return;
             }
             // Ratis starts its follower clocks when a leader takes office, so the previous leader, most likely gone,
-            // would look silent only after probeAfter: at the first tick in office every voter is probed at once.
+            // would look silent only after probeAfter: at the first tick in office every node is probed at once.
             long probeAfter = leading ? probeAfterMs : -1;
             leading = true;
             MetadataImage current = image.get();
@@ -162,7 +166,7 @@ final class LivenessMonitor implements AutoCloseable {
     }
 
     /**
-     * The silence per voter, where a registered broker that has been silent for longer than {@code probeAfterMs}
+     * The silence per node, where a registered broker that has been silent for longer than {@code probeAfterMs}
      * and refuses connections counts as silent forever. Fenced brokers are probed too, so that one fenced this
      * way is not unfenced at the next tick merely because its last contact is recent.
      */

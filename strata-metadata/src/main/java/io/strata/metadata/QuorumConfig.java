@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How this node takes part in the metadata quorum.
@@ -21,10 +22,12 @@ import java.util.Objects;
  * @param brokerSessionTimeout {@code broker.session.timeout.ms}: a broker the active controller has not heard from
  *                             for this long is fenced and loses its leaderships
  * @param leaderRebalance      whether and how the active controller moves leadership back to preferred replicas
+ * @param listenerEndpoint     where this node's Raft server listens when {@code nodeId} is not among the voters
+ *                             (it then follows the log as a Ratis listener); empty for a voter
  */
 public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, String clusterId,
                            Duration requestTimeout, Duration brokerSessionTimeout,
-                           LeaderRebalanceConfig leaderRebalance) {
+                           LeaderRebalanceConfig leaderRebalance, Optional<ListenerEndpoint> listenerEndpoint) {
 
     /** Kafka's default {@code broker.session.timeout.ms}. */
     public static final Duration DEFAULT_BROKER_SESSION_TIMEOUT = Duration.ofMillis(9000);
@@ -37,6 +40,22 @@ public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, P
             throw new IllegalArgumentException("broker.session.timeout.ms must be positive: " + brokerSessionTimeout);
         }
         Objects.requireNonNull(leaderRebalance, "leaderRebalance");
+        voters = Map.copyOf(voters);
+        if (voters.containsKey(nodeId) && listenerEndpoint.isPresent()) {
+            throw new IllegalArgumentException("Node " + nodeId + " is a voter: it has no listener endpoint");
+        }
+        if (!voters.containsKey(nodeId) && listenerEndpoint.isEmpty()) {
+            throw new IllegalArgumentException("Node " + nodeId + " is not one of the voters " + voters.keySet()
+                    + ": as a listener it needs a listener endpoint");
+        }
+    }
+
+    /** A voter's configuration. */
+    public QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, String clusterId,
+                        Duration requestTimeout, Duration brokerSessionTimeout,
+                        LeaderRebalanceConfig leaderRebalance) {
+        this(nodeId, voters, metadataDir, clusterId, requestTimeout, brokerSessionTimeout, leaderRebalance,
+                Optional.empty());
     }
 
     /** A configuration with Kafka's default leader rebalance. */
@@ -50,6 +69,21 @@ public record QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, P
     public QuorumConfig(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, String clusterId,
                         Duration requestTimeout) {
         this(nodeId, voters, metadataDir, clusterId, requestTimeout, DEFAULT_BROKER_SESSION_TIMEOUT);
+    }
+
+    /** Whether this node votes in the metadata quorum (else it follows the log as a Ratis listener). */
+    public boolean isVoter() {
+        return listenerEndpoint.isEmpty();
+    }
+
+    /** The address this node's Raft server binds. */
+    public InetSocketAddress raftBindAddress() {
+        return listenerEndpoint.map(ListenerEndpoint::bind).orElseGet(() -> voters.get(nodeId));
+    }
+
+    /** The address other nodes reach this node's Raft server at. */
+    public InetSocketAddress raftAdvertisedAddress() {
+        return listenerEndpoint.map(ListenerEndpoint::advertised).orElseGet(() -> voters.get(nodeId));
     }
 
     /**

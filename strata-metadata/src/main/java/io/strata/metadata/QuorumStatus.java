@@ -12,7 +12,7 @@ import java.util.OptionalLong;
  * @param leaderEpoch   the Raft term of that leader
  * @param highWatermark the commit index + 1
  * @param voters        every voter, the leader included
- * @param observers     nodes that follow the log without voting (none yet: every Strata node is a voter)
+ * @param observers     nodes that follow the log without voting (Ratis listeners: broker-only nodes)
  */
 public record QuorumStatus(int leaderId, int leaderEpoch, long highWatermark, List<ReplicaProgress> voters,
                            List<ReplicaProgress> observers) {

@@ -7,16 +7,20 @@ import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
+import io.strata.metadata.ratis.ListenerJoin;
 import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.PeerLiveness;
 import io.strata.metadata.ratis.QuorumProgress;
 import io.strata.metadata.ratis.RaftSetup;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -35,12 +40,15 @@ import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
@@ -95,19 +103,17 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     public RatisMetadataQuorum(QuorumConfig config, RatisOptions options) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
-        if (!config.voters().containsKey(config.nodeId())) {
-            throw new IllegalArgumentException("Node " + config.nodeId() + " is not one of the controller voters "
-                    + config.voters().keySet() + "; non-voter (listener) nodes are not supported yet");
-        }
         this.stateMachine = new MetadataStateMachine();
         this.controller = new Controller(new ReplicaPlacer(THREAD_LOCAL_RANDOM), Uuid::randomUuid);
-        this.selfId = RaftSetup.peerId(config.nodeId());
-        this.group = RaftSetup.group(config.voters());
+        this.selfId = config.isVoter() ? RaftSetup.peerId(config.nodeId())
+                : RaftSetup.listenerPeerId(config.nodeId(), config.raftAdvertisedAddress());
+        this.group = config.isVoter() ? RaftSetup.group(config.voters())
+                : RaftSetup.listenerGroup(config.voters(), config.nodeId(), config.raftAdvertisedAddress());
         this.proposer = new Proposer(stateMachine, this::requireStarted, config.requestTimeout(),
                 options.maxEntryBytes());
         this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
                 decider -> submit("brokerLiveness", decider),
-                LivenessMonitor.tcpProbe(config.voters(), PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
+                LivenessMonitor.tcpProbe(this::peerAddress, PROBE_CONNECT_TIMEOUT), config.brokerSessionTimeout(),
                 config.livenessCheckInterval(), config.livenessCheckInterval());
         this.rebalancer = new LeaderRebalancer(config.leaderRebalance(), this::isLeader, this::image,
                 decider -> submit("leaderRebalance", decider));
@@ -131,7 +137,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (closed || server != null) {
                 throw new IllegalStateException(closed ? "closed" : "already started");
             }
-            RaftSetup.checkBindable(config.voters().get(config.nodeId()));
+            RaftSetup.checkBindable(config.raftBindAddress());
+            if (!config.isVoter()) {
+                ListenerJoin.prepareStorage(config.metadataDir(), selfId);
+            }
             RaftServer raftServer = RaftServer.newBuilder()
                     .setServerId(selfId)
                     .setGroup(group)
@@ -153,6 +162,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             lifecycleLock.unlock();
         }
         try {
+            if (!config.isVoter()) {
+                joinAsListener();
+            }
             awaitCurrent();
             awaitClusterId();
         } catch (Exception e) {
@@ -169,43 +181,80 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     private RaftClient newClient() {
-        RaftProperties properties = RaftSetup.clientProperties(config, options);
         long timeoutMs = Math.max(1000, config.requestTimeout().toMillis());
         int retries = (int) Math.max(10, timeoutMs / 50);
-        return RaftClient.newBuilder()
+        return newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)));
+    }
+
+    private RaftClient newClient(RetryPolicy retryPolicy) {
+        RaftClient.Builder builder = RaftClient.newBuilder();
+        if (!config.isVoter()) {
+            // a listener never leads: ask a voter first, which knows or redirects to the leader
+            builder.setLeaderId(RaftSetup.peerId(Collections.min(config.voters().keySet())));
+        }
+        return builder
                 .setClientId(ClientId.randomId())
                 .setRaftGroup(group)
-                .setProperties(properties)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-                        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                .setProperties(RaftSetup.clientProperties(config, options))
+                .setRetryPolicy(retryPolicy)
                 .build();
     }
 
-    /** Linearizable read through this node: returns once the local state machine has caught up. */
+    /**
+     * Makes this node a listener in the quorum's configuration (see {@link ListenerJoin}). The voters are asked for
+     * the leader's configuration through a client that does not retry, so that a voter that is down costs one
+     * refused connection, not the write client's retries. That client is closed in the background: gRPC waits
+     * seconds for its channels to drain, which the start need not.
+     */
+    private void joinAsListener() throws Exception {
+        List<RaftPeerId> voterIds = config.voters().keySet().stream().sorted().map(RaftSetup::peerId).toList();
+        RaftClient asker = newClient(RetryPolicies.noRetry());
+        try {
+            ListenerJoin.join(asker, client, voterIds, group.getPeer(selfId), options.startTimeout());
+        } finally {
+            Thread.ofVirtual().name("strata-listener-join-close").start(() -> {
+                try {
+                    asker.close();
+                } catch (IOException e) {
+                    log.debug("Closing the listener join client failed: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    /**
+     * Linearizable read through this node: returns once the local state machine has caught up. The read is sent
+     * only once this node knows a leader: before that it fails at once, and the Raft client then resets its
+     * connection to this node, which costs seconds of gRPC channel shutdown.
+     */
     private void awaitCurrent() throws Exception {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         long nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         Exception last = null;
         while (System.nanoTime() < deadline && !closed) {
-            try {
-                RaftClientReply reply = client.async().sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
-                        .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                                TimeUnit.MILLISECONDS);
-                if (reply.isSuccess()) {
-                    return;
+            if (leaderKnown()) {
+                try {
+                    RaftClientReply reply = client.async()
+                            .sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
+                            .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                                    TimeUnit.MILLISECONDS);
+                    if (reply.isSuccess()) {
+                        return;
+                    }
+                    last = reply.getException();
+                } catch (ExecutionException e) {
+                    last = e;
+                    log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    last = e;
+                    break;
                 }
-                last = reply.getException();
-            } catch (ExecutionException e) {
-                last = e;
-                log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
-            } catch (java.util.concurrent.TimeoutException e) {
-                last = e;
-                break;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the node may still be electing a leader
             if (System.nanoTime() > nextLog) {
                 log.info("Metadata quorum node {} waiting for the quorum: {}", config.nodeId(),
-                        last == null ? "no reply" : last.toString());
+                        last == null ? "no leader known yet" : last.toString());
                 nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             }
         }
@@ -321,6 +370,28 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     /**
+     * The Raft address of a node, voter or listener, as the current Raft configuration has it (a listener's address
+     * is known only from there); the static voter list until the server runs.
+     */
+    private Optional<InetSocketAddress> peerAddress(int nodeId) {
+        RaftServer s = server;
+        if (s != null && !closed) {
+            try {
+                RaftConfiguration conf = s.getDivision(RaftSetup.GROUP_ID).getRaftConf();
+                Optional<RaftPeer> peer = Stream.concat(conf.getCurrentPeers(RaftPeerRole.FOLLOWER).stream(),
+                                conf.getCurrentPeers(RaftPeerRole.LISTENER).stream())
+                        .filter(p -> RaftSetup.nodeId(p.getId()).equals(OptionalInt.of(nodeId))).findFirst();
+                if (peer.isPresent()) {
+                    return Optional.of(RaftSetup.parseHostPort(peer.get().getAddress()));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                log.debug("No Raft address for node {}: {}", nodeId, e.toString());
+            }
+        }
+        return Optional.ofNullable(config.voters().get(nodeId));
+    }
+
+    /**
      * Takes a snapshot of this node's state machine now (the log is then purged up to it).
      *
      * @return the log index the snapshot covers
@@ -333,6 +404,15 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             throw reply.getException() != null ? reply.getException() : new IOException("snapshot failed");
         }
         return reply.getLogIndex();
+    }
+
+    /** Whether this node knows the current Raft leader (itself or another voter). */
+    private boolean leaderKnown() {
+        try {
+            return server.getDivision(RaftSetup.GROUP_ID).getInfo().getLeaderId() != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether this node is currently the Raft leader (the active controller). */

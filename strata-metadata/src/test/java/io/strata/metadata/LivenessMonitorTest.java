@@ -157,12 +157,14 @@ class LivenessMonitorTest {
             closedPort = free.getLocalPort();
         }
         try (ServerSocket listening = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            LivenessMonitor.Probe probe = LivenessMonitor.tcpProbe(Map.of(
+            Map<Integer, InetSocketAddress> addresses = Map.of(
                     1, new InetSocketAddress("127.0.0.1", listening.getLocalPort()),
-                    2, InetSocketAddress.createUnresolved("127.0.0.1", closedPort)), Duration.ofMillis(200));
+                    2, InetSocketAddress.createUnresolved("127.0.0.1", closedPort));
+            LivenessMonitor.Probe probe = LivenessMonitor.tcpProbe(id -> Optional.ofNullable(addresses.get(id)),
+                    Duration.ofMillis(200));
             assertThat(probe.refusesConnections(1)).isFalse();
             assertThat(probe.refusesConnections(2)).isTrue();
-            assertThat(probe.refusesConnections(3)).isFalse(); // not a voter: nothing known
+            assertThat(probe.refusesConnections(3)).isFalse(); // not in the Raft configuration: nothing known
         }
     }
 }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class QuorumConfigTest {
@@ -33,5 +34,28 @@ class QuorumConfigTest {
         assertThat(withSessionTimeout(Duration.ofMinutes(5)).livenessCheckInterval())
                 .isEqualTo(Duration.ofMillis(100));
         assertThatThrownBy(() -> withSessionTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aVoterRunsAtItsVoterAddressAndANodeOutsideTheVotersAtItsListenerEndpoint() {
+        Map<Integer, InetSocketAddress> voters = Map.of(1, new InetSocketAddress("127.0.0.1", 9093));
+        QuorumConfig voter = new QuorumConfig(1, voters, Path.of("m"), "c", Duration.ofSeconds(30));
+        assertThat(voter.isVoter()).isTrue();
+        assertThat(voter.raftBindAddress()).isEqualTo(voters.get(1));
+        assertThat(voter.raftAdvertisedAddress()).isEqualTo(voters.get(1));
+
+        ListenerEndpoint endpoint = new ListenerEndpoint(new InetSocketAddress(7004),
+                InetSocketAddress.createUnresolved("broker-4", 7004));
+        QuorumConfig listener = new QuorumConfig(4, voters, Path.of("m"), "c", Duration.ofSeconds(30),
+                Duration.ofSeconds(9), LeaderRebalanceConfig.DEFAULTS, Optional.of(endpoint));
+        assertThat(listener.isVoter()).isFalse();
+        assertThat(listener.raftBindAddress()).isEqualTo(endpoint.bind());
+        assertThat(listener.raftAdvertisedAddress()).isEqualTo(endpoint.advertised());
+
+        assertThatThrownBy(() -> new QuorumConfig(4, voters, Path.of("m"), "c", Duration.ofSeconds(30)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listener endpoint");
+        assertThatThrownBy(() -> new QuorumConfig(1, voters, Path.of("m"), "c", Duration.ofSeconds(30),
+                Duration.ofSeconds(9), LeaderRebalanceConfig.DEFAULTS, Optional.of(endpoint)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is a voter");
     }
 }

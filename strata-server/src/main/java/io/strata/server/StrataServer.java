@@ -4,7 +4,6 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
-import io.strata.metadata.QuorumConfig;
 import io.strata.metadata.RatisMetadataQuorum;
 import io.strata.metadata.RatisOptions;
 import io.strata.server.api.CoreApis;
@@ -16,6 +15,7 @@ import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicService;
 import io.strata.server.config.Endpoint;
+import io.strata.server.config.QuorumSetup;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.network.SocketServer;
 import io.strata.server.replication.ReplicaFetcherManager;
@@ -26,7 +26,6 @@ import io.strata.storage.LogDirLock;
 import io.strata.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +34,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,18 +68,9 @@ public final class StrataServer implements AutoCloseable {
     /** Starts a node and returns once it serves clients. On failure everything started so far is stopped. */
     public static StrataServer start(ServerConfig config) throws Exception {
         long startNanos = System.nanoTime();
-        if (!config.processRoles().containsAll(List.of("broker", "controller"))) {
-            throw new ConfigException("process.roles", String.join(",", config.processRoles()),
-                    "this release runs combined nodes only: set process.roles=broker,controller");
-        }
         int nodeId = config.nodeId();
         CompletableFuture<Throwable> fatal = new CompletableFuture<>();
         String candidateClusterId = MetaProperties.candidateClusterId(config.logDirs(), nodeId);
-        InetSocketAddress self = config.quorumVoters().get(nodeId);
-        if (self == null) {
-            throw new ConfigException("controller.quorum.voters", config.quorumVoters().toString(),
-                    "node.id " + nodeId + " is not among the voters");
-        }
         List<AutoCloseable> started = new ArrayList<>();
         try {
             // The log dirs (and a separate metadata log dir) are locked first: a second node started by mistake on
@@ -91,10 +80,9 @@ public final class StrataServer implements AutoCloseable {
             if (!normalized(config.logDirs()).contains(config.metadataLogDir().toAbsolutePath().normalize())) {
                 started.add(LogDirLock.acquire(config.metadataLogDir()));
             }
-            MetadataQuorum quorum = new RatisMetadataQuorum(new QuorumConfig(nodeId, config.quorumVoters(),
-                    config.metadataLogDir().resolve("__cluster_metadata"), candidateClusterId,
-                    Duration.ofMillis(config.metadataRequestTimeoutMs()),
-                    Duration.ofMillis(config.brokerSessionTimeoutMs()), config.leaderRebalance()),
+            // A voter (broker,controller) or, for process.roles=broker, a listener of the metadata log; resolved
+            // once the metadata dir is locked, since a listener keeps its port there.
+            MetadataQuorum quorum = new RatisMetadataQuorum(QuorumSetup.quorumConfig(config, candidateClusterId),
                     RatisOptions.defaults().withElectionTimeout(config.quorumElectionTimeout()));
             started.add(quorum);
             // The quorum and the logs start in parallel: both are I/O- and class-loading-bound, and recovery needs

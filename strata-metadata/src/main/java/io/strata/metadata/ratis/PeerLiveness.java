@@ -12,9 +12,10 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 
 /**
- * Broker liveness without extra writes: every node is a Ratis voter, so the Ratis leader already knows when it last
- * had a reply from each follower (appends and heartbeats, every half election timeout). Ratis starts that clock
- * when the leader takes office, so a new leader does not see its followers as silent since long before.
+ * Broker liveness without extra writes: every node is a Ratis voter or listener, so the Ratis leader already knows
+ * when it last had a reply from each of them (appends and heartbeats, every half election timeout): its follower
+ * table lists listeners too, as it replicates to them like to followers. Ratis starts that clock when the leader
+ * takes office, so a new leader does not see its followers as silent since long before.
  *
  * <p>Stateless and thread-safe.
  */
@@ -24,8 +25,8 @@ public final class PeerLiveness {
     }
 
     /**
-     * Milliseconds since this node last heard from each voter, by node id; this node itself is alive by definition
-     * (0). Present only while this node is the Ratis leader: no other node knows.
+     * Milliseconds since this node last heard from each voter and listener, by node id; this node itself is alive
+     * by definition (0). Present only while this node is the Ratis leader: no other node knows.
      */
     public static Optional<Map<Integer, Long>> sinceHeardMs(RaftServer server, int selfNodeId) {
         RoleInfoProto role;

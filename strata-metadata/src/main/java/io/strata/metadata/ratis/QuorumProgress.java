@@ -8,28 +8,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 
 /**
  * Reads the metadata quorum's replication progress from the Ratis leader ({@link QuorumStatus}), and carries it from
- * the leader to the node that asked as a state machine query reply.
+ * the leader to the node that asked as a state machine query reply. Voters are the configuration's followers (and
+ * the leader); observers are its Ratis listeners, which the leader replicates to like followers but never counts.
  *
  * <p>Ratis gives the followers' match indexes only as an array in the order of the leader's follower list
  * ({@link DivisionInfo#getFollowerMatchIndices()}), the same order as the follower entries of its role info; the two
  * are read one after the other, so if their sizes differ (a configuration change in between) the followers' end
- * offsets are reported unknown rather than attributed to the wrong voter.
+ * offsets are reported unknown rather than attributed to the wrong node.
  *
  * <p>Stateless and thread-safe.
  */
@@ -65,14 +69,22 @@ public final class QuorumProgress {
             progress.put(id.getAsInt(), new ReplicaProgress(id.getAsInt(), end, OptionalLong.of(lastFetch),
                     caughtUp));
         }
-        List<ReplicaProgress> voters = new ArrayList<>();
-        for (RaftPeer peer : division.getGroup().getPeers()) {
-            RaftSetup.nodeId(peer.getId()).ifPresent(id -> voters.add(progress.getOrDefault(id,
+        RaftConfiguration conf = division.getRaftConf();
+        return Optional.of(new QuorumStatus(self.getAsInt(), (int) info.getCurrentTerm(),
+                division.getRaftLog().getLastCommittedIndex() + 1,
+                replicas(conf.getCurrentPeers(RaftPeerRole.FOLLOWER), progress),
+                replicas(conf.getCurrentPeers(RaftPeerRole.LISTENER), progress)));
+    }
+
+    /** The progress of {@code peers}, by node id; unknown (-1, no timestamps) where the leader has none yet. */
+    private static List<ReplicaProgress> replicas(Collection<RaftPeer> peers, Map<Integer, ReplicaProgress> progress) {
+        List<ReplicaProgress> replicas = new ArrayList<>();
+        for (RaftPeer peer : peers) {
+            RaftSetup.nodeId(peer.getId()).ifPresent(id -> replicas.add(progress.getOrDefault(id,
                     new ReplicaProgress(id, -1, OptionalLong.empty(), OptionalLong.empty()))));
         }
-        voters.sort((a, b) -> Integer.compare(a.nodeId(), b.nodeId()));
-        return Optional.of(new QuorumStatus(self.getAsInt(), (int) info.getCurrentTerm(),
-                division.getRaftLog().getLastCommittedIndex() + 1, voters, List.of()));
+        replicas.sort((a, b) -> Integer.compare(a.nodeId(), b.nodeId()));
+        return replicas;
     }
 
     /** The status as query reply bytes. */

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -18,6 +19,7 @@ import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -38,6 +40,7 @@ public final class RaftSetup {
             RaftGroupId.valueOf(UUID.nameUUIDFromBytes("strata-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
 
     private static final String PEER_PREFIX = "node-";
+    private static final char LISTENER_SEPARATOR = '_';
     private static final Duration FIRST_ELECTION_TIMEOUT_MIN = Duration.ofMillis(50);
     private static final Duration FIRST_ELECTION_TIMEOUT_MAX = Duration.ofMillis(200);
 
@@ -48,14 +51,24 @@ public final class RaftSetup {
         return RaftPeerId.valueOf(PEER_PREFIX + nodeId);
     }
 
-    /** The node id of a peer id made by {@link #peerId}; empty for any other peer id. */
+    /**
+     * The peer id of a listener: its node id and a digest of its address. Ratis servers keep the first address they
+     * learn for a peer id for as long as they run, so a listener whose address changed must join under a new id.
+     */
+    public static RaftPeerId listenerPeerId(int nodeId, InetSocketAddress address) {
+        return RaftPeerId.valueOf(PEER_PREFIX + nodeId + LISTENER_SEPARATOR
+                + Integer.toHexString(hostPort(address).hashCode()));
+    }
+
+    /** The node id of a peer id made by {@link #peerId} or {@link #listenerPeerId}; empty for any other peer id. */
     public static OptionalInt nodeId(RaftPeerId peerId) {
         String id = peerId.toString();
         if (!id.startsWith(PEER_PREFIX)) {
             return OptionalInt.empty();
         }
+        int end = id.indexOf(LISTENER_SEPARATOR, PEER_PREFIX.length());
         try {
-            return OptionalInt.of(Integer.parseInt(id.substring(PEER_PREFIX.length())));
+            return OptionalInt.of(Integer.parseInt(id.substring(PEER_PREFIX.length(), end < 0 ? id.length() : end)));
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
@@ -63,21 +76,56 @@ public final class RaftSetup {
 
     /** The voters as a Raft group, ordered by node id. */
     public static RaftGroup group(Map<Integer, InetSocketAddress> voters) {
-        List<RaftPeer> peers = new TreeMap<>(voters).entrySet().stream()
-                .map(e -> RaftPeer.newBuilder()
-                        .setId(peerId(e.getKey()))
-                        .setAddress(e.getValue().getHostString() + ":" + e.getValue().getPort())
-                        .build())
-                .toList();
+        return RaftGroup.valueOf(GROUP_ID, voterPeers(voters));
+    }
+
+    /**
+     * The group a node that is not a voter starts its Raft server with: the voters and itself as a listener
+     * ({@link RaftPeerRole#LISTENER}), so that it never starts an election. The quorum's committed configuration,
+     * once this node is part of it, replaces this one.
+     */
+    public static RaftGroup listenerGroup(Map<Integer, InetSocketAddress> voters, int selfNodeId,
+                                          InetSocketAddress self) {
+        List<RaftPeer> peers = new ArrayList<>(voterPeers(voters));
+        peers.add(listenerPeer(selfNodeId, self));
         return RaftGroup.valueOf(GROUP_ID, peers);
+    }
+
+    /** A listener peer ({@link #listenerPeerId}): follows the log, never votes, never leads. */
+    public static RaftPeer listenerPeer(int nodeId, InetSocketAddress address) {
+        return RaftPeer.newBuilder().setId(listenerPeerId(nodeId, address)).setAddress(hostPort(address))
+                .setStartupRole(RaftPeerRole.LISTENER).build();
+    }
+
+    /** {@code host:port} as Ratis keeps peer addresses. */
+    public static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
+    }
+
+    /** The address of a {@link #hostPort} string (unresolved, so that a host whose address changes is followed). */
+    public static InetSocketAddress parseHostPort(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("Not host:port: " + hostPort);
+        }
+        return InetSocketAddress.createUnresolved(hostPort.substring(0, colon),
+                Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    private static List<RaftPeer> voterPeers(Map<Integer, InetSocketAddress> voters) {
+        return new TreeMap<>(voters).entrySet().stream()
+                .map(e -> RaftPeer.newBuilder().setId(peerId(e.getKey())).setAddress(hostPort(e.getValue())).build())
+                .toList();
     }
 
     /** Properties of this node's Raft server. */
     public static RaftProperties serverProperties(QuorumConfig config, RatisOptions options) {
-        InetSocketAddress self = config.voters().get(config.nodeId());
+        InetSocketAddress self = config.raftBindAddress();
         RaftProperties p = common(config, options);
         RaftServerConfigKeys.setStorageDir(p, List.of(config.metadataDir().toFile()));
-        GrpcConfigKeys.Server.setHost(p, self.getHostString());
+        if (self.isUnresolved() || !self.getAddress().isAnyLocalAddress()) {
+            GrpcConfigKeys.Server.setHost(p, self.getHostString()); // left unset, Ratis binds every interface
+        }
         GrpcConfigKeys.Server.setPort(p, self.getPort());
 
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(options.electionTimeoutMin()));

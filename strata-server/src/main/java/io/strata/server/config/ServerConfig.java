@@ -45,6 +45,7 @@ public final class ServerConfig {
             key("controller.quorum.voters", BrokerConfigKey.Type.LIST, "1@localhost:9093", "Metadata quorum voters as id@host:port."),
             key("log.dirs", BrokerConfigKey.Type.LIST, "/tmp/strata-logs", "Directories holding the partition logs."),
             key("metadata.log.dir", BrokerConfigKey.Type.STRING, null, "Directory of the metadata log; defaults to the first log dir."),
+            key("strata.metadata.listener.address", BrokerConfigKey.Type.STRING, null, "host:port of the metadata log listener of a broker-only node; defaults to the inter-broker listener's host and a port picked once and kept in the metadata log dir."),
             key("num.partitions", BrokerConfigKey.Type.INT, "1", "Default number of partitions of new topics."),
             key("default.replication.factor", BrokerConfigKey.Type.INT, "1", "Default replication factor of new topics."),
             key("auto.create.topics.enable", BrokerConfigKey.Type.BOOLEAN, "true", "Create topics on first metadata request."),
@@ -217,6 +218,28 @@ public final class ServerConfig {
         return Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
+    /**
+     * {@code strata.metadata.listener.address}: where a broker-only node's Raft server (a listener of the metadata
+     * log) binds and is reached, if fixed; empty to derive it (see {@code io.strata.metadata.ListenerEndpoint}).
+     */
+    public Optional<InetSocketAddress> metadataListenerAddress() {
+        return get("strata.metadata.listener.address").map(String::trim).filter(v -> !v.isEmpty()).map(v -> {
+            int colon = v.lastIndexOf(':');
+            try {
+                if (colon <= 0) {
+                    throw new NumberFormatException();
+                }
+                int port = Integer.parseInt(v.substring(colon + 1));
+                if (port <= 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return InetSocketAddress.createUnresolved(v.substring(0, colon), port);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("strata.metadata.listener.address", v, "expected host:port");
+            }
+        });
+    }
+
     public Path metadataLogDir() {
         return get("metadata.log.dir").map(Path::of).orElse(logDirs().get(0));
     }
@@ -348,6 +371,7 @@ public final class ServerConfig {
         listeners();
         advertisedListeners();
         quorumVoters();
+        metadataListenerAddress();
         try {
             leaderRebalance();
         } catch (IllegalArgumentException e) {

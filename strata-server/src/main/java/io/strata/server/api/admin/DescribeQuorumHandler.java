@@ -30,9 +30,9 @@ import org.apache.kafka.common.requests.DescribeQuorumRequest;
  * quorum. When no leader answers (an election is under way) the partition carries {@code NOT_LEADER_OR_FOLLOWER},
  * which Kafka's Admin client retries, as a Kafka controller that is not the leader answers.
  *
- * <p>Leader epoch is the Raft term, offsets are Raft log indexes + 1 ({@link QuorumStatus}); every voter's replica
- * directory id is zero, as for Kafka's static {@code controller.quorum.voters}. From v2 the response lists each
- * voter's controller endpoints.
+ * <p>Leader epoch is the Raft term, offsets are Raft log indexes + 1 ({@link QuorumStatus}); every replica's
+ * directory id is zero, as for Kafka's static {@code controller.quorum.voters}. Broker-only nodes (Ratis listeners)
+ * are the observers. From v2 the response lists each voter's controller endpoints.
  *
  * <p>Thread-safe.
  */
