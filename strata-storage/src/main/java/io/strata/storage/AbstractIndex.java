@@ -137,6 +137,34 @@ abstract class AbstractIndex {
         entries = newEntries;
     }
 
+    /**
+     * For subclasses whose write of an entry's bytes into the mapping faulted (the JVM turns the SIGBUS of a page
+     * the file system cannot back, e.g. when it is full, into an {@link InternalError}): the error to throw. The
+     * entry was not published, so the index is unchanged.
+     */
+    protected UncheckedIOException writeFault(InternalError fault) {
+        return new UncheckedIOException(new MappedWriteFault(file, fault));
+    }
+
+    /** A write to the memory-mapped file of an index faulted; see {@link #writeFault}. */
+    static final class MappedWriteFault extends IOException {
+        MappedWriteFault(File file, InternalError fault) {
+            super("A write to the memory-mapped index " + file + " faulted", fault);
+        }
+    }
+
+    /** Drops the entries from slot {@code count} on (undoing a failed append); a larger count changes nothing. */
+    void truncateToEntries(int count) {
+        lock.lock();
+        try {
+            if (count < entries) {
+                publishTruncation(Math.max(0, count));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops every entry. */
     void reset() {
         lock.lock();

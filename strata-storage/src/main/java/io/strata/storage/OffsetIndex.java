@@ -47,8 +47,12 @@ final class OffsetIndex extends AbstractIndex {
             }
             ensureOpen();
             MappedByteBuffer buf = buffer();
-            buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
-            buf.putInt(n * ENTRY_SIZE + 4, position);
+            try {
+                buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
+                buf.putInt(n * ENTRY_SIZE + 4, position);
+            } catch (InternalError fault) {
+                throw writeFault(fault);
+            }
             publishAppend();
         } finally {
             lock.unlock();

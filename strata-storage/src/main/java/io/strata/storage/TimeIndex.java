@@ -59,8 +59,12 @@ final class TimeIndex extends AbstractIndex {
             }
             ensureOpen();
             MappedByteBuffer buf = buffer();
-            buf.putLong(n * ENTRY_SIZE, timestamp);
-            buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
+            try {
+                buf.putLong(n * ENTRY_SIZE, timestamp);
+                buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
+            } catch (InternalError fault) {
+                throw writeFault(fault);
+            }
             publishAppend();
         } finally {
             lock.unlock();

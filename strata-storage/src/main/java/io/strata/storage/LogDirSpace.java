@@ -1,0 +1,180 @@
+package io.strata.storage;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps appends from filling the file system of a log directory and refuses them while it is full, so that a full
+ * disk is a state the node leaves by itself once space is freed, not a failed directory (Kafka takes the directory
+ * offline; a node whose only directory is full would then stop).
+ *
+ * <p>An append of {@code n} bytes to a log of directory {@code d} is refused with {@link KafkaStorageException}
+ * (the client gets {@code KAFKA_STORAGE_ERROR}) when it would leave less than {@code minFreeBytes} usable on
+ * {@code d}'s file system. The reserve is room for what the node must still write once data writes stop: index
+ * entries (memory-mapped, so a page the file system cannot back faults instead of failing with an error), producer
+ * snapshots, checkpoints, the metadata log when it shares the file system. An append that runs out of space anyway
+ * (another process filled the disk, or the reserve is 0) is rolled back by its log and reported through
+ * {@link #markFull}, with the same effect.
+ *
+ * <p>Cost on the append path: the usable space is read ({@code statvfs}) at most every {@value #SAMPLE_INTERVAL_MS}
+ * ms per directory, by one thread; between readings each append's bytes are subtracted from the last one. So the
+ * node's own appends count at once, while other writers and freed space (retention, a deleted file) are seen at
+ * the next reading: writes resume within {@value #SAMPLE_INTERVAL_MS} ms of space returning.
+ *
+ * <p>Thread-safety: thread-safe. {@link #reserve} takes no lock unless a reading is due, and then only tries one.
+ */
+final class LogDirSpace {
+    static final long SAMPLE_INTERVAL_MS = 100;
+    /** Below this much usable space, a write fault of a memory-mapped index is taken for lack of space. */
+    static final long NEARLY_FULL_BYTES = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger(LogDirSpace.class);
+
+    /** Reads the usable bytes of a directory's file system. Must be thread-safe. */
+    @FunctionalInterface
+    interface UsableSpace {
+        long bytes(Path dir) throws IOException;
+    }
+
+    private final long minFreeBytes;
+    private final UsableSpace usable;
+    private final LongSupplier nanoTime;
+    private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
+
+    /** A guard reading the real file systems; {@code minFreeBytes} 0 refuses only after running out. */
+    LogDirSpace(long minFreeBytes) {
+        this(minFreeBytes, fileStores(), System::nanoTime);
+    }
+
+    LogDirSpace(long minFreeBytes, UsableSpace usable, LongSupplier nanoTime) {
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("minFreeBytes < 0: " + minFreeBytes);
+        }
+        this.minFreeBytes = minFreeBytes;
+        this.usable = usable;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Counts {@code bytes} about to be appended to a log of {@code logDir}.
+     *
+     * @throws KafkaStorageException when the append would leave less than the reserve; nothing is counted then
+     */
+    void reserve(Path logDir, long bytes) {
+        Dir d = dirs.computeIfAbsent(logDir, Dir::new);
+        long now = nanoTime.getAsLong();
+        if (now - d.sampledAtNanos >= TimeUnit.MILLISECONDS.toNanos(SAMPLE_INTERVAL_MS)) {
+            d.sample(now);
+        }
+        long left = d.free.addAndGet(-bytes);
+        if (left < minFreeBytes) {
+            d.free.addAndGet(bytes);
+            if (!d.full) {
+                d.full = true;
+                log.warn("Log directory {} is full: {} bytes usable, the reserve is {} bytes; appends are refused"
+                        + " with KAFKA_STORAGE_ERROR until space is freed", logDir, Math.max(0, left + bytes),
+                        minFreeBytes);
+            }
+            throw new KafkaStorageException("Log directory " + logDir + " is full: appends are refused while"
+                    + " less than " + minFreeBytes + " bytes would be left usable");
+        }
+        if (d.full) {
+            d.full = false;
+            log.info("Log directory {} accepts appends again: {} bytes usable", logDir, left + bytes);
+        }
+    }
+
+    /**
+     * An append to {@code logDir} ran out of space although {@link #reserve} let it in: appends are refused until
+     * the next reading of the usable space shows room.
+     */
+    void markFull(Path logDir) {
+        Dir d = dirs.computeIfAbsent(logDir, Dir::new);
+        d.sampledAtNanos = nanoTime.getAsLong();
+        d.free.set(Math.min(d.free.get(), 0));
+    }
+
+    /**
+     * Whether {@code failure} of a write in {@code logDir} was for lack of space: ENOSPC or EDQUOT anywhere in its
+     * causes, or a faulted write to a memory-mapped index while the file system is nearly full (the fault does not
+     * say why; with space left it is an I/O error).
+     */
+    boolean isOutOfSpace(Path logDir, Throwable failure) {
+        boolean indexFault = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && (message.contains("No space left on device")
+                    || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+            indexFault |= t instanceof AbstractIndex.MappedWriteFault;
+        }
+        if (!indexFault) {
+            return false;
+        }
+        try {
+            return usable.bytes(logDir) < Math.max(minFreeBytes, NEARLY_FULL_BYTES);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The usable space per directory, from each directory's {@link FileStore}, looked up once. */
+    private static UsableSpace fileStores() {
+        ConcurrentHashMap<Path, FileStore> stores = new ConcurrentHashMap<>();
+        return dir -> {
+            FileStore store = stores.get(dir);
+            if (store == null) {
+                store = Files.getFileStore(dir);
+                stores.put(dir, store);
+            }
+            return store.getUsableSpace();
+        };
+    }
+
+    /** What is known of one directory's space. */
+    private final class Dir {
+        private final Path path;
+        private final ReentrantLock sampling = new ReentrantLock();
+        /** Usable bytes at the last reading, less what was appended since. */
+        private final AtomicLong free = new AtomicLong(Long.MAX_VALUE / 2);
+        private volatile long sampledAtNanos;
+        private volatile boolean full;
+
+        Dir(Path path) {
+            this.path = path;
+            this.sampledAtNanos = nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(SAMPLE_INTERVAL_MS);
+        }
+
+        /** Reads the usable space, unless another thread is doing it (the estimate serves meanwhile). */
+        void sample(long now) {
+            if (!sampling.tryLock()) {
+                return;
+            }
+            try {
+                if (now - sampledAtNanos < TimeUnit.MILLISECONDS.toNanos(SAMPLE_INTERVAL_MS)) {
+                    return;
+                }
+                try {
+                    free.set(usable.bytes(path));
+                } catch (IOException e) {
+                    // Unknown: refuse nothing on a guess; a write that runs out of space still reports it.
+                    log.debug("Cannot read the usable space of {}: {}", path, e.toString());
+                    free.set(Long.MAX_VALUE / 2);
+                }
+                sampledAtNanos = now;
+            } finally {
+                sampling.unlock();
+            }
+        }
+    }
+}
