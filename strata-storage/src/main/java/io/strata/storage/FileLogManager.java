@@ -90,6 +90,11 @@ public final class FileLogManager implements LogManager {
 
     /** A manager whose disk writes go through {@code faults} (tests). */
     FileLogManager(LogManagerConfig config, Time time, DiskFaults faults) {
+        this(config, time, faults, LogDirSpace.fileStores());
+    }
+
+    /** A manager whose disk writes go through {@code faults} and that reads free space from {@code usable} (tests). */
+    FileLogManager(LogManagerConfig config, Time time, DiskFaults faults, LogDirSpace.UsableSpace usable) {
         if (config.logDirs().isEmpty()) {
             throw new IllegalArgumentException("log.dirs is empty");
         }
@@ -99,7 +104,7 @@ public final class FileLogManager implements LogManager {
         this.faults = faults;
         this.failures = new LogDirFailureChannel(config.logDirs(), dir -> logsIn(dir).forEach(FileLog::markOffline),
                 dir -> logsIn(dir).forEach(FileLog::closeForDeletion));
-        this.space = new LogDirSpace(config.minFreeBytes());
+        this.space = new LogDirSpace(config.minFreeBytes(), usable, time::nanoseconds);
         this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
                 failures, faults, space);
         AtomicInteger threads = new AtomicInteger();

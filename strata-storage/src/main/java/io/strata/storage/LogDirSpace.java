@@ -50,11 +50,11 @@ final class LogDirSpace {
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Path, Dir> dirs = new ConcurrentHashMap<>();
 
-    /** A guard reading the real file systems; {@code minFreeBytes} 0 refuses only after running out. */
-    LogDirSpace(long minFreeBytes) {
-        this(minFreeBytes, fileStores(), System::nanoTime);
-    }
-
+    /**
+     * @param minFreeBytes the reserve; 0 refuses appends only once a directory ran out of space
+     * @param usable       where the usable space comes from: {@link #fileStores()} but in tests
+     * @param nanoTime     the clock that ages readings
+     */
     LogDirSpace(long minFreeBytes, UsableSpace usable, LongSupplier nanoTime) {
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("minFreeBytes < 0: " + minFreeBytes);
@@ -129,7 +129,7 @@ final class LogDirSpace {
     }
 
     /** The usable space per directory, from each directory's {@link FileStore}, looked up once. */
-    private static UsableSpace fileStores() {
+    static UsableSpace fileStores() {
         ConcurrentHashMap<Path, FileStore> stores = new ConcurrentHashMap<>();
         return dir -> {
             FileStore store = stores.get(dir);

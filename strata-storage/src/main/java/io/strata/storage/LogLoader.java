@@ -69,7 +69,7 @@ final class LogLoader {
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
         return load(dir, tp, topicId, config, checkpoints, new Env(time, background, fileDeleteDelayMs,
                 LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(),
-                DiskFaults.NONE, new LogDirSpace(0)));
+                DiskFaults.NONE, new LogDirSpace(0, LogDirSpace.fileStores(), time::nanoseconds)));
     }
 
     /**
