@@ -1,6 +1,7 @@
 package io.strata.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -253,7 +254,7 @@ final class FileLog implements Log {
             // Out of space, the roll either did not happen or left a complete new segment, only without the
             // producer snapshot (recovery then replays from an older one).
             throw local.failedWrite("Roll", ex);
-        } catch (java.io.UncheckedIOException ex) {
+        } catch (UncheckedIOException ex) {
             throw local.failedWrite("Roll", ex.getCause());
         } finally {
             lock.unlock();

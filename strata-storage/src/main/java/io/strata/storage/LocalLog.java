@@ -34,6 +34,8 @@ final class LocalLog {
 
     private final TopicPartition topicPartition;
     private final Path dir;
+    /** The log directory holding {@link #dir}, kept for the space check of every append. */
+    private final Path logDir;
     private final LogSegments segments;
     private final BackgroundTasks background;
     private final long fileDeleteDelayMs;
@@ -59,6 +61,7 @@ final class LocalLog {
              LogDirSpace space) throws IOException {
         this.topicPartition = topicPartition;
         this.dir = dir;
+        this.logDir = dir.getParent();
         this.segments = segments;
         this.background = background;
         this.fileDeleteDelayMs = fileDeleteDelayMs;
@@ -141,7 +144,6 @@ final class LocalLog {
      * @return the exception for the caller to throw
      */
     KafkaStorageException failedWrite(String what, Throwable cause) {
-        Path logDir = dir.getParent();
         if (!space.isOutOfSpace(logDir, cause)) {
             return failed(what, cause);
         }
@@ -158,7 +160,7 @@ final class LocalLog {
      * @throws KafkaStorageException when the directory is full (it stays online)
      */
     void reserveSpace(int bytes) {
-        space.reserve(dir.getParent(), bytes);
+        space.reserve(logDir, bytes);
     }
 
     /** Whether the next append of {@code bytes} ending at {@code lastOffset} must go to a new segment. */

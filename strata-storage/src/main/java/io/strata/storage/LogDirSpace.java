@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>An append of {@code n} bytes to a log of directory {@code d} is refused with {@link KafkaStorageException}
  * (the client gets {@code KAFKA_STORAGE_ERROR}) when it would leave less than {@code minFreeBytes} usable on
  * {@code d}'s file system. The reserve is room for what the node must still write once data writes stop: index
- * entries (memory-mapped, so a page the file system cannot back faults instead of failing with an error), producer
- * snapshots, checkpoints, the metadata log when it shares the file system. An append that runs out of space anyway
+ * pages, producer snapshots, checkpoints, the metadata log when it shares the file system. An append that runs out of space anyway
  * (another process filled the disk, or the reserve is 0) is rolled back by its log and reported through
  * {@link #markFull}, with the same effect.
  *
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class LogDirSpace {
     static final long SAMPLE_INTERVAL_MS = 100;
-    /** Below this much usable space, a write fault of a memory-mapped index is taken for lack of space. */
+    /** Below this much usable space, a failed write is taken for lack of space, whatever its error says. */
     static final long NEARLY_FULL_BYTES = 1 << 20;
     private static final Logger log = LoggerFactory.getLogger(LogDirSpace.class);
 
@@ -105,24 +104,20 @@ final class LogDirSpace {
 
     /**
      * Whether {@code failure} of a write in {@code logDir} was for lack of space: ENOSPC or EDQUOT anywhere in its
-     * causes, or a faulted write to a memory-mapped index while the file system is nearly full (the fault does not
-     * say why; with space left it is an I/O error).
+     * causes, or any failure while the file system is nearly full, since the error does not always say why (the
+     * JVM's messages follow the locale). A failing disk that
+     * is also nearly full is then only refused writes; its next fsync or read error takes it offline.
      */
     boolean isOutOfSpace(Path logDir, Throwable failure) {
-        boolean indexFault = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage();
             if (message != null && (message.contains("No space left on device")
                     || message.contains("Disk quota exceeded"))) {
                 return true;
             }
-            indexFault |= t instanceof AbstractIndex.MappedWriteFault;
-        }
-        if (!indexFault) {
-            return false;
         }
         try {
-            return usable.bytes(logDir) < Math.max(minFreeBytes, NEARLY_FULL_BYTES);
+            return usable.bytes(logDir) < NEARLY_FULL_BYTES;
         } catch (IOException e) {
             return false;
         }

@@ -46,13 +46,10 @@ final class OffsetIndex extends AbstractIndex {
                 return;
             }
             ensureOpen();
+            ensureBacked((n + 1) * ENTRY_SIZE);
             MappedByteBuffer buf = buffer();
-            try {
-                buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
-                buf.putInt(n * ENTRY_SIZE + 4, position);
-            } catch (InternalError fault) {
-                throw writeFault(fault);
-            }
+            buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
+            buf.putInt(n * ENTRY_SIZE + 4, position);
             publishAppend();
         } finally {
             lock.unlock();

@@ -58,13 +58,10 @@ final class TimeIndex extends AbstractIndex {
                 }
             }
             ensureOpen();
+            ensureBacked((n + 1) * ENTRY_SIZE);
             MappedByteBuffer buf = buffer();
-            try {
-                buf.putLong(n * ENTRY_SIZE, timestamp);
-                buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
-            } catch (InternalError fault) {
-                throw writeFault(fault);
-            }
+            buf.putLong(n * ENTRY_SIZE, timestamp);
+            buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));
             publishAppend();
         } finally {
             lock.unlock();

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -103,17 +102,19 @@ class LogDirSpaceTest {
     }
 
     @Test
-    void outOfSpaceIsEnospcOrEdquotOrAFaultedIndexWriteOnANearlyFullFileSystem() {
+    void outOfSpaceIsEnospcOrEdquotOrAnyFailedWriteOnANearlyFullFileSystem() {
         LogDirSpace space = space(0);
+        usableBytes.set(LogDirSpace.NEARLY_FULL_BYTES * 10);
         assertThat(space.isOutOfSpace(dir, new IOException("No space left on device"))).isTrue();
         assertThat(space.isOutOfSpace(dir, new UncheckedIOException(new IOException("Disk quota exceeded"))))
                 .isTrue();
+        IOException localised = new IOException("Auf dem Gerät ist kein Speicherplatz mehr verfügbar");
+        assertThat(space.isOutOfSpace(dir, localised)).isFalse();
         assertThat(space.isOutOfSpace(dir, new IOException("Input/output error"))).isFalse();
-        IOException fault = new AbstractIndex.MappedWriteFault(new File("0.index"), new InternalError("fault"));
-        usableBytes.set(LogDirSpace.NEARLY_FULL_BYTES * 10);
-        assertThat(space.isOutOfSpace(dir, fault)).isFalse();
+        // The reserve is not "nearly full": a failure with that much space left is an I/O error.
+        assertThat(space(1L << 30).isOutOfSpace(dir, new IOException("Input/output error"))).isFalse();
         usableBytes.set(4096);
-        assertThat(space.isOutOfSpace(dir, fault)).isTrue();
+        assertThat(space.isOutOfSpace(dir, localised)).isTrue();
     }
 
     @Test
