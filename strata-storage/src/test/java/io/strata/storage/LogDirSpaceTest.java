@@ -149,6 +149,43 @@ class LogDirSpaceTest {
     }
 
     @Test
+    void theCleanerDoesNotEatIntoTheReserve() throws Exception {
+        Path d = root.resolve("d");
+        usableBytes.set(1L << 30);
+        LogConfig compacted = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact", "segment.bytes", "600"));
+        FileLogManager manager = new FileLogManager(config(d, 1 << 20).withCleaner(false, 1, 15_000), time,
+                DiskFaults.NONE, x -> usableBytes.get());
+        try {
+            manager.startup(x -> compacted);
+            Log log = manager.getOrCreate(tp, TOPIC_ID, compacted);
+            CompactionSupport.Writer writer = new CompactionSupport.Writer(() -> log, time);
+            for (int i = 0; i < 100; i++) {
+                writer.append("k" + i % 5, "v" + i);
+            }
+            List<CompactionSupport.Rec> before = CompactionSupport.readRecords(log);
+            usableBytes.set((1 << 20) + 100);
+            time.advance(LogDirSpace.SAMPLE_INTERVAL_MS);
+
+            assertThatThrownBy(() -> manager.cleaner().cleanOnce()).isInstanceOf(KafkaStorageException.class)
+                    .hasMessageContaining("is full");
+            // Groups that cleaned down to nothing needed no space and were swapped in; the rest is as it was.
+            List<CompactionSupport.Rec> after = CompactionSupport.readRecords(log);
+            assertThat(before).containsAll(after);
+            assertThat(after).containsAll(before.subList(before.size() - 5, before.size()));
+            try (Stream<Path> files = Files.list(log.dir())) {
+                assertThat(files.map(Path::toString)).noneMatch(f -> f.endsWith(SegmentFiles.CLEANED_SUFFIX));
+            }
+
+            usableBytes.set(1L << 30);
+            time.advance(LogDirSpace.SAMPLE_INTERVAL_MS);
+            assertThat(manager.cleaner().cleanOnce()).isPresent();
+            assertThat(CompactionSupport.readRecords(log)).hasSizeLessThan(after.size());
+        } finally {
+            manager.close();
+        }
+    }
+
+    @Test
     void appendsRunningOutOfSpaceMidWriteAreRolledBackAndNothingTornIsKept() throws Exception {
         try (Tmpfs fs = Tmpfs.mount(root.resolve("fs"), "2m")) {
             Path d = fs.dir().resolve("logs");
