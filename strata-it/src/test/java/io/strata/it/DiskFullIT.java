@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node whose log directory is a small real file system (a tmpfs the test mounts, as root, and unmounts) that
  * fills up: writes are refused with KAFKA_STORAGE_ERROR and never acknowledged unless stored, reads go on, offset
- * commits get Kafka's answer for a coordinator that cannot write, writes are taken again once space is freed, and
- * a restart finds every acknowledged record and nothing else.
+ * commits get Kafka's answer for a coordinator that cannot write, a restart while full changes none of that,
+ * writes are taken again once space is freed, and a restart finds every acknowledged record and nothing else.
  */
 class DiskFullIT {
     private static final String TOPIC = "orders";
@@ -64,10 +65,7 @@ class DiskFullIT {
                 try (KafkaConsumer<byte[], byte[]> committer = committer(node)) {
                     committer.commitSync(Map.of(TP, new OffsetAndMetadata(0)));
                 }
-                try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of(
-                        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                        ProducerConfig.RETRIES_CONFIG, 0, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000))) {
+                try (KafkaProducer<byte[], byte[]> producer = producer(node)) {
                     assertThat(produceUntilRefused(producer, acked)).isInstanceOf(KafkaStorageException.class);
                     assertThat(acked).hasSizeGreaterThan(1000);
                     // What still fits the reserve's margin goes in, until even one record does not; then none does.
@@ -76,9 +74,16 @@ class DiskFullIT {
                     }
                     assertThatThrownBy(() -> producer.send(record("refused")).get())
                             .hasCauseInstanceOf(KafkaStorageException.class);
+                }
+                assertThat(readAll(node)).containsExactlyElementsOf(acked);
+                assertOffsetCommitsFail(node);
 
-                    assertThat(readAll(node)).containsExactlyElementsOf(acked);
-                    assertOffsetCommitsFail(node);
+                // Restarted while full, the node starts, serves what it has and goes on refusing writes.
+                node.restart();
+                assertThat(readAll(node)).containsExactlyElementsOf(acked);
+                try (KafkaProducer<byte[], byte[]> producer = producer(node)) {
+                    assertThatThrownBy(() -> producer.send(record("refused")).get())
+                            .hasCauseInstanceOf(KafkaStorageException.class);
 
                     Files.delete(filler);
                     await().atMost(Duration.ofSeconds(30)).until(() -> trySend(producer, "after-0", acked));
@@ -95,12 +100,19 @@ class DiskFullIT {
                 node.restart();
                 assertThat(readAll(node)).containsExactlyElementsOf(acked);
                 try (KafkaConsumer<byte[], byte[]> committer = committer(node)) {
-                    assertThat(committer.committed(java.util.Set.of(TP)).get(TP).offset()).isEqualTo(acked.size());
+                    assertThat(committer.committed(Set.of(TP)).get(TP).offset()).isEqualTo(acked.size());
                 }
             } finally {
                 node.close();
             }
         }
+    }
+
+    /** A producer that reports a refusal at once: acks=all, no retries. */
+    private static KafkaProducer<byte[], byte[]> producer(TestNode node) {
+        return Clients.producer(node.bootstrap(), Map.of(ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false, ProducerConfig.RETRIES_CONFIG, 0,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000));
     }
 
     /**

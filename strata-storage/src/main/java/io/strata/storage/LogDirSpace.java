@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Cost on the append path: the usable space is read ({@code statvfs}) at most every {@value #SAMPLE_INTERVAL_MS}
  * ms per directory, by one thread; between readings each append's bytes are subtracted from the last one. So the
  * node's own appends count at once, while other writers and freed space (retention, a deleted file) are seen at
- * the next reading: writes resume within {@value #SAMPLE_INTERVAL_MS} ms of space returning.
+ * the next reading: writes resume within {@value #SAMPLE_INTERVAL_MS} ms of space returning (a little more than the
+ * reserve: {@link #resumeMarginBytes}).
  *
  * <p>Thread-safety: thread-safe. {@link #reserve} takes no lock unless a reading is due, and then only tries one.
  */
@@ -66,7 +67,8 @@ final class LogDirSpace {
     /**
      * Counts {@code bytes} about to be appended to a log of {@code logDir}.
      *
-     * @throws KafkaStorageException when the append would leave less than the reserve; nothing is counted then
+     * @throws KafkaStorageException when the append would leave less than the reserve, or, once the directory is
+     *         full, less than the reserve and the {@linkplain #resumeMarginBytes margin}; nothing is counted then
      */
     void reserve(Path logDir, long bytes) {
         Dir d = dirs.computeIfAbsent(logDir, Dir::new);
@@ -75,7 +77,7 @@ final class LogDirSpace {
             d.sample(now);
         }
         long left = d.free.addAndGet(-bytes);
-        if (left < minFreeBytes) {
+        if (left < minFreeBytes + (d.full ? resumeMarginBytes() : 0)) {
             d.free.addAndGet(bytes);
             if (!d.full) {
                 d.full = true;
@@ -90,6 +92,14 @@ final class LogDirSpace {
             d.full = false;
             log.info("Log directory {} accepts appends again: {} bytes usable", logDir, left + bytes);
         }
+    }
+
+    /**
+     * How much more than the reserve a full directory needs before it takes appends again: an eighth of the
+     * reserve, at most 1 MiB, so that appends of different sizes near the limit do not switch it back and forth.
+     */
+    long resumeMarginBytes() {
+        return Math.min(minFreeBytes / 8, 1 << 20);
     }
 
     /**

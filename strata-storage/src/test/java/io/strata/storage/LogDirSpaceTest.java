@@ -77,11 +77,14 @@ class LogDirSpaceTest {
     }
 
     @Test
-    void aRefusedDirectoryAcceptsAppendsAtTheReadingAfterSpaceIsFreed() {
-        LogDirSpace space = space(4_000);
-        usableBytes.set(5_000);
-        assertThatThrownBy(() -> space.reserve(dir, 2_000)).isInstanceOf(KafkaStorageException.class);
-        space.reserve(dir, 1_000); // a refusal counts nothing: what fits still goes in
+    void aFullDirectoryAcceptsAppendsAtTheReadingAfterSpaceIsFreedBeyondAMargin() {
+        LogDirSpace space = space(8_000);
+        assertThat(space.resumeMarginBytes()).isEqualTo(1_000);
+        usableBytes.set(10_000);
+        assertThatThrownBy(() -> space.reserve(dir, 3_000)).isInstanceOf(KafkaStorageException.class);
+        // Full now: what would still fit the reserve alone waits for the margin too (a refusal counted nothing).
+        assertThatThrownBy(() -> space.reserve(dir, 1_500)).isInstanceOf(KafkaStorageException.class);
+        space.reserve(dir, 1_000);
         usableBytes.set(100_000);
         nanos.addAndGet(INTERVAL_NANOS - 1);
         assertThatThrownBy(() -> space.reserve(dir, 2_000)).isInstanceOf(KafkaStorageException.class);
