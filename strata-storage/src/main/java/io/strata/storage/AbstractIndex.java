@@ -156,8 +156,8 @@ abstract class AbstractIndex {
      * system cannot back (it is full) is killed by SIGBUS, which the JVM reports as an {@link InternalError} at
      * some later point of the thread rather than at the write. So each new page is first written through a channel,
      * with the entries it already holds (nothing a reader sees changes), and a full file system fails that write
-     * with an ordinary {@link IOException}. One small write per {@value #PAGE_SIZE} bytes of entries. Called by subclasses
-     * with the lock held, after {@link #ensureOpen}.
+     * with an ordinary {@link IOException}. One small write per {@value #PAGE_SIZE} bytes of entries. Called by
+     * subclasses with the lock held, after {@link #ensureOpen}.
      *
      * @throws UncheckedIOException when a page cannot be allocated; nothing was written to the mapping
      */

@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
  * <p>An append of {@code n} bytes to a log of directory {@code d} is refused with {@link KafkaStorageException}
  * (the client gets {@code KAFKA_STORAGE_ERROR}) when it would leave less than {@code minFreeBytes} usable on
  * {@code d}'s file system. The reserve is room for what the node must still write once data writes stop: index
- * pages, producer snapshots, checkpoints, the metadata log when it shares the file system. An append that runs out of space anyway
- * (another process filled the disk, or the reserve is 0) is rolled back by its log and reported through
- * {@link #markFull}, with the same effect.
+ * pages, producer snapshots, checkpoints, the metadata log when it shares the file system. An append that runs out
+ * of space anyway (another process filled the disk, or the reserve is 0) is rolled back by its log and reported
+ * through {@link #markFull}, with the same effect.
  *
  * <p>Cost on the append path: the usable space is read ({@code statvfs}) at most every {@value #SAMPLE_INTERVAL_MS}
  * ms per directory, by one thread; between readings each append's bytes are subtracted from the last one. So the
  * node's own appends count at once, while other writers and freed space (retention, a deleted file) are seen at
- * the next reading: writes resume within {@value #SAMPLE_INTERVAL_MS} ms of space returning (a little more than the
- * reserve: {@link #resumeMarginBytes}).
+ * the next reading: a full directory takes appends again within {@value #SAMPLE_INTERVAL_MS} ms of the reserve and
+ * a {@linkplain #resumeMarginBytes margin} being free.
  *
  * <p>Thread-safety: thread-safe. {@link #reserve} takes no lock unless a reading is due, and then only tries one.
  */
