@@ -152,6 +152,28 @@ class LogDirSpaceTest {
     }
 
     @Test
+    void aFollowerIsRefusedAlikeAndReplicatesAgainOnceSpaceIsFreed() {
+        Path d = root.resolve("d");
+        usableBytes.set((1 << 20) + 10);
+        FileLogManager manager = new FileLogManager(config(d, 1 << 20), time, DiskFaults.NONE,
+                x -> usableBytes.get());
+        try {
+            manager.startup(x -> small());
+            Log log = manager.getOrCreate(tp, TOPIC_ID, small());
+            assertThatThrownBy(() -> log.appendAsFollower(batch("a", "b"))).isInstanceOf(KafkaStorageException.class)
+                    .hasMessageContaining("is full");
+            assertThat(log.logEndOffset()).isZero();
+            usableBytes.set(1L << 30);
+            time.advance(LogDirSpace.SAMPLE_INTERVAL_MS);
+            log.appendAsFollower(batch("a", "b"));
+            assertThat(values(log)).containsExactly("a", "b");
+            assertThat(manager.offlineLogDirs()).isEmpty();
+        } finally {
+            manager.close();
+        }
+    }
+
+    @Test
     void theCleanerDoesNotEatIntoTheReserve() throws Exception {
         Path d = root.resolve("d");
         usableBytes.set(1L << 30);
