@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A node whose log directory is a small real file system (a tmpfs the test mounts, as root, and unmounts) that
  * fills up: writes are refused with KAFKA_STORAGE_ERROR and never acknowledged unless stored, reads go on, offset
  * commits get Kafka's answer for a coordinator that cannot write, a restart while full changes none of that,
- * writes are taken again once space is freed, and a restart finds every acknowledged record and nothing else.
+ * writes are taken again once space is freed (a producer with Kafka's defaults gets its retried record stored),
+ * and a restart finds every acknowledged record and nothing else.
  */
 class DiskFullIT {
     private static final String TOPIC = "orders";
@@ -78,13 +80,19 @@ class DiskFullIT {
                 // Restarted while full, the node starts, serves what it has and goes on refusing writes.
                 node.restart();
                 assertThat(readAll(node)).containsExactlyElementsOf(acked);
-                try (KafkaProducer<byte[], byte[]> producer = producer(node)) {
+                try (KafkaProducer<byte[], byte[]> producer = producer(node);
+                     KafkaProducer<byte[], byte[]> patient = Clients.producer(node.bootstrap(), Map.of(
+                             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 100))) {
                     assertThatThrownBy(() -> producer.send(record("refused")).get())
                             .hasCauseInstanceOf(KafkaStorageException.class);
-
+                    // A producer with Kafka's defaults (idempotent, retrying until delivery.timeout.ms) just waits:
+                    // its record is refused, retried, and stored once space is freed.
+                    Future<RecordMetadata> retried = patient.send(record("retried"));
+                    await().atMost(Duration.ofSeconds(30)).until(() -> retries(patient) > 0);
                     Files.delete(filler);
-                    await().atMost(Duration.ofSeconds(30)).until(() -> trySend(producer, "after-0", acked));
-                    for (int i = 1; i < 50; i++) {
+                    retried.get(60, TimeUnit.SECONDS);
+                    acked.add("retried");
+                    for (int i = 0; i < 50; i++) {
                         producer.send(record("after-" + i)).get();
                         acked.add("after-" + i);
                     }
@@ -144,16 +152,11 @@ class DiskFullIT {
         throw new AssertionError("The file system never filled up");
     }
 
-    private static boolean trySend(KafkaProducer<byte[], byte[]> producer, String value, List<String> acked)
-            throws InterruptedException {
-        try {
-            producer.send(record(value)).get();
-            acked.add(value);
-            return true;
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(KafkaStorageException.class);
-            return false;
-        }
+    private static double retries(KafkaProducer<byte[], byte[]> producer) {
+        return producer.metrics().entrySet().stream()
+                .filter(m -> m.getKey().name().equals("record-retry-total")
+                        && m.getKey().group().equals("producer-metrics"))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum();
     }
 
     private static ProducerRecord<byte[], byte[]> record(String value) {
