@@ -80,17 +80,23 @@ class LogDirFailureChannelTest {
         for (int i = 10; i < 20; i++) {
             log.appendAsLeader(batch("v" + i), 1);
         }
+        // A roll flushes the segment it completes in the background: let those flushes finish first, so that they
+        // cannot race with the fault armed below.
+        long activeBase = log.segments().get(log.segments().size() - 1).baseOffset;
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() >= activeBase);
+        long durable = log.recoveryPoint();
+        assertThat(durable).isLessThan(20);
 
         disk.arm(DiskFaults.Op.FLUSH, d);
         assertThatThrownBy(log::flush).isInstanceOf(KafkaStorageException.class);
         disk.disarm();
 
-        assertThat(log.recoveryPoint()).isEqualTo(10);
+        assertThat(log.recoveryPoint()).isEqualTo(durable);
         assertThat(manager.offlineLogDirs()).containsExactly(d);
         assertThat(manager.isOnline(d)).isFalse();
         // A flush that failed once is never reported as done, even if the disk now answers.
         assertThatThrownBy(log::flush).isInstanceOf(KafkaStorageException.class);
-        assertThat(log.recoveryPoint()).isEqualTo(10);
+        assertThat(log.recoveryPoint()).isEqualTo(durable);
         // Nothing is acknowledged from the directory any more, in any of its logs.
         assertThatThrownBy(() -> log.appendAsLeader(batch("late"), 1)).isInstanceOf(KafkaStorageException.class);
         assertThatThrownBy(() -> sibling.appendAsLeader(batch("late"), 1))
