@@ -4,10 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * them, from whichever mapping it picked up.
  */
 abstract class AbstractIndex {
+    /** The page size assumed when allocating pages ahead of writes through the mapping (4 KiB on x86-64). */
+    static final int PAGE_SIZE = 4096;
     protected final long baseOffset;
     private final int entrySize;
     protected final ReentrantLock lock = new ReentrantLock();
@@ -42,6 +46,11 @@ abstract class AbstractIndex {
     private volatile int maxEntries;
     /** The length to map the file at when a lazy index opens it; guarded by {@link #lock}. */
     private int pendingLength;
+    /**
+     * How much of the file, from its start and in whole pages, is known to be backed by allocated blocks (see
+     * {@link #ensureBacked}); guarded by {@link #lock}.
+     */
+    private int backedBytes;
 
     /**
      * Opens or creates an index. Existing entries are taken from the file length; {@code maxIndexSize} > 0 maps
@@ -69,6 +78,8 @@ abstract class AbstractIndex {
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
             int existing = (int) Math.min(Integer.MAX_VALUE / entrySize, raf.length() / entrySize);
             this.entries = existing;
+            // The pages of the existing entries were written, but the last one may not be backed to its end.
+            this.backedBytes = existing * entrySize / PAGE_SIZE * PAGE_SIZE;
             remap(raf, maxIndexSize > 0 ? Math.max(roundDown(maxIndexSize), existing * entrySize) : existing * entrySize);
         }
     }
@@ -78,6 +89,8 @@ abstract class AbstractIndex {
     }
 
     private void remap(RandomAccessFile raf, int length) throws IOException {
+        // Cut off, the file's tail is a hole again when it grows back; the page holding the end may be partly so.
+        backedBytes = Math.min(backedBytes, length / PAGE_SIZE * PAGE_SIZE);
         raf.setLength(length);
         mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
         maxEntries = length / entrySize;
@@ -137,11 +150,60 @@ abstract class AbstractIndex {
         entries = newEntries;
     }
 
+    /**
+     * Makes sure that the file's bytes below {@code end} are backed by allocated blocks before an entry is written
+     * there through the mapping. Past what was written the file is sparse, and a write to a mapped page the file
+     * system cannot back (it is full) is killed by SIGBUS, which the JVM reports as an {@link InternalError} at
+     * some later point of the thread rather than at the write. So each new page is first written through a channel,
+     * with the entries it already holds (nothing a reader sees changes), and a full file system fails that write
+     * with an ordinary {@link IOException}. One small write per {@value #PAGE_SIZE} bytes of entries. Called by
+     * subclasses with the lock held, after {@link #ensureOpen}.
+     *
+     * @throws UncheckedIOException when a page cannot be allocated; nothing was written to the mapping
+     */
+    protected void ensureBacked(int end) {
+        if (end <= backedBytes) {
+            return;
+        }
+        MappedByteBuffer buf = mmap;
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+            while (backedBytes < end) {
+                int length = Math.min(PAGE_SIZE, buf.capacity() - backedBytes);
+                ByteBuffer page = ByteBuffer.allocate(length);
+                // Only written entries are read back: reading a hole through the mapping can fault too (tmpfs
+                // allocates on a read fault), and the bytes past the entries are nobody's.
+                int written = Math.min(length, entries * entrySize - backedBytes);
+                if (written > 0) {
+                    page.put(0, buf, backedBytes, written);
+                }
+                while (page.hasRemaining()) {
+                    channel.write(page, backedBytes + page.position());
+                }
+                backedBytes += length;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot allocate the pages of index " + file, e);
+        }
+    }
+
+    /** Drops the entries from slot {@code count} on (undoing a failed append); a larger count changes nothing. */
+    void truncateToEntries(int count) {
+        lock.lock();
+        try {
+            if (count < entries) {
+                publishTruncation(Math.max(0, count));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Drops every entry. */
     void reset() {
         lock.lock();
         try {
             entries = 0;
+            backedBytes = 0; // the entries counted at open may have been a preallocated, sparse file's length
         } finally {
             lock.unlock();
         }

@@ -84,6 +84,8 @@ final class Cleaner {
      * @return the result, or empty when the log changed meanwhile and a swap was given up (nothing is lost: the
      *         next pass starts again from the same clean point)
      * @throws AbortedException when {@link #aborted} turned true
+     * @throws org.apache.kafka.common.errors.KafkaStorageException when the log directory is too full to write the
+     *         cleaned segment ({@link LogDirSpace}); its partial files are deleted
      */
     java.util.Optional<Result> clean(FileLog fileLog, CleaningView view, CleaningPlan plan, long nowMs)
             throws IOException {
@@ -192,6 +194,7 @@ final class Cleaner {
                     }
                     out.flip();
                     if (out.hasRemaining()) {
+                        fileLog.maintenance().reserveSpace(out.remaining());
                         cleaned.appendCleaned(MemoryRecords.readableRecords(out), config.indexIntervalBytes());
                     }
                     return result.bytesRead();

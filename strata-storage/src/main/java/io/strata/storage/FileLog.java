@@ -1,6 +1,7 @@
 package io.strata.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -54,7 +55,7 @@ final class FileLog implements Log {
         this.time = env.time();
         this.background = env.background();
         this.local = new LocalLog(topicPartition, dir, segments, recoveryPoint, time.milliseconds(),
-                env.background(), env.fileDeleteDelayMs(), env.failures(), env.faults());
+                env.background(), env.fileDeleteDelayMs(), env.failures(), env.faults(), env.space());
         this.producerState = producerState;
         this.epochCache = epochCache;
         this.offsets = new LogOffsets(logStartOffset, highWatermark, local.end().offset());
@@ -138,10 +139,12 @@ final class FileLog implements Log {
             }
             long next = valid.assignOffsets(firstOffset, leaderEpoch);
             try {
-                appendLocked(valid, records, next - 1, now, cfg);
+                // The epoch first: if its checkpoint cannot be written, nothing is appended. An epoch starting at
+                // the log end with no batch (the append then fails) is what a new leader records anyway.
                 epochCache.assign(leaderEpoch, firstOffset);
+                appendLocked(valid, records, next - 1, now, cfg);
             } catch (IOException e) {
-                throw local.failed("Append", e);
+                throw local.failedWrite("Append", e);
             }
             producerState.commit(session, next);
             flushNeeded = next - local.recoveryPoint() >= cfg.flushMessages();
@@ -221,9 +224,15 @@ final class FileLog implements Log {
         producerState.reset(newBase);
     }
 
-    /** Rolls if needed and writes the batches with one write. Lock held. */
+    /**
+     * Rolls if needed and writes the batches with one write. Lock held.
+     *
+     * @throws org.apache.kafka.common.errors.KafkaStorageException when the log directory is full or the write
+     *         fails; the log is then as it was, except for a roll that completed
+     */
     private void appendLocked(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long now,
                               LogConfig cfg) throws IOException {
+        local.reserveSpace(valid.sizeInBytes());
         if (local.shouldRoll(cfg, valid.sizeInBytes(), lastOffset, now)) {
             roll();
         }
@@ -248,7 +257,11 @@ final class FileLog implements Log {
             background.schedule("flush " + topicPartition, () -> maintenance.flushUpTo(at), 0);
             return seg;
         } catch (IOException ex) {
-            throw local.failed("Roll", ex);
+            // Out of space, the roll either did not happen or left a complete new segment, only without the
+            // producer snapshot (recovery then replays from an older one).
+            throw local.failedWrite("Roll", ex);
+        } catch (UncheckedIOException ex) {
+            throw local.failedWrite("Roll", ex.getCause());
         } finally {
             lock.unlock();
         }
@@ -333,7 +346,8 @@ final class FileLog implements Log {
             offsets.moveLogStart(newLogStartOffset);
             epochCache.truncateFromStart(newLogStartOffset);
         } catch (IOException e) {
-            throw local.failed("Moving the log start offset", e);
+            // Only the leader epoch checkpoint was written: the move holds, and the next change rewrites it.
+            throw local.failedWrite("Moving the log start offset", e);
         } finally {
             lock.unlock();
         }
@@ -402,7 +416,7 @@ final class FileLog implements Log {
             epochCache.assign(epoch, start);
             return Optional.of(new EpochEntry(epoch, start));
         } catch (IOException e) {
-            throw local.failed("Leader epoch assignment", e);
+            throw local.failedWrite("Leader epoch assignment", e);
         } finally {
             lock.unlock();
         }

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>Disk errors: any I/O error of a log takes its whole log directory offline ({@link LogDirFailureChannel}): its
  * logs refuse reads and writes, get no more checkpoints and no clean-shutdown marker, and the listeners registered
  * with {@link #onLogDirFailure} are told. A corrupt offset checkpoint makes the directory's logs recover from their
- * segments.
+ * segments. A full file system is not a failure: appends are refused while it is full ({@link LogDirSpace}) and
+ * rolled back if they run out of space, and checkpoints are tried again later.
  *
  * <p>Thread-safety: all methods are thread-safe. Log creation and deletion are serialized by the manager's lock;
  * lookups are lock-free. Background tasks never hold a log's lock while doing I/O except where the log itself
@@ -72,6 +73,7 @@ public final class FileLogManager implements LogManager {
     private final LogCleaner cleaner;
     private final DiskFaults faults;
     private final LogDirFailureChannel failures;
+    private final LogDirSpace space;
     private final LogLoader.Env env;
     /** One per {@code log.dirs} entry, taken before anything in the directory is read and held until close. */
     private final List<LogDirLock> dirLocks;
@@ -88,6 +90,11 @@ public final class FileLogManager implements LogManager {
 
     /** A manager whose disk writes go through {@code faults} (tests). */
     FileLogManager(LogManagerConfig config, Time time, DiskFaults faults) {
+        this(config, time, faults, LogDirSpace.fileStores());
+    }
+
+    /** A manager whose disk writes go through {@code faults} and that reads free space from {@code usable} (tests). */
+    FileLogManager(LogManagerConfig config, Time time, DiskFaults faults, LogDirSpace.UsableSpace usable) {
         if (config.logDirs().isEmpty()) {
             throw new IllegalArgumentException("log.dirs is empty");
         }
@@ -97,8 +104,9 @@ public final class FileLogManager implements LogManager {
         this.faults = faults;
         this.failures = new LogDirFailureChannel(config.logDirs(), dir -> logsIn(dir).forEach(FileLog::markOffline),
                 dir -> logsIn(dir).forEach(FileLog::closeForDeletion));
+        this.space = new LogDirSpace(config.minFreeBytes(), usable, time::nanoseconds);
         this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
-                failures, faults);
+                failures, faults, space);
         AtomicInteger threads = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
@@ -244,7 +252,13 @@ public final class FileLogManager implements LogManager {
                 new OffsetCheckpoints(dir, OffsetCheckpoints.LOG_START_OFFSET).write(starts);
                 new OffsetCheckpoints(dir, OffsetCheckpoints.HIGH_WATERMARK).write(hws);
             } catch (IOException e) {
-                failures.report(dir, "Writing the offset checkpoints of " + dir + " failed", e);
+                if (space.isOutOfSpace(dir, e)) {
+                    // Each file is replaced whole or not at all: the older checkpoints stay valid, only staler.
+                    log.warn("Cannot write the offset checkpoints of {}, its file system is full; next try in {} ms",
+                            dir, config.flushOffsetCheckpointIntervalMs());
+                } else {
+                    failures.report(dir, "Writing the offset checkpoints of " + dir + " failed", e);
+                }
             }
         });
     }

@@ -88,13 +88,21 @@ final class LeaderEpochCache {
             if (epoch < 0 || (!entries.isEmpty() && epoch <= last().epoch())) {
                 return;
             }
+            List<EpochEntry> before = List.copyOf(entries);
             // An epoch that starts at or before a previous epoch's start supersedes it (e.g. a leader that wrote
             // nothing in its epoch).
             while (!entries.isEmpty() && last().offset() >= startOffset) {
                 entries.remove(entries.size() - 1);
             }
             entries.add(new EpochEntry(epoch, startOffset));
-            checkpoint.writeUnsynced(List.copyOf(entries));
+            try {
+                checkpoint.writeUnsynced(List.copyOf(entries));
+            } catch (IOException e) {
+                // As it was, so that the caller's next attempt (e.g. the next append, once space is freed) writes it.
+                entries.clear();
+                entries.addAll(before);
+                throw e;
+            }
             dirty = true;
         } finally {
             lock.unlock();

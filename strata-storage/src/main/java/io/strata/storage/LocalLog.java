@@ -34,11 +34,14 @@ final class LocalLog {
 
     private final TopicPartition topicPartition;
     private final Path dir;
+    /** The log directory holding {@link #dir}, kept for the space check of every append. */
+    private final Path logDir;
     private final LogSegments segments;
     private final BackgroundTasks background;
     private final long fileDeleteDelayMs;
     private final LogDirFailureChannel failures;
     private final DiskFaults faults;
+    private final LogDirSpace space;
     private volatile LogEnd end;
     private volatile long recoveryPoint;
     private volatile long lastFlushTimeMs;
@@ -54,15 +57,17 @@ final class LocalLog {
     private long truncationPoint = Long.MAX_VALUE;
 
     LocalLog(TopicPartition topicPartition, Path dir, LogSegments segments, long recoveryPoint, long nowMs,
-             BackgroundTasks background, long fileDeleteDelayMs, LogDirFailureChannel failures, DiskFaults faults)
-            throws IOException {
+             BackgroundTasks background, long fileDeleteDelayMs, LogDirFailureChannel failures, DiskFaults faults,
+             LogDirSpace space) throws IOException {
         this.topicPartition = topicPartition;
         this.dir = dir;
+        this.logDir = dir.getParent();
         this.segments = segments;
         this.background = background;
         this.fileDeleteDelayMs = fileDeleteDelayMs;
         this.failures = failures;
         this.faults = faults;
+        this.space = space;
         LogSegment active = segments.active();
         this.end = new LogEnd(active.readNextOffset(), active.baseOffset, active.size());
         this.recoveryPoint = recoveryPoint;
@@ -132,26 +137,58 @@ final class LocalLog {
         return new KafkaStorageException(message + "; log directory " + dir.getParent() + " is offline", cause);
     }
 
+    /**
+     * A write that changed nothing failed: if for lack of space, a refusal that leaves the directory online
+     * ({@link LogDirSpace}); otherwise {@link #failed}.
+     *
+     * @return the exception for the caller to throw
+     */
+    KafkaStorageException failedWrite(String what, Throwable cause) {
+        if (!space.isOutOfSpace(logDir, cause)) {
+            return failed(what, cause);
+        }
+        space.markFull(logDir);
+        log.warn("{} of {} refused: log directory {} is out of space ({})", what, topicPartition, logDir,
+                cause.toString());
+        return new KafkaStorageException(what + " of " + topicPartition + " refused: log directory " + logDir
+                + " is out of space", cause);
+    }
+
+    /**
+     * Counts an append of {@code bytes} against the free space of the log directory.
+     *
+     * @throws KafkaStorageException when the directory is full (it stays online)
+     */
+    void reserveSpace(int bytes) {
+        space.reserve(logDir, bytes);
+    }
+
     /** Whether the next append of {@code bytes} ending at {@code lastOffset} must go to a new segment. */
     boolean shouldRoll(LogConfig config, int bytes, long lastOffset, long nowMs) {
         return segments.active().shouldRoll(config, bytes, lastOffset, nowMs);
     }
 
-    /** Writes the batches to the active segment with one write and publishes the new end. Lock held. */
-    void append(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long nowMs, LogConfig config)
-            throws IOException {
+    /**
+     * Writes the batches to the active segment with one write and publishes the new end. Lock held.
+     *
+     * @throws KafkaStorageException when the write fails; the segment is then rolled back as it was, and the
+     *         directory stays online if the write failed for lack of space; if it cannot be rolled back, the
+     *         directory goes offline and the next start truncates the torn tail
+     */
+    void append(BatchValidator.Result valid, MemoryRecords records, long lastOffset, long nowMs, LogConfig config) {
         LogSegment segment = segments.active();
-        int before = segment.size();
+        LogSegment.Mark mark = segment.mark();
         try {
             faults.check(DiskFaults.Op.APPEND, segment.records().file().toPath());
             segment.append(valid, records, config.indexIntervalBytes(), nowMs);
         } catch (IOException e) {
             try {
-                segment.records().truncateTo(before);
+                segment.rollBack(mark);
             } catch (IOException | RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
+                throw failed("Append", e);
             }
-            throw e;
+            throw failedWrite("Append", e);
         }
         end = new LogEnd(lastOffset + 1, segment.baseOffset, segment.size());
     }

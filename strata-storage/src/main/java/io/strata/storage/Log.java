@@ -51,7 +51,8 @@ public interface Log extends AutoCloseable {
      *                                                                        (a {@link RecordErrors})
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
-     * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure
+     * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure, or the log directory is
+     *         full: then nothing was appended and the directory stays online
      */
     AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch);
 

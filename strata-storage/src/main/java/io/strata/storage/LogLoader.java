@@ -69,7 +69,7 @@ final class LogLoader {
                         Time time, BackgroundTasks background, long fileDeleteDelayMs) {
         return load(dir, tp, topicId, config, checkpoints, new Env(time, background, fileDeleteDelayMs,
                 LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(),
-                DiskFaults.NONE));
+                DiskFaults.NONE, new LogDirSpace(0, LogDirSpace.fileStores(), time::nanoseconds)));
     }
 
     /**
@@ -78,9 +78,10 @@ final class LogLoader {
      * @param producerIdExpirationMs producers older than this are not loaded ({@code producer.id.expiration.ms})
      * @param failures               where the log reports I/O errors
      * @param faults                 the test seam its disk writes pass through
+     * @param space                  refuses appends while a log directory is full
      */
     record Env(Time time, BackgroundTasks background, long fileDeleteDelayMs, long producerIdExpirationMs,
-               LogDirFailureChannel failures, DiskFaults faults) {
+               LogDirFailureChannel failures, DiskFaults faults, LogDirSpace space) {
     }
 
     static FileLog load(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Checkpoints checkpoints,

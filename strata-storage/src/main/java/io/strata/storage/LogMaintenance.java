@@ -185,6 +185,16 @@ final class LogMaintenance {
         }
     }
 
+    /**
+     * Counts {@code bytes} the cleaner is about to write for this log against its directory's free space, as an
+     * append's: cleaning must not use up the reserve that the node's own small writes need.
+     *
+     * @throws org.apache.kafka.common.errors.KafkaStorageException when the directory is full
+     */
+    void reserveSpace(int bytes) {
+        local.reserveSpace(bytes);
+    }
+
     /** The lowest offset this log was truncated to since the previous call, or Long.MAX_VALUE; resets it. */
     long takeTruncationPoint() {
         lock.lock();

@@ -2,6 +2,7 @@ package io.strata.storage;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,11 @@ final class LogSegment {
         BatchVisitor NONE = h -> { };
 
         void visit(BatchHeader header) throws IOException;
+    }
+
+    /** What an append changes in a segment, taken before it so that a failed append can be undone. */
+    record Mark(int size, int offsetIndexEntries, int timeIndexEntries, long maxTimestamp, long offsetOfMaxTimestamp,
+                int bytesSinceLastIndexEntry, long rollingBaseTimeMs) {
     }
 
     final long baseOffset;
@@ -205,10 +211,35 @@ final class LogSegment {
             rollingBaseTimeMs = nowMs;
         }
         log.append(records);
-        for (BatchValidator.ValidBatch vb : batches.batches()) {
-            RecordBatch batch = vb.batch();
-            onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(), indexIntervalBytes);
+        try {
+            for (BatchValidator.ValidBatch vb : batches.batches()) {
+                RecordBatch batch = vb.batch();
+                onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(),
+                        indexIntervalBytes);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause(); // an index could not be opened or written: the caller rolls the append back
         }
+    }
+
+    /** The state an append starts from, for {@link #rollBack}. */
+    Mark mark() {
+        return new Mark(log.sizeInBytes(), offsetIndex.entries(), timeIndex.entries(), maxTimestampSoFar,
+                offsetOfMaxTimestampSoFar, bytesSinceLastIndexEntry, rollingBaseTimeMs);
+    }
+
+    /**
+     * Undoes a failed {@link #append}: the file is cut back to where it ended (a partial write included) and the
+     * indexes and the append state are as at {@code mark}. Nothing of the append was published to readers.
+     */
+    void rollBack(Mark mark) throws IOException {
+        log.truncateTo(mark.size());
+        offsetIndex.truncateToEntries(mark.offsetIndexEntries());
+        timeIndex.truncateToEntries(mark.timeIndexEntries());
+        maxTimestampSoFar = mark.maxTimestamp();
+        offsetOfMaxTimestampSoFar = mark.offsetOfMaxTimestamp();
+        bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+        rollingBaseTimeMs = mark.rollingBaseTimeMs();
     }
 
     /**

@@ -46,6 +46,7 @@ final class OffsetIndex extends AbstractIndex {
                 return;
             }
             ensureOpen();
+            ensureBacked((n + 1) * ENTRY_SIZE);
             MappedByteBuffer buf = buffer();
             buf.putInt(n * ENTRY_SIZE, Math.toIntExact(offset - baseOffset));
             buf.putInt(n * ENTRY_SIZE + 4, position);

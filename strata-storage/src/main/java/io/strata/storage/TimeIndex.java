@@ -58,6 +58,7 @@ final class TimeIndex extends AbstractIndex {
                 }
             }
             ensureOpen();
+            ensureBacked((n + 1) * ENTRY_SIZE);
             MappedByteBuffer buf = buffer();
             buf.putLong(n * ENTRY_SIZE, timestamp);
             buf.putInt(n * ENTRY_SIZE + 8, Math.toIntExact(offset - baseOffset));

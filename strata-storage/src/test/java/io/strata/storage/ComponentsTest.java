@@ -3,8 +3,13 @@ package io.strata.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -55,6 +60,41 @@ class ComponentsTest {
             assertThat(reloaded.entries()).isEqualTo(10);
             assertThat(reloaded.isSane(10_000)).isFalse();
         }
+
+        @Test
+        void onAFullFileSystemAnAppendToANewPageFailsWithAnIoErrorAndChangesNothing() throws Exception {
+            try (Tmpfs fs = Tmpfs.mount(dir.resolve("fs"), "64k")) {
+                int perPage = AbstractIndex.PAGE_SIZE / OffsetIndex.ENTRY_SIZE;
+                OffsetIndex index = new OffsetIndex(fs.dir().resolve("0.index").toFile(), 0, 4 * 4096);
+                for (int i = 1; i <= perPage; i++) {
+                    index.append(i, i * 10);
+                }
+                Path filler = fillUp(fs.dir());
+                // Without the page allocated ahead, this write through the mapping would die of SIGBUS.
+                assertThatThrownBy(() -> index.append(perPage + 1, 99_999)).isInstanceOf(UncheckedIOException.class)
+                        .hasRootCauseMessage("No space left on device");
+                assertThat(index.entries()).isEqualTo(perPage);
+                index.append(perPage, 1); // not larger than the last: ignored, touching nothing
+                Files.delete(filler);
+                index.append(perPage + 1, 99_999);
+                assertThat(index.lookup(perPage + 1)).isEqualTo(99_999);
+                assertThat(index.lookup(perPage)).isEqualTo(perPage * 10);
+            }
+        }
+    }
+
+    /** Fills the file system of {@code dir} with a file until it is full; returns the file. */
+    private static Path fillUp(Path dir) throws IOException {
+        Path filler = dir.resolve("filler");
+        try (FileChannel f = FileChannel.open(filler, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer chunk = ByteBuffer.allocate(1024);
+            while (true) {
+                f.write(chunk.clear());
+            }
+        } catch (IOException e) {
+            assertThat(e).hasMessage("No space left on device");
+        }
+        return filler;
     }
 
     @Nested
@@ -94,6 +134,22 @@ class ComponentsTest {
             LeaderEpochCache reloaded = new LeaderEpochCache(dir);
             assertThat(reloaded.load()).isTrue();
             assertThat(reloaded.entries()).containsExactly(new EpochEntry(1, 5), new EpochEntry(3, 20));
+        }
+
+        @Test
+        void aNewEpochWhoseCheckpointCannotBeWrittenIsNotKept() throws Exception {
+            try (Tmpfs fs = Tmpfs.mount(dir.resolve("fs"), "64k")) {
+                LeaderEpochCache cache = new LeaderEpochCache(fs.dir());
+                cache.assign(1, 0);
+                Path filler = fillUp(fs.dir());
+                assertThatThrownBy(() -> cache.assign(2, 10)).isInstanceOf(IOException.class);
+                assertThat(cache.entries()).containsExactly(new EpochEntry(1, 0));
+                Files.delete(filler);
+                cache.assign(2, 10);
+                LeaderEpochCache reloaded = new LeaderEpochCache(fs.dir());
+                assertThat(reloaded.load()).isTrue();
+                assertThat(reloaded.entries()).containsExactly(new EpochEntry(1, 0), new EpochEntry(2, 10));
+            }
         }
 
         @Test

@@ -63,20 +63,15 @@ class LogDirFailureChannelTest {
         return LogConfig.fromTopicConfigs(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "100"));
     }
 
-    /** One segment for everything: a roll flushes the old segment in the background, which moves the recovery point. */
-    private static LogConfig roomy() {
-        return LogConfig.fromTopicConfigs(Map.of("index.interval.bytes", "100"));
-    }
-
     @Test
     void aFailedFlushTakesTheDirectoryOfflineForGoodAndTheNextStartRecoversIt() throws Exception {
         Path d = root.resolve("d");
         FileLogManager manager = manager(disk, d);
         List<LogDirFailure> told = new CopyOnWriteArrayList<>();
         manager.onLogDirFailure(told::add);
-        manager.startup(tp -> roomy());
-        FileLog log = (FileLog) manager.getOrCreate(tp0, TOPIC_ID, roomy());
-        Log sibling = manager.getOrCreate(tp1, TOPIC_ID, roomy());
+        manager.startup(tp -> small());
+        FileLog log = (FileLog) manager.getOrCreate(tp0, TOPIC_ID, small());
+        Log sibling = manager.getOrCreate(tp1, TOPIC_ID, small());
         for (int i = 0; i < 10; i++) {
             log.appendAsLeader(batch("v" + i), 1);
         }
@@ -85,17 +80,23 @@ class LogDirFailureChannelTest {
         for (int i = 10; i < 20; i++) {
             log.appendAsLeader(batch("v" + i), 1);
         }
+        // A roll flushes the segment it completes in the background: let those flushes finish first, so that they
+        // cannot race with the fault armed below.
+        long activeBase = log.segments().get(log.segments().size() - 1).baseOffset;
+        await().atMost(Duration.ofSeconds(10)).until(() -> log.recoveryPoint() >= activeBase);
+        long durable = log.recoveryPoint();
+        assertThat(durable).isLessThan(20);
 
         disk.arm(DiskFaults.Op.FLUSH, d);
         assertThatThrownBy(log::flush).isInstanceOf(KafkaStorageException.class);
         disk.disarm();
 
-        assertThat(log.recoveryPoint()).isEqualTo(10);
+        assertThat(log.recoveryPoint()).isEqualTo(durable);
         assertThat(manager.offlineLogDirs()).containsExactly(d);
         assertThat(manager.isOnline(d)).isFalse();
         // A flush that failed once is never reported as done, even if the disk now answers.
         assertThatThrownBy(log::flush).isInstanceOf(KafkaStorageException.class);
-        assertThat(log.recoveryPoint()).isEqualTo(10);
+        assertThat(log.recoveryPoint()).isEqualTo(durable);
         // Nothing is acknowledged from the directory any more, in any of its logs.
         assertThatThrownBy(() -> log.appendAsLeader(batch("late"), 1)).isInstanceOf(KafkaStorageException.class);
         assertThatThrownBy(() -> sibling.appendAsLeader(batch("late"), 1))
@@ -110,7 +111,7 @@ class LogDirFailureChannelTest {
         assertThat(d.resolve(FileLogManager.CLEAN_SHUTDOWN_FILE)).doesNotExist();
 
         FileLogManager restarted = manager(DiskFaults.NONE, d);
-        restarted.startup(tp -> roomy());
+        restarted.startup(tp -> small());
         Log recovered = restarted.get(tp0).orElseThrow();
         assertThat(recovered.logEndOffset()).isEqualTo(20);
         assertThat(readAll(recovered, 0)).hasSize(20).endsWith("19:v19");

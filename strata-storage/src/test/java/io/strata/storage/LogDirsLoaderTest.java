@@ -22,7 +22,8 @@ class LogDirsLoaderTest {
     Path root;
 
     private final LogLoader.Env env = new LogLoader.Env(Time.SYSTEM, INLINE, 0,
-            LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(), DiskFaults.NONE);
+            LogManagerConfig.DEFAULT_PRODUCER_ID_EXPIRATION_MS, LogDirFailureChannel.standalone(), DiskFaults.NONE,
+            new LogDirSpace(0, LogDirSpace.fileStores(), System::nanoTime));
 
     private static LogManagerConfig config(Path... dirs) {
         return new LogManagerConfig(List.of(dirs), 2, 50, 60_000, 300_000, 0);

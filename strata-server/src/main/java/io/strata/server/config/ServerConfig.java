@@ -62,6 +62,7 @@ public final class ServerConfig {
             key("log.cleaner.backoff.ms", BrokerConfigKey.Type.LONG, "15000", "How long the cleaner waits when no log needs cleaning."),
             key("producer.id.expiration.ms", BrokerConfigKey.Type.LONG, "86400000", "How long the state of an idempotent producer is kept after its last batch."),
             key("producer.id.expiration.check.interval.ms", BrokerConfigKey.Type.LONG, "600000", "How often expired producer ids are removed."),
+            key("strata.log.dir.min.free.bytes", BrokerConfigKey.Type.LONG, Long.toString(LogManagerConfig.DEFAULT_MIN_FREE_BYTES), "Strata's own: appends to a log directory are refused with KAFKA_STORAGE_ERROR while they would leave less than this many bytes usable on its file system."),
             key("log.retention.hours", BrokerConfigKey.Type.INT, "168", "Retention in hours when log.retention.ms/minutes are unset."),
             key("log.retention.minutes", BrokerConfigKey.Type.INT, null, "Retention in minutes when log.retention.ms is unset."),
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
@@ -312,7 +313,7 @@ public final class ServerConfig {
                 longValue("log.retention.check.interval.ms"), longValue("log.segment.delete.delay.ms"),
                 Boolean.parseBoolean(values.get("log.cleaner.enable").trim()), intValue("log.cleaner.threads"),
                 longValue("log.cleaner.backoff.ms"), longValue("producer.id.expiration.ms"),
-                longValue("producer.id.expiration.check.interval.ms"));
+                longValue("producer.id.expiration.check.interval.ms"), longValue("strata.log.dir.min.free.bytes"));
     }
 
     /**
@@ -362,6 +363,10 @@ public final class ServerConfig {
         }
         if (logDirs().isEmpty()) {
             throw new ConfigException("log.dirs", values.get("log.dirs"), "at least one directory is required");
+        }
+        if (longValue("strata.log.dir.min.free.bytes") < 0) {
+            throw new ConfigException("strata.log.dir.min.free.bytes", values.get("strata.log.dir.min.free.bytes"),
+                    "must not be negative");
         }
         for (String role : processRoles()) {
             if (!role.equals("broker") && !role.equals("controller")) {

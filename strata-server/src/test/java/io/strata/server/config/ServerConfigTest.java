@@ -65,6 +65,15 @@ class ServerConfigTest {
     }
 
     @Test
+    void theFreeSpaceReserveOfLogDirectoriesDefaultsTo64MibAndCannotBeNegative() {
+        assertThat(ServerConfig.from(Map.of()).logManagerConfig().minFreeBytes()).isEqualTo(64L << 20);
+        assertThat(ServerConfig.from(Map.of("strata.log.dir.min.free.bytes", "0")).logManagerConfig().minFreeBytes())
+                .isZero();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("strata.log.dir.min.free.bytes", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("strata.log.dir.min.free.bytes");
+    }
+
+    @Test
     void controllerListenersAreNotClientListeners() {
         ServerConfig config = ServerConfig.from(Map.of("listeners",
                 "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093,EXTERNAL://:19094"));
