@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class HttpService implements AutoCloseable {
     private final List<BoundListener> bound;
     private final Router router = new Router();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean started;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private HttpService(List<HttpServer> servers, List<BoundListener> bound) {
         this.servers = servers;
@@ -79,10 +82,21 @@ public final class HttpService implements AutoCloseable {
                 bound.add(new BoundListener(endpoint.listenerName(), server.getAddress()));
             }
         } catch (IOException | RuntimeException e) {
-            servers.forEach(s -> s.stop(0));
+            servers.forEach(HttpService::releaseUnstarted);
             throw e;
         }
         return new HttpService(servers, List.copyOf(bound));
+    }
+
+    /**
+     * Releases the port of a server never started. The JDK's {@code stop} only closes the listening channel for
+     * good on its dispatcher thread (the channel is registered with the server's selector), which an unstarted
+     * server lacks: without this, the port would stay bound until the JVM exits.
+     */
+    private static void releaseUnstarted(HttpServer server) {
+        server.createContext("/", exchange -> exchange.sendResponseHeaders(503, -1));
+        server.start();
+        server.stop(0);
     }
 
     /** The JDK server's time limits, unless the operator set them (they are read once, JVM-wide). */
@@ -108,6 +122,7 @@ public final class HttpService implements AutoCloseable {
 
     /** Starts serving on every bound listener. */
     public void start() {
+        started = true;
         for (int i = 0; i < servers.size(); i++) {
             HttpServer server = servers.get(i);
             server.createContext("/", router);
@@ -125,8 +140,11 @@ public final class HttpService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         // No grace period: a scrape in progress is cut off, as the Kafka listeners cut off their connections.
-        servers.forEach(s -> s.stop(0));
+        servers.forEach(started ? s -> s.stop(0) : HttpService::releaseUnstarted);
         executor.shutdownNow();
     }
 }
