@@ -88,8 +88,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         try {
             Partition partition = replicas.partitionOrException(image, tp);
             AppendResult result = partition.appendAsLeader(records, acks);
-            // Offsets are assigned densely within an append: their span is the number of records appended.
-            metrics.recordProduce(tp.topic(), records.sizeInBytes(), result.lastOffset() - result.firstOffset() + 1);
+            // Bytes count every batch received, as Kafka's BytesIn; records only those appended (a duplicate retry
+            // is not), and offsets are assigned densely within an append: their span is the number of records.
+            metrics.recordProduce(tp.topic(), records.sizeInBytes(),
+                    result.duplicate() ? 0 : result.lastOffset() - result.firstOffset() + 1);
             response.setErrorCode(Errors.NONE.code()).setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime()).setLogStartOffset(result.logStartOffset());
             return Optional.of(new Pending(partition, result.lastOffset() + 1, response));
