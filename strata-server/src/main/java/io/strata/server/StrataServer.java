@@ -301,6 +301,8 @@ public final class StrataServer implements AutoCloseable {
             if (services.config().controlledShutdown() && failure.isEmpty()) {
                 moveLeadershipAway();
             }
+            // HTTP first, so that no scrape reads services being stopped (it was bound early, to fail fast).
+            http.close();
             // Reverse start order: network first (no new requests), then modules, logs, and the quorum last.
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {

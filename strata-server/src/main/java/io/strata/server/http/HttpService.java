@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: the JDK server's request-header limits apply, and unless set otherwise on the command line a request
  * must arrive within {@value #MAX_REQUEST_SECONDS} s and a response be taken within {@value #MAX_RESPONSE_SECONDS} s
- * (the JDK's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, JVM-wide), idle connections close after
- * the JDK's 30 s. Routes refuse request bodies they do not expect; the JDK drains at most 64 KiB of an unread one.
+ * (the JDK's {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, JVM-wide), at most
+ * {@value #MAX_CONNECTIONS} connections are open ({@code jdk.httpserver.maxConnections}; more are closed on accept),
+ * and idle connections close after the JDK's 30 s. Routes refuse request bodies they do not expect; the JDK drains at most 64 KiB of an unread one.
  *
  * <p>Lifecycle as the Kafka listeners': {@link #bind} first (so that a taken port stops the node before anything
  * else starts), {@link #route} while the node starts, {@link #start} once it serves Kafka clients. Thread-safe;
@@ -36,6 +37,8 @@ public final class HttpService implements AutoCloseable {
 
     static final int MAX_REQUEST_SECONDS = 10;
     static final int MAX_RESPONSE_SECONDS = 60;
+    /** Open HTTP connections at most, JVM-wide: a connection flood must not take the descriptors the logs need. */
+    static final int MAX_CONNECTIONS = 128;
 
     /** A listener once bound, with its actual port (useful when the configured port was 0). */
     public record BoundListener(String listenerName, InetSocketAddress address) {
@@ -99,13 +102,16 @@ public final class HttpService implements AutoCloseable {
         server.stop(0);
     }
 
-    /** The JDK server's time limits, unless the operator set them (they are read once, JVM-wide). */
+    /** The JDK server's time and connection limits, unless the operator set them (read once, JVM-wide). */
     private static void defaultLimits() {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
         }
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
             System.setProperty("sun.net.httpserver.maxRspTime", Integer.toString(MAX_RESPONSE_SECONDS));
+        }
+        if (System.getProperty("jdk.httpserver.maxConnections") == null) {
+            System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
         }
     }
 
