@@ -43,6 +43,31 @@ class HttpServiceTest {
     }
 
     @Test
+    void clientsThatStallMidRequestDoNotHoldUpOthers() throws Exception {
+        try (HttpService http = HttpService.bind("http.listeners", List.of(new Endpoint("HTTP", "127.0.0.1", 0)))) {
+            int port = http.listeners().get(0).address().getPort();
+            http.route("/hello", HttpServiceTest::hello).start();
+            List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
+                    socket.getOutputStream().write("GET /hel".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    stalled.add(socket);
+                }
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/hello")).timeout(java.time.Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            } finally {
+                for (java.net.Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void aTakenPortIsAConfigErrorNamingTheKeyAndReleasesWhatWasBound() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
