@@ -3,7 +3,9 @@ package io.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
+import io.strata.server.cluster.Partition;
 import io.strata.server.http.HttpService;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -60,21 +62,33 @@ class MetricsIT {
         node.close();
     }
 
-    private static URI uri(String path) {
-        HttpService.BoundListener listener = node.server().httpListeners().get(0);
+    private static URI uri(TestNode target, String path) {
+        HttpService.BoundListener listener = target.server().httpListeners().get(0);
         return URI.create("http://127.0.0.1:" + listener.address().getPort() + path);
     }
 
-    private static HttpResponse<String> get(String path, String accept) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+    private static URI uri(String path) {
+        return uri(node, path);
+    }
+
+    private static HttpResponse<String> get(TestNode target, String path, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(target, path)).timeout(Duration.ofSeconds(30));
         if (accept != null) {
             request.header("Accept", accept);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> get(String path, String accept) throws Exception {
+        return get(node, path, accept);
+    }
+
     private static List<PrometheusText.Sample> scrape() throws Exception {
-        HttpResponse<String> response = get("/metrics", null);
+        return scrape(node);
+    }
+
+    private static List<PrometheusText.Sample> scrape(TestNode target) throws Exception {
+        HttpResponse<String> response = get(target, "/metrics", null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
@@ -157,6 +171,45 @@ class MetricsIT {
         List<PrometheusText.Sample> found = PrometheusText.find(samples, name, labels);
         assertThat(found).as("%s%s", name, labels).hasSize(1);
         return found.get(0).value();
+    }
+
+    /**
+     * Three nodes, a partition replicated on all: while a follower is down its leader reports the partition
+     * under-replicated; once the follower is back and caught up, the leader expands the ISR and says so.
+     */
+    @Test
+    void theLeaderReportsUnderReplicationAndTheIsrExpansion() throws Exception {
+        List<TestNode> cluster = TestNode.cluster(dir.resolve("cluster"), 3, Map.of(
+                "replica.fetch.wait.max.ms", "100", "broker.session.timeout.ms", "3000"));
+        try {
+            TestNode.startAll(cluster);
+            try (Admin admin = Clients.admin(cluster.get(0).bootstrap())) {
+                admin.createTopics(List.of(new NewTopic("replicated", 1, (short) 3))).all().get();
+            }
+            TopicPartition tp = new TopicPartition("replicated", 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.stream().anyMatch(n ->
+                    n.server().replicas().partition(tp).map(Partition::isLeader).orElse(false)));
+            TestNode leader = cluster.stream().filter(n ->
+                    n.server().replicas().partition(tp).map(Partition::isLeader).orElse(false)).findFirst().get();
+            TestNode follower = cluster.stream().filter(n -> n != leader).findFirst().get();
+            assertThat(value(scrape(leader), "kafka_server_replicamanager_underreplicatedpartitions", Map.of()))
+                    .isZero();
+
+            follower.close();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(value(scrape(leader),
+                    "kafka_server_replicamanager_underreplicatedpartitions", Map.of())).isEqualTo(1));
+
+            follower.start();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                List<PrometheusText.Sample> samples = scrape(leader);
+                assertThat(value(samples, "kafka_server_replicamanager_underreplicatedpartitions", Map.of()))
+                        .isZero();
+                assertThat(value(samples, "kafka_server_replicamanager_isrexpands_total", Map.of()))
+                        .isGreaterThanOrEqualTo(1);
+            });
+        } finally {
+            cluster.forEach(TestNode::close);
+        }
     }
 
     @Test
