@@ -2,6 +2,7 @@ package io.strata.server.metrics;
 
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.server.cluster.IsrChanges;
@@ -21,6 +22,13 @@ import java.util.function.Supplier;
  */
 public final class BrokerMetrics {
 
+    /**
+     * The JVM's metrics, registered once per JVM: they describe the process, not a node, and the JDK keeps the GC
+     * listeners that the allocation metrics add forever, so registering them per node would leak with every node a
+     * test starts.
+     */
+    private static final PrometheusRegistry JVM = jvmRegistry();
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final BrokerTopicMetrics topics = new BrokerTopicMetrics();
     private final RequestMetrics requests;
@@ -28,7 +36,13 @@ public final class BrokerMetrics {
     public BrokerMetrics() {
         topics.register(registry);
         requests = new RequestMetrics(registry);
-        JvmMetrics.builder().register(registry);
+        registry.register((MultiCollector) JVM::scrape);
+    }
+
+    private static PrometheusRegistry jvmRegistry() {
+        PrometheusRegistry jvm = new PrometheusRegistry();
+        JvmMetrics.builder().register(jvm);
+        return jvm;
     }
 
     public PrometheusRegistry registry() {
