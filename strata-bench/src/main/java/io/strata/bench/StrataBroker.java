@@ -72,6 +72,7 @@ public final class StrataBroker extends Broker {
         props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
         props.put("log.dirs", dataDir().toString());
+        props.put("http.listeners", "HTTP://" + HOST + ":0"); // several nodes per host: never the default port
         props.putAll(configOverrides());
         props.forEach((k, v) -> {
             cmd.add("--override");

@@ -37,6 +37,7 @@ final class TestNode implements AutoCloseable {
         props.put("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("log.dirs", dataDir.resolve("logs").toString());
+        props.put("http.listeners", "HTTP://127.0.0.1:0"); // several nodes per host: never the default port
         props.putAll(overrides);
         return new TestNode(StrataServer.start(ServerConfig.from(props)));
     }

@@ -140,6 +140,7 @@ final class NodeProcess implements AutoCloseable {
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         props.put("log.dirs", logDir().toString());
+        props.put("http.listeners", "HTTP://127.0.0.1:0"); // several nodes per host: never the default port
         props.putAll(overrides);
         props.forEach((k, v) -> {
             command.add("--override");

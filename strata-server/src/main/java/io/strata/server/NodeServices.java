@@ -7,6 +7,7 @@ import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicService;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.metrics.BrokerMetrics;
 import io.strata.storage.LogManager;
 
 /**
@@ -16,7 +17,7 @@ import io.strata.storage.LogManager;
  */
 public record NodeServices(ServerConfig config, MetadataQuorum quorum, MetadataPublishing publishing, LogManager logs,
                            ReplicaManager replicas, LogConfigResolver logConfigs, TopicService topics,
-                           QuorumWaiter waiter) {
+                           QuorumWaiter waiter, BrokerMetrics metrics) {
 
     public int nodeId() {
         return config.nodeId();

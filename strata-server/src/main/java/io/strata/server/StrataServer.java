@@ -17,6 +17,9 @@ import io.strata.server.cluster.TopicService;
 import io.strata.server.config.Endpoint;
 import io.strata.server.config.QuorumSetup;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.http.HttpService;
+import io.strata.server.metrics.BrokerMetrics;
+import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
 import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
@@ -55,14 +58,17 @@ public final class StrataServer implements AutoCloseable {
     private final NodeServices services;
     private final List<AutoCloseable> started;
     private final List<SocketServer.BoundListener> bound;
+    private final HttpService http;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private volatile Optional<Throwable> failure = Optional.empty();
 
-    private StrataServer(NodeServices services, List<AutoCloseable> started, List<SocketServer.BoundListener> bound) {
+    private StrataServer(NodeServices services, List<AutoCloseable> started, List<SocketServer.BoundListener> bound,
+                         HttpService http) {
         this.services = services;
         this.started = started;
         this.bound = bound;
+        this.http = http;
     }
 
     /** Starts a node and returns once it serves clients. On failure everything started so far is stopped. */
@@ -80,6 +86,10 @@ public final class StrataServer implements AutoCloseable {
             if (!normalized(config.logDirs()).contains(config.metadataLogDir().toAbsolutePath().normalize())) {
                 started.add(LogDirLock.acquire(config.metadataLogDir()));
             }
+            // Bound now, so that a taken HTTP port stops the node before its quorum and logs start; served last.
+            HttpService http = HttpService.bind("http.listeners", config.httpListeners());
+            started.add(http);
+            BrokerMetrics metrics = new BrokerMetrics();
             // A voter (broker,controller) or, for process.roles=broker, a listener of the metadata log; resolved
             // once the metadata dir is locked, since a listener keeps its port there.
             MetadataQuorum quorum = new RatisMetadataQuorum(QuorumSetup.quorumConfig(config, candidateClusterId),
@@ -115,8 +125,9 @@ public final class StrataServer implements AutoCloseable {
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
-            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers, quorum::alterPartition,
-                    config.replicaLagTimeMaxMs(), Time.SYSTEM);
+            ReplicaManager replicas = new ReplicaManager(nodeId, logs, resolver, fetchers,
+                    metrics.countingIsrChanges(quorum::alterPartition, quorum), config.replicaLagTimeMaxMs(),
+                    Time.SYSTEM);
             started.add(replicas);
             publishing.register(replicas);
             logs.onLogDirFailure(failure -> {
@@ -131,8 +142,10 @@ public final class StrataServer implements AutoCloseable {
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
             NodeServices services = new NodeServices(config, quorum, publishing, logs, replicas, resolver, topics,
-                    waiter);
-            RequestDispatcher dispatcher = new RequestDispatcher();
+                    waiter, metrics);
+            metrics.registerPartitions(replicas);
+            metrics.registerQuorum(nodeId, quorum);
+            RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
             for (ApiModule module : modules()) {
                 started.add(module);
                 module.register(dispatcher, services);
@@ -147,11 +160,13 @@ public final class StrataServer implements AutoCloseable {
                     config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
             started.add(network);
             List<SocketServer.BoundListener> bound = network.bind(config.brokerListeners());
+            metrics.registerConnections(network::connectionsByListener);
             List<BrokerRegistration.Endpoint> endpoints = advertised(config, bound);
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(), endpoints,
                     config.get("broker.rack"), false)));
             network.startAccepting();
-            StrataServer server = new StrataServer(services, started, bound);
+            http.route("/metrics", new MetricsEndpoint(metrics.registry())).start();
+            StrataServer server = new StrataServer(services, started, bound, http);
             fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
                     (System.nanoTime() - startNanos) / 1_000_000, endpoints);
@@ -213,6 +228,11 @@ public final class StrataServer implements AutoCloseable {
         return bound;
     }
 
+    /** The embedded HTTP server's listeners with their bound addresses; empty when {@code http.listeners} is empty. */
+    public List<HttpService.BoundListener> httpListeners() {
+        return http.listeners();
+    }
+
     /** {@code host:port} of the first client listener, for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         InetSocketAddress address = bound.get(0).address();
@@ -269,6 +289,8 @@ public final class StrataServer implements AutoCloseable {
             if (services.config().controlledShutdown() && failure.isEmpty()) {
                 moveLeadershipAway();
             }
+            // HTTP first, so that no scrape reads services being stopped (it was bound early, to fail fast).
+            http.close();
             // Reverse start order: network first (no new requests), then modules, logs, and the quorum last.
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {

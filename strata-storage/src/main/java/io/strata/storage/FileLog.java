@@ -461,6 +461,11 @@ final class FileLog implements Log {
     }
 
     @Override
+    public int numberOfSegments() {
+        return local.segments().size();
+    }
+
+    @Override
     public void flush() {
         maintenance.flushUpTo(local.end().offset());
     }

@@ -154,6 +154,11 @@ public interface Log extends AutoCloseable {
     /** Size in bytes of all segments. */
     long sizeInBytes();
 
+    /** The number of segments, the active one included (Kafka's {@code NumLogSegments}); a log is never without one. */
+    default int numberOfSegments() {
+        return 1;
+    }
+
     /** Forces everything appended so far to disk and advances the recovery point. */
     void flush();
 

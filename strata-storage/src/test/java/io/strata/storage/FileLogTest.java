@@ -123,6 +123,7 @@ class FileLogTest {
                 log.appendAsLeader(batch("value-" + i), 0);
             }
             assertThat(log.segments().size()).isGreaterThan(5);
+            assertThat(log.numberOfSegments()).isEqualTo(log.segments().size());
             int before = log.segments().size();
             // An append after segment.ms rolls even a small segment.
             log.truncateTo(19);

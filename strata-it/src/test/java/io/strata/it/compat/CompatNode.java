@@ -29,6 +29,7 @@ final class CompatNode implements AutoCloseable {
                 "listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
                 "controller.quorum.voters", "1@127.0.0.1:" + controllerPort,
                 "log.dirs", dataDir.resolve("logs").toString(),
+                "http.listeners", "HTTP://127.0.0.1:0",
                 // As in Kafka's own test clusters: a group's first rebalance need not wait for more members.
                 "group.initial.rebalance.delay.ms", "0");
         return new CompatNode(StrataServer.start(ServerConfig.from(props)));

@@ -14,8 +14,8 @@ public final class CoreApis implements ApiModule {
         dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(dispatcher::versions))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(s.nodeId(), s.quorum(), s.topics(),
                         s.replicas(), s.config().autoCreateTopics()))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas()))
-                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.quorum(), s.replicas()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas(), s.metrics().topics()))
+                .register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.quorum(), s.replicas(), s.metrics().topics()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
                         new ProducerIdManager(s.nodeId(), s.quorum(), s.waiter())))

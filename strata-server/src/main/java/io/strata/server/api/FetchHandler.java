@@ -5,10 +5,13 @@ import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.Wakeup;
+import io.strata.server.metrics.BrokerTopicMetrics;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -31,10 +34,12 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
 
     private final MetadataQuorum quorum;
     private final ReplicaManager replicas;
+    private final BrokerTopicMetrics metrics;
 
-    public FetchHandler(MetadataQuorum quorum, ReplicaManager replicas) {
+    public FetchHandler(MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics metrics) {
         this.quorum = quorum;
         this.replicas = replicas;
+        this.metrics = metrics;
     }
 
     @Override
@@ -52,7 +57,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         long deadline = System.nanoTime() + Math.max(0, data.maxWaitMs()) * 1_000_000L;
         Read read = readAll(data, byId, replicaId, readCommitted);
         if (read.isComplete(data, deadline)) {
-            return read.response;
+            return sent(read, replicaId);
         }
         // Long poll: watch the partitions read, then read again so that a change between the first read and the
         // registration is not missed; only appends to these partitions wake this request.
@@ -62,20 +67,30 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             while (true) {
                 read = readAll(data, byId, replicaId, readCommitted);
                 if (read.isComplete(data, deadline)) {
-                    return read.response;
+                    return sent(read, replicaId);
                 }
                 wakeup.await(deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return read.response;
+            return sent(read, replicaId);
         } finally {
             read.partitions.forEach(p -> p.unwatch(wakeup));
         }
     }
 
-    /** One pass over the request's partitions: the response, its size, and the partitions found here. */
-    private record Read(FetchResponseData response, long bytes, boolean error, List<Partition> partitions) {
+    /** Counts the bytes of the read that is answered (not those of earlier passes of a long poll). */
+    private FetchResponseData sent(Read read, int replicaId) {
+        read.bytesByTopic.forEach((topic, bytes) -> metrics.recordFetch(topic, bytes, replicaId >= 0));
+        return read.response;
+    }
+
+    /**
+     * One pass over the request's partitions: the response, its size (also per topic), and the partitions found
+     * here.
+     */
+    private record Read(FetchResponseData response, long bytes, boolean error, List<Partition> partitions,
+                        Map<String, Long> bytesByTopic) {
 
         boolean isComplete(FetchRequestData data, long deadline) {
             return bytes >= data.minBytes() || error || data.maxWaitMs() <= 0 || System.nanoTime() >= deadline;
@@ -86,6 +101,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         TopicResolver topics = new TopicResolver(quorum.image(), byId);
         List<FetchResponseData.FetchableTopicResponse> responses = new ArrayList<>();
         List<Partition> found = new ArrayList<>();
+        Map<String, Long> bytesByTopic = new HashMap<>();
         long bytes = 0;
         boolean error = false;
         boolean minOneMessage = true;
@@ -115,6 +131,9 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                             .setRecords(info.records());
                     int read = info.records().sizeInBytes();
                     bytes += read;
+                    if (read > 0) {
+                        bytesByTopic.merge(topic.get().name(), (long) read, Long::sum);
+                    }
                     minOneMessage &= read == 0;
                 } catch (ApiException e) {
                     error = fail(response, Errors.forException(e));
@@ -127,7 +146,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
             }
             responses.add(topicResponse);
         }
-        return new Read(new FetchResponseData().setResponses(responses).setSessionId(0), bytes, error, found);
+        return new Read(new FetchResponseData().setResponses(responses).setSessionId(0), bytes, error, found,
+                bytesByTopic);
     }
 
     private static boolean fail(FetchResponseData.PartitionData response, Errors error) {

@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
+import io.strata.server.metrics.BrokerTopicMetrics;
 import io.strata.storage.AppendResult;
 import io.strata.storage.RecordErrors;
 import java.util.ArrayList;
@@ -31,10 +32,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
     private final MetadataQuorum quorum;
     private final ReplicaManager replicas;
+    private final BrokerTopicMetrics metrics;
 
-    public ProduceHandler(MetadataQuorum quorum, ReplicaManager replicas) {
+    public ProduceHandler(MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics metrics) {
         this.quorum = quorum;
         this.replicas = replicas;
+        this.metrics = metrics;
     }
 
     @Override
@@ -85,6 +88,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         try {
             Partition partition = replicas.partitionOrException(image, tp);
             AppendResult result = partition.appendAsLeader(records, acks);
+            // Bytes count every batch received, as Kafka's BytesIn; records only those appended (a duplicate retry
+            // is not), and offsets are assigned densely within an append: their span is the number of records.
+            metrics.recordProduce(tp.topic(), records.sizeInBytes(),
+                    result.duplicate() ? 0 : result.lastOffset() - result.firstOffset() + 1);
             response.setErrorCode(Errors.NONE.code()).setBaseOffset(result.firstOffset())
                     .setLogAppendTimeMs(result.logAppendTime()).setLogStartOffset(result.logStartOffset());
             return Optional.of(new Pending(partition, result.lastOffset() + 1, response));

@@ -1,18 +1,25 @@
 package io.strata.server.api;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.SendBuilder;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
@@ -23,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Malformed frames and requests for APIs or versions we do not advertise close the connection, as Kafka does;
  * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
- * pick a version. Thread-safe.
+ * pick a version. Every parsed request is counted and timed in {@link RequestMetrics}, with the partition errors of
+ * Produce and Fetch responses and the errors of failed requests. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
 
@@ -32,6 +40,16 @@ public final class RequestDispatcher implements RequestChannel {
     private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
     private final Map<ApiKeys, ApiVersionTable.Range> ranges = new EnumMap<>(ApiKeys.class);
     private volatile ApiVersionTable versions = new ApiVersionTable(Map.of());
+    private final RequestMetrics metrics;
+
+    /** A dispatcher whose request metrics are not exposed (tests). */
+    public RequestDispatcher() {
+        this(new RequestMetrics(new PrometheusRegistry()));
+    }
+
+    public RequestDispatcher(RequestMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * Registers the handler of an API with the versions it implements (advertised from now on). Registration
@@ -59,6 +77,7 @@ public final class RequestDispatcher implements RequestChannel {
 
     @Override
     public Outcome handle(ConnectionInfo connection, ByteBuffer frame) {
+        long startNanos = System.nanoTime();
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -84,12 +103,62 @@ public final class RequestDispatcher implements RequestChannel {
             return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
         }
         ApiMessage response = invoke(new RequestContext(header, connection), request);
+        long handledNanos = System.nanoTime();
+        metrics.recordLocal(key, handledNanos - startNanos);
+        countErrors(key, response);
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
+            metrics.recordTotal(key, handledNanos - startNanos);
             // acks=0 gets no response; on error Kafka closes the connection so that the client refreshes metadata.
             return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
                     : new NoResponse();
         }
-        return new Respond(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version));
+        return new Respond(new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version),
+                key, startNanos));
+    }
+
+    /** Counts the partition errors of Produce and Fetch responses: a walk over partitions, never over records. */
+    private void countErrors(ApiKeys key, ApiMessage response) {
+        if (response instanceof ProduceResponseData produce) {
+            produce.responses().forEach(t -> t.partitionResponses().forEach(p ->
+                    metrics.recordErrors(key, Errors.forCode(p.errorCode()), 1)));
+        } else if (response instanceof FetchResponseData fetch) {
+            metrics.recordErrors(key, Errors.forCode(fetch.errorCode()), 1);
+            fetch.responses().forEach(t -> t.partitions().forEach(p ->
+                    metrics.recordErrors(key, Errors.forCode(p.errorCode()), 1)));
+        }
+    }
+
+    /** A response that records the request's total time once its last byte is written. */
+    private final class TimedSend implements Send {
+
+        private final Send send;
+        private final ApiKeys key;
+        private final long startNanos;
+
+        TimedSend(Send send, ApiKeys key, long startNanos) {
+            this.send = send;
+            this.key = key;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public boolean completed() {
+            return send.completed();
+        }
+
+        @Override
+        public long writeTo(TransferableChannel channel) throws IOException {
+            long written = send.writeTo(channel);
+            if (send.completed()) {
+                metrics.recordTotal(key, System.nanoTime() - startNanos);
+            }
+            return written;
+        }
+
+        @Override
+        public long size() {
+            return send.size();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -99,6 +168,10 @@ public final class RequestDispatcher implements RequestChannel {
             return handler.handle(context, request);
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);
+            if (!(request instanceof ProduceRequest) && !(request instanceof FetchRequest)) {
+                // Produce and Fetch errors are counted from the error response, per partition.
+                metrics.recordErrors(context.header().apiKey(), error, 1);
+            }
             if (error == Errors.UNKNOWN_SERVER_ERROR) {
                 log.error("Unexpected error handling {} from {}", context.header().apiKey(),
                         context.connection().clientAddress(), e);

@@ -41,6 +41,7 @@ public final class ServerConfig {
             key("node.id", BrokerConfigKey.Type.INT, "1", "The id of this node in the cluster."),
             key("listeners", BrokerConfigKey.Type.LIST, "PLAINTEXT://:9092,CONTROLLER://:9093", "Listeners to bind, as NAME://host:port."),
             key("advertised.listeners", BrokerConfigKey.Type.LIST, null, "Listeners published to clients; defaults to listeners."),
+            key("http.listeners", BrokerConfigKey.Type.LIST, "HTTP://:9190", "Listeners of the embedded HTTP server (/metrics), as HTTP://host:port; empty turns it off."),
             key("controller.listener.names", BrokerConfigKey.Type.LIST, "CONTROLLER", "Listeners used by the metadata quorum."),
             key("controller.quorum.voters", BrokerConfigKey.Type.LIST, "1@localhost:9093", "Metadata quorum voters as id@host:port."),
             key("log.dirs", BrokerConfigKey.Type.LIST, "/tmp/strata-logs", "Directories holding the partition logs."),
@@ -178,6 +179,21 @@ public final class ServerConfig {
     public List<Endpoint> brokerListeners() {
         List<String> controllers = controllerListenerNames();
         return listeners().stream().filter(e -> !controllers.contains(e.listenerName())).toList();
+    }
+
+    /**
+     * The embedded HTTP server's listeners ({@code http.listeners}); empty when it is off. Only plain HTTP until
+     * TLS exists.
+     */
+    public List<Endpoint> httpListeners() {
+        List<Endpoint> endpoints = Endpoint.parseList("http.listeners", values.get("http.listeners"));
+        for (Endpoint e : endpoints) {
+            if (!e.listenerName().equals("HTTP")) {
+                throw new ConfigException("http.listeners", values.get("http.listeners"),
+                        "listener " + e.listenerName() + " is not supported: only HTTP://host:port (no TLS yet)");
+            }
+        }
+        return endpoints;
     }
 
     /** Advertised listeners; those not given fall back to the bound listener. */
@@ -375,6 +391,7 @@ public final class ServerConfig {
         }
         listeners();
         advertisedListeners();
+        httpListeners();
         quorumVoters();
         metadataListenerAddress();
         try {

@@ -131,6 +131,10 @@ final class Connection implements Runnable {
         }
     }
 
+    String listenerName() {
+        return info.listenerName();
+    }
+
     void close() {
         try {
             socket.close();

@@ -8,7 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -166,6 +168,14 @@ public final class SocketServer implements AutoCloseable {
 
     public int connectionCount() {
         return connectionCount.get();
+    }
+
+    /** Open connections per bound listener's name. Counted on each call. */
+    public Map<String, Integer> connectionsByListener() {
+        Map<String, Integer> counts = new HashMap<>();
+        bound.forEach(b -> counts.put(b.listenerName(), 0));
+        connections.forEach(c -> counts.merge(c.listenerName(), 1, Integer::sum));
+        return counts;
     }
 
     /** Connections closed as soon as accepted, over a limit, since start. */

@@ -100,6 +100,36 @@ class RequestDispatcherTest {
     }
 
     @Test
+    void countsTimesAndErrorsOfEveryRequestInItsMetrics() throws Exception {
+        var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        RequestDispatcher metered = new RequestDispatcher(new io.strata.server.metrics.RequestMetrics(registry))
+                .register(ApiKeys.METADATA, 0, 13, (ctx, req) -> {
+                    throw new NotLeaderOrFollowerException("nope");
+                })
+                .register(ApiKeys.PRODUCE, 3, 13, (ctx, req) -> new ProduceResponseData().setResponses(
+                        new ProduceResponseData.TopicProduceResponseCollection(java.util.List.of(
+                                new ProduceResponseData.TopicProduceResponse().setName("t").setPartitionResponses(
+                                        java.util.List.of(new ProduceResponseData.PartitionProduceResponse()
+                                                .setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code()),
+                                                new ProduceResponseData.PartitionProduceResponse())))
+                                .iterator())));
+        MetadataRequest metadata = new MetadataRequest.Builder(java.util.List.of("t"), false).build((short) 12);
+        parse(metered.handle(CONNECTION, frame(metadata, 1)), metadata, 1);
+        ProduceRequest produce = ProduceRequest.builder(new ProduceRequestData().setAcks((short) 1)
+                .setTimeoutMs(1000)).build((short) 9);
+        parse(metered.handle(CONNECTION, frame(produce, 2)), produce, 2);
+
+        String text = io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+                .toDebugString(registry.scrape());
+        assertThat(text).contains("kafka_network_requestmetrics_requests_total{request=\"Metadata\"} 1.0",
+                "kafka_network_requestmetrics_requests_total{request=\"Produce\"} 1.0",
+                "kafka_network_requestmetrics_totaltimems_count{request=\"Produce\"} 1",
+                "kafka_network_requestmetrics_localtimems_count{request=\"Metadata\"} 1",
+                "kafka_network_requestmetrics_errors_total{error=\"NOT_LEADER_OR_FOLLOWER\",request=\"Metadata\"} 1.0",
+                "kafka_network_requestmetrics_errors_total{error=\"NOT_LEADER_OR_FOLLOWER\",request=\"Produce\"} 1.0");
+    }
+
+    @Test
     void advertisesExactlyTheRegisteredRanges() {
         assertThat(dispatcher.versions().ranges()).containsOnlyKeys(ApiKeys.METADATA, ApiKeys.PRODUCE);
         assertThat(dispatcher.versions().isSupported(ApiKeys.PRODUCE, (short) 2)).isFalse();

@@ -116,4 +116,16 @@ class ServerConfigTest {
                 .isEqualTo(ServerConfig.KEYS.size());
         assertThat(List.copyOf(ServerConfig.KEYS)).isNotEmpty();
     }
+
+    @Test
+    void httpListenersDefaultToPort9190AndMayBeTurnedOff() {
+        assertThat(ServerConfig.from(Map.of()).httpListeners()).containsExactly(new Endpoint("HTTP", "", 9190));
+        assertThat(ServerConfig.from(Map.of("http.listeners", "HTTP://127.0.0.1:0")).httpListeners())
+                .containsExactly(new Endpoint("HTTP", "127.0.0.1", 0));
+        assertThat(ServerConfig.from(Map.of("http.listeners", "")).httpListeners()).isEmpty();
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTPS://:8443")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("only HTTP");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTP://:x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
+    }
 }

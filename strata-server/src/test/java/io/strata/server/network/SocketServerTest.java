@@ -86,6 +86,16 @@ class SocketServerTest {
     }
 
     @Test
+    void countsOpenConnectionsPerListener() throws Exception {
+        int port = start(new SocketServer.Limits(1024, 10, 60_000));
+        assertThat(server.connectionsByListener()).isEqualTo(java.util.Map.of("PLAINTEXT", 0));
+        try (Socket a = new Socket("127.0.0.1", port); Socket b = new Socket("127.0.0.1", port)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionsByListener().get("PLAINTEXT") == 2);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionsByListener().get("PLAINTEXT") == 0);
+    }
+
+    @Test
     void closesConnectionsThatSendOversizedFramesOrAskToDisconnect() throws Exception {
         int port = start(new SocketServer.Limits(1024, 10, 60_000));
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -1,13 +1,16 @@
 package io.strata.server.coordinator.group;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -54,6 +57,23 @@ final class GroupAdmin {
             if (stateOk && typeOk) {
                 out.add(l);
             }
+        }
+        return out;
+    }
+
+    /** Every live group with its state, member count and committed offsets; see {@link GroupCoordinator#summaries}. */
+    List<GroupCoordinator.GroupSummary> summaries() {
+        List<GroupCoordinator.GroupSummary> out = new ArrayList<>();
+        for (ClassicGroup g : registry.all()) {
+            ClassicMembership.locked(g, x -> {
+                if (x.state != GroupState.DEAD) {
+                    Map<TopicPartition, Long> committed = new HashMap<>();
+                    x.offsets.forEach((tp, v) -> committed.put(tp, v.offset()));
+                    int members = x.consumer.map(c -> c.members.size()).orElse(x.members.size());
+                    out.add(new GroupCoordinator.GroupSummary(x.groupId, x.stateName(), members, committed));
+                }
+                return null;
+            });
         }
         return out;
     }

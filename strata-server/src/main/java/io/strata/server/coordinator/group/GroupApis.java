@@ -17,6 +17,7 @@ public final class GroupApis implements ApiModule {
         GroupCoordinator c = new GroupCoordinator(s.nodeId(), GroupConfig.from(s.config()), s.quorum(), s.replicas(),
                 s.topics(), Time.SYSTEM);
         s.publishing().register(c.publisher());
+        s.metrics().registerGroups(c, s.replicas());
         coordinator = Optional.of(c);
         dispatcher.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(c))
                 .register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(c.join()))

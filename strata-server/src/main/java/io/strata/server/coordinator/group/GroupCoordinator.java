@@ -6,10 +6,13 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.image.ImageDelta;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicService;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,6 +142,21 @@ public final class GroupCoordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A group this node coordinates, as monitoring sees it: its state as Kafka names it for the group's type, its
+     * member count and its committed offsets (what OffsetFetch shows).
+     */
+    public record GroupSummary(String groupId, String state, int members, Map<TopicPartition, Long> committed) {
+    }
+
+    /**
+     * Every live group this node coordinates, each read under its lock (one group at a time, so a scrape never
+     * holds more than one group's lock, and only briefly). A snapshot.
+     */
+    public List<GroupSummary> summaries() {
+        return admin.summaries();
     }
 
     /** For tests and diagnostics: the partition of {@code __consumer_offsets} holding a group. */

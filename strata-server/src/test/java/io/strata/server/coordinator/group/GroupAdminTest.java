@@ -67,6 +67,18 @@ class GroupAdminTest {
     }
 
     @Test
+    void summariesShowStateMembersAndCommittedOffsetsOfLiveGroupsOnly() {
+        assertThat(kit.admin.summaries()).containsExactly(
+                new GroupCoordinator.GroupSummary(GROUP, "Empty", 0, java.util.Map.of(TP, 5L)));
+
+        CompletableFuture<Errors> deleting = deleteGroup();
+        kit.store.commitNext();
+        assertThat(deleting.join()).isEqualTo(Errors.NONE);
+
+        assertThat(kit.admin.summaries()).isEmpty();
+    }
+
+    @Test
     void aFailedDeletionLeavesTheGroupAsItWas() {
         CompletableFuture<Errors> deleting = deleteGroup();
 
