@@ -57,7 +57,8 @@ class LogDirSpaceTest {
     }
 
     private static LogConfig small() {
-        return LogConfig.fromTopicConfigs(Map.of("segment.bytes", "131072", "index.interval.bytes", "0"));
+        return LogConfig.fromTopicConfigs(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES, "131072",
+                "index.interval.bytes", "0"));
     }
 
     private static List<String> values(Log log) {
@@ -177,7 +178,8 @@ class LogDirSpaceTest {
     void theCleanerDoesNotEatIntoTheReserve() throws Exception {
         Path d = root.resolve("d");
         usableBytes.set(1L << 30);
-        LogConfig compacted = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact", "segment.bytes", "600"));
+        LogConfig compacted = LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact",
+                LogConfig.INTERNAL_SEGMENT_BYTES, "600"));
         FileLogManager manager = new FileLogManager(config(d, 1 << 20).withCleaner(false, 1, 15_000), time,
                 DiskFaults.NONE, x -> usableBytes.get());
         try {
