@@ -101,7 +101,7 @@ final class MalformedBatchProbe implements AutoCloseable {
         topicData.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
         data.topicData().add(topicData);
         try (RawClient raw = new RawClient(port, Duration.ofSeconds(60))) {
-            ProduceResponse response = raw.request(ProduceRequest.builder(data).build(version));
+            ProduceResponse response = raw.request(new ProduceRequest(data, version));
             return response.data().responses().iterator().next().partitionResponses().get(0);
         }
     }

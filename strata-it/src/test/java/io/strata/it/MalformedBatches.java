@@ -35,6 +35,7 @@ final class MalformedBatches {
     private static final int CRC = 17;
     private static final int ATTRIBUTES = 21;
     private static final int LAST_OFFSET_DELTA = 23;
+    private static final int BASE_SEQUENCE = 53;
     private static final int RECORDS_COUNT = 57;
     private static final int HEADER_SIZE = 61;
     private static final short CONTROL_FLAG = 0x20;
@@ -49,7 +50,9 @@ final class MalformedBatches {
         COMPACTED(Map.of("cleanup.policy", "compact")),
         /** Records older than an hour are refused ({@code message.timestamp.before.max.ms} is unbounded by default). */
         RECENT_ONLY(Map.of("message.timestamp.before.max.ms", "3600000")),
-        LOG_APPEND_TIME(Map.of("message.timestamp.type", "LogAppendTime"));
+        LOG_APPEND_TIME(Map.of("message.timestamp.type", "LogAppendTime")),
+        /** Batches are rewritten into lz4 on append, whatever the producer used. */
+        LZ4(Map.of("compression.type", "lz4"));
 
         private final Map<String, String> configs;
 
@@ -126,10 +129,8 @@ final class MalformedBatches {
                 refused("crc-mismatch", Topic.PLAIN, MalformedBatches::crcMismatch, Errors.CORRUPT_MESSAGE),
                 refused("base-offset-not-zero", Topic.PLAIN,
                         () -> MemoryRecords.withRecords(5L, Compression.NONE, record("a")), Errors.INVALID_RECORD),
-                refused("idempotent-batch-without-sequence", Topic.PLAIN, () -> MemoryRecords.withRecords(
-                        RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE, TimestampType.CREATE_TIME, 1_000L,
-                        (short) 0, RecordBatch.NO_SEQUENCE, RecordBatch.NO_PARTITION_LEADER_EPOCH, false,
-                        record("a")), Errors.INVALID_RECORD),
+                refused("idempotent-batch-without-sequence", Topic.PLAIN, MalformedBatches::idempotentWithoutSequence,
+                        Errors.INVALID_RECORD),
                 refused("control-batch-from-a-client", Topic.PLAIN, MalformedBatches::controlBatch,
                         Errors.INVALID_RECORD),
                 refused("magic-v1-batch", Topic.PLAIN, () -> MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1,
@@ -155,12 +156,21 @@ final class MalformedBatches {
                 new Case("key-missing-on-a-compacted-topic-produce-v7", Topic.COMPACTED, (short) 7,
                         () -> batch(Compression.NONE, new SimpleRecord(null, bytes("v"))),
                         Errors.INVALID_RECORD, List.of(), Optional.empty()),
-                strataOnly("record-offset-deltas-skip-uncompressed", Compression.NONE, Errors.NONE,
-                        "Kafka does not read the offset deltas of uncompressed records and stores them as sent;"
-                                + " Strata serves offsets from them, so it refuses deltas that are not 0..n"),
-                strataOnly("record-offset-deltas-skip-compressed", Compression.gzip().build(), Errors.NONE,
-                        "Kafka recompresses a compressed batch with new offset deltas; Strata assigns offsets in"
-                                + " place and rewrites only into the topic's compression.type, so it refuses them"));
+                strataOnly("record-offset-deltas-skip-uncompressed", Topic.PLAIN, Compression.NONE, Errors.NONE,
+                        "Kafka does not read the offset deltas of uncompressed records: it stores them as sent and"
+                                + " serves the second record at an offset past the batch's last one, the next batch's"
+                                + " first offset; Strata assigns offsets from the deltas, so it refuses them"),
+                strataOnly("record-offset-deltas-skip-compressed", Topic.PLAIN, Compression.gzip().build(),
+                        Errors.UNKNOWN_SERVER_ERROR,
+                        "Kafka 4.3.1 means to recompress such a batch but, on a topic that keeps the producer's"
+                                + " compression, has walked its records without keys and fails to rebuild them"
+                                + " (UnsupportedOperationException: UNKNOWN_SERVER_ERROR); Strata refuses it"
+                                + " deliberately, with INVALID_RECORD and the record's index"),
+                strataOnly("record-offset-deltas-skip-compressed-on-a-recompressing-topic", Topic.LZ4,
+                        Compression.gzip().build(), Errors.NONE,
+                        "Kafka recompresses the batch into the topic's compression.type with new offset deltas;"
+                                + " Strata assigns offsets in place and keeps a recompressed batch's deltas, so it"
+                                + " refuses deltas that are not 0..n"));
     }
 
     private static Case refused(String name, Topic topic, Supplier<MemoryRecords> batch, Errors expected) {
@@ -168,7 +178,8 @@ final class MalformedBatches {
     }
 
     /** Records whose offset deltas are 0 and 2 in a header that says 0..1: only Strata refuses them. */
-    private static Case strataOnly(String name, Compression compression, Errors kafkaAnswers, String reason) {
+    private static Case strataOnly(String name, Topic topic, Compression compression, Errors kafkaAnswers,
+                                   String reason) {
         Supplier<MemoryRecords> batch = () -> {
             MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024), compression,
                     TimestampType.CREATE_TIME, 0L);
@@ -176,7 +187,7 @@ final class MalformedBatches {
             builder.appendWithOffset(2, record("b"));
             return patched(builder.build(), 1, 2);
         };
-        return new Case(name, Topic.PLAIN, (short) 12, batch, Errors.INVALID_RECORD, List.of(1),
+        return new Case(name, topic, (short) 12, batch, Errors.INVALID_RECORD, List.of(1),
                 Optional.of(new StrataOnly(kafkaAnswers, reason)));
     }
 
@@ -195,6 +206,16 @@ final class MalformedBatches {
         MemoryRecords records = batch(Compression.NONE, record("value"));
         ByteBuffer buf = records.buffer();
         buf.put(buf.limit() - 2, (byte) (buf.get(buf.limit() - 2) ^ 1));
+        return records;
+    }
+
+    /** A batch with a producer id but no sequence number (a client's builder refuses to write one). */
+    private static MemoryRecords idempotentWithoutSequence() {
+        MemoryRecords records = MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V2, 0L, Compression.NONE,
+                TimestampType.CREATE_TIME, 1_000L, (short) 0, 0, RecordBatch.NO_PARTITION_LEADER_EPOCH, false,
+                record("a"));
+        records.buffer().putInt(BASE_SEQUENCE, RecordBatch.NO_SEQUENCE);
+        resign(records.buffer());
         return records;
     }
 
