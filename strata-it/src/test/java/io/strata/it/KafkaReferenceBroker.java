@@ -96,6 +96,9 @@ final class KafkaReferenceBroker implements AutoCloseable {
         command.add(config.toString());
         Path output = dir.resolve("kafka.out");
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        // A test JVM that exits without running @AfterAll (a fork timeout) must not leave a broker behind.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Kafka exited with " + process.exitValue() + ":\n"

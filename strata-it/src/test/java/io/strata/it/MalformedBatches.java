@@ -3,6 +3,7 @@ package io.strata.it;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -61,7 +62,7 @@ final class MalformedBatches {
         }
 
         String topicName() {
-            return "malformed-" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return "malformed-" + name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         Map<String, String> configs() {
@@ -131,6 +132,7 @@ final class MalformedBatches {
                         () -> MemoryRecords.withRecords(5L, Compression.NONE, record("a")), Errors.INVALID_RECORD),
                 refused("idempotent-batch-without-sequence", Topic.PLAIN, MalformedBatches::idempotentWithoutSequence,
                         Errors.INVALID_RECORD),
+                // Transaction markers are the coordinator's to write: Kafka refuses a client's as Strata does.
                 refused("control-batch-from-a-client", Topic.PLAIN, MalformedBatches::controlBatch,
                         Errors.INVALID_RECORD),
                 refused("magic-v1-batch", Topic.PLAIN, () -> MemoryRecords.withRecords(RecordBatch.MAGIC_VALUE_V1,
