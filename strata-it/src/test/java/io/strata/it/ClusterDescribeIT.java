@@ -165,24 +165,29 @@ class ClusterDescribeIT {
                     assertThat(p.leader().id()).isNotEqualTo(3);
                 });
             });
-            // offline replicas are not in Admin's TopicPartitionInfo: ask DescribeTopicPartitions itself
+            // offline replicas are not in Admin's TopicPartitionInfo: ask DescribeTopicPartitions itself, of node 1,
+            // which may apply the fencing a moment after the node that answered above
             try (RawClient raw = new RawClient(port(nodes.get(0)))) {
-                DescribeTopicPartitionsResponse response = raw.request(new DescribeTopicPartitionsRequest.Builder(
-                        new DescribeTopicPartitionsRequestData().setTopics(List.of(
-                                new DescribeTopicPartitionsRequestData.TopicRequest().setName("spread"),
-                                new DescribeTopicPartitionsRequestData.TopicRequest().setName("single"))))
-                        .build((short) 0));
-                List<DescribeTopicPartitionsResponsePartition> spread =
-                        response.data().topics().find("spread").partitions();
-                assertThat(spread).hasSize(6).allSatisfy(p -> assertThat(p.offlineReplicas()).containsExactly(3));
-                // a single-replica partition on node 3 has no leader left
-                assertThat(response.data().topics().find("single").partitions()).allSatisfy(p -> {
-                    if (p.replicaNodes().equals(List.of(3))) {
-                        assertThat(p.leaderId()).isEqualTo(-1);
-                        assertThat(p.offlineReplicas()).containsExactly(3);
-                    } else {
-                        assertThat(p.offlineReplicas()).isEmpty();
-                    }
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    DescribeTopicPartitionsResponse response = raw.request(
+                            new DescribeTopicPartitionsRequest.Builder(new DescribeTopicPartitionsRequestData()
+                                    .setTopics(List.of(
+                                            new DescribeTopicPartitionsRequestData.TopicRequest().setName("spread"),
+                                            new DescribeTopicPartitionsRequestData.TopicRequest().setName("single"))))
+                                    .build((short) 0));
+                    List<DescribeTopicPartitionsResponsePartition> spread =
+                            response.data().topics().find("spread").partitions();
+                    assertThat(spread).hasSize(6)
+                            .allSatisfy(p -> assertThat(p.offlineReplicas()).containsExactly(3));
+                    // a single-replica partition on node 3 has no leader left
+                    assertThat(response.data().topics().find("single").partitions()).allSatisfy(p -> {
+                        if (p.replicaNodes().equals(List.of(3))) {
+                            assertThat(p.leaderId()).isEqualTo(-1);
+                            assertThat(p.offlineReplicas()).containsExactly(3);
+                        } else {
+                            assertThat(p.offlineReplicas()).isEmpty();
+                        }
+                    });
                 });
             }
             // the quorum goes on without node 3, which falls behind as the metadata log grows
