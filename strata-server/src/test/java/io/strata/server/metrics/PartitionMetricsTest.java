@@ -55,8 +55,8 @@ class PartitionMetricsTest {
             best = Math.min(best, System.nanoTime() - start);
             bytes = out.size();
         }
-        System.out.printf("Scrape of 10,000 partitions: %d ms, %d KiB%n", TimeUnit.NANOSECONDS.toMillis(best),
-                bytes / 1024);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(best)).isLessThan(1000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(best))
+                .as("ms of the best of 5 scrapes of 10,000 partitions (%d KiB of text)", bytes / 1024)
+                .isLessThan(1000);
     }
 }
