@@ -137,10 +137,10 @@ final class LivenessMonitor implements AutoCloseable {
             }
             // Ratis starts its follower clocks when a leader takes office, so the previous leader, most likely gone,
             // would look silent only after probeAfter: at the first tick in office every node is probed at once.
-            long probeAfter = leading ? probeAfterMs : -1;
+            long silentFor = leading ? probeAfterMs : -1;
             leading = true;
             MetadataImage current = image.get();
-            Map<Integer, Long> since = withProbes(current, heard.get(), probeAfter);
+            Map<Integer, Long> since = withProbes(current, heard.get(), silentFor);
             Map<Integer, Boolean> alive = new HashMap<>();
             since.forEach((id, ms) -> alive.put(id, ms <= sessionTimeoutMs));
             Inputs inputs = new Inputs(current.version(), alive);
@@ -166,15 +166,15 @@ final class LivenessMonitor implements AutoCloseable {
     }
 
     /**
-     * The silence per node, where a registered broker that has been silent for longer than {@code probeAfterMs}
+     * The silence per node, where a registered broker that has been silent for longer than {@code silentForMs}
      * and refuses connections counts as silent forever. Fenced brokers are probed too, so that one fenced this
      * way is not unfenced at the next tick merely because its last contact is recent.
      */
-    private Map<Integer, Long> withProbes(MetadataImage current, Map<Integer, Long> heard, long probeAfterMs) {
+    private Map<Integer, Long> withProbes(MetadataImage current, Map<Integer, Long> heard, long silentForMs) {
         Map<Integer, Long> since = new HashMap<>(heard);
         heard.forEach((id, ms) -> {
             BrokerRegistration broker = current.brokers().get(id);
-            if (ms > probeAfterMs && ms <= sessionTimeoutMs && broker != null && !broker.inControlledShutdown()
+            if (ms > silentForMs && ms <= sessionTimeoutMs && broker != null && !broker.inControlledShutdown()
                     && probe.refusesConnections(id)) {
                 if (!broker.fenced()) {
                     log.info("Broker {}, silent for {} ms, refuses connections: fencing it without waiting for "
