@@ -131,10 +131,6 @@ final class LogLoader {
                     producerState.replay(h);
                 }
             };
-            LogSegment.BatchVisitor replayAndEpochs = h -> {
-                replay.visit(h);
-                epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
-            };
 
             List<Long> ordered = new ArrayList<>(segments.keySet());
             boolean truncated = false;
@@ -143,7 +139,10 @@ final class LogLoader {
                 long nextBase = i + 1 < ordered.size() ? ordered.get(i + 1) : Long.MAX_VALUE;
                 if (seg.baseOffset >= recoverFromBase) {
                     seg.makeActive(config.segmentIndexBytes());
-                    LogSegment.ScanResult r = seg.recover(config.indexIntervalBytes(), replayAndEpochs);
+                    LogSegment.ScanResult r = seg.recover(config.indexIntervalBytes(), h -> {
+                        reindexAborts(producerState, seg, h, replayFrom);
+                        epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
+                    });
                     seg.flush();
                     if (r.problem() != null) {
                         log.warn("Recovery of {}: truncated segment {} at position {} ({}); dropping {} later segments",
@@ -157,8 +156,15 @@ final class LogLoader {
                 } else if (seg.indexesNeedRebuild()) {
                     log.info("Rebuilding the indexes of segment {} of {}", seg.baseOffset, tp);
                     seg.makeActive(config.segmentIndexBytes());
-                    seg.scan(0, false, true, config.indexIntervalBytes(), nextBase > replayFrom ? replay
-                            : LogSegment.BatchVisitor.NONE);
+                    // The aborts can be re-indexed when the replay covers the whole segment; a segment older than
+                    // the producer snapshot keeps the entries its index file still had.
+                    boolean reindex = seg.baseOffset >= replayFrom;
+                    if (reindex) {
+                        seg.txnIndex().reset();
+                    }
+                    seg.scan(0, false, true, config.indexIntervalBytes(), reindex
+                            ? h -> reindexAborts(producerState, seg, h, replayFrom)
+                            : nextBase > replayFrom ? replay : LogSegment.BatchVisitor.NONE);
                 } else if (nextBase > replayFrom) {
                     int from = seg.baseOffset <= replayFrom ? seg.offsetIndex().lookup(replayFrom) : 0;
                     seg.scan(from, false, false, 0, replay);
@@ -194,6 +200,17 @@ final class LogLoader {
             return loaded;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot load log " + tp + " from " + dir, e);
+        }
+    }
+
+    /** Replays {@code h} into the producer state and indexes the transaction it aborts in {@code seg}. */
+    private static void reindexAborts(ProducerStateManager producerState, LogSegment seg, BatchHeader h,
+                                      long replayFrom) throws IOException {
+        if (h.lastOffset() >= replayFrom) {
+            Optional<AbortedTxn> aborted = producerState.replay(h);
+            if (aborted.isPresent()) {
+                seg.txnIndex().append(aborted.get());
+            }
         }
     }
 
@@ -255,7 +272,8 @@ final class LogLoader {
             } else if (name.endsWith(SegmentFiles.LOG_SUFFIX)
                     && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
                 bases.add(Long.parseLong(name.substring(0, 20)));
-            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
+            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)
+                    || name.endsWith(SegmentFiles.TXN_INDEX_SUFFIX)) {
                 indexes.add(p);
             }
         }
@@ -305,6 +323,12 @@ final class LogLoader {
             }
             deleteSegmentFiles(dir, base);
             Files.move(swap, SegmentFiles.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
+            // The other indexes are rebuilt from the log; the aborts the cleaner carried over are kept.
+            Path txnSwap = SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, SegmentFiles.SWAP_SUFFIX);
+            if (Files.exists(txnSwap)) {
+                Files.move(txnSwap, SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, ""),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
             SegmentSwap.deleteEnd(dir, base);
             changed = true;
         }
