@@ -202,20 +202,21 @@ class ComponentsTest {
         void checksSequencesAndSurvivesASnapshot() throws Exception {
             ProducerStateManager psm = new ProducerStateManager(dir);
             ProducerStateManager.AppendSession s = psm.beginAppend();
-            assertThat(s.check(1, (short) 0, 0, 4)).isEmpty();
-            s.record(1, (short) 0, new ProducerBatch(0, 4, 0, 4, 10));
-            assertThat(s.check(1, (short) 0, 5, 5)).isEmpty(); // sees the pending batch
+            assertThat(s.check(1, (short) 0, 0, 4, false)).isEmpty();
+            s.record(1, (short) 0, new ProducerBatch(0, 4, 0, 4, 10), false);
+            assertThat(s.check(1, (short) 0, 5, 5, false)).isEmpty(); // sees the pending batch
             psm.commit(s, 5);
             for (int i = 1; i <= 5; i++) {
                 ProducerStateManager.AppendSession next = psm.beginAppend();
-                next.record(1, (short) 0, new ProducerBatch(i * 5, i * 5 + 4, i * 5, i * 5 + 4, 10));
+                next.record(1, (short) 0, new ProducerBatch(i * 5, i * 5 + 4, i * 5, i * 5 + 4, 10), false);
                 psm.commit(next, i * 5 + 5);
             }
             // Seq 0-4 was evicted (only the last five batches are kept): no longer a duplicate, and a gap.
-            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) 0, 0, 4))
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) 0, 0, 4, false))
                     .isInstanceOf(OutOfOrderSequenceException.class);
-            assertThat(psm.beginAppend().check(1, (short) 0, 25, 29)).contains(new ProducerBatch(25, 29, 25, 29, 10));
-            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) -1, 30, 30))
+            assertThat(psm.beginAppend().check(1, (short) 0, 25, 29, false))
+                    .contains(new ProducerBatch(25, 29, 25, 29, 10));
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) -1, 30, 30, false))
                     .isInstanceOf(InvalidProducerEpochException.class);
             psm.takeSnapshot();
             ProducerStateManager loaded = new ProducerStateManager(dir);
