@@ -255,6 +255,41 @@ class CompactionTest {
     }
 
     @Test
+    void abortedRecordsAreRemovedAndOpenTransactionsAreNotCleaned() {
+        FileLog log = open(root, compacted(), TestSupport.INLINE);
+        Writer w = new Writer(() -> log, time);
+        w.append("k1", "v1");
+        // An aborted value for k1 must neither survive nor make the committed v1 look superseded.
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 7, (short) 0, 0, "k1",
+                "aborted"), 0);
+        log.appendTxnMarker(7, (short) 0, 0, false, 0);
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 8, (short) 0, 0, "k2",
+                "committed"), 0);
+        log.appendTxnMarker(8, (short) 0, 0, true, 0);
+        for (int v = 0; v < 10; v++) {
+            for (int k = 0; k < 3; k++) {
+                w.append("f" + k, "v" + v);
+            }
+        }
+        long open = log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 9, (short) 0, 0,
+                "k3", "open"), 0).firstOffset();
+        for (int v = 0; v < 10; v++) {
+            w.append("g" + v, "after the open transaction");
+        }
+        assertThat(log.lastStableOffset()).isEqualTo(open);
+
+        Cleaner.Result result = cleaner(root, log).cleanOnce().orElseThrow();
+
+        assertThat(result.firstDirty()).isLessThanOrEqualTo(open);
+        List<Rec> read = readRecords(log);
+        assertThat(read).extracting(Rec::value).doesNotContain("aborted").contains("v1", "committed", "open");
+        assertThat(read).filteredOn(r -> "k1".equals(r.key())).extracting(Rec::value).containsExactly("v1");
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).extracting(AbortedTxn::producerId)
+                .containsExactly(7L);
+        assertThat(log.lastStableOffset()).isEqualTo(open);
+    }
+
+    @Test
     void followersReplicateCleanedBatchesWithGapsAndEmptyBatches() throws Exception {
         FileLog leader = open(root.resolve("leader"), compacted(), TestSupport.INLINE);
         for (int seq = 0; seq < 3; seq++) {
