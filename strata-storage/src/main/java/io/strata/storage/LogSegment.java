@@ -299,9 +299,10 @@ final class LogSegment {
     private void renameIndexes(String from, String to, Runnable afterEach) throws IOException {
         offsetIndex.renameTo(SegmentFiles.withState(offsetIndex.file(), from, to));
         afterEach.run();
-        timeIndex.renameTo(SegmentFiles.withState(timeIndex.file(), from, to));
-        afterEach.run();
+        // The aborted-transaction index goes with the time index, as one step: both are indexes the log's name
+        // commits, and recovery treats a stray one the same way.
         txnIndex.renameTo(SegmentFiles.withState(txnIndex.file(), from, to));
+        timeIndex.renameTo(SegmentFiles.withState(timeIndex.file(), from, to));
         afterEach.run();
     }
 
