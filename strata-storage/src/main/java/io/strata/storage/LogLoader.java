@@ -334,7 +334,12 @@ final class LogLoader {
         }
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
+            if (isCommittedTxnIndexSwap(dir, files, name)) {
+                // The swap committed (the cleaned log took its final name) before its .txnindex followed.
+                Files.move(p, dir.resolve(name.substring(0, name.length() - SegmentFiles.SWAP_SUFFIX.length())),
+                        StandardCopyOption.ATOMIC_MOVE);
+                changed = true;
+            } else if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
                     || name.endsWith(SegmentSwap.SUFFIX)) {
                 changed |= Files.deleteIfExists(p);
             }
@@ -343,6 +348,24 @@ final class LogLoader {
             SegmentSwap.fsyncDirectory(dir);
         }
         return changed;
+    }
+
+    /**
+     * Whether {@code name} is the {@code .txnindex.swap} of a cleaned segment whose log already has its final name:
+     * the last rename of a swap renames the log first, then the indexes. Its base then has a plain {@code .log}
+     * (the cleaned one: the old segments were renamed {@code .deleted} before) and no {@code .log.cleaned} (which
+     * would mean the first rename, to {@code .swap}, was interrupted and the plain log is the old segment's).
+     */
+    private static boolean isCommittedTxnIndexSwap(Path dir, List<Path> files, String name) {
+        long base = prefixOffset(name);
+        if (base < 0 || !name.equals(SegmentFiles.filenamePrefix(base) + SegmentFiles.TXN_INDEX_SUFFIX
+                + SegmentFiles.SWAP_SUFFIX)) {
+            return false;
+        }
+        Path cleanedLog = SegmentFiles.file(dir, base, SegmentFiles.Kind.LOG, SegmentFiles.CLEANED_SUFFIX);
+        Path swapLog = SegmentFiles.file(dir, base, SegmentFiles.Kind.LOG, SegmentFiles.SWAP_SUFFIX);
+        return Files.exists(SegmentFiles.logFile(dir, base)) && !files.contains(cleanedLog) && !files.contains(swapLog)
+                && !Files.exists(SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, ""));
     }
 
     /** Deletes a segment's log and indexes under their plain names and its swap indexes. */

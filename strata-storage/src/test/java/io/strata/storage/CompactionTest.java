@@ -287,6 +287,22 @@ class CompactionTest {
         assertThat(log.abortedTransactions(0, log.logEndOffset())).extracting(AbortedTxn::producerId)
                 .containsExactly(7L);
         assertThat(log.lastStableOffset()).isEqualTo(open);
+
+        // A crash between the last two renames of the swap: the cleaned log has its final name, its .txnindex
+        // not yet. Loading completes the rename instead of dropping the index as a leftover of the swap.
+        Path dir = log.dir();
+        long end = log.logEndOffset();
+        log.close();
+        Path index;
+        try (Stream<Path> files = Files.list(dir)) {
+            index = files.filter(p -> p.toString().endsWith(".txnindex")).findFirst().orElseThrow();
+        }
+        Files.move(index, Path.of(index + SegmentFiles.SWAP_SUFFIX));
+        FileLog reopened = LogLoader.load(dir, TP, TOPIC_ID, compacted(), new LogLoader.Checkpoints(true,
+                OptionalLong.of(end), OptionalLong.empty(), OptionalLong.of(end)), time, TestSupport.INLINE, 0);
+        closeables.add(reopened);
+        assertThat(reopened.abortedTransactions(0, reopened.logEndOffset())).extracting(AbortedTxn::producerId)
+                .containsExactly(7L);
     }
 
     @Test
