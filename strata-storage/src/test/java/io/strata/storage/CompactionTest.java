@@ -255,7 +255,7 @@ class CompactionTest {
     }
 
     @Test
-    void abortedRecordsAreRemovedAndOpenTransactionsAreNotCleaned() {
+    void abortedRecordsAreRemovedAndOpenTransactionsAreNotCleaned() throws Exception {
         FileLog log = open(root, compacted(), TestSupport.INLINE);
         Writer w = new Writer(() -> log, time);
         w.append("k1", "v1");
@@ -278,7 +278,9 @@ class CompactionTest {
         }
         assertThat(log.lastStableOffset()).isEqualTo(open);
 
-        Cleaner.Result result = cleaner(root, log).cleanOnce().orElseThrow();
+        LogCleaner cleaner = cleaner(root, log);
+        Cleaner.Result result = cleaner.cleanOnce().orElseThrow();
+        cleaner.close();
 
         assertThat(result.firstDirty()).isLessThanOrEqualTo(open);
         List<Rec> read = readRecords(log);
