@@ -41,6 +41,8 @@ public interface Log extends AutoCloseable {
      * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
+     * A transactional batch opens its producer's transaction (which holds the last stable offset back) until the
+     * coordinator's marker ({@link #appendTxnMarker}).
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
      * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record (a
@@ -51,6 +53,8 @@ public interface Log extends AutoCloseable {
      *                                                                        (a {@link RecordErrors})
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException        a non-transactional batch from a
+     *                                                                        producer with a transaction open
      * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure, or the log directory is
      *         full: then nothing was appended and the directory stays online
      */

@@ -90,7 +90,7 @@ final class TransactionIndex {
         entries = List.copyOf(next);
     }
 
-    /** Adds every entry of {@code txns} not yet here (the cleaner carries the entries of replaced segments). */
+    /** Adds {@code txns} in order (the cleaner carries over the entries of the segments it replaces). */
     void appendAll(List<AbortedTxn> txns) throws IOException {
         for (AbortedTxn t : txns) {
             append(t);
