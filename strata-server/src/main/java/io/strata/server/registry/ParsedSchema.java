@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
-import org.apache.avro.SchemaParseException;
 
 /**
  * A schema parsed from its text, with the compatibility check its type supports: Avro's own reader/writer rules
@@ -66,7 +66,7 @@ sealed interface ParsedSchema {
                 Schema schema = parser.parse(text);
                 String canonical = named.isEmpty() ? schema.toString() : schema.toString(named, false);
                 return new Avro(new SchemaContent(SchemaType.AVRO, canonical, references), schema);
-            } catch (SchemaParseException | NullPointerException | IllegalArgumentException e) {
+            } catch (AvroRuntimeException | NullPointerException | IllegalArgumentException e) {
                 throw RegistryException.invalidSchema(text + ", details: " + e.getMessage());
             }
         }
