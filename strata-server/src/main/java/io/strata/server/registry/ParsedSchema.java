@@ -13,8 +13,9 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 
 /**
  * A schema parsed from its text, with the compatibility check its type supports: Avro's own reader/writer rules
- * ({@link SchemaCompatibility}) for AVRO; JSON Schema and Protobuf are parsed for validity and stored, and report
- * no incompatibility (see docs/schema-registry.md). Immutable and thread-safe.
+ * ({@link SchemaCompatibility}) for AVRO, a subset of JSON Schema's keywords ({@link JsonSchemaCompatibility}) for
+ * JSON; Protobuf is stored as given and reports no incompatibility (see docs/schema-registry.md). Immutable and
+ * thread-safe.
  */
 sealed interface ParsedSchema {
 
@@ -87,8 +88,8 @@ sealed interface ParsedSchema {
         }
     }
 
-    /** A JSON Schema: valid JSON (an object or a boolean), stored compact. */
-    record Json(SchemaContent content) implements ParsedSchema {
+    /** A JSON Schema: valid JSON (an object or a boolean), stored compact, checked by {@link JsonSchemaCompatibility}. */
+    record Json(SchemaContent content, JsonNode node) implements ParsedSchema {
 
         private static final ObjectMapper MAPPER = new ObjectMapper();
         private static final ObjectMapper SORTED = new ObjectMapper()
@@ -102,7 +103,7 @@ sealed interface ParsedSchema {
                 }
                 String canonical = normalize ? SORTED.writeValueAsString(SORTED.treeToValue(node, Object.class))
                         : MAPPER.writeValueAsString(node);
-                return new Json(new SchemaContent(SchemaType.JSON, canonical, references));
+                return new Json(new SchemaContent(SchemaType.JSON, canonical, references), node);
             } catch (JsonProcessingException e) {
                 throw RegistryException.invalidSchema(text + ", details: " + e.getOriginalMessage());
             }
@@ -110,7 +111,7 @@ sealed interface ParsedSchema {
 
         @Override
         public List<String> readErrors(ParsedSchema writer) {
-            return writer instanceof Json ? List.of()
+            return writer instanceof Json json ? JsonSchemaCompatibility.readErrors(node, json.node())
                     : List.of("Incompatible schema types: JSON reads " + writer.content().type());
         }
     }
