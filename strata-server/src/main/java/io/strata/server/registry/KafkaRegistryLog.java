@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -138,12 +140,15 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         reader.start();
     }
 
-    /** The reader: waits for the topic, then applies its records in order for as long as the node runs. */
+    /**
+     * The reader: waits for the topic, then applies its records in order for as long as the node runs. A failure
+     * (the node's own listener refusing for a moment, say) is logged and reading resumes where it stopped.
+     */
     private void read() {
         try {
             while (!closed && !topicExists()) {
                 markLoaded();
-                sleepQuietly();
+                pause();
             }
             if (closed) {
                 return;
@@ -153,25 +158,15 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
             consumer.seekToBeginning(List.of(partition));
             long loadedAt = consumer.endOffsets(List.of(partition), Duration.ofMillis(timeoutMs)).get(partition);
             while (!closed) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    try {
-                        RegistryRecord.decode(record.key(), record.value()).ifPresent(state::apply);
-                    } catch (IllegalArgumentException e) {
-                        log.warn("Skipping record {} of {}: {}", record.offset(), topic, e.getMessage());
-                    }
-                }
-                long next = consumer.position(partition);
-                lock.lock();
                 try {
-                    position = next;
-                    if (next >= loadedAt) {
-                        loaded = true;
-                    }
-                    applied.signalAll();
-                } finally {
-                    lock.unlock();
+                    poll(consumer, loadedAt);
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    log.warn("Reading {} failed; resuming at offset {}: {}", topic, position, e.toString());
+                    pause();
+                    consumer.seek(partition, position);
                 }
-                publishUrl();
             }
         } catch (WakeupException | InterruptException | RegistryException e) {
             // closing
@@ -180,6 +175,29 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
                 log.error("The schema registry stopped reading {}", topic, e);
             }
         }
+    }
+
+    /** Applies one poll's records and wakes the requests waiting for them. */
+    private void poll(KafkaConsumer<byte[], byte[]> consumer, long loadedAt) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+            try {
+                RegistryRecord.decode(record.key(), record.value()).ifPresent(state::apply);
+            } catch (IllegalArgumentException e) {
+                log.warn("Skipping record {} of {}: {}", record.offset(), topic, e.getMessage());
+            }
+        }
+        long next = consumer.position(partition);
+        lock.lock();
+        try {
+            position = next;
+            if (next >= loadedAt) {
+                loaded = true;
+            }
+            applied.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        publishUrl();
     }
 
     /** Publishes where this node serves the registry, once the state is loaded and lacks it (asynchronously). */
@@ -216,7 +234,7 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
     }
 
-    private void sleepQuietly() {
+    private void pause() {
         lock.lock();
         try {
             // Woken early by close; the topic's creation shows in the image within this interval.
@@ -267,6 +285,9 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
 
     @Override
     public void write(List<RegistryRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
         ensureTopic();
         RecordMetadata last = null;
         try {
@@ -301,7 +322,7 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
                 "the schema registry URL of node " + writer));
     }
 
-    /** Creates the topic unless it exists, and waits until this node's reader follows it. */
+    /** Creates the topic unless it exists, and waits until its partition has a leader. */
     private void ensureTopic() {
         if (!topicExists()) {
             int brokers = Math.max(1, Math.min(3, image.get().brokers().size()));
@@ -345,16 +366,12 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         }
     }
 
-    private interface Guarded {
-        boolean holds();
-    }
-
     /** Waits, under {@link #lock}, until {@code condition} holds. */
-    private void await(Guarded condition, String what) {
+    private void await(BooleanSupplier condition, String what) {
         long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         lock.lock();
         try {
-            while (!condition.holds()) {
+            while (!condition.getAsBoolean()) {
                 if (remaining <= 0 || closed) {
                     throw RegistryException.timeout(what);
                 }
