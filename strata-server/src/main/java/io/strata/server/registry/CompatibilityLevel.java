@@ -7,7 +7,7 @@ import java.util.Locale;
  * previous ones read data written with the new one; FULL: both; the {@code _TRANSITIVE} forms check every live
  * version of the subject instead of the latest only.
  */
-public enum CompatibilityLevel {
+enum CompatibilityLevel {
     NONE(false, false, false),
     BACKWARD(true, false, false),
     BACKWARD_TRANSITIVE(true, false, true),

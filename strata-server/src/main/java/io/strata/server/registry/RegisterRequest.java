@@ -8,7 +8,7 @@ import java.util.Optional;
  * The body of a registration, lookup or compatibility check: the schema text, its type, its references and, in
  * IMPORT mode only, the id and version to register it under.
  */
-public record RegisterRequest(String schema, SchemaType type, List<SchemaReference> references, Optional<Integer> id,
+record RegisterRequest(String schema, SchemaType type, List<SchemaReference> references, Optional<Integer> id,
                               Optional<Integer> version) {
 
     public RegisterRequest {

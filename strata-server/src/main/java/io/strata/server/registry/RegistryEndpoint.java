@@ -100,6 +100,10 @@ final class RegistryEndpoint implements HttpHandler {
             }
         } catch (RegistryException e) {
             error(exchange, e.httpStatus(), e.errorCode(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug, answered in the API's shape (clients parse error bodies as JSON) rather than the router's text.
+            log.warn("Schema registry request {} {} failed", call.method(), rawPath, e);
+            error(exchange, 500, 500, "Internal Server Error: " + e);
         }
     }
 

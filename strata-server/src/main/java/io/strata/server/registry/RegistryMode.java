@@ -6,7 +6,7 @@ import java.util.Locale;
  * Confluent's registry modes: READWRITE (the default), READONLY (registrations and deletes refused with 42205) and
  * IMPORT (registrations may carry their id and version, to copy another registry).
  */
-public enum RegistryMode {
+enum RegistryMode {
     READWRITE, READONLY, IMPORT;
 
     /**

@@ -7,7 +7,7 @@ import java.util.Objects;
  * A schema as stored: its type, its canonical text and its references. Two registrations with equal content share
  * one global id, as in Confluent's registry.
  */
-public record SchemaContent(SchemaType type, String schema, List<SchemaReference> references) {
+record SchemaContent(SchemaType type, String schema, List<SchemaReference> references) {
 
     public SchemaContent {
         Objects.requireNonNull(type, "type");

@@ -7,7 +7,7 @@ import java.util.Objects;
  * schema uses (an Avro full name, a JSON Schema {@code $ref} URL, a Protobuf import path) and the subject and version
  * that define it.
  */
-public record SchemaReference(String name, String subject, int version) {
+record SchemaReference(String name, String subject, int version) {
 
     public SchemaReference {
         Objects.requireNonNull(name, "name");

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe: writes are serialized by a lock (a decision and its append are one step, so two registrations on
  * this node never take the same id or version), reads run concurrently.
  */
-public final class SchemaRegistry {
+final class SchemaRegistry {
 
     private final RegistryState state;
     private final RegistryLog log;
@@ -60,12 +60,12 @@ public final class SchemaRegistry {
     }
 
     private Entry resolve(String subject, String version, boolean deleted) {
+        int number = versionNumber(version);
         List<Entry> versions = state.read(v -> v.versions(subject)).stream()
                 .filter(e -> deleted || !e.deleted()).toList();
         if (versions.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
-        int number = versionNumber(version);
         if (number == -1) {
             return versions.getLast();
         }

@@ -3,7 +3,7 @@ package io.strata.server.registry;
 import java.util.Locale;
 
 /** The schema formats the registry stores, with Confluent's names. */
-public enum SchemaType {
+enum SchemaType {
     AVRO, JSON, PROTOBUF;
 
     /**
