@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schema registry of a three-node cluster: registrations sent to two nodes at once are decided by the one
- * writer (the leader of {@code _schemas}), so no two share an id or a version, and every node serves them.
+ * writer (the leader of {@code _schemas}), so no two share an id or a version, every node serves them, and a node
+ * that forwarded a registration serves it as soon as it answers.
  */
 class SchemaRegistryClusterIT {
 
@@ -33,6 +34,12 @@ class SchemaRegistryClusterIT {
         try {
             TestNode.startAll(nodes);
             call(nodes.get(0), "PUT", "/config", Map.of("compatibility", "NONE"));
+            // A write forwarded by a node that is not the writer is readable there as soon as it is acknowledged.
+            for (TestNode node : nodes) {
+                String schema = "{\"type\":\"record\",\"name\":\"Own" + nodes.indexOf(node) + "\",\"fields\":[]}";
+                int id = register(node, "own-" + nodes.indexOf(node), schema);
+                assertThat(call(node, "GET", "/schemas/ids/" + id, null).status()).isEqualTo(200);
+            }
             List<Future<Integer>> futures = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < 20; i++) {

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Confluent Schema Registry's REST API over a {@link SchemaRegistry}, served under a path prefix of the node's HTTP
  * server: the paths, JSON shapes, content type ({@code application/vnd.schemaregistry.v1+json}) and error bodies
  * ({@code {"error_code":40401,"message":...}}) of Confluent's API. Writes received by a node that is not the
- * registry's writer are forwarded to the writer and its answer relayed. Thread-safe.
+ * registry's writer are forwarded to the writer, and its answer relayed once this node has read the write too.
+ * Thread-safe.
  */
 final class RegistryEndpoint implements HttpHandler {
 
@@ -328,6 +329,11 @@ final class RegistryEndpoint implements HttpHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        }
+        if (response.statusCode() / 100 == 2) {
+            // Read-your-writes on the node the client talks to: a serializer that registered here reads the
+            // schema by id here next.
+            registry.catchUp();
         }
         exchange.getResponseHeaders().set("Content-Type", response.headers().firstValue("Content-Type")
                 .orElse(CONTENT_TYPE));

@@ -36,6 +36,11 @@ final class SchemaRegistry {
         return log.forwardTo();
     }
 
+    /** Returns once this node has read every write made anywhere before the call. */
+    public void catchUp() {
+        log.catchUp();
+    }
+
     // ---- subjects and versions
 
     public List<String> subjects(String prefix, boolean deleted) {
