@@ -55,12 +55,15 @@ final class Router implements HttpHandler {
         if (exact != null) {
             return exact;
         }
-        for (Map.Entry<String, HttpHandler> e : prefixes.entrySet()) {
-            if (path.equals(e.getKey()) || path.startsWith(e.getKey() + "/")) {
-                return e.getValue();
+        // The longest prefix wins, so that a feature under another's prefix gets its own requests.
+        String longest = null;
+        for (String prefix : prefixes.keySet()) {
+            if ((path.equals(prefix) || path.startsWith(prefix + "/"))
+                    && (longest == null || prefix.length() > longest.length())) {
+                longest = prefix;
             }
         }
-        return null;
+        return longest == null ? null : prefixes.get(longest);
     }
 
     @Override
