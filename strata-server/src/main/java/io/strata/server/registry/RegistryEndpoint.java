@@ -185,6 +185,11 @@ final class RegistryEndpoint implements HttpHandler {
     }
 
     private Object schemas(Call c, List<String> p, String m) {
+        if (p.size() == 1) {
+            return m.equals("GET") ? registry.schemas(c.query().getOrDefault("subjectPrefix", ""),
+                    c.flag("deleted"), c.flag("latestOnly")).stream().map(RegistryEndpoint::version).toList()
+                    : METHOD_NOT_ALLOWED;
+        }
         if (p.size() == 2 && p.get(1).equals("types")) {
             return m.equals("GET") ? List.of("JSON", "PROTOBUF", "AVRO") : METHOD_NOT_ALLOWED;
         }

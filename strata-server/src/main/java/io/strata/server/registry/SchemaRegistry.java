@@ -116,6 +116,18 @@ final class SchemaRegistry {
 
     // ---- schemas by id
 
+    /** Every version of the subjects under {@code prefix} (only the latest of each with {@code latestOnly}). */
+    public List<Entry> schemas(String prefix, boolean deleted, boolean latestOnly) {
+        log.awaitLoaded();
+        List<Entry> schemas = new ArrayList<>();
+        for (String subject : subjects(prefix, deleted)) {
+            List<Entry> versions = state.read(v -> v.versions(subject)).stream()
+                    .filter(e -> deleted || !e.deleted()).toList();
+            schemas.addAll(latestOnly ? List.of(versions.getLast()) : versions);
+        }
+        return schemas;
+    }
+
     public SchemaContent schema(int id) {
         log.awaitLoaded();
         return state.read(v -> v.schema(id)).orElseThrow(() -> RegistryException.schemaNotFound(Integer.toString(id)));

@@ -120,6 +120,13 @@ class RegistryEndpointTest {
         assertThat(get("/schemas/ids/1/versions").json().toString()).isEqualTo(
                 "[{\"subject\":\"other-value\",\"version\":1},{\"subject\":\"users-value\",\"version\":1}]");
 
+        register("users-value", V2);
+        JsonNode all = get("/schemas").json();
+        assertThat(all).extracting(n -> n.get("subject").asText() + "/" + n.get("version").asInt())
+                .containsExactly("other-value/1", "users-value/1", "users-value/2");
+        assertThat(get("/schemas?latestOnly=true&subjectPrefix=users").json())
+                .extracting(n -> n.get("version").asInt()).containsExactly(2);
+
         Reply lookup = call("POST", "/subjects/users-value", schemaBody(V1));
         assertThat(lookup.json().get("id").asInt()).isEqualTo(1);
         assertThat(lookup.json().get("version").asInt()).isEqualTo(1);
