@@ -220,7 +220,8 @@ final class RegistryEndpoint implements HttpHandler {
         return switch (p.get(3)) {
             case "schema" -> registry.schema(id).schema();
             case "versions" -> registry.idVersions(id, c.flag("deleted")).stream()
-                    .map(e -> Map.of("subject", e.subject(), "version", e.version())).toList();
+                    .map(e -> JSON.createObjectNode().put("subject", e.subject()).put("version", e.version()))
+                    .toList();
             case "subjects" -> registry.idVersions(id, c.flag("deleted")).stream().map(Entry::subject).distinct()
                     .toList();
             default -> null;
@@ -346,7 +347,8 @@ final class RegistryEndpoint implements HttpHandler {
     }
 
     private static void error(HttpExchange exchange, int status, int code, String message) throws IOException {
-        respond(exchange, status, JSON.writeValueAsString(Map.of("error_code", code, "message", message)));
+        respond(exchange, status, JSON.writeValueAsString(JSON.createObjectNode().put("error_code", code)
+                .put("message", message)));
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
