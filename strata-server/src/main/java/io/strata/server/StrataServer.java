@@ -15,6 +15,8 @@ import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicService;
 import io.strata.server.config.Endpoint;
+import io.strata.server.console.Console;
+import io.strata.server.console.ConsoleAccess;
 import io.strata.server.config.QuorumSetup;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.http.HttpService;
@@ -27,6 +29,7 @@ import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
 import io.strata.storage.LogManager;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,7 +168,13 @@ public final class StrataServer implements AutoCloseable {
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(), endpoints,
                     config.get("broker.rack"), false)));
             network.startAccepting();
-            http.route("/metrics", new MetricsEndpoint(metrics.registry())).start();
+            http.route("/metrics", new MetricsEndpoint(metrics.registry()));
+            if (!http.listeners().isEmpty()) {
+                // The console's Kafka clients use this node's first listener; closed before the network stops.
+                started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(),
+                        hostPort(bound.get(0).address()), ConsoleAccess.sameOrigin()));
+            }
+            http.start();
             StrataServer server = new StrataServer(services, started, bound, http);
             fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
@@ -238,6 +247,12 @@ public final class StrataServer implements AutoCloseable {
         InetSocketAddress address = bound.get(0).address();
         return (address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString()) + ":"
                 + address.getPort();
+    }
+
+    /** {@code host:port} to reach a bound listener from this process (the loopback address for a wildcard). */
+    private static String hostPort(InetSocketAddress address) {
+        return (address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress()
+                : address.getHostString()) + ":" + address.getPort();
     }
 
     /**
