@@ -6,6 +6,7 @@ import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerTopicMetrics;
+import io.strata.storage.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -75,9 +77,12 @@ public final class Console implements AutoCloseable {
                 .name("strata-console-sampler").factory());
         sampler.scheduleAtFixedRate(history::sample, 0, SAMPLE_INTERVAL_MS, TimeUnit.MILLISECONDS);
         this.overview = new OverviewApi(nodeId, quorum::image, quorum::describeQuorum, history);
-        this.topics = new TopicsApi(quorum::image, tp -> replicas.partition(tp).map(Partition::log), clients);
+        Function<TopicPartition, Optional<Log>> leaderLog = tp -> replicas.partition(tp)
+                .filter(Partition::isLeader).map(Partition::log);
+        this.topics = new TopicsApi(quorum::image, tp -> replicas.partition(tp).map(Partition::log), leaderLog,
+                clients);
         this.messages = new MessagesApi(clients);
-        this.groups = new GroupsApi(quorum::image, clients);
+        this.groups = new GroupsApi(quorum::image, leaderLog, clients);
     }
 
     /**

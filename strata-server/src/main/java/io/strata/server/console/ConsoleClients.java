@@ -73,6 +73,9 @@ final class ConsoleClients implements AutoCloseable {
                     // Bounded reads: a browser page never needs more than one fetch's worth.
                     ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024,
                     ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1024 * 1024,
+                    // No long poll: the browser reads what is there, and a fetch left waiting at the end of a
+                    // partition would hold up the next request's fetch from the same broker.
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 0,
                     ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
                     ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());

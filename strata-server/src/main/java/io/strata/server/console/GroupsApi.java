@@ -2,6 +2,7 @@ package io.strata.server.console;
 
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.TopicImage;
+import io.strata.storage.Log;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -43,10 +46,17 @@ final class GroupsApi {
             .thenComparingInt(TopicPartition::partition);
 
     private final Supplier<MetadataImage> image;
+    private final Function<TopicPartition, Optional<Log>> leaderLog;
     private final ConsoleClients clients;
 
-    GroupsApi(Supplier<MetadataImage> image, ConsoleClients clients) {
+    /**
+     * @param leaderLog a partition's log on this node if this node leads it: its offsets are read there, for free;
+     *                  the others' are asked of their leaders
+     */
+    GroupsApi(Supplier<MetadataImage> image, Function<TopicPartition, Optional<Log>> leaderLog,
+              ConsoleClients clients) {
         this.image = image;
+        this.leaderLog = leaderLog;
         this.clients = clients;
     }
 
@@ -68,8 +78,9 @@ final class GroupsApi {
     }
 
     Map<String, Object> describe(String groupId, Paging paging) {
+        KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = committedFuture(groupId);
         ConsumerGroupDescription d = description(groupId);
-        Map<TopicPartition, Long> committed = committed(groupId);
+        Map<TopicPartition, Long> committed = committed(KafkaCalls.await(offsets));
         Map<TopicPartition, String> owners = new HashMap<>();
         d.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> owners.put(tp, m.consumerId())));
         TreeMap<TopicPartition, Long> partitions = new TreeMap<>(BY_PARTITION);
@@ -200,9 +211,15 @@ final class GroupsApi {
         return d;
     }
 
+    private KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedFuture(String groupId) {
+        return clients.admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(groupId);
+    }
+
     private Map<TopicPartition, Long> committed(String groupId) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = KafkaCalls.await(clients.admin()
-                .listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(groupId));
+        return committed(KafkaCalls.await(committedFuture(groupId)));
+    }
+
+    private static Map<TopicPartition, Long> committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         Map<TopicPartition, Long> out = new HashMap<>();
         offsets.forEach((tp, o) -> {
             if (o != null) {
@@ -217,15 +234,23 @@ final class GroupsApi {
         MetadataImage current = image.get();
         List<TopicPartition> partitions = all.stream().filter(tp -> current.topic(tp.topic())
                 .map(t -> t.partitions().containsKey(tp.partition())).orElse(false)).toList();
-        if (partitions.isEmpty()) {
-            return Map.of();
-        }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, spec));
-        Map<TopicPartition, ListOffsetsResultInfo> result = KafkaCalls.await(clients.admin().listOffsets(request)
-                .all());
         Map<TopicPartition, Long> out = new HashMap<>();
-        result.forEach((tp, info) -> out.put(tp, info.offset()));
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            boolean earliest = spec instanceof OffsetSpec.EarliestSpec;
+            Optional<Log> local = earliest || spec instanceof OffsetSpec.LatestSpec ? leaderLog.apply(tp)
+                    : Optional.empty();
+            if (local.isPresent()) {
+                out.put(tp, earliest ? local.get().logStartOffset() : local.get().highWatermark());
+            } else {
+                request.put(tp, spec);
+            }
+        }
+        if (!request.isEmpty()) {
+            Map<TopicPartition, ListOffsetsResultInfo> result = KafkaCalls.await(clients.admin().listOffsets(request)
+                    .all());
+            result.forEach((tp, info) -> out.put(tp, info.offset()));
+        }
         return out;
     }
 }

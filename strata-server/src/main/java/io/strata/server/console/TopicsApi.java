@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -39,12 +40,18 @@ final class TopicsApi {
 
     private final Supplier<MetadataImage> image;
     private final Function<TopicPartition, Optional<Log>> localLog;
+    private final Function<TopicPartition, Optional<Log>> leaderLog;
     private final ConsoleClients clients;
 
+    /**
+     * @param localLog  a partition's log on this node, whatever its role: the replica's size here
+     * @param leaderLog a partition's log on this node if this node leads it: the partition's offsets, for free
+     */
     TopicsApi(Supplier<MetadataImage> image, Function<TopicPartition, Optional<Log>> localLog,
-              ConsoleClients clients) {
+              Function<TopicPartition, Optional<Log>> leaderLog, ConsoleClients clients) {
         this.image = image;
         this.localLog = localLog;
+        this.leaderLog = leaderLog;
         this.clients = clients;
     }
 
@@ -87,13 +94,13 @@ final class TopicsApi {
         TopicImage topic = image.get().topic(name).orElseThrow(() ->
                 new UnknownTopicOrPartitionException("Topic " + name + " does not exist"));
         Map<String, Object> out = summary(topic);
+        // Asked first, so that the cluster answers it while the partitions' rows are built.
+        Optional<KafkaFuture<Config>> config = configs ? Optional.of(describeConfigs(name)) : Optional.empty();
         List<Map.Entry<Integer, PartitionImage>> page = paging.slice(new ArrayList<>(topic.partitions().entrySet()));
         Map<String, Object> partitions = paging.header(topic.partitions().size());
         partitions.put("items", partitionRows(name, page));
         out.put("partitionPage", partitions);
-        if (configs) {
-            out.put("configs", configs(name));
-        }
+        config.ifPresent(c -> out.put("configs", configs(KafkaCalls.await(c))));
         return out;
     }
 
@@ -110,25 +117,21 @@ final class TopicsApi {
             row.put("isr", p.isr());
             row.put("offline", p.leader() < 0);
             TopicPartition tp = new TopicPartition(topic, e.getKey());
-            Optional<Log> log = localLog.apply(tp);
-            if (log.isPresent()) {
-                row.put("logStartOffset", log.get().logStartOffset());
-                row.put("endOffset", log.get().highWatermark());
-                row.put("sizeBytes", log.get().sizeInBytes());
-            } else {
-                // No replica here: its leader's offsets, for this page only; its size is known to its replicas.
-                row.put("logStartOffset", null);
-                row.put("endOffset", null);
-                row.put("sizeBytes", null);
-                if (p.leader() >= 0) {
-                    remote.add(tp);
-                }
+            Optional<Log> leader = leaderLog.apply(tp);
+            row.put("logStartOffset", leader.map(Log::logStartOffset).orElse(null));
+            row.put("endOffset", leader.map(Log::highWatermark).orElse(null));
+            // The size of the replica on this node; a partition without one here shows none.
+            row.put("sizeBytes", localLog.apply(tp).map(Log::sizeInBytes).orElse(null));
+            if (leader.isEmpty() && p.leader() >= 0) {
+                // Led elsewhere: its leader's offsets, for this page only.
+                remote.add(tp);
             }
             rows.put(e.getKey(), row);
         }
         if (!remote.isEmpty()) {
-            Map<TopicPartition, ListOffsetsResultInfo> start = listOffsets(remote, OffsetSpec.earliest());
-            Map<TopicPartition, ListOffsetsResultInfo> end = listOffsets(remote, OffsetSpec.latest());
+            KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> earliest = listOffsets(remote, OffsetSpec.earliest());
+            Map<TopicPartition, ListOffsetsResultInfo> end = KafkaCalls.await(listOffsets(remote, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResultInfo> start = KafkaCalls.await(earliest);
             for (TopicPartition tp : remote) {
                 Map<String, Object> row = rows.get(tp.partition());
                 Optional.ofNullable(start.get(tp)).ifPresent(i -> row.put("logStartOffset", i.offset()));
@@ -138,15 +141,19 @@ final class TopicsApi {
         return new ArrayList<>(rows.values());
     }
 
-    private Map<TopicPartition, ListOffsetsResultInfo> listOffsets(List<TopicPartition> partitions, OffsetSpec spec) {
+    private KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> listOffsets(List<TopicPartition> partitions,
+                                                                               OffsetSpec spec) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, spec));
-        return KafkaCalls.await(clients.admin().listOffsets(request).all());
+        return clients.admin().listOffsets(request).all();
     }
 
-    private List<Map<String, Object>> configs(String topic) {
+    private KafkaFuture<Config> describeConfigs(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = KafkaCalls.await(clients.admin().describeConfigs(List.of(resource)).all()).get(resource);
+        return clients.admin().describeConfigs(List.of(resource)).values().get(resource);
+    }
+
+    private static List<Map<String, Object>> configs(Config config) {
         return config.entries().stream().sorted(Comparator.comparing(ConfigEntry::name)).map(e -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", e.name());
