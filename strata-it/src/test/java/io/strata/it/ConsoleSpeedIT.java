@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The console stays fast with 10,000 partitions (four topics of 2,500) in its node's metadata: every request its pages make
- * (the page itself, the overview, the topic list and a search, a topic's first and last partition pages with its
+ * The console stays fast with 10,000 partitions (four topics of 2,500) in its node's metadata: every request its
+ * pages make (the page itself, the overview, the topic list and a search, a topic's first and last partition pages with its
  * configs, the message browser, the group list and a group committed on 2,500 partitions) answers in under 200 ms,
  * median and max of {@value #TRIES} tries after one warm-up. The figures go to {@code target/console-speed.txt}.
  *

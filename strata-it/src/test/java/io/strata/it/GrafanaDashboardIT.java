@@ -1,6 +1,7 @@
 package io.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,7 +24,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docs/grafana/strata.json} queries only metrics that a node really exports: every metric name in its
- * queries (panels and template variables) has samples in a live scrape of {@code /metrics}, taken while a producer,
- * a consumer group and a failed request have given every family something to report.
+ * queries (panels and template variables) has samples in a live scrape of {@code /metrics}, taken once a producer,
+ * a consumer group and a failed produce have given every family something to report.
  */
 class GrafanaDashboardIT {
 
@@ -63,12 +65,15 @@ class GrafanaDashboardIT {
              KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of());
              KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(node.bootstrap(),
                      Map.of(ConsumerConfig.GROUP_ID_CONFIG, "dashboard-readers"))) {
-            admin.createTopics(List.of(new NewTopic("dashboard", 2, (short) 1))).all().get();
-            // A request that fails, so that the error family has a sample.
-            try {
-                admin.createTopics(List.of(new NewTopic("dashboard", 2, (short) 1))).all().get();
-            } catch (ExecutionException expected) {
-                // TOPIC_ALREADY_EXISTS
+            admin.createTopics(List.of(new NewTopic("dashboard", 2, (short) 1),
+                    new NewTopic("dashboard-strict", 1, (short) 1).configs(Map.of("min.insync.replicas", "2"))))
+                    .all().get();
+            // A produce that fails (NOT_ENOUGH_REPLICAS: one replica, two required), so that the error family has a
+            // sample.
+            try (KafkaProducer<byte[], byte[]> strict = Clients.producer(node.bootstrap(), Map.of(
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.RETRIES_CONFIG, 0))) {
+                assertThatThrownBy(() -> strict.send(new ProducerRecord<>("dashboard-strict", new byte[1])).get())
+                        .hasCauseInstanceOf(NotEnoughReplicasException.class);
             }
             for (int i = 0; i < 20; i++) {
                 producer.send(new ProducerRecord<>("dashboard", i % 2, null, new byte[100]));

@@ -51,7 +51,8 @@ final class ThroughputHistory {
         if (last != null && nowMs > lastMs) {
             double seconds = (nowMs - lastMs) / 1000.0;
             rates.addLast(new Rate(nowMs, rate(last.bytesIn(), now.bytesIn(), seconds),
-                    rate(last.messagesIn(), now.messagesIn(), seconds), rate(last.bytesOut(), now.bytesOut(), seconds)));
+                    rate(last.messagesIn(), now.messagesIn(), seconds),
+                    rate(last.bytesOut(), now.bytesOut(), seconds)));
             while (rates.size() > capacity) {
                 rates.removeFirst();
             }

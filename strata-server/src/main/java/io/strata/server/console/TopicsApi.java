@@ -129,8 +129,9 @@ final class TopicsApi {
             rows.put(e.getKey(), row);
         }
         if (!remote.isEmpty()) {
-            KafkaFuture<Map<TopicPartition, ListOffsetsResultInfo>> earliest = listOffsets(remote, OffsetSpec.earliest());
-            Map<TopicPartition, ListOffsetsResultInfo> end = KafkaCalls.await(listOffsets(remote, OffsetSpec.latest()));
+            var earliest = listOffsets(remote, OffsetSpec.earliest());
+            Map<TopicPartition, ListOffsetsResultInfo> end = KafkaCalls.await(listOffsets(remote,
+                    OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResultInfo> start = KafkaCalls.await(earliest);
             for (TopicPartition tp : remote) {
                 Map<String, Object> row = rows.get(tp.partition());
