@@ -146,6 +146,12 @@ class ConsoleBrowserIT {
         confirm();
         wait.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "52"));
 
+        // The overview's sparkline has the traffic of the steps above.
+        browser.get(base + "/#/overview");
+        wait.until(d -> text("overview-cards").contains("topics")
+                && browser.findElements(By.cssSelector("#throughput-chart polyline")).size() == 2);
+        Chromium.screenshot(browser, "overview-traffic");
+
         // Delete: the confirmation asks for the topic's name.
         browser.get(base + "/#/topic?name=" + TOPIC);
         wait.until(ExpectedConditions.textToBe(By.id("topic-name"), TOPIC));
