@@ -81,7 +81,7 @@ public final class Console implements AutoCloseable {
                 .filter(Partition::isLeader).map(Partition::log);
         this.topics = new TopicsApi(quorum::image, tp -> replicas.partition(tp).map(Partition::log), leaderLog,
                 clients);
-        this.messages = new MessagesApi(clients);
+        this.messages = new MessagesApi(quorum::image, clients);
         this.groups = new GroupsApi(quorum::image, leaderLog, clients);
     }
 

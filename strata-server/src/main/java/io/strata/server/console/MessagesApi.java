@@ -1,5 +1,6 @@
 package io.strata.server.console;
 
+import io.strata.metadata.MetadataImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -45,13 +48,21 @@ final class MessagesApi {
         }
     }
 
+    private final Supplier<MetadataImage> image;
     private final ConsoleClients clients;
 
-    MessagesApi(ConsoleClients clients) {
+    MessagesApi(Supplier<MetadataImage> image, ConsoleClients clients) {
+        this.image = image;
         this.clients = clients;
     }
 
     Map<String, Object> read(TopicPartition tp, Start start, int limit) {
+        // Checked here: a consumer would wait its whole timeout for a partition that does not exist.
+        boolean exists = image.get().topic(tp.topic()).map(t -> t.partitions().containsKey(tp.partition()))
+                .orElse(false);
+        if (!exists) {
+            throw new UnknownTopicOrPartitionException("Partition " + tp + " does not exist");
+        }
         KafkaConsumer<byte[], byte[]> consumer = clients.borrowConsumer();
         boolean broken = true;
         try {

@@ -111,7 +111,7 @@ function legend(series, fmt) {
     const sw = el('span', {class: 'sw'});
     sw.style.background = s.color;
     const last = s.points.length ? s.points[s.points.length - 1] : null;
-    return el('span', {}, sw, s.label + ': ' + (last === null ? '–' : fmt(last)));
+    return el('span', {}, sw, s.label + ': ' + (last === null ? '–' : fmt(last) + ' (peak ' + fmt(Math.max(...s.points)) + ')'));
   }));
 }
 
@@ -159,17 +159,17 @@ async function topicsView(params) {
   const partitions = el('input', {id: 'new-topic-partitions', type: 'number', min: 1, placeholder: 'default'});
   const rf = el('input', {id: 'new-topic-rf', type: 'number', min: 1, placeholder: 'default'});
   const configs = el('input', {id: 'new-topic-configs', placeholder: 'retention.ms=86400000, …'});
-  const form = {name: () => name.value.trim(), get: () => {
+  const values = () => {
     const f = {name: name.value.trim(), configs: configs.value};
     if (partitions.value) f.partitions = partitions.value;
     if (rf.value) f.replicationFactor = rf.value;
     return f;
-  }};
+  };
   const create = async e => {
     e.preventDefault();
     try {
-      await api('/topics', null, 'POST', {...form.get(), validateOnly: 'true'});
-      const f = form.get();
+      const f = values();
+      await api('/topics', null, 'POST', {...f, validateOnly: 'true'});
       confirmStep('Create topic ' + f.name + '?',
         el('p', {}, `${f.partitions || 'default'} partition(s), replication factor ${f.replicationFactor || 'default'}` +
           (f.configs.trim() ? ', configs ' + f.configs : '') + '. The cluster validated this request.'),
@@ -411,8 +411,9 @@ async function route(refresh) {
   const hash = location.hash.replace(/^#\/?/, '') || 'overview';
   const [name, query] = hash.split('?');
   const viewFn = views[name] || overviewView;
+  // "topic" and "group" pages belong to the "topics" and "groups" tabs.
   document.querySelectorAll('[data-nav]').forEach(a => a.classList.toggle('active',
-    a.dataset.nav === name || (a.dataset.nav + 's') === name || a.dataset.nav === name + 's'));
+    a.dataset.nav === name || a.dataset.nav === name + 's'));
   if (!refresh) notice('');
   try {
     await viewFn(new URLSearchParams(query || ''), refresh);
