@@ -192,7 +192,7 @@ public final class Console implements AutoCloseable {
                 error(exchange, 405, "method not allowed");
                 return;
             }
-            ConsoleExchange.of(exchange).send(200, contentType, body);
+            ConsoleExchange.send(exchange, 200, contentType, body);
         });
     }
 

@@ -81,14 +81,6 @@ final class ConsoleExchange {
         }
     }
 
-    HttpExchange exchange() {
-        return exchange;
-    }
-
-    String method() {
-        return exchange.getRequestMethod();
-    }
-
     Optional<String> param(String name) {
         return Optional.ofNullable(params.get(name)).filter(v -> !v.isEmpty());
     }
@@ -129,11 +121,8 @@ final class ConsoleExchange {
 
     /** Answers with {@code body} as JSON. */
     void json(int status, Object body) throws IOException {
-        send(status, "application/json; charset=utf-8", JsonWriter.write(body).getBytes(StandardCharsets.UTF_8));
-    }
-
-    void send(int status, String contentType, byte[] body) throws IOException {
-        send(exchange, status, contentType, body);
+        send(exchange, status, "application/json; charset=utf-8",
+                JsonWriter.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Answers {@code exchange} with an error as JSON: {@code {"error": message}}, plus {@code extra} fields. */
