@@ -111,7 +111,8 @@ function legend(series, fmt) {
     const sw = el('span', {class: 'sw'});
     sw.style.background = s.color;
     const last = s.points.length ? s.points[s.points.length - 1] : null;
-    return el('span', {}, sw, s.label + ': ' + (last === null ? '–' : fmt(last) + ' (peak ' + fmt(Math.max(...s.points)) + ')'));
+    const value = last === null ? '–' : fmt(last) + ' (peak ' + fmt(Math.max(...s.points)) + ')';
+    return el('span', {}, sw, s.label + ': ' + value);
   }));
 }
 
@@ -139,12 +140,14 @@ async function overviewView() {
       el('td', {}, b.id), el('td', {}, b.endpoints.join(', ')), el('td', {}, dash(b.rack)),
       el('td', {}, el('span', {class: 'pill ' + (b.state === 'running' ? 'ok' : 'bad')}, b.state)))), 'brokers'),
     el('h3', {}, 'Metadata quorum'),
-    q ? el('div', {}, el('p', {class: 'muted'}, `leader ${q.leaderId}, epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}`),
+    q ? el('div', {},
+      el('p', {class: 'muted'}, `leader ${q.leaderId}, epoch ${q.leaderEpoch}, high watermark ${q.highWatermark}`),
       table(['Node', 'Role', {label: 'Log end', num: 1}, {label: 'Lag', num: 1}], q.replicas.map(r => el('tr', {},
         el('td', {}, r.nodeId), el('td', {}, r.role), num(r.logEndOffset), num(r.lag))))) :
       el('p', {class: 'muted'}, 'No quorum leader right now (an election is in progress).'),
     el('h3', {}, 'Versions'),
-    el('p', {}, `Strata ${o.version} · Kafka clients ${o.kafkaClientsVersion} · metadata offset ${o.metadataOffset}`));
+    el('p', {},
+      `Strata ${o.version} · Kafka clients ${o.kafkaClientsVersion} · metadata offset ${o.metadataOffset}`));
   timer = setTimeout(() => route(true), 2000);
 }
 
@@ -154,7 +157,9 @@ async function topicsView(params) {
   const page = Number(params.get('page') || 0);
   const result = await api('/topics', {q, page, size: PAGE});
   const search = el('input', {id: 'topic-search', type: 'search', placeholder: 'search topics', value: q});
-  search.addEventListener('keydown', e => { if (e.key === 'Enter') go('#/topics?' + new URLSearchParams({q: search.value})); });
+  search.addEventListener('keydown', e => {
+    if (e.key === 'Enter') go('#/topics?' + new URLSearchParams({q: search.value}));
+  });
   const name = el('input', {id: 'new-topic-name', required: true, placeholder: 'name'});
   const partitions = el('input', {id: 'new-topic-partitions', type: 'number', min: 1, placeholder: 'default'});
   const rf = el('input', {id: 'new-topic-rf', type: 'number', min: 1, placeholder: 'default'});
@@ -210,8 +215,13 @@ async function topicView(params) {
     try {
       await api('/topic/configs', null, 'POST', {...f, validateOnly: 'true'});
       confirmStep('Change configs of ' + name + '?',
-        el('pre', {}, (f.set.trim() ? 'set: ' + f.set.trim() + '\n' : '') + (f.remove.trim() ? 'reset: ' + f.remove : '')),
-        async () => { await api('/topic/configs', null, 'POST', f); notice('Configs of ' + name + ' changed'); route(); });
+        el('pre', {}, (f.set.trim() ? 'set: ' + f.set.trim() + '\n' : '') +
+          (f.remove.trim() ? 'reset: ' + f.remove : '')),
+        async () => {
+          await api('/topic/configs', null, 'POST', f);
+          notice('Configs of ' + name + ' changed');
+          route();
+        });
     } catch (err) { notice(err.message, true); }
   };
   const del = () => confirmStep('Delete topic ' + name + '?',
@@ -254,7 +264,9 @@ function render(field, format) {
     text = Array.from(data, b => b.toString(16).padStart(2, '0')).join(' ');
   } else {
     text = new TextDecoder('utf-8', {fatal: false}).decode(data);
-    if (format === 'json') { try { text = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON: as text */ } }
+    if (format === 'json') {
+      try { text = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON: shown as text */ }
+    }
   }
   return el('pre', {}, text + (field.truncated ? ` … (${field.size} bytes, first ${data.length} shown)` : ''));
 }
@@ -269,8 +281,12 @@ async function messagesView(params) {
     el('option', {value: v, selected: v === state.from}, v === 'end' ? 'latest' : v)));
   const offset = el('input', {id: 'msg-offset', type: 'number', min: 0, value: state.offset, placeholder: 'offset'});
   const timestamp = el('input', {id: 'msg-timestamp', type: 'datetime-local', step: 1});
-  if (state.timestamp) timestamp.value = new Date(Number(state.timestamp) - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 19);
-  const format = el('select', {id: 'msg-format'}, ['text', 'json', 'hex'].map(v => el('option', {value: v, selected: v === state.format}, v)));
+  if (state.timestamp) {
+    const local = Number(state.timestamp) - new Date().getTimezoneOffset() * 60000;
+    timestamp.value = new Date(local).toISOString().slice(0, 19);
+  }
+  const format = el('select', {id: 'msg-format'},
+    ['text', 'json', 'hex'].map(v => el('option', {value: v, selected: v === state.format}, v)));
   const limit = el('input', {id: 'msg-limit', type: 'number', min: 1, max: 100, value: state.limit});
   const tail = el('input', {id: 'msg-tail', type: 'checkbox'});
   const status = el('span', {class: 'muted', id: 'msg-status'});
@@ -333,7 +349,9 @@ async function groupsView(params) {
   const page = Number(params.get('page') || 0);
   const result = await api('/groups', {q, page, size: PAGE});
   const search = el('input', {id: 'group-search', type: 'search', placeholder: 'search groups', value: q});
-  search.addEventListener('keydown', e => { if (e.key === 'Enter') go('#/groups?' + new URLSearchParams({q: search.value})); });
+  search.addEventListener('keydown', e => {
+    if (e.key === 'Enter') go('#/groups?' + new URLSearchParams({q: search.value}));
+  });
   show(el('h2', {}, 'Consumer groups'), el('div', {class: 'toolbar'}, search),
     table(['Group', 'Type', 'Protocol', 'State'], result.groups.map(g => el('tr', {'data-group': g.groupId},
       el('td', {}, el('a', {href: '#/group?' + new URLSearchParams({id: g.groupId})}, g.groupId)),
