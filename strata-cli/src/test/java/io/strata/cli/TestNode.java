@@ -60,6 +60,11 @@ final class TestNode implements AutoCloseable {
         return server.listeners().get(0).address().getPort();
     }
 
+    /** The node's {@code /metrics} URL on its (ephemeral) HTTP port. */
+    String metricsUrl() {
+        return "http://127.0.0.1:" + server.httpListeners().get(0).address().getPort() + "/metrics";
+    }
+
     Admin admin() {
         if (admin == null) {
             admin = Admin.create(Map.of("bootstrap.servers", bootstrap()));

@@ -105,6 +105,16 @@ final class NodeProcess implements AutoCloseable {
         return "127.0.0.1:" + clientPort;
     }
 
+    /** The port of the node's HTTP listener (configured as 0), from the line the node logs when it serves HTTP. */
+    int httpPort() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Serving HTTP on /127\\.0\\.0\\.1:(\\d+)")
+                .matcher(output());
+        if (!m.find()) {
+            throw new IllegalStateException("The node has not logged its HTTP listener");
+        }
+        return Integer.parseInt(m.group(1));
+    }
+
     /** The port of its metadata quorum listener, for the voter lists of a cluster. */
     int controllerPort() {
         return controllerPort;

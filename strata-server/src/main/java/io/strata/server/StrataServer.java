@@ -17,6 +17,8 @@ import io.strata.server.cluster.TopicService;
 import io.strata.server.config.Endpoint;
 import io.strata.server.config.QuorumSetup;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.console.Console;
+import io.strata.server.console.ConsoleAccess;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
@@ -28,6 +30,7 @@ import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
 import io.strata.storage.LogManager;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -172,6 +175,9 @@ public final class StrataServer implements AutoCloseable {
                         httpUrl(http.listeners().getFirst(), endpoints.getFirst().host()), quorum::image);
                 started.add(registry);
                 http.routePrefix(SchemaRegistryService.PATH, registry.handler());
+                // The console's Kafka clients use this node's first listener; closed before the network stops.
+                started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(),
+                        bootstrap(bound), ConsoleAccess.sameOrigin()));
             }
             http.start();
             StrataServer server = new StrataServer(services, started, bound, http);

@@ -102,7 +102,7 @@ public final class HttpService implements AutoCloseable {
         server.stop(0);
     }
 
-    /** The JDK server's time and connection limits, unless the operator set them (read once, JVM-wide). */
+    /** The JDK server's limits and TCP_NODELAY, unless the operator set them (read once, JVM-wide). */
     private static void defaultLimits() {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
@@ -112,6 +112,11 @@ public final class HttpService implements AutoCloseable {
         }
         if (System.getProperty("jdk.httpserver.maxConnections") == null) {
             System.setProperty("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
+        }
+        // TCP_NODELAY: the JDK server writes a response's headers and body apart, and with Nagle's algorithm the
+        // body's last segment waits for the client's delayed ACK of the rest (about 40 ms on Linux).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
         }
     }
 

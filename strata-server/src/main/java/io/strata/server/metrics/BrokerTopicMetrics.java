@@ -52,6 +52,23 @@ public final class BrokerTopicMetrics {
         this.exists = exists;
     }
 
+    /** Every topic's counters summed: what the node has taken in and served to consumers so far. */
+    public record Totals(long bytesIn, long messagesIn, long bytesOut) {
+    }
+
+    /** The sums of the live topics' counters now; they drop when a topic is deleted (its counters go). */
+    public Totals totals() {
+        long bytesIn = 0;
+        long messagesIn = 0;
+        long bytesOut = 0;
+        for (Counters c : topics.values()) {
+            bytesIn += c.bytesIn.sum();
+            messagesIn += c.messagesIn.sum();
+            bytesOut += c.bytesOut.sum();
+        }
+        return new Totals(bytesIn, messagesIn, bytesOut);
+    }
+
     private Counters counters(String topic) {
         Counters c = topics.get(topic);
         return c != null ? c : topics.computeIfAbsent(topic, t -> new Counters());

@@ -44,4 +44,14 @@ class BrokerTopicMetricsTest {
         assertThat(value(text, "kafka_server_brokertopicmetrics_bytesin_total{topic=\"kept\"}")).hasValue(1.0);
         assertThat(text).doesNotContain("deleted");
     }
+
+    @Test
+    void totalsSumTheLiveTopicsCounters() {
+        assertThat(metrics.totals()).isEqualTo(new BrokerTopicMetrics.Totals(0, 0, 0));
+        metrics.recordProduce("a", 100, 3);
+        metrics.recordProduce("b", 7, 1);
+        metrics.recordFetch("a", 120, false);
+        metrics.recordFetch("a", 30, true);
+        assertThat(metrics.totals()).isEqualTo(new BrokerTopicMetrics.Totals(107, 4, 120));
+    }
 }
