@@ -123,6 +123,93 @@ final class GroupOffsets {
         return errors;
     }
 
+    /**
+     * TxnOffsetCommit: writes offsets in a transactional batch of the producer; once committed to the log they wait
+     * in the group for the transaction's marker ({@link #completeTransaction}). Members are validated as for
+     * OffsetCommit when a generation is given (KIP-447); generation -1 skips it.
+     *
+     * @return the error per commit, in order
+     */
+    List<Errors> commitTransactional(String groupId, long producerId, short producerEpoch, String memberId,
+                                     Optional<String> instanceId, int generation, List<Commit> commits) {
+        if (groupId == null || groupId.isEmpty()) {
+            return all(commits, Errors.INVALID_GROUP_ID);
+        }
+        ClassicGroup group = registry.group(groupId, true).orElseThrow();
+        List<Errors> errors = new ArrayList<>();
+        CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+        group.lock.lock();
+        try {
+            Errors error = generation < 0 ? (group.isGone() ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE)
+                    : validate(group, memberId, instanceId, generation);
+            if (error != Errors.NONE) {
+                return all(commits, error);
+            }
+            List<SimpleRecord> records = new ArrayList<>();
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
+            long now = time.milliseconds();
+            for (Commit c : commits) {
+                if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
+                    errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
+                    continue;
+                }
+                errors.add(Errors.NONE);
+                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
+                        c.metadata(), now);
+                accepted.put(c.partition(), value);
+                records.add(writer.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
+                        c.partition().partition()), GroupRecords.offsetValue(value)));
+            }
+            if (!records.isEmpty()) {
+                written = writer.writeTransactional(group, producerId, producerEpoch, records,
+                        PendingWrites.Effect.onCommit(() -> group.pendingTxnOffsets
+                                .computeIfAbsent(producerId, id -> new HashMap<>()).putAll(accepted)));
+            }
+        } finally {
+            group.lock.unlock();
+        }
+        try {
+            written.join();
+        } catch (CompletionException | CancellationException e) {
+            return all(commits, StoreErrors.forOffsets(e));
+        }
+        return errors;
+    }
+
+    /**
+     * A transaction marker of {@code producerId} was committed to {@code partition} of {@code __consumer_offsets}:
+     * its groups' transactional offsets become committed offsets (COMMIT) or are dropped (ABORT).
+     */
+    void completeTransaction(int partition, long producerId, boolean commit) {
+        for (ClassicGroup group : registry.all()) {
+            if (group.partition != partition) {
+                continue;
+            }
+            group.lock.lock();
+            try {
+                Map<TopicPartition, GroupRecords.OffsetValue> txn = group.pendingTxnOffsets.remove(producerId);
+                if (txn != null && commit) {
+                    group.offsets.putAll(txn);
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+    }
+
+    /** Partitions of the group with transactional offsets awaiting their marker (OffsetFetch require_stable). */
+    Set<TopicPartition> unstable(String groupId) {
+        Optional<ClassicGroup> found = registry.group(groupId, false);
+        if (found.isEmpty()) {
+            return Set.of();
+        }
+        return ClassicMembership.locked(found.get(), g -> {
+            Set<TopicPartition> out = new HashSet<>();
+            g.pendingTxnOffsets.values().forEach(m -> out.addAll(m.keySet()));
+            return out;
+        });
+    }
+
     /** Forgets the pending offsets of a settled write, unless a later write of the same partition replaced them. */
     private static void settled(ClassicGroup group, Map<TopicPartition, GroupRecords.OffsetValue> written) {
         written.forEach((tp, v) -> group.pendingOffsets.remove(tp, v));
@@ -277,7 +364,7 @@ final class GroupOffsets {
             group.lock.lock();
             try {
                 if (group.state != GroupState.EMPTY || group.hasMembers() || group.isGone()
-                        || !group.writes.isEmpty()) {
+                        || !group.writes.isEmpty() || !group.pendingTxnOffsets.isEmpty()) {
                     continue;
                 }
                 List<TopicPartition> expired = new ArrayList<>();
