@@ -150,11 +150,16 @@ public final class TransactionCoordinator implements AutoCloseable {
                         TxnConfig.TOPIC, partition, completing.size());
             }
             for (TxnMetadata m : completing) {
-                TxnValue v = m.value;
-                // A fence that was written but not followed by its abort: the abort is what it was for.
-                TxnValue prepared = v.state() == TxnState.PREPARE_EPOCH_FENCE ? withState(v, TxnState.PREPARE_ABORT)
-                        : v;
-                sendMarkers(m, prepared, prepared.partitions(), MARKER_BACKOFF_MIN_MS);
+                m.lock.lock();
+                try {
+                    if (m.value.state() == TxnState.PREPARE_EPOCH_FENCE) {
+                        // A fence written but not followed by its abort: the abort is what it was for.
+                        m.value = withState(m.value, TxnState.PREPARE_ABORT);
+                    }
+                } finally {
+                    m.lock.unlock();
+                }
+                sendMarkers(m, m.value, m.value.partitions(), MARKER_BACKOFF_MIN_MS);
             }
         } catch (RuntimeException e) {
             log.error("Failed to load {}-{}; retrying", TxnConfig.TOPIC, partition, e);

@@ -1,5 +1,6 @@
 package io.strata.server.coordinator.group;
 
+import io.strata.server.coordinator.ManualTime;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;

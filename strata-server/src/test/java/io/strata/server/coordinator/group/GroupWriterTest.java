@@ -1,5 +1,6 @@
 package io.strata.server.coordinator.group;
 
+import io.strata.server.coordinator.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
