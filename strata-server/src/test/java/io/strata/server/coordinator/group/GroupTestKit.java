@@ -1,8 +1,8 @@
 package io.strata.server.coordinator.group;
 
-import io.strata.server.coordinator.ManualTime;
 import static org.awaitility.Awaitility.await;
 
+import io.strata.server.coordinator.ManualTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package io.strata.server.coordinator.group;
 
-import io.strata.server.coordinator.ManualTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.strata.server.coordinator.ManualTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
