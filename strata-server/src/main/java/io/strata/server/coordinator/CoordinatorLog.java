@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -30,6 +32,7 @@ import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +88,7 @@ public final class CoordinatorLog implements AutoCloseable {
     private final MetadataQuorum quorum;
     private final ReplicaManager replicas;
     private final TopicService topics;
+    private final ReentrantLock transactionalAppends = new ReentrantLock();
     /** Virtual threads waiting for commits; one per write in flight. */
     private final ExecutorService waiters = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -182,6 +186,26 @@ public final class CoordinatorLog implements AutoCloseable {
             return CompletableFuture.runAsync(() -> awaitCommitted(p, endOffset, deadline), waiters);
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new NotCoordinatorException("The coordinator is stopping"));
+        }
+    }
+
+    /**
+     * As {@link #append}, for records of one transactional batch of {@code producerId} (TxnOffsetCommit): the
+     * batch gets the sequence that follows the producer's last one in this partition (0 for a new epoch), since
+     * the partition checks sequences as for any idempotent producer. Appends of this kind are serialized, so that
+     * two never take the same sequence.
+     */
+    public CompletableFuture<Void> appendTransactional(int partition, long producerId, short producerEpoch,
+                                                       SimpleRecord... records) {
+        transactionalAppends.lock();
+        try {
+            int sequence = partition(partition).flatMap(p -> p.log().activeProducers().stream()
+                    .filter(a -> a.producerId() == producerId && a.producerEpoch() == producerEpoch).findFirst())
+                    .map(a -> a.lastSequence() == Integer.MAX_VALUE ? 0 : a.lastSequence() + 1).orElse(0);
+            return append(partition, MemoryRecords.withTransactionalRecords(Compression.NONE, producerId,
+                    producerEpoch, sequence, records));
+        } finally {
+            transactionalAppends.unlock();
         }
     }
 

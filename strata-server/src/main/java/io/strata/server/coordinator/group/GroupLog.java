@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
 
@@ -64,8 +63,7 @@ final class GroupLog implements GroupStore, AutoCloseable {
     @Override
     public CompletableFuture<Void> appendTransactional(int partition, long producerId, short producerEpoch,
                                                        List<SimpleRecord> records) {
-        return log.append(partition, MemoryRecords.withTransactionalRecords(Compression.NONE, producerId,
-                producerEpoch, RecordBatch.NO_SEQUENCE, records.toArray(SimpleRecord[]::new)));
+        return log.appendTransactional(partition, producerId, producerEpoch, records.toArray(SimpleRecord[]::new));
     }
 
     /** Stops waiting for commits: their futures fail as if they had timed out. */
