@@ -16,7 +16,7 @@ import org.apache.kafka.common.requests.ListTransactionsRequest;
 
 /**
  * ListTransactions (KIP-664) of the ids this node coordinates, filtered by state names, producer ids, from v1 by
- * how long the transaction has been running (KIP-994) and from v2 by a regular expression on the id (KIP-1152).
+ * how long the transaction has been running (KIP-994: only open or completing transactions are running) and from v2 by a regular expression on the id (KIP-1152).
  * Unknown state names are echoed back in {@code unknownStateFilters}.
  */
 final class ListTransactionsHandler implements ApiHandler<ListTransactionsRequest> {
@@ -63,7 +63,7 @@ final class ListTransactionsHandler implements ApiHandler<ListTransactionsReques
             TxnValue v = d.value();
             if ((!states.isEmpty() && !states.contains(v.state()))
                     || (!producerIds.isEmpty() && !producerIds.contains(v.producerId()))
-                    || (duration >= 0 && now - v.startMs() <= duration)
+                    || (duration >= 0 && (!v.state().isRunning() || now - v.startMs() <= duration))
                     || (pattern.isPresent() && !pattern.get().matcher(d.transactionalId()).matches())) {
                 continue;
             }

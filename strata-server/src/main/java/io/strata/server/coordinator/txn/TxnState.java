@@ -55,6 +55,11 @@ public enum TxnState {
         return this == EMPTY || this == COMPLETE_COMMIT || this == COMPLETE_ABORT;
     }
 
+    /** A transaction is open or completing: it has a start time and holds partitions' last stable offsets. */
+    boolean isRunning() {
+        return this == ONGOING || isPreparing() || this == PREPARE_EPOCH_FENCE;
+    }
+
     /** Markers are being written. */
     boolean isPreparing() {
         return this == PREPARE_COMMIT || this == PREPARE_ABORT;
