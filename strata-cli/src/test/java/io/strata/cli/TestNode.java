@@ -2,6 +2,7 @@ package io.strata.cli;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
+import io.strata.testkit.Ports;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.strata.testkit.Ports;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -8,29 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.cli.StrataCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,20 +47,12 @@ class BrokerOnlyNodeIT {
     Path dir;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    /** Per partition, the sequence numbers acknowledged, in acknowledgement order. */
-    private final Map<Integer, ConcurrentLinkedQueue<Integer>> acked = new ConcurrentHashMap<>();
-    private KafkaProducer<byte[], byte[]> producer;
-    private Thread sender;
+    private AckedWrites writes;
 
     @AfterEach
     void tearDown() throws Exception {
-        stop.set(true);
-        if (sender != null) {
-            sender.join(30_000);
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        if (writes != null) {
+            writes.close();
         }
         for (NodeProcess node : nodes) {
             node.close();
@@ -102,29 +81,29 @@ class BrokerOnlyNodeIT {
             log.info("Topic {} has its full ISRs", TOPIC);
             assertQuorumHasTheBrokerOnlyNodeAsObserver(admin);
 
-            startProducing();
-            awaitProgress(200);
+            writes = AckedWrites.start(this::bootstrap, TOPIC, PARTITIONS);
+            writes.awaitProgress(200);
             // the broker-only node dies and comes back: it recovers its metadata log and rejoins the ISRs
             brokerOnly.kill9();
-            awaitProgress(ackedCount() + 200);
+            writes.awaitProgress(writes.count() + 200);
             brokerOnly.start();
             log.info("Broker-only node restarted in {}", brokerOnly.lastStartTime());
             awaitFullIsr(admin);
-            verify();
+            writes.verify();
             log.info("Every acknowledged value read back after the broker-only node's restart");
 
             // the active controller dies: the listener follows the new Raft leader, writes go on
             int controller = admin.describeMetadataQuorum().quorumInfo().get().leaderId();
             NodeProcess victim = nodes.get(controller - 1);
             victim.kill9();
-            awaitProgress(ackedCount() + 200);
+            writes.awaitProgress(writes.count() + 200);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeMetadataQuorum().quorumInfo().get().leaderId() != controller);
             victim.start();
             log.info("Active controller {} restarted in {}", controller, victim.lastStartTime());
             awaitFullIsr(admin);
-            awaitProgress(ackedCount() + 100);
-            verify();
+            writes.awaitProgress(writes.count() + 100);
+            writes.verify();
             assertQuorumHasTheBrokerOnlyNodeAsObserver(admin);
 
             // SIGTERM: a controlled shutdown moves its leaderships away before it stops; writes go on
@@ -132,7 +111,7 @@ class BrokerOnlyNodeIT {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
                     assertThat(describe(admin).partitions()).allSatisfy(p ->
                             assertThat(p.leader().id()).isNotEqualTo(BROKER_ONLY)));
-            awaitProgress(ackedCount() + 100);
+            writes.awaitProgress(writes.count() + 100);
         }
         assertThat(brokerOnly.output()).contains("follows the metadata log as a listener");
     }
@@ -163,44 +142,6 @@ class BrokerOnlyNodeIT {
         return String.join(",", nodes.stream().map(NodeProcess::bootstrap).toList());
     }
 
-    private void startProducing() {
-        for (int p = 0; p < PARTITIONS; p++) {
-            acked.put(p, new ConcurrentLinkedQueue<>());
-        }
-        producer = Clients.producer(bootstrap(), Map.of(ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000));
-        int[] next = new int[PARTITIONS];
-        sender = Thread.ofPlatform().name("listener-producer").start(() -> {
-            int i = 0;
-            while (!stop.get()) {
-                int partition = i++ % PARTITIONS;
-                int seq = next[partition]++;
-                producer.send(new ProducerRecord<>(TOPIC, partition, null,
-                        Integer.toString(seq).getBytes(StandardCharsets.UTF_8)), (meta, error) -> {
-                            if (error == null) {
-                                acked.get(partition).add(seq);
-                            }
-                        });
-                if (i % 10 == 0) {
-                    try {
-                        Thread.sleep(5); // a steady rate, not a test wait
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        });
-    }
-
-    private long ackedCount() {
-        return acked.values().stream().mapToLong(ConcurrentLinkedQueue::size).sum();
-    }
-
-    private void awaitProgress(long target) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> ackedCount() >= target);
-    }
-
     private static TopicDescription describe(Admin admin) throws Exception {
         return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
     }
@@ -208,40 +149,6 @@ class BrokerOnlyNodeIT {
     private static void awaitFullIsr(Admin admin) {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> describe(admin).partitions().stream()
                 .allMatch(p -> p.leader() != null && p.isr().size() == 3));
-    }
-
-    /** Every acknowledged value is in its partition exactly once, and each partition's values are in order. */
-    private void verify() {
-        Map<Integer, List<Integer>> expected = new HashMap<>();
-        acked.forEach((p, q) -> expected.put(p, new ArrayList<>(q)));
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap(), Map.of())) {
-            List<TopicPartition> all = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                all.add(new TopicPartition(TOPIC, p));
-            }
-            consumer.assign(all);
-            consumer.seekToBeginning(all);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(all);
-            Map<Integer, List<Integer>> read = new HashMap<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!all.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    read.computeIfAbsent(r.partition(), k -> new ArrayList<>())
-                            .add(Integer.parseInt(new String(r.value(), StandardCharsets.UTF_8)));
-                }
-            }
-            assertThat(all).as("every partition read to its end offset %s", ends)
-                    .allMatch(tp -> consumer.position(tp) >= ends.get(tp));
-            for (int p = 0; p < PARTITIONS; p++) {
-                List<Integer> values = read.getOrDefault(p, List.of());
-                assertThat(Set.copyOf(values)).as("duplicates in partition %d", p).hasSize(values.size());
-                assertThat(values).as("order in partition %d", p).isSorted();
-                Set<Integer> present = new HashSet<>(values);
-                assertThat(expected.get(p).stream().filter(v -> !present.contains(v)).toList())
-                        .as("acknowledged values missing from partition %d", p).isEmpty();
-            }
-        }
     }
 
     /** Runs {@code strata} in this JVM; returns its stdout, failing unless it exits 0. */

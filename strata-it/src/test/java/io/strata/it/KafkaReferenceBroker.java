@@ -2,6 +2,7 @@ package io.strata.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.strata.testkit.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

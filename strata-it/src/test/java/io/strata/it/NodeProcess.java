@@ -2,6 +2,7 @@ package io.strata.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.strata.testkit.Ports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

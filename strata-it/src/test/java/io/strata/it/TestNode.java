@@ -2,6 +2,7 @@ package io.strata.it;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
+import io.strata.testkit.Ports;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

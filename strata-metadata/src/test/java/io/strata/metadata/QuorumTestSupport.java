@@ -1,5 +1,6 @@
 package io.strata.metadata;
 
+import io.strata.testkit.Ports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.strata.it;
+package io.strata.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * A small tmpfs mounted for a test and unmounted when closed: a real file system that runs out of space. Mounting
  * needs root (as CI runs the tests); without it the test fails with a message saying so, it is never skipped.
  */
-final class Tmpfs implements AutoCloseable {
+public final class Tmpfs implements AutoCloseable {
     private final Path mountPoint;
 
     private Tmpfs(Path mountPoint) {
@@ -19,7 +19,7 @@ final class Tmpfs implements AutoCloseable {
     }
 
     /** Mounts a tmpfs of {@code size} (as {@code mount -o size=}, e.g. {@code 2m}) at {@code mountPoint}. */
-    static Tmpfs mount(Path mountPoint, String size) throws IOException, InterruptedException {
+    public static Tmpfs mount(Path mountPoint, String size) throws IOException, InterruptedException {
         Files.createDirectories(mountPoint);
         String output = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mountPoint.toString());
         if (output != null) {
@@ -29,7 +29,7 @@ final class Tmpfs implements AutoCloseable {
         return new Tmpfs(mountPoint);
     }
 
-    Path dir() {
+    public Path dir() {
         return mountPoint;
     }
 

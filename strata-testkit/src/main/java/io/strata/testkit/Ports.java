@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,14 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Free ports on 127.0.0.1: for the quorum listener, and for a port where no broker listens.
+ * Free ports on 127.0.0.1 for listeners that must be known before a node starts (the quorum port).
  *
  * <p>Ports come from below the kernel's ephemeral range when there is room: a port handed out and released is then
  * never taken meanwhile as the local port of some outgoing connection (a node's own peer connections, a client),
  * which in the ephemeral range can happen in the seconds before the node binds it. Ports are handed out in turn
  * from a random start and checked bindable. Thread-safe.
  */
-final class Ports {
+public final class Ports {
 
     private static final int LOWEST = 10_000;
     private static final int BELOW_EPHEMERAL = ephemeralLow();
@@ -28,7 +28,7 @@ final class Ports {
     private Ports() {
     }
 
-    static int free() {
+    public static int free() {
         if (BELOW_EPHEMERAL - LOWEST > 1000) {
             for (int attempt = 0; attempt < 200; attempt++) {
                 int port = LOWEST + Math.floorMod(NEXT.getAndIncrement() - LOWEST, BELOW_EPHEMERAL - LOWEST);
