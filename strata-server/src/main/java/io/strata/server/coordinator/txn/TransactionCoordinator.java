@@ -219,11 +219,17 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (owner != Errors.NONE) {
             return InitResult.failed(owner);
         }
-        TxnMetadata m = txns.computeIfAbsent(transactionalId, id -> new TxnMetadata(id, store.partitionFor(id),
-                new TxnValue(producerIds.getAsLong(), -1, -1, RecordBatch.NO_PRODUCER_EPOCH, timeoutMs,
-                        TxnState.EMPTY, Set.of(), time.milliseconds(), -1)));
+        TxnMetadata m = txns.get(transactionalId);
+        if (m == null) {
+            // Allocated outside the map's lock: it may wait for a metadata write (once per block of ids).
+            long producerId = producerIds.getAsLong();
+            m = txns.computeIfAbsent(transactionalId, id -> new TxnMetadata(id, store.partitionFor(id),
+                    new TxnValue(producerId, -1, -1, RecordBatch.NO_PRODUCER_EPOCH, timeoutMs, TxnState.EMPTY,
+                            Set.of(), time.milliseconds(), -1)));
+        }
         TxnValue target;
         boolean fence = false;
+        short previousEpoch;
         m.lock.lock();
         try {
             if (m.removed) {
@@ -268,10 +274,10 @@ public final class TransactionCoordinator implements AutoCloseable {
                 }
             }
             m.pending = Optional.of(target);
+            previousEpoch = v.producerEpoch();
         } finally {
             m.lock.unlock();
         }
-        short previousEpoch = m.value.producerEpoch();
         Errors written = awaitWrite(m, target);
         if (written != Errors.NONE) {
             return InitResult.failed(written);

@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.protocol.Errors;
@@ -22,30 +19,24 @@ class TransactionCoordinatorTest {
     private static final String ID = "txn-1";
     private static final TopicPartition A = new TopicPartition("a", 0);
     private static final TopicPartition B = new TopicPartition("b", 1);
-    private static final int TIMEOUT_MS = 60_000;
-    private static final long EXPIRATION_MS = 3_600_000;
+    private static final int TIMEOUT_MS = TxnTestKit.TIMEOUT_MS;
+    private static final long EXPIRATION_MS = TxnTestKit.EXPIRATION_MS;
 
-    private final ManualTime time = new ManualTime();
-    private final MemoryTxnStore store = new MemoryTxnStore();
-    private final ScriptedMarkers markers = new ScriptedMarkers();
-    private final AtomicLong producerIds = new AtomicLong(1000);
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private TransactionCoordinator coordinator = started();
-
-    private TransactionCoordinator started() {
-        TxnConfig config = new TxnConfig(1, (short) 1, 1, 1 << 20, 900_000, EXPIRATION_MS, 3_600_000, 3_600_000,
-                5000);
-        TransactionCoordinator c = new TransactionCoordinator(1, config, store, markers,
-                producerIds::getAndIncrement, time, scheduler);
-        c.lead(Set.of(0));
-        await().until(() -> c.list().isPresent());
-        return c;
-    }
+    private final TxnTestKit kit = new TxnTestKit();
+    private final ManualTime time = kit.time;
+    private final MemoryTxnStore store = kit.store;
+    private final ScriptedMarkers markers = kit.markers;
+    private TransactionCoordinator coordinator = kit.coordinator;
 
     @AfterEach
     void stop() {
-        coordinator.close();
-        scheduler.shutdownNow();
+        kit.close();
+    }
+
+    /** Restarts the coordinator on what the store holds. */
+    private void restart() {
+        kit.restart();
+        coordinator = kit.coordinator;
     }
 
     private TxnValue state() {
@@ -190,8 +181,7 @@ class TransactionCoordinatorTest {
     void anExhaustedEpochRotatesTheProducerId() {
         store.append(0, ID, Optional.of(new TxnValue(500, -1, -1, (short) (Short.MAX_VALUE - 1), TIMEOUT_MS,
                 TxnState.COMPLETE_COMMIT, Set.of(), time.milliseconds(), -1)));
-        coordinator.close();
-        coordinator = started();
+        restart();
         var result = coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
         assertThat(result).isEqualTo(new TransactionCoordinator.InitResult(Errors.NONE, 1000, (short) 0));
         assertThat(state().previousProducerId()).isEqualTo(500);
@@ -235,8 +225,7 @@ class TransactionCoordinatorTest {
                 TxnState.PREPARE_COMMIT, Set.of(A, B), time.milliseconds(), time.milliseconds())));
         store.append(0, "fenced", Optional.of(new TxnValue(501, -1, -1, (short) 4, TIMEOUT_MS,
                 TxnState.PREPARE_EPOCH_FENCE, Set.of(A), time.milliseconds(), time.milliseconds())));
-        coordinator.close();
-        coordinator = started();
+        restart();
         await().until(() -> state().state() == TxnState.COMPLETE_COMMIT
                 && store.latest("fenced").orElseThrow().state() == TxnState.COMPLETE_ABORT);
         assertThat(markers.written()).filteredOn(e -> e.getValue().producerId() == 500)
