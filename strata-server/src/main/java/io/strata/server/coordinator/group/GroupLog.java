@@ -92,8 +92,11 @@ final class GroupLog implements GroupStore, AutoCloseable {
         return Optional.of(groups);
     }
 
-    /** The latest group values and offsets by group, and the transactional offsets still awaiting a marker. */
-    private static final class Replayed {
+    /**
+     * A partition's records folded in log order: the latest group values and offsets by group, and the
+     * transactional offsets still awaiting their marker. Not thread-safe: one replay.
+     */
+    static final class Replayed {
         final Map<String, GroupRecords.GroupValue> groupValues = new HashMap<>();
         final Map<String, Map<TopicPartition, GroupRecords.OffsetValue>> offsets = new HashMap<>();
         /** Group to producer id to the offsets of its open transaction. */
