@@ -1,15 +1,21 @@
 package io.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +104,30 @@ class TransactionCommandsTest {
         Cli.Result table = Cli.run(node, "transactions", "describe", "idle-app");
         assertThat(table.exit()).as(table.err()).isZero();
         assertThat(table.lines().get(1)).matches("idle-app +1 +\\d+ +0 +Empty +60000 +- +- +-");
+    }
+
+    @Test
+    void abortWritesTheMarkerOfTheTransactionStartingAtAnOffset() throws Exception {
+        node.admin().createTopics(List.of(new NewTopic("stuck", 1, (short) 1))).all().get();
+        try (KafkaProducer<String, String> stuck = transactional("stuck-app")) {
+            stuck.initTransactions();
+            stuck.beginTransaction();
+            stuck.send(new ProducerRecord<>("stuck", 0, "k", "v")).get();
+
+            Cli.Result wrongOffset = Cli.run(node, "transactions", "abort", "--topic", "stuck", "--partition", "0",
+                    "--start-offset", "7");
+            assertThat(wrongOffset.exit()).isEqualTo(1);
+            assertThat(wrongOffset.err()).contains("no open transaction in stuck-0 starts at offset 7");
+
+            Cli.Result aborted = Cli.run(node, "transactions", "abort", "--topic", "stuck", "--partition", "0",
+                    "--start-offset", "0");
+            assertThat(aborted.exit()).as(aborted.err()).isZero();
+            assertThat(aborted.out()).startsWith("Aborted the transaction of producer ");
+            TopicPartition tp = new TopicPartition("stuck", 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> node.admin().listOffsets(
+                    Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get().offset() == 2);
+        }
     }
 
     @Test

@@ -60,7 +60,7 @@ class TransactionsIT {
         admin.createTopics(List.of(new NewTopic("a", 2, (short) 1), new NewTopic("b", 1, (short) 1),
                 new NewTopic("c", 1, (short) 1), new NewTopic("in-classic", 1, (short) 1),
                 new NewTopic("out-classic", 1, (short) 1), new NewTopic("in-consumer", 1, (short) 1),
-                new NewTopic("out-consumer", 1, (short) 1))).all().get();
+                new NewTopic("out-consumer", 1, (short) 1), new NewTopic("hanging", 1, (short) 1))).all().get();
     }
 
     @AfterAll
@@ -133,6 +133,28 @@ class TransactionsIT {
             assertThat(describe.status()).as(describe.err()).isZero();
             assertThat(describe.out()).contains("described").contains("Empty");
         }
+    }
+
+    @Test
+    void kafkaTransactionsToolAbortsAHangingTransactionFoundByItsStartOffset() throws Exception {
+        TopicPartition tp = new TopicPartition("hanging", 0);
+        KafkaProducer<byte[], byte[]> producer = transactional("hanging", Map.of());
+        producer.initTransactions();
+        producer.beginTransaction();
+        producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, "stuck".getBytes(StandardCharsets.UTF_8)));
+        producer.flush();
+        producer.close(Duration.ZERO);
+
+        InProcessTool producers = InProcessTool.run(() -> TransactionsCommand.main(new String[] {
+                "--bootstrap-server", node.bootstrap(), "describe-producers", "--topic", tp.topic(),
+                "--partition", "0"}));
+        assertThat(producers.status()).as(producers.err()).isZero();
+        InProcessTool abort = InProcessTool.run(() -> TransactionsCommand.main(new String[] {
+                "--bootstrap-server", node.bootstrap(), "abort", "--topic", tp.topic(), "--partition", "0",
+                "--start-offset", "0"}));
+        assertThat(abort.status()).as(abort.err()).isZero();
+        // The marker ends the transaction in the partition: the LSO passes it and nothing of it is committed.
+        assertThat(readAll(admin, node.bootstrap(), IsolationLevel.READ_COMMITTED, List.of(tp)).get(tp)).isEmpty();
     }
 
     private static String text(ConsumerRecord<byte[], byte[]> r) {
