@@ -190,8 +190,14 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    /** NONE if this node coordinates the id now; else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS. */
+    /**
+     * NONE if this node coordinates the id now; else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS, or
+     * INVALID_REQUEST for a missing id.
+     */
     private Errors ownership(String transactionalId) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return Errors.INVALID_REQUEST;
+        }
         Load load = owned.get(store.partitionFor(transactionalId));
         if (load == null) {
             return Errors.NOT_COORDINATOR;
