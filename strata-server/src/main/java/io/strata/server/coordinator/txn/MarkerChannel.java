@@ -24,8 +24,9 @@ interface MarkerChannel extends AutoCloseable {
     /**
      * Writes the markers once to the partitions' current leaders.
      *
-     * @return the outcome per partition: NONE once written, UNKNOWN_TOPIC_OR_PARTITION if the partition no longer
-     *         exists, any other error to try again later
+     * @return the outcome per partition: NONE once written, UNKNOWN_TOPIC_OR_PARTITION if the metadata no longer
+     *         has the partition, TRANSACTION_COORDINATOR_FENCED if a newer coordinator wrote the producer's markers,
+     *         any other error to try again later
      */
     Map<TopicPartition, Errors> write(Markers markers);
 

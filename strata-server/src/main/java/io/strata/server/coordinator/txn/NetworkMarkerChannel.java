@@ -90,7 +90,10 @@ final class NetworkMarkerChannel implements MarkerChannel {
             for (WriteTxnMarkersResponseData.WritableTxnMarkerResult result : response.data().markers()) {
                 for (WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult t : result.topics()) {
                     for (WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult p : t.partitions()) {
-                        outcome.put(new TopicPartition(t.name(), p.partitionIndex()), Errors.forCode(p.errorCode()));
+                        Errors error = Errors.forCode(p.errorCode());
+                        // Only the metadata says a partition is gone: a leader may not have created it yet.
+                        outcome.put(new TopicPartition(t.name(), p.partitionIndex()),
+                                error == Errors.UNKNOWN_TOPIC_OR_PARTITION ? Errors.LEADER_NOT_AVAILABLE : error);
                     }
                 }
             }

@@ -89,10 +89,19 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.producerIds = producerIds;
         this.time = time;
         this.scheduler = scheduler;
-        scheduler.scheduleWithFixedDelay(this::abortTimedOut, config.abortCheckIntervalMs(),
-                config.abortCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::expireIds, config.expiryCheckIntervalMs(),
-                config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded("Aborting timed-out transactions", this::abortTimedOut),
+                config.abortCheckIntervalMs(), config.abortCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> guarded("Expiring transactional ids", this::expireIds),
+                config.expiryCheckIntervalMs(), config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a periodic task, logging its failure: an exception would cancel its next runs. */
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("{} failed", what, e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- ownership
@@ -447,6 +456,12 @@ public final class TransactionCoordinator implements AutoCloseable {
                             prepared.producerId(), prepared.producerEpoch(),
                             prepared.state() == TxnState.PREPARE_COMMIT,
                             coordinatorEpochs.getOrDefault(m.partition, -1), left));
+                    if (outcome.containsValue(Errors.TRANSACTION_COORDINATOR_FENCED)) {
+                        // A newer coordinator wrote markers for this producer: the transaction is its to complete.
+                        log.info("Markers of {} refused: this coordinator is fenced; leaving the transaction to the "
+                                + "newer one", m.transactionalId);
+                        return;
+                    }
                     outcome.forEach((tp, error) -> {
                         if (error == Errors.NONE || error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
                             left.remove(tp);

@@ -269,4 +269,17 @@ class TransactionCoordinatorTest {
         coordinator.abortTimedOut();
         assertThat(markers.calls()).hasSize(1);
     }
+
+    @Test
+    void aFencedCoordinatorStopsCompletingTheTransaction() {
+        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
+        coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A));
+        markers.failNext(A, Errors.TRANSACTION_COORDINATOR_FENCED);
+        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.NONE);
+        await().until(() -> markers.calls().size() == 1);
+        assertThat(state().state()).isEqualTo(TxnState.PREPARE_COMMIT);
+        // Its next load (as when it leads the partition again) completes it.
+        restart();
+        await().until(() -> state().state() == TxnState.COMPLETE_COMMIT);
+    }
 }
