@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.tools.TransactionalMessageCopier;
 import org.apache.kafka.tools.TransactionsCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +61,8 @@ class TransactionsIT {
         admin.createTopics(List.of(new NewTopic("a", 2, (short) 1), new NewTopic("b", 1, (short) 1),
                 new NewTopic("c", 1, (short) 1), new NewTopic("in-classic", 1, (short) 1),
                 new NewTopic("out-classic", 1, (short) 1), new NewTopic("in-consumer", 1, (short) 1),
-                new NewTopic("out-consumer", 1, (short) 1), new NewTopic("hanging", 1, (short) 1))).all().get();
+                new NewTopic("out-consumer", 1, (short) 1), new NewTopic("hanging", 1, (short) 1),
+                new NewTopic("copier-in", 1, (short) 1), new NewTopic("copier-out", 1, (short) 1))).all().get();
     }
 
     @AfterAll
@@ -155,6 +157,24 @@ class TransactionsIT {
         assertThat(abort.status()).as(abort.err()).isZero();
         // The marker ends the transaction in the partition: the LSO passes it and nothing of it is committed.
         assertThat(readAll(admin, node.bootstrap(), IsolationLevel.READ_COMMITTED, List.of(tp)).get(tp)).isEmpty();
+    }
+
+    @Test
+    void kafkasTransactionalMessageCopierCopiesExactlyOnceWithRandomAborts() throws Exception {
+        List<String> input = IntStream.range(0, 50).mapToObj(i -> "m" + i).toList();
+        try (KafkaProducer<byte[], byte[]> plain = Clients.producer(node.bootstrap(), Map.of())) {
+            input.forEach(v -> plain.send(new ProducerRecord<>("copier-in", 0, null,
+                    v.getBytes(StandardCharsets.UTF_8))));
+        }
+        InProcessTool copier = InProcessTool.run(() -> TransactionalMessageCopier.main(new String[] {
+                "--broker-list", node.bootstrap(), "--transactional-id", "copier", "--consumer-group", "copier",
+                "--input-topic", "copier-in", "--input-partition", "0", "--output-topic", "copier-out",
+                "--max-messages", "50", "--transaction-size", "10", "--enable-random-aborts",
+                "--use-group-metadata"}));
+        assertThat(copier.status()).as(copier.err()).isZero();
+        TopicPartition out = new TopicPartition("copier-out", 0);
+        assertThat(readAll(admin, node.bootstrap(), IsolationLevel.READ_COMMITTED, List.of(out)).get(out))
+                .isEqualTo(input);
     }
 
     private static String text(ConsumerRecord<byte[], byte[]> r) {
