@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strata.server.cluster.Partition;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,9 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -204,6 +208,27 @@ class ProduceConsumeTest {
         Cli.Result r = Cli.run(node, "produce", "strict", "--file", file.toString(), "--key-separator", "=");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("strata produce: line 2 has no key separator '='\n");
+    }
+
+    @Test
+    void isolationLevelDecidesWhetherAbortedAndOpenTransactionsAreRead() throws Exception {
+        createTopic("txns", 1);
+        Partition partition = node.server().replicas().partition(new TopicPartition("txns", 0)).orElseThrow();
+        // Transactional batches and markers as producers and the transaction coordinator write them.
+        partition.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, 7, (short) 0, 0,
+                new SimpleRecord("committed".getBytes())));
+        partition.appendTxnMarker(7, (short) 0, 0, true);
+        partition.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, 8, (short) 0, 0,
+                new SimpleRecord("aborted".getBytes())));
+        partition.appendTxnMarker(8, (short) 0, 0, false);
+        partition.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, 9, (short) 0, 0,
+                new SimpleRecord("open".getBytes())));
+
+        Cli.Result committed = Cli.run(node, "consume", "txns", "--isolation", "read_committed");
+        assertThat(committed.exit()).as(committed.err()).isZero();
+        assertThat(committed.lines()).containsExactly("committed");
+        Cli.Result uncommitted = Cli.run(node, "consume", "txns", "--isolation", "read_uncommitted");
+        assertThat(uncommitted.lines()).containsExactly("committed", "aborted", "open");
     }
 
     private static void createTopic(String name, int partitions) throws Exception {

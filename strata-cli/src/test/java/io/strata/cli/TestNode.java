@@ -47,6 +47,10 @@ final class TestNode implements AutoCloseable {
         return server.bootstrapServers();
     }
 
+    StrataServer server() {
+        return server;
+    }
+
     int port() {
         return server.listeners().get(0).address().getPort();
     }

@@ -31,6 +31,7 @@ class UsageAndConnectionErrorsTest {
         "consume t --from-beginning --offset 1 --partition 0",
         "consume t --from-time yesterday-ish",           // unparsable time
         "consume t --group g --partition 0",
+        "consume t --isolation committed",               // not an isolation level
         "config describe",                               // missing target
         "config describe --topic a --broker 1",          // two targets
         "config set --topic a retention.ms",             // not key=value

@@ -37,6 +37,7 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
@@ -166,6 +167,11 @@ final class FuzzSeeds {
                     new ElectLeadersRequestData.TopicPartitionsCollection(List.of(
                             new ElectLeadersRequestData.TopicPartitions().setTopic(topic).setPartitions(List.of(0)))
                             .iterator()));
+            case WRITE_TXN_MARKERS -> new WriteTxnMarkersRequestData().setMarkers(List.of(
+                    new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(1).setProducerEpoch((short) 0)
+                            .setCoordinatorEpoch(0).setTransactionResult(false).setTopics(List.of(
+                                    new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName(topic)
+                                            .setPartitionIndexes(List.of(0))))));
             case DESCRIBE_PRODUCERS -> new DescribeProducersRequestData().setTopics(List.of(
                     new DescribeProducersRequestData.TopicRequest().setName(topic).setPartitionIndexes(List.of(0))));
             case OFFSET_FOR_LEADER_EPOCH -> new OffsetForLeaderEpochRequestData().setReplicaId(-1).setTopics(

@@ -92,6 +92,13 @@ final class BatchHeader {
         return addSequence(baseSequence(), buffer.getInt(at + LAST_OFFSET_DELTA));
     }
 
+    /** The whole batch as a read-only buffer (valid while the underlying buffer is). */
+    ByteBuffer batchBytes() {
+        ByteBuffer b = buffer.asReadOnlyBuffer();
+        b.limit(at + sizeInBytes()).position(at);
+        return b.slice();
+    }
+
     boolean isControl() {
         return (buffer.getShort(at + ATTRIBUTES) & CONTROL_FLAG) != 0;
     }

@@ -79,15 +79,21 @@ final class BatchValidator {
      * @throws UnknownServerException   a compressed payload that cannot be decompressed (as Kafka answers)
      */
     static Result validate(MemoryRecords records, LogConfig config, long nowMs) {
-        return validate(records, config, nowMs, true);
+        return validate(records, config, nowMs, true, false);
+    }
+
+    /** Validates a transaction marker batch built by this node for the coordinator: control batches allowed. */
+    static Result validateMarker(MemoryRecords records, LogConfig config, long nowMs) {
+        return validate(records, config, nowMs, true, true);
     }
 
     /** Validates batches replicated from a leader: structure, magic and CRC only; offsets are kept. */
     static Result validateReplicated(MemoryRecords records) {
-        return validate(records, null, 0, false);
+        return validate(records, null, 0, false, false);
     }
 
-    private static Result validate(MemoryRecords records, LogConfig config, long nowMs, boolean leader) {
+    private static Result validate(MemoryRecords records, LogConfig config, long nowMs, boolean leader,
+                                   boolean marker) {
         ByteBuffer buf = records.buffer();
         int start = buf.position();
         int end = buf.limit();
@@ -124,7 +130,7 @@ final class BatchValidator {
                 throw new InvalidRecordException("The base offset of the record batch in the append should be 0,"
                         + " but it is " + batch.baseOffset());
             }
-            if (leader && batch.isControlBatch()) {
+            if (leader && !marker && batch.isControlBatch()) {
                 // Transaction markers are the coordinator's to write: a client's could abort others' transactions.
                 throw new InvalidRecordException("Clients are not allowed to write control records");
             }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -35,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * cleaning stamps the batch's delete horizon (KIP-534); the first cleaning after the horizon drops them. Keyless
  * records (refused at append, but possible in data written before the topic became compacted) are dropped.
  *
- * <p>Control batches (transaction markers) are kept as they are.
+ * <p>Transactions: cleaning never goes past the last stable offset, so every transaction it sees is closed. The
+ * records of aborted transactions (known from the {@code .txnindex} of the segments) are left out of the key map
+ * and dropped, as in Kafka; their producer's last batch is kept empty like any other. Control batches
+ * (transaction markers) are kept, and so are the {@code .txnindex} entries of the cleaned segments.
  *
  * <p>Thread-safety: a cleaner is used by one thread at a time; it reads immutable segments without the log lock.
  */
@@ -102,7 +108,7 @@ final class Cleaner {
             if (next > plan.cleanableEnd() || map.isFull()) {
                 break;
             }
-            addToMap(seg, map);
+            addToMap(seg, map, new AbortedTxnTracker(fileLog.abortedTransactions(seg.baseOffset, next)));
             mapEnd = next;
         }
         List<List<LogSegment>> groups = group(segments, mapEnd, view.config());
@@ -111,6 +117,7 @@ final class Cleaner {
         long after = 0;
         for (List<LogSegment> group : groups) {
             long rangeEnd = segments.get(segments.indexOf(group.get(group.size() - 1)) + 1).baseOffset;
+            filter.aborted = new AbortedTxnTracker(fileLog.abortedTransactions(group.get(0).baseOffset, rangeEnd));
             LogSegment cleaned = cleanGroup(fileLog, view, group, rangeEnd, filter);
             if (cleaned == null) {
                 return java.util.Optional.empty();
@@ -159,10 +166,11 @@ final class Cleaner {
         return groups;
     }
 
-    private void addToMap(LogSegment seg, OffsetMap map) throws IOException {
+    private void addToMap(LogSegment seg, OffsetMap map, AbortedTxnTracker aborted) throws IOException {
         forEachChunk(seg, records -> {
             for (RecordBatch batch : records.batches()) {
-                if (batch.isControlBatch()) {
+                // An aborted record must not hide the committed value of its key: it is dropped itself.
+                if (aborted.isAborted(batch) || batch.isControlBatch()) {
                     continue;
                 }
                 for (Record record : batch) {
@@ -199,6 +207,8 @@ final class Cleaner {
                     }
                     return result.bytesRead();
                 });
+                // Every marker is kept, so every abort stays indexed (in the cleaned segment's .txnindex.cleaned).
+                cleaned.txnIndex().appendAll(seg.txnIndex().entries());
             }
             cleaned.onBecomeInactive();
             cleaned.flush();
@@ -264,11 +274,48 @@ final class Cleaner {
         }
     }
 
+    /**
+     * Which batches of a walk in offset order belong to aborted transactions: a producer's transactional batches
+     * from its aborted transaction's first offset until its ABORT marker. Each batch must be passed once, in order.
+     */
+    static final class AbortedTxnTracker {
+        private final PriorityQueue<AbortedTxn> upcoming = new PriorityQueue<>(
+                Comparator.comparingLong(AbortedTxn::firstOffset));
+        private final Map<Long, AbortedTxn> current = new HashMap<>();
+
+        AbortedTxnTracker(List<AbortedTxn> aborted) {
+            upcoming.addAll(aborted);
+        }
+
+        /** Whether {@code batch} holds data of an aborted transaction (false for markers). */
+        boolean isAborted(RecordBatch batch) {
+            if (!batch.hasProducerId()) {
+                return false;
+            }
+            while (!upcoming.isEmpty() && upcoming.peek().firstOffset() <= batch.baseOffset()) {
+                AbortedTxn t = upcoming.poll();
+                current.put(t.producerId(), t);
+            }
+            if (batch.isControlBatch()) {
+                AbortedTxn t = current.get(batch.producerId());
+                if (t != null && t.lastOffset() <= batch.baseOffset()) {
+                    current.remove(batch.producerId());
+                }
+                return false;
+            }
+            return batch.isTransactional() && current.containsKey(batch.producerId());
+        }
+    }
+
     /** Kafka's cleaning rules as a {@code filterTo} filter; tracks the earliest delete horizon kept. */
     private static final class Filter extends RecordFilter {
         private final OffsetMap map;
         private final Map<Long, Long> lastDataOffsets;
         long earliestHorizon = Long.MAX_VALUE;
+        /** The aborted transactions of the group being cleaned. */
+        AbortedTxnTracker aborted = new AbortedTxnTracker(List.of());
+        /** Whether the batch whose records are being filtered is aborted data. */
+        private boolean discard;
 
         Filter(OffsetMap map, long nowMs, long deleteRetentionMs, Map<Long, Long> lastDataOffsets) {
             super(nowMs, deleteRetentionMs);
@@ -278,10 +325,12 @@ final class Cleaner {
 
         @Override
         protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+            discard = aborted.isAborted(batch);
             boolean producerLast = batch.hasProducerId()
                     && Long.valueOf(batch.lastOffset()).equals(lastDataOffsets.get(batch.producerId()));
+            // Kafka's rule: a producer's last batch stays (emptied if aborted) so that its sequence is not lost.
             BatchRetention retention = batch.isControlBatch() || producerLast ? BatchRetention.RETAIN_EMPTY
-                    : BatchRetention.DELETE_EMPTY;
+                    : discard ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY;
             return new BatchRetentionResult(retention, false);
         }
 
@@ -289,6 +338,9 @@ final class Cleaner {
         protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
             if (batch.isControlBatch()) {
                 return true;
+            }
+            if (discard) {
+                return false;
             }
             if (!record.hasKey() || map.latestOffset(record.key()) > record.offset()) {
                 return false;

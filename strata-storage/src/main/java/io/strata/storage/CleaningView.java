@@ -10,6 +10,8 @@ import java.util.Map;
  * @param generation      the truncation count, to be passed back to {@link LogMaintenance#replaceSegments}
  * @param lastDataOffsets per idempotent producer, the last offset of its last data batch: such batches are kept
  *                        (possibly empty) so that the producer state can be rebuilt from the log
+ * @param highWatermark   how far the cleaner may go: the last stable offset (the high watermark when no
+ *                        transaction is unstable)
  */
 record CleaningView(List<LogSegment> segments, long logStartOffset, long highWatermark, long generation,
                     Map<Long, Long> lastDataOffsets, LogConfig config) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -59,6 +60,7 @@ final class FileLog implements Log {
         this.producerState = producerState;
         this.epochCache = epochCache;
         this.offsets = new LogOffsets(logStartOffset, highWatermark, local.end().offset());
+        refreshLastStable();
         this.maintenance = new LogMaintenance(topicPartition, lock, local, offsets, producerState, epochCache,
                 this::config, time);
     }
@@ -111,9 +113,22 @@ final class FileLog implements Log {
 
     @Override
     public AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, false);
+    }
+
+    @Override
+    public AppendResult appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                        int leaderEpoch) {
+        MemoryRecords marker = TxnMarker.endTxnBatch(producerId, producerEpoch, coordinatorEpoch, commit,
+                time.milliseconds());
+        return appendAsLeader(marker, leaderEpoch, true);
+    }
+
+    private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean coordinator) {
         long now = time.milliseconds();
         LogConfig cfg = config;
-        BatchValidator.Result valid = BatchValidator.validate(records, cfg, now);
+        BatchValidator.Result valid = coordinator ? BatchValidator.validateMarker(records, cfg, now)
+                : BatchValidator.validate(records, cfg, now);
         Optional<MemoryRecords> recompressed = Recompressor.recompress(records, cfg, now);
         if (recompressed.isPresent()) {
             // The rewritten batches are validated again: their size against max.message.bytes, as Kafka does.
@@ -146,7 +161,8 @@ final class FileLog implements Log {
             } catch (IOException e) {
                 throw local.failedWrite("Append", e);
             }
-            producerState.commit(session, next);
+            indexAborts(producerState.commit(session, next));
+            refreshLastStable();
             flushNeeded = next - local.recoveryPoint() >= cfg.flushMessages();
             result = new AppendResult(firstOffset, next - 1, valid.logAppendTime(), logStart, false);
         } finally {
@@ -197,9 +213,13 @@ final class FileLog implements Log {
                 BatchHeader header = new BatchHeader();
                 for (BatchValidator.ValidBatch vb : valid.batches()) {
                     header.wrap(buf, buf.position() + vb.position(), 0);
-                    producerState.replay(header);
+                    Optional<AbortedTxn> aborted = producerState.replay(header);
+                    if (aborted.isPresent()) {
+                        indexAborts(List.of(aborted.get()));
+                    }
                     epochCache.assign(header.partitionLeaderEpoch(), header.baseOffset());
                 }
+                refreshLastStable();
             } catch (IOException e) {
                 throw local.failed("Append", e);
             }
@@ -214,6 +234,28 @@ final class FileLog implements Log {
         return result;
     }
 
+    /** Adds aborts whose markers were just appended to the active segment's {@code .txnindex}. Lock held. */
+    private void indexAborts(List<AbortedTxn> aborted) {
+        try {
+            for (AbortedTxn a : aborted) {
+                local.segments().active().txnIndex().append(a);
+            }
+        } catch (IOException e) {
+            // The marker is in the log but not in the index: read_committed would return aborted data. Taking the
+            // directory offline makes the next load recover the segment, which rebuilds the index.
+            throw local.failed("Indexing an aborted transaction", e);
+        }
+    }
+
+    /**
+     * Publishes the first unstable offset after a change of the producer state or the high watermark, so that
+     * the last stable offset readers compute belongs to the same high watermark. Lock held (or construction).
+     */
+    private void refreshLastStable() {
+        producerState.onHighWatermarkUpdated(offsets.highWatermark());
+        offsets.setFirstUnstable(producerState.firstUnstableOffset());
+    }
+
     /** Replaces the empty active segment by one at {@code newBase}. Lock held. */
     private void startEmptyAt(long newBase) throws IOException {
         long emptyBase = local.segments().active().baseOffset;
@@ -222,6 +264,7 @@ final class FileLog implements Log {
             offsets.moveLogStart(newBase);
         }
         producerState.reset(newBase);
+        refreshLastStable();
     }
 
     /**
@@ -279,7 +322,30 @@ final class FileLog implements Log {
         Records records = fetchOffset < e.offset()
                 ? local.read(e, fetchOffset, maxBytes, maxOffset, minOneMessage, this::logStartOffset)
                 : MemoryRecords.EMPTY;
-        return new LogReadInfo(records, o.logStart(), e.offset(), o.highWatermark());
+        return new LogReadInfo(records, o.logStart(), e.offset(), o.highWatermark(), o.lastStableOffset());
+    }
+
+    @Override
+    public long lastStableOffset() {
+        return offsets.get().lastStableOffset();
+    }
+
+    @Override
+    public List<AbortedTxn> abortedTransactions(long from, long upTo) {
+        List<AbortedTxn> result = new ArrayList<>();
+        for (LogSegment seg : local.segments().from(from)) {
+            // Kafka's stopping rule: an abort recorded when the partition was stable at or past upTo means no
+            // transaction overlapping [from, upTo) can have its marker in a later segment.
+            boolean complete = false;
+            for (AbortedTxn t : seg.txnIndex().collect(from, upTo)) {
+                result.add(t);
+                complete |= t.lastStableOffset() >= upTo;
+            }
+            if (complete) {
+                break;
+            }
+        }
+        return result;
     }
 
     @Override
@@ -302,6 +368,7 @@ final class FileLog implements Log {
         lock.lock();
         try {
             offsets.setHighWatermark(hw, local.end().offset());
+            refreshLastStable();
         } finally {
             lock.unlock();
         }
@@ -311,7 +378,11 @@ final class FileLog implements Log {
     public boolean maybeIncrementHighWatermark(long hw) {
         lock.lock();
         try {
-            return offsets.maybeIncrementHighWatermark(hw, local.end().offset());
+            boolean moved = offsets.maybeIncrementHighWatermark(hw, local.end().offset());
+            if (moved) {
+                refreshLastStable();
+            }
+            return moved;
         } finally {
             lock.unlock();
         }
@@ -344,6 +415,7 @@ final class FileLog implements Log {
                         + newLogStartOffset + ", past the log end offset " + endOffset);
             }
             offsets.moveLogStart(newLogStartOffset);
+            refreshLastStable();
             epochCache.truncateFromStart(newLogStartOffset);
         } catch (IOException e) {
             // Only the leader epoch checkpoint was written: the move holds, and the next change rewrites it.
@@ -372,6 +444,7 @@ final class FileLog implements Log {
             epochCache.truncateFromEnd(newEnd);
             producerState.rebuildUpTo(newEnd, local.segments());
             offsets.truncatedTo(newEnd);
+            refreshLastStable();
             log.info("Truncated {} to offset {} (requested {})", topicPartition, newEnd, offset);
         } catch (IOException e) {
             throw local.failed("Truncation", e);
@@ -400,6 +473,7 @@ final class FileLog implements Log {
         epochCache.truncateFromEnd(Long.MIN_VALUE);
         producerState.deleteSnapshotsAbove(-1);
         producerState.reset(offset);
+        refreshLastStable();
         log.info("Truncated {} fully, now starting at {}", topicPartition, offset);
     }
 

@@ -41,6 +41,8 @@ public interface Log extends AutoCloseable {
      * (producer id >= 0) are checked against the producer state: a duplicate of one of the producer's last five
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
+     * A transactional batch opens its producer's transaction (which holds the last stable offset back) until the
+     * coordinator's marker ({@link #appendTxnMarker}).
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
      * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record (a
@@ -51,6 +53,8 @@ public interface Log extends AutoCloseable {
      *                                                                        (a {@link RecordErrors})
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException        a non-transactional batch from a
+     *                                                                        producer with a transaction open
      * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure, or the log directory is
      *         full: then nothing was appended and the directory stays online
      */
@@ -100,6 +104,39 @@ public interface Log extends AutoCloseable {
 
     /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp (the first of equals); empty if empty. */
     Optional<TimestampAndOffset> maxTimestampAndOffset();
+
+    /**
+     * The last stable offset: the first offset of the oldest transaction that is open, or closed by a marker the
+     * high watermark has not passed yet; the high watermark when there is none. read_committed consumers read
+     * below it.
+     */
+    default long lastStableOffset() {
+        return highWatermark();
+    }
+
+    /**
+     * The aborted transactions that overlap offsets {@code [from, upTo)} (their ABORT marker at or after
+     * {@code from}, their first offset below {@code upTo}), from the segments' {@code .txnindex}, in marker order;
+     * read_committed consumers drop those transactions' records. May include a few more that do not overlap.
+     */
+    default List<AbortedTxn> abortedTransactions(long from, long upTo) {
+        return List.of();
+    }
+
+    /**
+     * Appends a transaction marker (a control batch with Kafka's EndTransactionMarker) for {@code producerId} as
+     * leader, as the transaction coordinator asks with WriteTxnMarkers: it closes the producer's open transaction
+     * (an ABORT is added to the segment's {@code .txnindex}).
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException         an epoch older than the producer's
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException a coordinator epoch older than the
+     *                                                                              last marker's
+     * @throws org.apache.kafka.common.errors.KafkaStorageException                 I/O failure or a full directory
+     */
+    default AppendResult appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                         int leaderEpoch) {
+        throw new UnsupportedOperationException("transaction markers");
+    }
 
     /** Moves the log start offset forward (DeleteRecords); whole segments below it become deletable. */
     void advanceLogStartOffset(long newLogStartOffset);

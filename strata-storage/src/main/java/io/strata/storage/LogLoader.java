@@ -131,10 +131,6 @@ final class LogLoader {
                     producerState.replay(h);
                 }
             };
-            LogSegment.BatchVisitor replayAndEpochs = h -> {
-                replay.visit(h);
-                epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
-            };
 
             List<Long> ordered = new ArrayList<>(segments.keySet());
             boolean truncated = false;
@@ -143,7 +139,10 @@ final class LogLoader {
                 long nextBase = i + 1 < ordered.size() ? ordered.get(i + 1) : Long.MAX_VALUE;
                 if (seg.baseOffset >= recoverFromBase) {
                     seg.makeActive(config.segmentIndexBytes());
-                    LogSegment.ScanResult r = seg.recover(config.indexIntervalBytes(), replayAndEpochs);
+                    LogSegment.ScanResult r = seg.recover(config.indexIntervalBytes(), h -> {
+                        reindexAborts(producerState, seg, h, replayFrom);
+                        epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
+                    });
                     seg.flush();
                     if (r.problem() != null) {
                         log.warn("Recovery of {}: truncated segment {} at position {} ({}); dropping {} later segments",
@@ -157,8 +156,15 @@ final class LogLoader {
                 } else if (seg.indexesNeedRebuild()) {
                     log.info("Rebuilding the indexes of segment {} of {}", seg.baseOffset, tp);
                     seg.makeActive(config.segmentIndexBytes());
-                    seg.scan(0, false, true, config.indexIntervalBytes(), nextBase > replayFrom ? replay
-                            : LogSegment.BatchVisitor.NONE);
+                    // The aborts can be re-indexed when the replay covers the whole segment; a segment older than
+                    // the producer snapshot keeps the entries its index file still had.
+                    boolean reindex = seg.baseOffset >= replayFrom;
+                    if (reindex) {
+                        seg.txnIndex().reset();
+                    }
+                    seg.scan(0, false, true, config.indexIntervalBytes(), reindex
+                            ? h -> reindexAborts(producerState, seg, h, replayFrom)
+                            : nextBase > replayFrom ? replay : LogSegment.BatchVisitor.NONE);
                 } else if (nextBase > replayFrom) {
                     int from = seg.baseOffset <= replayFrom ? seg.offsetIndex().lookup(replayFrom) : 0;
                     seg.scan(from, false, false, 0, replay);
@@ -194,6 +200,17 @@ final class LogLoader {
             return loaded;
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot load log " + tp + " from " + dir, e);
+        }
+    }
+
+    /** Replays {@code h} into the producer state and indexes the transaction it aborts in {@code seg}. */
+    private static void reindexAborts(ProducerStateManager producerState, LogSegment seg, BatchHeader h,
+                                      long replayFrom) throws IOException {
+        if (h.lastOffset() >= replayFrom) {
+            Optional<AbortedTxn> aborted = producerState.replay(h);
+            if (aborted.isPresent()) {
+                seg.txnIndex().append(aborted.get());
+            }
         }
     }
 
@@ -255,7 +272,8 @@ final class LogLoader {
             } else if (name.endsWith(SegmentFiles.LOG_SUFFIX)
                     && name.length() == 20 + SegmentFiles.LOG_SUFFIX.length()) {
                 bases.add(Long.parseLong(name.substring(0, 20)));
-            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)) {
+            } else if (name.endsWith(SegmentFiles.INDEX_SUFFIX) || name.endsWith(SegmentFiles.TIME_INDEX_SUFFIX)
+                    || name.endsWith(SegmentFiles.TXN_INDEX_SUFFIX)) {
                 indexes.add(p);
             }
         }
@@ -305,12 +323,23 @@ final class LogLoader {
             }
             deleteSegmentFiles(dir, base);
             Files.move(swap, SegmentFiles.logFile(dir, base), StandardCopyOption.ATOMIC_MOVE);
+            // The other indexes are rebuilt from the log; the aborts the cleaner carried over are kept.
+            Path txnSwap = SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, SegmentFiles.SWAP_SUFFIX);
+            if (Files.exists(txnSwap)) {
+                Files.move(txnSwap, SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, ""),
+                        StandardCopyOption.ATOMIC_MOVE);
+            }
             SegmentSwap.deleteEnd(dir, base);
             changed = true;
         }
         for (Path p : files) {
             String name = p.getFileName().toString();
-            if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
+            if (isCommittedTxnIndexSwap(dir, files, name)) {
+                // The swap committed (the cleaned log took its final name) before its .txnindex followed.
+                Files.move(p, dir.resolve(name.substring(0, name.length() - SegmentFiles.SWAP_SUFFIX.length())),
+                        StandardCopyOption.ATOMIC_MOVE);
+                changed = true;
+            } else if ((name.endsWith(SegmentFiles.SWAP_SUFFIX) && !swapLogs.contains(p))
                     || name.endsWith(SegmentSwap.SUFFIX)) {
                 changed |= Files.deleteIfExists(p);
             }
@@ -319,6 +348,24 @@ final class LogLoader {
             SegmentSwap.fsyncDirectory(dir);
         }
         return changed;
+    }
+
+    /**
+     * Whether {@code name} is the {@code .txnindex.swap} of a cleaned segment whose log already has its final name:
+     * the last rename of a swap renames the log first, then the indexes. Its base then has a plain {@code .log}
+     * (the cleaned one: the old segments were renamed {@code .deleted} before) and no {@code .log.cleaned} (which
+     * would mean the first rename, to {@code .swap}, was interrupted and the plain log is the old segment's).
+     */
+    private static boolean isCommittedTxnIndexSwap(Path dir, List<Path> files, String name) {
+        long base = prefixOffset(name);
+        if (base < 0 || !name.equals(SegmentFiles.filenamePrefix(base) + SegmentFiles.TXN_INDEX_SUFFIX
+                + SegmentFiles.SWAP_SUFFIX)) {
+            return false;
+        }
+        Path cleanedLog = SegmentFiles.file(dir, base, SegmentFiles.Kind.LOG, SegmentFiles.CLEANED_SUFFIX);
+        Path swapLog = SegmentFiles.file(dir, base, SegmentFiles.Kind.LOG, SegmentFiles.SWAP_SUFFIX);
+        return Files.exists(SegmentFiles.logFile(dir, base)) && !files.contains(cleanedLog) && !files.contains(swapLog)
+                && !Files.exists(SegmentFiles.file(dir, base, SegmentFiles.Kind.TXN_INDEX, ""));
     }
 
     /** Deletes a segment's log and indexes under their plain names and its swap indexes. */

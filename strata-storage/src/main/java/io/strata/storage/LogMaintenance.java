@@ -178,7 +178,8 @@ final class LogMaintenance {
                 }
             });
             LogOffsets.Snapshot o = offsets.get();
-            return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.highWatermark(),
+            // Cleaning stops at the last stable offset: an open transaction's records must stay until its marker.
+            return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.lastStableOffset(),
                     local.truncations(), lastData, config.get()));
         } finally {
             lock.unlock();

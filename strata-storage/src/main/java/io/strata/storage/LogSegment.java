@@ -50,6 +50,7 @@ final class LogSegment {
     private final FileRecords log;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
     private final SegmentReader reader;
     private final boolean indexesNeedRebuild;
     private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
@@ -60,11 +61,12 @@ final class LogSegment {
     private int bytesSinceLastIndexEntry;
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       boolean indexesNeedRebuild) {
+                       TransactionIndex txnIndex, boolean indexesNeedRebuild) {
         this.baseOffset = baseOffset;
         this.log = log;
         this.offsetIndex = offsetIndex;
         this.timeIndex = timeIndex;
+        this.txnIndex = txnIndex;
         this.reader = new SegmentReader(log, offsetIndex, timeIndex);
         this.indexesNeedRebuild = indexesNeedRebuild;
         TimeIndex.Entry last = timeIndex.lastEntry();
@@ -106,6 +108,8 @@ final class LogSegment {
         File logF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.LOG, suffix).toFile();
         File indexF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.INDEX, suffix).toFile();
         File timeF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TIME_INDEX, suffix).toFile();
+        TransactionIndex txnIndex = new TransactionIndex(
+                SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TXN_INDEX, suffix).toFile());
         boolean offsetIndexExists = indexF.exists();
         boolean timeIndexExists = timeF.exists();
         FileRecords records = FileRecords.open(logF, true, 0, false);
@@ -121,13 +125,14 @@ final class LogSegment {
             if (timeIndexExists) {
                 Files.delete(timeF.toPath());
             }
+            txnIndex.reset();
             offsetIndex = OffsetIndex.fresh(indexF, baseOffset, 0);
             timeIndex = TimeIndex.fresh(timeF, baseOffset, 0);
         } else {
             offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
             timeIndex = new TimeIndex(timeF, baseOffset, 0);
             rebuild = !offsetIndexExists || !timeIndexExists || !offsetIndex.isSane(records.sizeInBytes())
-                    || !timeIndex.isSane();
+                    || !timeIndex.isSane() || !txnIndex.isSane();
             if (rebuild) {
                 offsetIndex.reset();
                 timeIndex.reset();
@@ -137,7 +142,7 @@ final class LogSegment {
             offsetIndex.resize(maxIndexSize);
             timeIndex.resize(maxIndexSize);
         }
-        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, rebuild);
+        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, txnIndex, rebuild);
     }
 
     boolean indexesNeedRebuild() {
@@ -158,6 +163,11 @@ final class LogSegment {
 
     TimeIndex timeIndex() {
         return timeIndex;
+    }
+
+    /** The aborted transactions whose ABORT marker is in this segment. */
+    TransactionIndex txnIndex() {
+        return txnIndex;
     }
 
     long maxTimestampSoFar() {
@@ -289,6 +299,9 @@ final class LogSegment {
     private void renameIndexes(String from, String to, Runnable afterEach) throws IOException {
         offsetIndex.renameTo(SegmentFiles.withState(offsetIndex.file(), from, to));
         afterEach.run();
+        // The aborted-transaction index goes with the time index, as one step: both are indexes the log's name
+        // commits, and recovery treats a stray one the same way.
+        txnIndex.renameTo(SegmentFiles.withState(txnIndex.file(), from, to));
         timeIndex.renameTo(SegmentFiles.withState(timeIndex.file(), from, to));
         afterEach.run();
     }
@@ -363,6 +376,8 @@ final class LogSegment {
      * @return the scan result; {@code problem} is non-null when bytes were truncated
      */
     ScanResult recover(int indexIntervalBytes, BatchVisitor visitor) throws IOException {
+        // The visitor re-adds the aborts (producer state replay knows where each aborted transaction began).
+        txnIndex.reset();
         ScanResult result = scan(0, true, true, indexIntervalBytes, visitor);
         if (result.problem() != null) {
             log.truncateTo(result.validBytes());
@@ -413,6 +428,7 @@ final class LogSegment {
         }
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        txnIndex.truncateTo(offset);
         int removed = log.sizeInBytes() - loc.position();
         log.truncateTo(loc.position());
         // The last time entry covers everything up to its batch; scan the rest for the new max timestamp.
@@ -456,6 +472,7 @@ final class LogSegment {
         log.flush();
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /** Flushes and closes, leaving trimmed indexes with a final time entry for a trusting reload. */
@@ -463,6 +480,8 @@ final class LogSegment {
         onBecomeInactive();
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
+        txnIndex.close();
         log.close();
     }
 
@@ -474,6 +493,7 @@ final class LogSegment {
         log.renameTo(SegmentFiles.deleted(log.file()));
         offsetIndex.renameTo(SegmentFiles.deleted(offsetIndex.file()));
         timeIndex.renameTo(SegmentFiles.deleted(timeIndex.file()));
+        txnIndex.renameTo(SegmentFiles.deleted(txnIndex.file()));
     }
 
     /** Closes the file handle and deletes the files, whatever their current names. */
@@ -481,6 +501,7 @@ final class LogSegment {
         log.deleteIfExists();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     @Override

@@ -16,15 +16,16 @@ final class SegmentFiles {
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String TXN_INDEX_SUFFIX = ".txnindex";
     static final String DELETED_SUFFIX = ".deleted";
     /** A segment being written by the cleaner; deleted on recovery (the cleaning never happened). */
     static final String CLEANED_SUFFIX = ".cleaned";
     /** A cleaned segment that replaces the segments of its range; completed on recovery. */
     static final String SWAP_SUFFIX = ".swap";
 
-    /** The three kinds of file of a segment. */
+    /** The four kinds of file of a segment. */
     enum Kind {
-        LOG(LOG_SUFFIX), INDEX(INDEX_SUFFIX), TIME_INDEX(TIME_INDEX_SUFFIX);
+        LOG(LOG_SUFFIX), INDEX(INDEX_SUFFIX), TIME_INDEX(TIME_INDEX_SUFFIX), TXN_INDEX(TXN_INDEX_SUFFIX);
 
         private final String suffix;
 
@@ -51,7 +52,7 @@ final class SegmentFiles {
         return dir.resolve(filenamePrefix(baseOffset) + kind.suffix + state);
     }
 
-    /** Deletes the segment's three files with state suffix {@code state}, where they exist. */
+    /** Deletes the segment's files with state suffix {@code state}, where they exist. */
     static void deleteIfExist(Path dir, long baseOffset, String state) throws IOException {
         for (Kind kind : Kind.values()) {
             Files.deleteIfExists(file(dir, baseOffset, kind, state));

@@ -41,13 +41,23 @@ final class CompactionSupport {
 
     static MemoryRecords keyedIdempotent(Compression compression, long timestamp, long pid, short epoch, int seq,
                                          String... keysAndValues) {
+        return keyedBatch(compression, timestamp, pid, epoch, seq, false, keysAndValues);
+    }
+
+    /** A transactional batch of keyed records, as a transactional producer sends it. */
+    static MemoryRecords keyedTransactional(long timestamp, long pid, short epoch, int seq, String... keysAndValues) {
+        return keyedBatch(Compression.NONE, timestamp, pid, epoch, seq, true, keysAndValues);
+    }
+
+    private static MemoryRecords keyedBatch(Compression compression, long timestamp, long pid, short epoch, int seq,
+                                            boolean transactional, String... keysAndValues) {
         int size = 256;
         for (String s : keysAndValues) {
             size += (s == null ? 0 : s.length()) + 16;
         }
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(size),
                 RecordBatch.CURRENT_MAGIC_VALUE, compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP,
-                pid, epoch, seq, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+                pid, epoch, seq, transactional, RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             String v = keysAndValues[i + 1];
             builder.append(timestamp, keysAndValues[i].getBytes(StandardCharsets.UTF_8),

@@ -255,6 +255,59 @@ class CompactionTest {
     }
 
     @Test
+    void abortedRecordsAreRemovedAndOpenTransactionsAreNotCleaned() throws Exception {
+        FileLog log = open(root, compacted(), TestSupport.INLINE);
+        Writer w = new Writer(() -> log, time);
+        w.append("k1", "v1");
+        // An aborted value for k1 must neither survive nor make the committed v1 look superseded.
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 7, (short) 0, 0, "k1",
+                "aborted"), 0);
+        log.appendTxnMarker(7, (short) 0, 0, false, 0);
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 8, (short) 0, 0, "k2",
+                "committed"), 0);
+        log.appendTxnMarker(8, (short) 0, 0, true, 0);
+        for (int v = 0; v < 10; v++) {
+            for (int k = 0; k < 3; k++) {
+                w.append("f" + k, "v" + v);
+            }
+        }
+        long open = log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 9, (short) 0, 0,
+                "k3", "open"), 0).firstOffset();
+        for (int v = 0; v < 10; v++) {
+            w.append("g" + v, "after the open transaction");
+        }
+        assertThat(log.lastStableOffset()).isEqualTo(open);
+
+        LogCleaner cleaner = cleaner(root, log);
+        Cleaner.Result result = cleaner.cleanOnce().orElseThrow();
+        cleaner.close();
+
+        assertThat(result.firstDirty()).isLessThanOrEqualTo(open);
+        List<Rec> read = readRecords(log);
+        assertThat(read).extracting(Rec::value).doesNotContain("aborted").contains("v1", "committed", "open");
+        assertThat(read).filteredOn(r -> "k1".equals(r.key())).extracting(Rec::value).containsExactly("v1");
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).extracting(AbortedTxn::producerId)
+                .containsExactly(7L);
+        assertThat(log.lastStableOffset()).isEqualTo(open);
+
+        // A crash between the last two renames of the swap: the cleaned log has its final name, its .txnindex
+        // not yet. Loading completes the rename instead of dropping the index as a leftover of the swap.
+        Path dir = log.dir();
+        long end = log.logEndOffset();
+        log.close();
+        Path index;
+        try (Stream<Path> files = Files.list(dir)) {
+            index = files.filter(p -> p.toString().endsWith(".txnindex")).findFirst().orElseThrow();
+        }
+        Files.move(index, Path.of(index + SegmentFiles.SWAP_SUFFIX));
+        FileLog reopened = LogLoader.load(dir, TP, TOPIC_ID, compacted(), new LogLoader.Checkpoints(true,
+                OptionalLong.of(end), OptionalLong.empty(), OptionalLong.of(end)), time, TestSupport.INLINE, 0);
+        closeables.add(reopened);
+        assertThat(reopened.abortedTransactions(0, reopened.logEndOffset())).extracting(AbortedTxn::producerId)
+                .containsExactly(7L);
+    }
+
+    @Test
     void followersReplicateCleanedBatchesWithGapsAndEmptyBatches() throws Exception {
         FileLog leader = open(root.resolve("leader"), compacted(), TestSupport.INLINE);
         for (int seq = 0; seq < 3; seq++) {

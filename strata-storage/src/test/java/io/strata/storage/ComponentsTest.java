@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,26 +206,60 @@ class ComponentsTest {
         void checksSequencesAndSurvivesASnapshot() throws Exception {
             ProducerStateManager psm = new ProducerStateManager(dir);
             ProducerStateManager.AppendSession s = psm.beginAppend();
-            assertThat(s.check(1, (short) 0, 0, 4)).isEmpty();
-            s.record(1, (short) 0, new ProducerBatch(0, 4, 0, 4, 10));
-            assertThat(s.check(1, (short) 0, 5, 5)).isEmpty(); // sees the pending batch
+            assertThat(s.check(1, (short) 0, 0, 4, false)).isEmpty();
+            s.record(1, (short) 0, new ProducerBatch(0, 4, 0, 4, 10), false);
+            assertThat(s.check(1, (short) 0, 5, 5, false)).isEmpty(); // sees the pending batch
             psm.commit(s, 5);
             for (int i = 1; i <= 5; i++) {
                 ProducerStateManager.AppendSession next = psm.beginAppend();
-                next.record(1, (short) 0, new ProducerBatch(i * 5, i * 5 + 4, i * 5, i * 5 + 4, 10));
+                next.record(1, (short) 0, new ProducerBatch(i * 5, i * 5 + 4, i * 5, i * 5 + 4, 10), false);
                 psm.commit(next, i * 5 + 5);
             }
             // Seq 0-4 was evicted (only the last five batches are kept): no longer a duplicate, and a gap.
-            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) 0, 0, 4))
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) 0, 0, 4, false))
                     .isInstanceOf(OutOfOrderSequenceException.class);
-            assertThat(psm.beginAppend().check(1, (short) 0, 25, 29)).contains(new ProducerBatch(25, 29, 25, 29, 10));
-            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) -1, 30, 30))
+            assertThat(psm.beginAppend().check(1, (short) 0, 25, 29, false))
+                    .contains(new ProducerBatch(25, 29, 25, 29, 10));
+            assertThatThrownBy(() -> psm.beginAppend().check(1, (short) -1, 30, 30, false))
                     .isInstanceOf(InvalidProducerEpochException.class);
             psm.takeSnapshot();
             ProducerStateManager loaded = new ProducerStateManager(dir);
             assertThat(loaded.loadLatestSnapshotAtOrBelow(Long.MAX_VALUE)).contains(30L);
             assertThat(loaded.producers()).isEqualTo(psm.producers());
             assertThat(loaded.loadLatestSnapshotAtOrBelow(29)).isEmpty();
+        }
+
+        @Test
+        void openTransactionsAndCoordinatorEpochsSurviveASnapshotAndOldSnapshotsStillLoad() throws Exception {
+            ProducerStateManager psm = new ProducerStateManager(dir);
+            ProducerStateManager.AppendSession s = psm.beginAppend();
+            s.record(1, (short) 0, new ProducerBatch(0, 0, 3, 3, 10), true);
+            s.recordControl(2, (short) 0, new TxnMarker(ControlRecordType.COMMIT, 4), 4);
+            psm.commit(s, 5);
+            assertThat(psm.firstUnstableOffset()).as("the commit is not below the high watermark yet").isEqualTo(3);
+            psm.onHighWatermarkUpdated(5);
+            assertThat(psm.firstUnstableOffset()).isEqualTo(3);
+            psm.takeSnapshot();
+            ProducerStateManager loaded = new ProducerStateManager(dir);
+            assertThat(loaded.loadLatestSnapshotAtOrBelow(Long.MAX_VALUE)).contains(5L);
+            assertThat(loaded.firstUnstableOffset()).isEqualTo(3);
+            assertThat(loaded.entry(2).orElseThrow().coordinatorEpoch()).isEqualTo(4);
+            assertThatThrownBy(() -> loaded.beginAppend().check(1, (short) 0, 1, 1, false))
+                    .isInstanceOf(InvalidTxnStateException.class);
+
+            // The first format ("SPS1": no transaction fields) loads with no transaction open.
+            ByteBuffer body = ByteBuffer.allocate(4 + 8 + 2 + 4 + 32);
+            body.putInt(1).putLong(9).putShort((short) 3).putInt(1).putInt(0).putInt(0).putLong(0).putLong(0)
+                    .putLong(10).flip();
+            CRC32C crc = new CRC32C();
+            crc.update(body.duplicate());
+            ByteBuffer v1 = ByteBuffer.allocate(8 + body.remaining()).putInt(0x53505331).putInt((int) crc.getValue())
+                    .put(body);
+            Files.write(loaded.snapshotFile(7), v1.array());
+            assertThat(loaded.loadLatestSnapshotAtOrBelow(Long.MAX_VALUE)).contains(7L);
+            assertThat(loaded.entry(9).orElseThrow()).isEqualTo(new ProducerEntry(9, (short) 3,
+                    List.of(new ProducerBatch(0, 0, 0, 0, 10)), -1, -1));
+            assertThat(loaded.firstUnstableOffset()).isEqualTo(Long.MAX_VALUE);
         }
 
         @Test

@@ -4,6 +4,7 @@ import static io.strata.storage.TestSupport.batch;
 import static io.strata.storage.TestSupport.idempotent;
 import static io.strata.storage.TestSupport.newLog;
 import static io.strata.storage.TestSupport.readAll;
+import static io.strata.storage.TestSupport.transactional;
 import static io.strata.storage.TestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,10 +27,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
@@ -537,6 +543,107 @@ class FileLogTest {
                 problems.add("gap: " + expected + " then " + b.baseOffset());
             }
             expected = b.lastOffset() + 1;
+        }
+    }
+
+    @Test
+    void transactionsHoldTheLastStableOffsetUntilTheHighWatermarkPassesTheirMarker() {
+        try (FileLog log = log(Map.of())) {
+            log.appendAsLeader(transactional(1, (short) 0, 0, "a1", "a2"), 1);   // 0-1: 1 opens at 0
+            log.appendAsLeader(batch("plain"), 1);                                 // 2
+            log.appendAsLeader(transactional(2, (short) 0, 0, "b1"), 1);          // 3: 2 opens at 3
+            assertThat(log.lastStableOffset()).isZero();
+            log.maybeIncrementHighWatermark(4);
+            assertThat(log.lastStableOffset()).isZero();
+            assertThat(log.appendTxnMarker(1, (short) 0, 3, true, 1).firstOffset()).isEqualTo(4);
+            assertThat(log.lastStableOffset()).as("marker not yet replicated").isZero();
+            log.maybeIncrementHighWatermark(5);
+            assertThat(log.lastStableOffset()).isEqualTo(3);
+            assertThat(log.read(0, 4096, Long.MAX_VALUE, true).lastStableOffset()).isEqualTo(3);
+            // Fencing: an older coordinator, a non-transactional write in a transaction (older epochs below).
+            log.appendAsLeader(transactional(1, (short) 0, 2, "a3"), 1);          // 5
+            assertThatThrownBy(() -> log.appendTxnMarker(1, (short) 0, 2, false, 1))
+                    .isInstanceOf(TransactionCoordinatorFencedException.class);
+            assertThatThrownBy(() -> log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 1,
+                    (short) 0, 3, "x"), 1)).isInstanceOf(InvalidTxnStateException.class);
+            log.appendTxnMarker(2, (short) 0, 3, false, 1);                        // 6: aborts 2
+            log.appendTxnMarker(1, (short) 0, 3, false, 1);                        // 7: aborts 1's second
+            log.maybeIncrementHighWatermark(8);
+            assertThat(log.lastStableOffset()).isEqualTo(8);
+            assertThat(log.abortedTransactions(0, 8)).containsExactly(new AbortedTxn(2, 3, 6, 5),
+                    new AbortedTxn(1, 5, 7, 8));
+            assertThat(log.abortedTransactions(7, 8)).containsExactly(new AbortedTxn(1, 5, 7, 8));
+            assertThat(log.abortedTransactions(0, 3)).isEmpty();
+            assertThat(log.activeProducers()).extracting(ActiveProducer::currentTxnStartOffset).containsOnly(-1L);
+            assertThat(log.activeProducers()).extracting(ActiveProducer::coordinatorEpoch).containsOnly(3);
+            log.appendTxnMarker(9, (short) 1, 3, false, 1);
+            assertThatThrownBy(() -> log.appendTxnMarker(9, (short) 0, 3, false, 1))
+                    .isInstanceOf(InvalidProducerEpochException.class);
+        }
+    }
+
+    @Test
+    void openTransactionsAndAbortsSurviveRollRestartAndRecovery() throws Exception {
+        Map<String, String> small = Map.of(LogConfig.INTERNAL_SEGMENT_BYTES, "200");
+        Path partitionDir;
+        try (FileLog log = log(small)) {
+            partitionDir = log.dir();
+            log.appendAsLeader(transactional(1, (short) 0, 0, "a-first-record"), 1);     // 0
+            for (int i = 0; i < 4; i++) {
+                log.appendAsLeader(batch("filler-record-" + i), 1);                    // 1-4, rolls
+            }
+            log.appendAsLeader(transactional(2, (short) 0, 0, "b-first-record"), 1);     // 5
+            log.appendTxnMarker(1, (short) 0, 0, false, 1);                              // 6: aborts 1
+            log.appendAsLeader(batch("after"), 1);                                        // 7
+            log.maybeIncrementHighWatermark(8);
+            assertThat(log.numberOfSegments()).isGreaterThan(1);
+            assertThat(log.lastStableOffset()).isEqualTo(5);
+        }
+        LogConfig config = TestSupport.config(small);
+        LogLoader.Checkpoints clean = new LogLoader.Checkpoints(true, OptionalLong.of(8), OptionalLong.empty(),
+                OptionalLong.of(8));
+        try (FileLog reloaded = LogLoader.load(partitionDir, TestSupport.TP, TestSupport.TOPIC_ID, config, clean,
+                time, TestSupport.INLINE, 0)) {
+            assertThat(reloaded.lastStableOffset()).isEqualTo(5);
+            assertThat(reloaded.abortedTransactions(0, 8)).containsExactly(new AbortedTxn(1, 0, 6, 5));
+        }
+        // A crash: no snapshot or .txnindex survives, recovery rebuilds both from the log.
+        try (var files = Files.list(partitionDir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(".snapshot") || name.endsWith(".txnindex")) {
+                    Files.delete(p);
+                }
+            }
+        }
+        LogLoader.Checkpoints crashed = new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(),
+                OptionalLong.of(8));
+        try (FileLog recovered = LogLoader.load(partitionDir, TestSupport.TP, TestSupport.TOPIC_ID, config, crashed,
+                time, TestSupport.INLINE, 0)) {
+            assertThat(recovered.lastStableOffset()).isEqualTo(5);
+            assertThat(recovered.abortedTransactions(0, 8)).containsExactly(new AbortedTxn(1, 0, 6, 5));
+            assertThat(recovered.activeProducers()).filteredOn(p -> p.producerId() == 2)
+                    .extracting(ActiveProducer::currentTxnStartOffset).containsExactly(5L);
+        }
+    }
+
+    @Test
+    void followersTrackTransactionsAndTruncationReopensThem() {
+        try (FileLog follower = log(Map.of())) {
+            MemoryRecords data = transactional(1, (short) 0, 0, "a1");
+            data.batches().forEach(b -> b.setLastOffset(0));
+            follower.appendAsFollower(data);
+            MemoryRecords marker = MemoryRecords.withEndTransactionMarker(1L, time.milliseconds(), 1, 1L, (short) 0,
+                    new EndTransactionMarker(ControlRecordType.ABORT, 0));
+            follower.appendAsFollower(marker);
+            follower.updateHighWatermark(1);
+            assertThat(follower.lastStableOffset()).isZero();
+            follower.updateHighWatermark(2);
+            assertThat(follower.lastStableOffset()).isEqualTo(2);
+            assertThat(follower.abortedTransactions(0, 2)).containsExactly(new AbortedTxn(1, 0, 1, 2));
+            follower.truncateTo(1);
+            assertThat(follower.abortedTransactions(0, 2)).isEmpty();
+            assertThat(follower.lastStableOffset()).as("the transaction is open again").isZero();
         }
     }
 }

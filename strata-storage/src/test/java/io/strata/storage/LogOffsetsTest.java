@@ -14,6 +14,20 @@ class LogOffsetsTest {
     }
 
     @Test
+    void theLastStableOffsetIsTheFirstUnstableOneCappedByTheHighWatermark() {
+        LogOffsets offsets = new LogOffsets(2, 8, 10);
+        assertThat(offsets.get().lastStableOffset()).as("no transaction").isEqualTo(8);
+        offsets.setFirstUnstable(5);
+        assertThat(offsets.get().lastStableOffset()).isEqualTo(5);
+        offsets.maybeIncrementHighWatermark(10, 10);
+        assertThat(offsets.get()).isEqualTo(new LogOffsets.Snapshot(2, 10, 5));
+        offsets.setFirstUnstable(Long.MAX_VALUE);
+        assertThat(offsets.get().lastStableOffset()).isEqualTo(10);
+        offsets.setFirstUnstable(1);
+        assertThat(offsets.get().lastStableOffset()).as("never below the log start").isEqualTo(2);
+    }
+
+    @Test
     void setHighWatermarkMayMoveItBackButNotOutOfRange() {
         LogOffsets offsets = new LogOffsets(5, 8, 10);
         offsets.setHighWatermark(6, 10);

@@ -96,6 +96,17 @@ final class TestSupport {
         return builder.build();
     }
 
+    /** A transactional batch of {@code values} for producer {@code pid}, as a transactional producer sends it. */
+    static MemoryRecords transactional(long pid, short epoch, int seq, String... values) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256 + values.length * 64),
+                RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE, TimestampType.CREATE_TIME, 0L,
+                RecordBatch.NO_TIMESTAMP, pid, epoch, seq, true, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+        for (String v : values) {
+            builder.append(System.currentTimeMillis(), null, v.getBytes());
+        }
+        return builder.build();
+    }
+
     /** Concatenates the batches of several requests into one. */
     static MemoryRecords concat(MemoryRecords... parts) {
         int size = 0;

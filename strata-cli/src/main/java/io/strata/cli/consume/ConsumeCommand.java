@@ -76,6 +76,11 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
             description = "Consume as a member of GROUP and commit its offsets (default: no group).")
     String group;
 
+    @Option(names = "--isolation", paramLabel = "read_committed|read_uncommitted", defaultValue = "read_uncommitted",
+            description = "read_uncommitted (default, as Kafka's consumers) reads every record below the high "
+                    + "watermark; read_committed only committed transactions' records, below the last stable offset.")
+    String isolation = "read_uncommitted";
+
     @Option(names = "--format", paramLabel = "text|json", defaultValue = "text",
             description = "text (default) or json: one object per line with topic, partition, offset, timestamp, "
                     + "key, value and headers.")
@@ -112,6 +117,7 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         RecordFormat recordFormat = format == Format.JSON ? new RecordFormat.JsonLines()
                 : new RecordFormat.Text(separator, printTimestamp, printPartition, printOffset, printKey, printHeaders);
         Map<String, Object> overrides = new HashMap<>();
+        overrides.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         if (group != null) {
             overrides.put(ConsumerConfig.GROUP_ID_CONFIG, group);
             overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, startAtBeginning() ? "earliest" : "latest");
@@ -163,6 +169,9 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         }
         if (group != null && (offset != null || fromTime != null || partition != null)) {
             throw usage("--group cannot be combined with --offset, --from-time or --partition");
+        }
+        if (!isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
+            throw usage("--isolation must be read_committed or read_uncommitted");
         }
         if (count != null && count <= 0) {
             throw usage("--count must be positive");

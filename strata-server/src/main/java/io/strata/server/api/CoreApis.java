@@ -6,10 +6,13 @@ import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
- * The APIs every producer and consumer needs: versions, metadata, produce, fetch, offsets, topics (InitProducerId
- * is the transaction module's).
+ * The APIs every producer and consumer needs: versions, metadata, produce, fetch, offsets, topics; and the broker
+ * side of transaction markers (WriteTxnMarkers), which the data path owns (InitProducerId is the transaction
+ * module's).
  */
 public final class CoreApis implements ApiModule {
+    /** How long a transaction marker waits for the ISR: Kafka's default {@code request.timeout.ms}. */
+    private static final long MARKER_TIMEOUT_MS = 30_000;
 
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
@@ -23,6 +26,8 @@ public final class CoreApis implements ApiModule {
                         s.logConfigs(), s.config().numPartitions(),
                         new PartitionAdmission(FileDescriptorGuard.processWide())))
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(s.quorum(), s.topics()))
-                .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(s.nodeId(), s.quorum()));
+                .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(s.nodeId(), s.quorum()))
+                .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(s.quorum(), s.replicas(),
+                        MARKER_TIMEOUT_MS));
     }
 }

@@ -6,6 +6,7 @@ import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.Wakeup;
 import io.strata.server.metrics.BrokerTopicMetrics;
+import io.strata.storage.AbortedTxn;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
 import java.util.ArrayList;
@@ -21,13 +22,16 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
 
 /**
  * Fetch: reads each partition from its log as file slices (sent with {@code sendfile}), long-polling up to
  * {@code max.wait.ms} until {@code min.bytes} are available.
  *
- * <p>Consumers read up to the high watermark, replicas (replica id >= 0) up to the log end offset. Fetch sessions
+ * <p>Consumers read up to the high watermark (read_uncommitted) or the last stable offset (read_committed, with
+ * the aborted transactions overlapping the returned batches, from the segments' {@code .txnindex}); replicas
+ * (replica id >= 0) read uncommitted up to the log end offset. Fetch sessions
  * are not kept: every response carries session id 0, which tells clients to send full requests.
  */
 public final class FetchHandler implements ApiHandler<FetchRequest> {
@@ -125,10 +129,14 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                             new TopicPartition(topic.get().name(), p.partition()));
                     found.add(partition);
                     LogReadInfo info = partition.read(p.fetchOffset(), maxBytes, minOneMessage,
-                            p.currentLeaderEpoch(), replicaId);
+                            p.currentLeaderEpoch(), replicaId, readCommitted);
                     response.setErrorCode(Errors.NONE.code()).setHighWatermark(info.highWatermark())
-                            .setLastStableOffset(info.highWatermark()).setLogStartOffset(info.logStartOffset())
+                            .setLastStableOffset(info.lastStableOffset()).setLogStartOffset(info.logStartOffset())
                             .setRecords(info.records());
+                    if (readCommitted) {
+                        response.setAbortedTransactions(abortedTransactions(partition.log(), p.fetchOffset(),
+                                info));
+                    }
                     int read = info.records().sizeInBytes();
                     bytes += read;
                     if (read > 0) {
@@ -139,7 +147,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                     error = fail(response, Errors.forException(e));
                     if (partition != null) {
                         Log log = partition.log();
-                        response.setHighWatermark(log.highWatermark()).setLastStableOffset(log.highWatermark())
+                        response.setHighWatermark(log.highWatermark()).setLastStableOffset(log.lastStableOffset())
                                 .setLogStartOffset(log.logStartOffset());
                     }
                 }
@@ -148,6 +156,34 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
         return new Read(new FetchResponseData().setResponses(responses).setSessionId(0), bytes, error, found,
                 bytesByTopic);
+    }
+
+    /**
+     * The aborted transactions a read_committed consumer needs for the batches read: those overlapping
+     * {@code [fetchOffset, end of the last batch read]}. The common case (no abort after the fetch offset) costs
+     * one look at the in-memory indexes; only then are the read batches' headers walked to narrow the range.
+     */
+    private static List<FetchResponseData.AbortedTransaction> abortedTransactions(Log log, long fetchOffset,
+                                                                                 LogReadInfo info) {
+        List<FetchResponseData.AbortedTransaction> result = new ArrayList<>();
+        if (info.records().sizeInBytes() == 0) {
+            return result;
+        }
+        List<AbortedTxn> candidates = log.abortedTransactions(fetchOffset, info.lastStableOffset());
+        if (candidates.isEmpty()) {
+            return result;
+        }
+        long end = fetchOffset;
+        for (RecordBatch batch : info.records().batches()) {
+            end = batch.lastOffset() + 1;
+        }
+        for (AbortedTxn t : candidates) {
+            if (t.firstOffset() < end) {
+                result.add(new FetchResponseData.AbortedTransaction().setProducerId(t.producerId())
+                        .setFirstOffset(t.firstOffset()));
+            }
+        }
+        return result;
     }
 
     private static boolean fail(FetchResponseData.PartitionData response, Errors error) {

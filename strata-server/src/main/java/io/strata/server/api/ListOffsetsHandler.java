@@ -21,7 +21,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
- * ListOffsets: earliest, latest, max timestamp, and the first offset at or after a timestamp. Without tiered
+ * ListOffsets: earliest, latest, max timestamp, and the first offset at or after a timestamp; as in Kafka, the
+ * answers stop at the last stable offset for read_committed and at the high watermark otherwise. Without tiered
  * storage, "earliest local" is the earliest offset and the tiered queries find nothing.
  */
 public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> {
@@ -78,20 +79,22 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                 || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
             return new TimestampAndOffset(-1, log.logStartOffset(), OptionalInt.empty());
         }
+        // Kafka's last fetchable offset: what a consumer of this isolation level may read.
+        long fetchable = readCommitted ? log.lastStableOffset() : log.highWatermark();
         if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            long offset = log.highWatermark();
+            long offset = fetchable;
             Optional<EpochEntry> epoch = log.latestEpoch();
             return new TimestampAndOffset(-1, offset, epoch.isPresent()
                     ? OptionalInt.of(epoch.get().epoch()) : OptionalInt.empty());
         }
         if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-            return log.maxTimestampAndOffset().filter(t -> t.offset() < log.highWatermark()).orElse(none);
+            return log.maxTimestampAndOffset().filter(t -> t.offset() < fetchable).orElse(none);
         }
         if (timestamp < 0) {
             // Tiered-storage queries (latest tiered, earliest pending upload): nothing is tiered here.
             return none;
         }
-        return log.offsetForTimestamp(timestamp).filter(t -> t.offset() < log.highWatermark()).orElse(none);
+        return log.offsetForTimestamp(timestamp).filter(t -> t.offset() < fetchable).orElse(none);
     }
 
     private static void fail(ListOffsetsResponseData.ListOffsetsPartitionResponse response, Errors error) {

@@ -227,16 +227,48 @@ public final class Partition {
     }
 
     /**
-     * Reads as leader for a consumer ({@code replicaId < 0}, up to the high watermark) or for a follower replica
-     * (up to the log end offset; its fetch offset becomes its known log end, which may advance the high watermark).
+     * Appends a transaction marker as leader for the transaction coordinator (WriteTxnMarkers), with acks=all's
+     * ISR requirement, and advances the high watermark where the ISR allows; the caller waits for the marker to be
+     * committed ({@link #awaitCommitted}).
+     *
+     * @throws NotLeaderOrFollowerException if this node does not lead the partition
+     * @throws NotEnoughReplicasException   the ISR is smaller than {@code min.insync.replicas}
+     */
+    public AppendResult appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit) {
+        AppendResult result;
+        roleLock.readLock().lock();
+        try {
+            PartitionRole.Leader leader = leaderRole(-1);
+            checkMinInSyncReplicas(false);
+            result = partitionLog.appendTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit,
+                    leader.leaderEpoch());
+            maybeIncrementHighWatermark(leader);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+        fire();
+        return result;
+    }
+
+    /** Reads as leader, read_uncommitted for consumers ({@link #read(long, int, boolean, int, int, boolean)}). */
+    public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneMessage, int currentLeaderEpoch,
+                            int replicaId) {
+        return read(fetchOffset, maxBytes, minOneMessage, currentLeaderEpoch, replicaId, false);
+    }
+
+    /**
+     * Reads as leader for a consumer ({@code replicaId < 0}, up to the high watermark, or the last stable offset
+     * with {@code readCommitted}) or for a follower replica (up to the log end offset, uncommitted as in Kafka; its
+     * fetch offset becomes its known log end, which may advance the high watermark).
      *
      * @throws NotLeaderOrFollowerException if this node does not lead, or {@code replicaId} is not a replica
      */
     public LogReadInfo read(long fetchOffset, int maxBytes, boolean minOneMessage, int currentLeaderEpoch,
-                            int replicaId) {
+                            int replicaId, boolean readCommitted) {
         PartitionRole.Leader leader = leaderRole(currentLeaderEpoch);
         if (replicaId < 0) {
-            return partitionLog.read(fetchOffset, maxBytes, partitionLog.highWatermark(), minOneMessage);
+            long upTo = readCommitted ? partitionLog.lastStableOffset() : partitionLog.highWatermark();
+            return partitionLog.read(fetchOffset, maxBytes, upTo, minOneMessage);
         }
         if (!followers.isFollower(replicaId)) {
             throw new NotLeaderOrFollowerException("Fetch from node " + replicaId + ", which is not a replica of "

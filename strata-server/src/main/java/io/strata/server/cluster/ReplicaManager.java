@@ -63,6 +63,7 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
     private record Offline(String reason, boolean retry) {
     }
     private volatile long publishedVersion = -1;
+    private volatile TransactionMarkerListener markerListener = TransactionMarkerListener.NONE;
 
     /**
      * @param following           replicates the partitions this node follows from their leaders
@@ -97,6 +98,18 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
     @Override
     public void close() {
         isrExpiration.shutdownNow();
+    }
+
+    /**
+     * Registers who learns of transaction markers committed to {@code __consumer_offsets} partitions (the group
+     * coordinator); {@link TransactionMarkerListener#NONE} until then.
+     */
+    public void setTransactionMarkerListener(TransactionMarkerListener listener) {
+        this.markerListener = listener;
+    }
+
+    public TransactionMarkerListener transactionMarkerListener() {
+        return markerListener;
     }
 
     @Override

@@ -96,6 +96,30 @@ class PartitionTest {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
+    @Test
+    void readCommittedStopsAtTheLastStableOffsetUntilTheMarker() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL), List.of(LOCAL)));
+        p.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, 5, (short) 0, 0,
+                new SimpleRecord("t".getBytes(StandardCharsets.UTF_8))));
+        assertThat(p.read(0, 1 << 16, true, -1, -1, true).records().sizeInBytes()).isZero();
+        assertThat(p.read(0, 1 << 16, true, -1, -1, false).records().sizeInBytes()).isPositive();
+        AppendResult marker = p.appendTxnMarker(5, (short) 0, 0, true);
+        assertThat(marker.firstOffset()).isEqualTo(1);
+        assertThat(p.isCommitted(2)).isTrue();
+        assertThat(p.read(0, 1 << 16, true, -1, -1, true).lastStableOffset()).isEqualTo(2);
+        assertThat(p.read(0, 1 << 16, true, -1, -1, true).records().sizeInBytes()).isPositive();
+    }
+
+    @Test
+    void transactionMarkersNeedMinInSyncReplicas() {
+        Partition p = partition(LogConfig.fromTopicConfigs(Map.of("min.insync.replicas", "2")));
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL)));
+        assertThatThrownBy(() -> p.appendTxnMarker(5, (short) 0, 0, false))
+                .isInstanceOf(NotEnoughReplicasException.class);
+        assertThat(p.log().logEndOffset()).isZero();
+    }
+
     /**
      * Many producers on one partition, each waiting as acks=all does: the high watermark, sampled all along, never
      * goes back, and every wait completes. Reading the log end without the log's lock and setting a clamped value

@@ -18,8 +18,9 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
 
 /**
- * DescribeProducers: the idempotent producers the partition leader's log tracks, with their epoch, last sequence
- * and last timestamp. No transactions yet: coordinator epoch and transaction start offset are always -1.
+ * DescribeProducers: the idempotent and transactional producers the partition leader's log tracks, with their
+ * epoch, last sequence, last timestamp, the coordinator epoch of their last marker and the first offset of their
+ * open transaction (-1 when none).
  */
 final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequest> {
 
@@ -47,7 +48,8 @@ final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequ
                         states.add(new DescribeProducersResponseData.ProducerState()
                                 .setProducerId(producer.producerId()).setProducerEpoch(producer.producerEpoch())
                                 .setLastSequence(producer.lastSequence()).setLastTimestamp(producer.lastTimestamp())
-                                .setCoordinatorEpoch(-1).setCurrentTxnStartOffset(-1));
+                                .setCoordinatorEpoch(producer.coordinatorEpoch())
+                                .setCurrentTxnStartOffset(producer.currentTxnStartOffset()));
                     }
                     response.setErrorCode(Errors.NONE.code()).setActiveProducers(states);
                 } catch (ApiException e) {

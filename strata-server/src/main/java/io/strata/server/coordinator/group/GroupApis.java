@@ -20,6 +20,9 @@ public final class GroupApis implements ApiModule {
         GroupCoordinator c = new GroupCoordinator(s.nodeId(), GroupConfig.from(s.config()), s.quorum(), s.replicas(),
                 s.topics(), Time.SYSTEM);
         s.publishing().register(c.publisher());
+        // Offsets committed in a transaction become visible (or are dropped) with its marker.
+        s.replicas().setTransactionMarkerListener((partition, producerId, producerEpoch, commit, markerOffset) ->
+                c.completeTransaction(partition.partition(), producerId, commit));
         s.metrics().registerGroups(c, s.replicas());
         coordinator = Optional.of(c);
         dispatcher.register(ApiKeys.JOIN_GROUP, 0, 9, new JoinGroupHandler(c.join()))
