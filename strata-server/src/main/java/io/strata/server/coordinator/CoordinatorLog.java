@@ -99,10 +99,6 @@ public final class CoordinatorLog implements AutoCloseable {
         this.topics = topics;
     }
 
-    public String topicName() {
-        return topic.name();
-    }
-
     /** Kafka's choice: abs(hashCode) modulo the partition count (of the topic if it exists, else the config's). */
     public int partitionFor(String key) {
         int partitions = topic().map(t -> t.partitions().size()).orElse(topic.partitions());
