@@ -74,7 +74,7 @@ final class GroupOffsets {
         CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
         group.lock.lock();
         try {
-            Errors error = validate(group, memberId, instanceId, generation);
+            Errors error = validate(group, memberId, instanceId, generation, false);
             if (error != Errors.NONE) {
                 return all(commits, error);
             }
@@ -141,7 +141,7 @@ final class GroupOffsets {
         group.lock.lock();
         try {
             Errors error = generation < 0 ? (group.isGone() ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE)
-                    : validate(group, memberId, instanceId, generation);
+                    : validate(group, memberId, instanceId, generation, true);
             if (error != Errors.NONE) {
                 return all(commits, error);
             }
@@ -215,8 +215,14 @@ final class GroupOffsets {
         written.forEach((tp, v) -> group.pendingOffsets.remove(tp, v));
     }
 
-    /** Kafka's validation of a classic group's offset commit. Under the group lock. */
-    private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation) {
+    /**
+     * Kafka's validation of an offset commit. A transactional one (TxnOffsetCommit) gets only the errors a
+     * producer handles: it is not refused while the group completes a rebalance (REBALANCE_IN_PROGRESS would be
+     * fatal to the producer, and the generation already proves the member's), and a stale KIP-848 member epoch is
+     * an ILLEGAL_GENERATION. Under the group lock.
+     */
+    private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation,
+                                   boolean transactional) {
         if (group.isGone()) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -230,7 +236,11 @@ final class GroupOffsets {
             if (member == null) {
                 return Errors.UNKNOWN_MEMBER_ID;
             }
-            return generation == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+            if (generation == member.memberEpoch) {
+                return Errors.NONE;
+            }
+            // The producer knows no STALE_MEMBER_EPOCH: Kafka tells it ILLEGAL_GENERATION (an abortable error).
+            return transactional ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
         }
         if (generation < 0 && group.state == GroupState.EMPTY) {
             return Errors.NONE;
@@ -239,7 +249,8 @@ final class GroupOffsets {
         if (error != Errors.NONE) {
             return error;
         }
-        return group.state == GroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        return group.state == GroupState.COMPLETING_REBALANCE && !transactional ? Errors.REBALANCE_IN_PROGRESS
+                : Errors.NONE;
     }
 
     private static List<Errors> all(List<Commit> commits, Errors error) {

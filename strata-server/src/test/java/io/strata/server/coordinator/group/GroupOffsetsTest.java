@@ -171,4 +171,12 @@ class GroupOffsetsTest {
         assertThat(fetch().get(TP).offset()).isEqualTo(5);
         assertThat(kit.offsets.unstable(GROUP)).isEmpty();
     }
+
+    @Test
+    void aTransactionalCommitOfAnUnknownMemberIsRefusedWithAnErrorTheProducerHandles() {
+        List<Errors> errors = kit.async(() -> kit.offsets.commitTransactional(GROUP, 77, (short) 0, "ghost",
+                Optional.empty(), 3, List.of(new GroupOffsets.Commit(TP, 1, -1, Optional.empty())))).join();
+        assertThat(errors).containsExactly(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(kit.store.pendingCount()).isZero();
+    }
 }
