@@ -6,6 +6,7 @@ import io.strata.cli.config.ConfigCommand;
 import io.strata.cli.consume.ConsumeCommand;
 import io.strata.cli.group.GroupCommand;
 import io.strata.cli.produce.ProduceCommand;
+import io.strata.cli.schema.SchemaCommand;
 import io.strata.cli.topic.TopicCommand;
 import io.strata.cli.txn.TransactionsCommand;
 import picocli.CommandLine;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCli.Version.class,
         description = "Strata: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                ClusterCommand.class, ConfigCommand.class, GroupCommand.class, TransactionsCommand.class,
-                CommandLine.HelpCommand.class})
+                ClusterCommand.class, ConfigCommand.class, GroupCommand.class, SchemaCommand.class,
+                TransactionsCommand.class, CommandLine.HelpCommand.class})
 public final class StrataCli {
 
     public static void main(String[] args) {

@@ -51,6 +51,11 @@ final class TestNode implements AutoCloseable {
         return server;
     }
 
+    /** The node's schema registry URL, for {@code --schema-registry}. */
+    String schemaRegistry() {
+        return "http://127.0.0.1:" + server.httpListeners().getFirst().address().getPort() + "/schema-registry";
+    }
+
     int port() {
         return server.listeners().get(0).address().getPort();
     }

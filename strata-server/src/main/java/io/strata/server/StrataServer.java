@@ -22,6 +22,7 @@ import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
+import io.strata.server.registry.SchemaRegistryService;
 import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.FileLogManager;
@@ -166,7 +167,14 @@ public final class StrataServer implements AutoCloseable {
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(), endpoints,
                     config.get("broker.rack"), false)));
             network.startAccepting();
-            http.route("/metrics", new MetricsEndpoint(metrics.registry())).start();
+            http.route("/metrics", new MetricsEndpoint(metrics.registry()));
+            if (!http.listeners().isEmpty()) {
+                SchemaRegistryService registry = SchemaRegistryService.start(config, bootstrap(bound),
+                        httpUrl(http.listeners().getFirst(), endpoints.getFirst().host()), quorum::image);
+                started.add(registry);
+                http.routePrefix(SchemaRegistryService.PATH, registry.handler());
+            }
+            http.start();
             StrataServer server = new StrataServer(services, started, bound, http);
             fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
@@ -182,6 +190,20 @@ public final class StrataServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** {@code host:port} of the first client listener as this node's own clients reach it. */
+    private static String bootstrap(List<SocketServer.BoundListener> bound) {
+        InetSocketAddress address = bound.getFirst().address();
+        return (address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString()) + ":"
+                + address.getPort();
+    }
+
+    /** Where other nodes reach this node's HTTP server: its bound host, or for a wildcard bind the Kafka host. */
+    private static String httpUrl(HttpService.BoundListener listener, String advertisedHost) {
+        InetSocketAddress address = listener.address();
+        String host = address.getAddress().isAnyLocalAddress() ? advertisedHost : address.getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** Where followers reach broker {@code brokerId}: its registered endpoint on {@code listenerName}. */
@@ -237,9 +259,7 @@ public final class StrataServer implements AutoCloseable {
 
     /** {@code host:port} of the first client listener, for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        InetSocketAddress address = bound.get(0).address();
-        return (address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString()) + ":"
-                + address.getPort();
+        return bootstrap(bound);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.strata.it.compat;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.registry.SchemaRegistryService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,6 +39,12 @@ final class CompatNode implements AutoCloseable {
     /** The {@code host:port} that clients bootstrap from. */
     String bootstrap() {
         return server.bootstrapServers();
+    }
+
+    /** The node's schema registry, as clients configure it (Confluent's {@code url}, KafkaJS's {@code host}). */
+    String schemaRegistryUrl() {
+        return "http://127.0.0.1:" + server.httpListeners().getFirst().address().getPort()
+                + SchemaRegistryService.PATH;
     }
 
     private static int freePort() throws IOException {
