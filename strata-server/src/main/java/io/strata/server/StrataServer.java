@@ -9,6 +9,7 @@ import io.strata.metadata.RatisOptions;
 import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
+import io.strata.server.coordinator.txn.TxnApis;
 import io.strata.server.api.RequestDispatcher;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
@@ -224,7 +225,8 @@ public final class StrataServer implements AutoCloseable {
 
     /** The node's API modules, in start order. */
     private static List<ApiModule> modules() {
-        return List.of(new CoreApis(), new AdminApis(), new GroupApis());
+        GroupApis groups = new GroupApis();
+        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups));
     }
 
     /**

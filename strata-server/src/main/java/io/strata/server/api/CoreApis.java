@@ -2,13 +2,13 @@ package io.strata.server.api;
 
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
-import io.strata.server.cluster.ProducerIdManager;
 import io.strata.server.resources.FileDescriptorGuard;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The APIs every producer and consumer needs: versions, metadata, produce, fetch, offsets, topics; and the broker
- * side of transaction markers (WriteTxnMarkers), which the data path owns.
+ * side of transaction markers (WriteTxnMarkers), which the data path owns (InitProducerId is the transaction
+ * module's).
  */
 public final class CoreApis implements ApiModule {
     /** How long a transaction marker waits for the ISR: Kafka's default {@code request.timeout.ms}. */
@@ -22,8 +22,6 @@ public final class CoreApis implements ApiModule {
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas(), s.metrics().topics()))
                 .register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.quorum(), s.replicas(), s.metrics().topics()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.quorum(), s.replicas()))
-                .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(
-                        new ProducerIdManager(s.nodeId(), s.quorum(), s.waiter())))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.quorum(), s.topics(),
                         s.logConfigs(), s.config().numPartitions(),
                         new PartitionAdmission(FileDescriptorGuard.processWide())))

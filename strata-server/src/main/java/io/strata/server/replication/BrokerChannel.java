@@ -14,12 +14,12 @@ import org.apache.kafka.common.requests.RequestHeader;
 /**
  * A blocking connection to another broker that sends one request at a time and reads its response, with Kafka's
  * framing and {@code replica.socket.timeout.ms} on connect and on every read (a leader that stops answering, say
- * under SIGSTOP, must not hold its followers forever). Used by a follower's fetcher, on its own thread.
+ * under SIGSTOP, must not hold its followers forever). Used by a follower's fetcher, on its own thread, and by the transaction coordinator to send markers.
  *
  * <p>Not thread-safe: one owner. After any I/O error the channel is unusable; the owner closes it and connects
  * again.
  */
-final class BrokerChannel implements AutoCloseable {
+public final class BrokerChannel implements AutoCloseable {
 
     private final Socket socket;
     private final DataInputStream in;
@@ -35,7 +35,7 @@ final class BrokerChannel implements AutoCloseable {
     }
 
     /** Connects to {@code address}, waiting at most {@code timeoutMs} for the connection and for each response. */
-    static BrokerChannel connect(InetSocketAddress address, String clientId, int timeoutMs) throws IOException {
+    public static BrokerChannel connect(InetSocketAddress address, String clientId, int timeoutMs) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -49,7 +49,7 @@ final class BrokerChannel implements AutoCloseable {
     }
 
     /** Sends {@code request} and waits for its response. */
-    <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+    public <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
         ByteBuffer body = request.serializeWithHeader(header);
         out.writeInt(body.remaining());

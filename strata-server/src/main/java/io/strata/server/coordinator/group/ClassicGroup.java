@@ -59,6 +59,12 @@ final class ClassicGroup {
     final Map<TopicPartition, GroupRecords.OffsetValue> offsets = new HashMap<>();
     /** Offsets written but not yet committed, so that deletions also cover them. */
     final Map<TopicPartition, GroupRecords.OffsetValue> pendingOffsets = new HashMap<>();
+    /**
+     * Transactional offsets (TxnOffsetCommit) committed to the log by producer id, awaiting the transaction's
+     * marker: moved to {@link #offsets} on COMMIT, dropped on ABORT. OffsetFetch with {@code require_stable}
+     * answers UNSTABLE_OFFSET_COMMIT for their partitions meanwhile.
+     */
+    final Map<Long, Map<TopicPartition, GroupRecords.OffsetValue>> pendingTxnOffsets = new HashMap<>();
     /** The leader's assignment is being written: the group becomes Stable when (and if) it commits. */
     boolean assignmentPending;
     /**

@@ -119,7 +119,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * The broker coordinating {@code groupId}: the leader of its {@code __consumer_offsets} partition, creating
      * the topic on first use. Empty while no leader is available.
      */
-    Optional<BrokerRegistration> findCoordinator(String groupId) {
+    public Optional<BrokerRegistration> findCoordinator(String groupId) {
         if (groupLog.ensureTopic().isEmpty()) {
             return Optional.empty();
         }
@@ -157,6 +157,15 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public List<GroupSummary> summaries() {
         return admin.summaries();
+    }
+
+    /**
+     * A transaction marker of {@code producerId} is committed to {@code partition} of {@code __consumer_offsets}:
+     * the transaction's offsets (TxnOffsetCommit) become visible on COMMIT and are dropped on ABORT. Called by the
+     * partition leader once the marker's write is committed.
+     */
+    public void completeTransaction(int partition, long producerId, boolean commit) {
+        offsets.completeTransaction(partition, producerId, commit);
     }
 
     /** For tests and diagnostics: the partition of {@code __consumer_offsets} holding a group. */

@@ -74,7 +74,7 @@ final class GroupOffsets {
         CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
         group.lock.lock();
         try {
-            Errors error = validate(group, memberId, instanceId, generation);
+            Errors error = validate(group, memberId, instanceId, generation, false);
             if (error != Errors.NONE) {
                 return all(commits, error);
             }
@@ -123,13 +123,106 @@ final class GroupOffsets {
         return errors;
     }
 
+    /**
+     * TxnOffsetCommit: writes offsets in a transactional batch of the producer; once committed to the log they wait
+     * in the group for the transaction's marker ({@link #completeTransaction}). Members are validated as for
+     * OffsetCommit when a generation is given (KIP-447); generation -1 skips it.
+     *
+     * @return the error per commit, in order
+     */
+    List<Errors> commitTransactional(String groupId, long producerId, short producerEpoch, String memberId,
+                                     Optional<String> instanceId, int generation, List<Commit> commits) {
+        if (groupId == null || groupId.isEmpty()) {
+            return all(commits, Errors.INVALID_GROUP_ID);
+        }
+        ClassicGroup group = registry.group(groupId, true).orElseThrow();
+        List<Errors> errors = new ArrayList<>();
+        CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+        group.lock.lock();
+        try {
+            Errors error = generation < 0 ? (group.isGone() ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE)
+                    : validate(group, memberId, instanceId, generation, true);
+            if (error != Errors.NONE) {
+                return all(commits, error);
+            }
+            List<SimpleRecord> records = new ArrayList<>();
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
+            long now = time.milliseconds();
+            for (Commit c : commits) {
+                if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
+                    errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
+                    continue;
+                }
+                errors.add(Errors.NONE);
+                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
+                        c.metadata(), now);
+                accepted.put(c.partition(), value);
+                records.add(writer.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
+                        c.partition().partition()), GroupRecords.offsetValue(value)));
+            }
+            if (!records.isEmpty()) {
+                written = writer.writeTransactional(group, producerId, producerEpoch, records,
+                        PendingWrites.Effect.onCommit(() -> group.pendingTxnOffsets
+                                .computeIfAbsent(producerId, id -> new HashMap<>()).putAll(accepted)));
+            }
+        } finally {
+            group.lock.unlock();
+        }
+        try {
+            written.join();
+        } catch (CompletionException | CancellationException e) {
+            return all(commits, StoreErrors.forOffsets(e));
+        }
+        return errors;
+    }
+
+    /**
+     * A transaction marker of {@code producerId} was committed to {@code partition} of {@code __consumer_offsets}:
+     * its groups' transactional offsets become committed offsets (COMMIT) or are dropped (ABORT).
+     */
+    void completeTransaction(int partition, long producerId, boolean commit) {
+        for (ClassicGroup group : registry.all()) {
+            if (group.partition != partition) {
+                continue;
+            }
+            group.lock.lock();
+            try {
+                Map<TopicPartition, GroupRecords.OffsetValue> txn = group.pendingTxnOffsets.remove(producerId);
+                if (txn != null && commit) {
+                    group.offsets.putAll(txn);
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+    }
+
+    /** Partitions of the group with transactional offsets awaiting their marker (OffsetFetch require_stable). */
+    Set<TopicPartition> unstable(String groupId) {
+        Optional<ClassicGroup> found = registry.group(groupId, false);
+        if (found.isEmpty()) {
+            return Set.of();
+        }
+        return ClassicMembership.locked(found.get(), g -> {
+            Set<TopicPartition> out = new HashSet<>();
+            g.pendingTxnOffsets.values().forEach(m -> out.addAll(m.keySet()));
+            return out;
+        });
+    }
+
     /** Forgets the pending offsets of a settled write, unless a later write of the same partition replaced them. */
     private static void settled(ClassicGroup group, Map<TopicPartition, GroupRecords.OffsetValue> written) {
         written.forEach((tp, v) -> group.pendingOffsets.remove(tp, v));
     }
 
-    /** Kafka's validation of a classic group's offset commit. Under the group lock. */
-    private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation) {
+    /**
+     * Kafka's validation of an offset commit. A transactional one (TxnOffsetCommit) gets only the errors a
+     * producer handles: it is not refused while the group completes a rebalance (REBALANCE_IN_PROGRESS would be
+     * fatal to the producer, and the generation already proves the member's), and a stale KIP-848 member epoch is
+     * an ILLEGAL_GENERATION. Under the group lock.
+     */
+    private static Errors validate(ClassicGroup group, String memberId, Optional<String> instanceId, int generation,
+                                   boolean transactional) {
         if (group.isGone()) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -143,7 +236,11 @@ final class GroupOffsets {
             if (member == null) {
                 return Errors.UNKNOWN_MEMBER_ID;
             }
-            return generation == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+            if (generation == member.memberEpoch) {
+                return Errors.NONE;
+            }
+            // The producer knows no STALE_MEMBER_EPOCH: Kafka tells it ILLEGAL_GENERATION (an abortable error).
+            return transactional ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
         }
         if (generation < 0 && group.state == GroupState.EMPTY) {
             return Errors.NONE;
@@ -152,7 +249,8 @@ final class GroupOffsets {
         if (error != Errors.NONE) {
             return error;
         }
-        return group.state == GroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        return group.state == GroupState.COMPLETING_REBALANCE && !transactional ? Errors.REBALANCE_IN_PROGRESS
+                : Errors.NONE;
     }
 
     private static List<Errors> all(List<Commit> commits, Errors error) {
@@ -277,7 +375,7 @@ final class GroupOffsets {
             group.lock.lock();
             try {
                 if (group.state != GroupState.EMPTY || group.hasMembers() || group.isGone()
-                        || !group.writes.isEmpty()) {
+                        || !group.writes.isEmpty() || !group.pendingTxnOffsets.isEmpty()) {
                     continue;
                 }
                 List<TopicPartition> expired = new ArrayList<>();

@@ -35,4 +35,11 @@ interface GroupStore {
      *         {@code offsets.commit.timeout.ms}, or the append's own error
      */
     CompletableFuture<Void> append(int partition, List<SimpleRecord> records);
+
+    /**
+     * As {@link #append}, in one transactional batch of {@code producerId} (TxnOffsetCommit): the records count
+     * only once the producer's COMMIT marker follows them in the partition.
+     */
+    CompletableFuture<Void> appendTransactional(int partition, long producerId, short producerEpoch,
+                                                List<SimpleRecord> records);
 }

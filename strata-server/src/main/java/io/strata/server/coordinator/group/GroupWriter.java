@@ -45,6 +45,15 @@ final class GroupWriter {
         return w.done;
     }
 
+    /** As {@link #write}, in a transactional batch of {@code producerId} (TxnOffsetCommit). */
+    CompletableFuture<Void> writeTransactional(ClassicGroup group, long producerId, short producerEpoch,
+                                               List<SimpleRecord> records, PendingWrites.Effect effect) {
+        PendingWrites.Write w = group.writes.add(effect);
+        store.appendTransactional(group.partition, producerId, producerEpoch, records)
+                .whenComplete((ignored, error) -> settle(group, w, error));
+        return w.done;
+    }
+
     private static void settle(ClassicGroup group, PendingWrites.Write w, Throwable error) {
         List<PendingWrites.Write> committed = List.of();
         boolean failed = false;

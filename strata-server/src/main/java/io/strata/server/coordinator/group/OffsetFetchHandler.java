@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -54,7 +55,8 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                                     .toList())).toList());
             OffsetFetchResponseData response = new OffsetFetchResponseData();
             try {
-                List<TopicResult> results = fetch(data.groupId(), requested, image, false);
+                List<TopicResult> results = fetch(data.groupId(), requested, image, false,
+                        version >= 7 && data.requireStable());
                 for (TopicResult t : results) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
@@ -90,7 +92,7 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                             t.topicId(), t.partitionIndexes().stream()
                             .map(p -> new PartitionResult(p, -1, -1, "", Errors.NONE)).toList())).toList());
             try {
-                for (TopicResult t : fetch(g.groupId(), requested, image, byId)) {
+                for (TopicResult t : fetch(g.groupId(), requested, image, byId, data.requireStable())) {
                     OffsetFetchResponseData.OffsetFetchResponseTopics topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopics();
                     if (byId) {
@@ -113,8 +115,9 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
         return response;
     }
 
+    /** @param requireStable whether partitions with a transactional commit in flight get UNSTABLE_OFFSET_COMMIT */
     private List<TopicResult> fetch(String groupId, Optional<List<TopicResult>> requested, MetadataImage image,
-                                    boolean byId) {
+                                    boolean byId, boolean requireStable) {
         if (groupId == null || groupId.isEmpty()) {
             throw new org.apache.kafka.common.errors.InvalidGroupIdException("The group id must not be empty");
         }
@@ -124,6 +127,7 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                     .forEach(p -> partitions.add(new TopicPartition(t.name(), p.partition()))));
             Map<TopicPartition, GroupRecords.OffsetValue> committed = offsets.fetch(groupId,
                     Optional.of(partitions));
+            Set<TopicPartition> unstable = requireStable ? offsets.unstable(groupId) : Set.of();
             List<TopicResult> out = new ArrayList<>();
             for (TopicResult t : requested.get()) {
                 List<PartitionResult> ps = new ArrayList<>();
@@ -132,7 +136,12 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                         ps.add(new PartitionResult(p.partition(), -1, -1, "", Errors.UNKNOWN_TOPIC_ID));
                         continue;
                     }
-                    GroupRecords.OffsetValue v = committed.get(new TopicPartition(t.name(), p.partition()));
+                    TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                    if (unstable.contains(tp)) {
+                        ps.add(new PartitionResult(p.partition(), -1, -1, "", Errors.UNSTABLE_OFFSET_COMMIT));
+                        continue;
+                    }
+                    GroupRecords.OffsetValue v = committed.get(tp);
                     ps.add(v == null ? p : result(p.partition(), v));
                 }
                 out.add(new TopicResult(t.name(), t.topicId(), ps));

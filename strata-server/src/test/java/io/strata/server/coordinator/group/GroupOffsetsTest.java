@@ -136,4 +136,47 @@ class GroupOffsetsTest {
         assertThat(fetch()).isEmpty();
         assertThat(kit.registry.group(GROUP, false)).isEmpty();
     }
+
+    private List<Errors> commitTransactional(long producerId, long offset) {
+        CompletableFuture<List<Errors>> committing = kit.async(() -> kit.offsets.commitTransactional(GROUP,
+                producerId, (short) 0, "", Optional.empty(), -1,
+                List.of(new GroupOffsets.Commit(TP, offset, 3, Optional.empty()))));
+        awaitPendingWrites(1);
+        kit.store.commitNext();
+        return committing.join();
+    }
+
+    @Test
+    void transactionalOffsetsShowOnlyOnceTheirCommitMarkerIsWritten() {
+        assertThat(commitTransactional(77, 10)).containsExactly(Errors.NONE);
+        assertThat(fetch()).isEmpty();
+        assertThat(kit.offsets.unstable(GROUP)).containsExactly(TP);
+
+        kit.offsets.completeTransaction(0, 77, true);
+        assertThat(fetch().get(TP).offset()).isEqualTo(10);
+        assertThat(kit.offsets.unstable(GROUP)).isEmpty();
+    }
+
+    @Test
+    void transactionalOffsetsAreDroppedByAnAbortMarker() {
+        commit(5);
+        awaitPendingWrites(1);
+        kit.store.commitNext();
+        assertThat(commitTransactional(78, 20)).containsExactly(Errors.NONE);
+        // A marker of another producer changes nothing.
+        kit.offsets.completeTransaction(0, 79, true);
+        assertThat(kit.offsets.unstable(GROUP)).containsExactly(TP);
+
+        kit.offsets.completeTransaction(0, 78, false);
+        assertThat(fetch().get(TP).offset()).isEqualTo(5);
+        assertThat(kit.offsets.unstable(GROUP)).isEmpty();
+    }
+
+    @Test
+    void aTransactionalCommitOfAnUnknownMemberIsRefusedWithAnErrorTheProducerHandles() {
+        List<Errors> errors = kit.async(() -> kit.offsets.commitTransactional(GROUP, 77, (short) 0, "ghost",
+                Optional.empty(), 3, List.of(new GroupOffsets.Commit(TP, 1, -1, Optional.empty())))).join();
+        assertThat(errors).containsExactly(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(kit.store.pendingCount()).isZero();
+    }
 }

@@ -2,6 +2,7 @@ package io.strata.server.coordinator.group;
 
 import static org.awaitility.Awaitility.await;
 
+import io.strata.server.coordinator.ManualTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -42,6 +42,12 @@ final class HeldStore implements GroupStore {
         return commit;
     }
 
+    @Override
+    public CompletableFuture<Void> appendTransactional(int partition, long producerId, short producerEpoch,
+                                                       List<SimpleRecord> records) {
+        return append(partition, records);
+    }
+
     /** Writes appended and not yet committed or failed. */
     int pendingCount() {
         lock.lock();

@@ -1,4 +1,4 @@
-package io.strata.server.coordinator.group;
+package io.strata.server.coordinator;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.server.api.ApiHandler;
@@ -13,19 +13,27 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 
 /**
- * FindCoordinator: for a group, the leader of its {@code __consumer_offsets} partition (creating the topic on first
- * use); one key up to v3, a batch of keys from v4. Transaction keys get COORDINATOR_NOT_AVAILABLE: this node runs
- * no transaction coordinator yet.
+ * FindCoordinator: for a group, the leader of its {@code __consumer_offsets} partition; for a transactional id, the
+ * leader of its {@code __transaction_state} partition (each creating its topic on first use); one key up to v3, a
+ * batch of keys from v4.
  */
-final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
+public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest> {
 
     private static final byte GROUP = 0;
     private static final byte TRANSACTION = 1;
 
-    private final GroupCoordinator coordinator;
+    /** The broker coordinating a key, creating the internal topic on first use; empty while none is available. */
+    @FunctionalInterface
+    public interface Finder {
+        Optional<BrokerRegistration> find(String key);
+    }
 
-    FindCoordinatorHandler(GroupCoordinator coordinator) {
-        this.coordinator = coordinator;
+    private final Finder groups;
+    private final Finder transactions;
+
+    public FindCoordinatorHandler(Finder groups, Finder transactions) {
+        this.groups = groups;
+        this.transactions = transactions;
     }
 
     private record Found(Errors error, String message, Optional<BrokerRegistration.Endpoint> endpoint, int nodeId) {
@@ -57,17 +65,15 @@ final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequest>
     }
 
     private Found find(RequestContext context, byte keyType, String key) {
-        if (keyType == TRANSACTION) {
-            return failed(Errors.COORDINATOR_NOT_AVAILABLE, "This node runs no transaction coordinator");
-        }
-        if (keyType != GROUP) {
+        if (keyType != GROUP && keyType != TRANSACTION) {
             return failed(Errors.INVALID_REQUEST, "Unknown coordinator key type " + keyType);
         }
         if (key == null || key.isEmpty()) {
-            return failed(Errors.INVALID_REQUEST, "The group id must not be empty");
+            return failed(Errors.INVALID_REQUEST, keyType == GROUP ? "The group id must not be empty"
+                    : "The transactional id must not be empty");
         }
         try {
-            Optional<BrokerRegistration> broker = coordinator.findCoordinator(key);
+            Optional<BrokerRegistration> broker = (keyType == GROUP ? groups : transactions).find(key);
             if (broker.isEmpty()) {
                 return failed(Errors.COORDINATOR_NOT_AVAILABLE, null);
             }

@@ -1,4 +1,4 @@
-package io.strata.server.coordinator.group;
+package io.strata.server.coordinator;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,7 +8,7 @@ import org.apache.kafka.common.utils.Time;
 /**
  * A clock that moves only when a test advances it (kafka-clients ships no MockTime in its main jar). Thread-safe.
  */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
 
     private final AtomicLong nanos = new AtomicLong(TimeUnit.DAYS.toNanos(1));
     private final long epochOffsetMs = 1_700_000_000_000L;
@@ -31,6 +31,6 @@ final class ManualTime implements Time {
 
     @Override
     public void waitObject(Object obj, Supplier<Boolean> condition, long deadlineMs) {
-        throw new UnsupportedOperationException("The group coordinator does not wait on objects");
+        throw new UnsupportedOperationException("Coordinators do not wait on objects");
     }
 }

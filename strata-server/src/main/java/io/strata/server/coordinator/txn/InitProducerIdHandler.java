@@ -1,5 +1,7 @@
-package io.strata.server.api;
+package io.strata.server.coordinator.txn;
 
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
 import io.strata.server.cluster.ProducerIdManager;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -8,16 +10,18 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id with epoch 0, or, when the producer presents its
- * id and epoch (KIP-360), the same id with the next epoch. Transactional ids need the transaction coordinator,
- * which this node does not run yet: they are answered with NOT_COORDINATOR.
+ * InitProducerId. Idempotent producers get a fresh producer id with epoch 0, or, when they present their id and
+ * epoch (KIP-360), the same id with the next epoch. Transactional producers are served by the transaction
+ * coordinator (this node must coordinate their id).
  */
-public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
+final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequest> {
 
     private final ProducerIdManager producerIds;
+    private final TransactionCoordinator coordinator;
 
-    public InitProducerIdHandler(ProducerIdManager producerIds) {
+    InitProducerIdHandler(ProducerIdManager producerIds, TransactionCoordinator coordinator) {
         this.producerIds = producerIds;
+        this.coordinator = coordinator;
     }
 
     @Override
@@ -26,7 +30,10 @@ public final class InitProducerIdHandler implements ApiHandler<InitProducerIdReq
         InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1)
                 .setProducerEpoch((short) -1);
         if (data.transactionalId() != null) {
-            return response.setErrorCode(Errors.NOT_COORDINATOR.code());
+            TransactionCoordinator.InitResult result = coordinator.initProducerId(data.transactionalId(),
+                    data.transactionTimeoutMs(), data.producerId(), data.producerEpoch());
+            return response.setErrorCode(TxnErrors.forVersion(result.error(), context.apiVersion(), 4).code())
+                    .setProducerId(result.producerId()).setProducerEpoch(result.producerEpoch());
         }
         if (data.producerId() >= 0 && data.producerEpoch() >= 0 && data.producerEpoch() < Short.MAX_VALUE - 1) {
             return response.setErrorCode(Errors.NONE.code()).setProducerId(data.producerId())

@@ -1,0 +1,62 @@
+package io.strata.server.coordinator.txn;
+
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.server.api.ApiHandler;
+import io.strata.server.api.RequestContext;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+
+/**
+ * AddPartitionsToTxn v0-v3, the producer's request: partitions that do not exist get UNKNOWN_TOPIC_OR_PARTITION
+ * and the others OPERATION_NOT_ATTEMPTED; otherwise every partition gets the coordinator's answer.
+ */
+final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
+
+    private final TransactionCoordinator coordinator;
+    private final MetadataQuorum quorum;
+
+    AddPartitionsToTxnHandler(TransactionCoordinator coordinator, MetadataQuorum quorum) {
+        this.coordinator = coordinator;
+        this.quorum = quorum;
+    }
+
+    @Override
+    public ApiMessage handle(RequestContext context, AddPartitionsToTxnRequest request) {
+        AddPartitionsToTxnRequestData data = request.data();
+        MetadataImage image = quorum.image();
+        Set<TopicPartition> partitions = new HashSet<>();
+        Set<TopicPartition> unknown = new HashSet<>();
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic t : data.v3AndBelowTopics()) {
+            for (int p : t.partitions()) {
+                TopicPartition tp = new TopicPartition(t.name(), p);
+                partitions.add(tp);
+                if (image.topic(t.name()).map(topic -> !topic.partitions().containsKey(p)).orElse(true)) {
+                    unknown.add(tp);
+                }
+            }
+        }
+        Map<TopicPartition, Errors> errors = new HashMap<>();
+        if (!unknown.isEmpty()) {
+            partitions.forEach(tp -> errors.put(tp, unknown.contains(tp) ? Errors.UNKNOWN_TOPIC_OR_PARTITION
+                    : Errors.OPERATION_NOT_ATTEMPTED));
+        } else {
+            Errors error = TxnErrors.forVersion(coordinator.addPartitions(data.v3AndBelowTransactionalId(),
+                    data.v3AndBelowProducerId(), data.v3AndBelowProducerEpoch(), partitions), context.apiVersion(), 2);
+            partitions.forEach(tp -> errors.put(tp, error));
+        }
+        AddPartitionsToTxnResponseData.AddPartitionsToTxnResult result =
+                AddPartitionsToTxnResponse.resultForTransaction(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID,
+                        errors);
+        return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(result.topicResults());
+    }
+}

@@ -1,0 +1,144 @@
+package io.strata.server.coordinator.txn;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.MetadataImage;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.metadata.PartitionImage;
+import io.strata.metadata.TopicImage;
+import io.strata.server.replication.BrokerChannel;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
+import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends WriteTxnMarkers to the partitions' leaders (this node included, over its own listener: one code path) on
+ * the inter-broker listener, keeping idle connections per broker for the next transaction.
+ *
+ * <p>Thread-safe: a connection is used by one sender at a time (taken from and returned to its broker's pool).
+ */
+final class NetworkMarkerChannel implements MarkerChannel {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkMarkerChannel.class);
+    /** WriteTxnMarkers v1 (flexible); v2 adds the transaction version, which version 1 transactions leave out. */
+    private static final short VERSION = 1;
+
+    private final int nodeId;
+    private final MetadataQuorum quorum;
+    private final String listenerName;
+    private final int timeoutMs;
+    private final Map<Integer, ConcurrentLinkedDeque<BrokerChannel>> idle = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    NetworkMarkerChannel(int nodeId, MetadataQuorum quorum, String listenerName, int timeoutMs) {
+        this.nodeId = nodeId;
+        this.quorum = quorum;
+        this.listenerName = listenerName;
+        this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public Map<TopicPartition, Errors> write(Markers markers) {
+        MetadataImage image = quorum.image();
+        Map<TopicPartition, Errors> outcome = new HashMap<>();
+        Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
+        for (TopicPartition tp : markers.partitions()) {
+            Optional<PartitionImage> p = image.topic(tp.topic()).map(TopicImage::partitions)
+                    .map(ps -> ps.get(tp.partition()));
+            if (p.isEmpty()) {
+                outcome.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            } else if (p.get().leader() < 0) {
+                outcome.put(tp, Errors.LEADER_NOT_AVAILABLE);
+            } else {
+                byLeader.computeIfAbsent(p.get().leader(), l -> new ArrayList<>()).add(tp);
+            }
+        }
+        byLeader.forEach((leader, partitions) -> outcome.putAll(send(image, leader, markers, partitions)));
+        return outcome;
+    }
+
+    private Map<TopicPartition, Errors> send(MetadataImage image, int leader, Markers markers,
+                                             List<TopicPartition> partitions) {
+        Map<String, List<Integer>> byTopic = new HashMap<>();
+        partitions.forEach(tp -> byTopic.computeIfAbsent(tp.topic(), t -> new ArrayList<>()).add(tp.partition()));
+        List<WriteTxnMarkersRequestData.WritableTxnMarkerTopic> topics = new ArrayList<>();
+        byTopic.forEach((topic, ids) -> topics.add(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic()
+                .setName(topic).setPartitionIndexes(ids)));
+        WriteTxnMarkersRequestData data = new WriteTxnMarkersRequestData().setMarkers(List.of(
+                new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(markers.producerId())
+                        .setProducerEpoch(markers.producerEpoch()).setTransactionResult(markers.commit())
+                        .setCoordinatorEpoch(markers.coordinatorEpoch()).setTopics(topics)));
+        Map<TopicPartition, Errors> outcome = new HashMap<>();
+        partitions.forEach(tp -> outcome.put(tp, Errors.NETWORK_EXCEPTION));
+        BrokerChannel channel = null;
+        try {
+            channel = take(image, leader);
+            WriteTxnMarkersResponse response = channel.send(new WriteTxnMarkersRequest.Builder(data).build(VERSION));
+            for (WriteTxnMarkersResponseData.WritableTxnMarkerResult result : response.data().markers()) {
+                for (WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult t : result.topics()) {
+                    for (WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult p : t.partitions()) {
+                        Errors error = Errors.forCode(p.errorCode());
+                        // Only the metadata says a partition is gone: a leader may not have created it yet.
+                        outcome.put(new TopicPartition(t.name(), p.partitionIndex()),
+                                error == Errors.UNKNOWN_TOPIC_OR_PARTITION ? Errors.LEADER_NOT_AVAILABLE : error);
+                    }
+                }
+            }
+            give(leader, channel);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Writing markers of producer {} to broker {} failed: {}", markers.producerId(), leader,
+                    e.toString());
+            if (channel != null) {
+                channel.close();
+            }
+        }
+        return outcome;
+    }
+
+    private BrokerChannel take(MetadataImage image, int brokerId) throws IOException {
+        BrokerChannel channel = idle.computeIfAbsent(brokerId, b -> new ConcurrentLinkedDeque<>()).pollFirst();
+        if (channel != null) {
+            return channel;
+        }
+        BrokerRegistration broker = image.brokers().get(brokerId);
+        if (broker == null || broker.fenced()) {
+            throw new IOException("Broker " + brokerId + " is not available");
+        }
+        BrokerRegistration.Endpoint endpoint = broker.endpoints().stream()
+                .filter(e -> e.listenerName().equals(listenerName)).findFirst()
+                .orElseThrow(() -> new IOException("Broker " + brokerId + " has no " + listenerName + " listener"));
+        return BrokerChannel.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
+                "txn-coordinator-" + nodeId, timeoutMs);
+    }
+
+    private void give(int brokerId, BrokerChannel channel) {
+        idle.computeIfAbsent(brokerId, b -> new ConcurrentLinkedDeque<>()).addFirst(channel);
+        if (closed) {
+            close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        idle.values().forEach(q -> {
+            BrokerChannel c;
+            while ((c = q.pollFirst()) != null) {
+                c.close();
+            }
+        });
+    }
+}
