@@ -21,6 +21,9 @@ import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
+import io.strata.server.resources.FileDescriptorGuard;
+import io.strata.server.security.ListenerSecurity;
+import io.strata.server.security.SecurityApis;
 import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.FileLogManager;
@@ -30,12 +33,15 @@ import io.strata.storage.LogManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -145,8 +151,12 @@ public final class StrataServer implements AutoCloseable {
                     waiter, metrics);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
+            // Resolved before anything listens, so that a bad key store or JAAS config stops the node at start.
+            Map<String, ListenerSecurity> security = new HashMap<>();
+            config.brokerListeners().forEach(e -> security.put(e.listenerName(),
+                    ListenerSecurity.resolve(config, e.listenerName())));
             RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
-            for (ApiModule module : modules()) {
+            for (ApiModule module : modules(security::get)) {
                 started.add(module);
                 module.register(dispatcher, services);
             }
@@ -157,7 +167,9 @@ public final class StrataServer implements AutoCloseable {
             publishing.awaitPublished(quorum.image().version()).get();
 
             SocketServer network = new SocketServer(dispatcher, new SocketServer.Limits(
-                    config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
+                    config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs(),
+                    config.saslServerMaxReceiveBytes(), config.authenticationTimeoutMs()),
+                    FileDescriptorGuard.processWide(), security::get);
             started.add(network);
             List<SocketServer.BoundListener> bound = network.bind(config.brokerListeners());
             metrics.registerConnections(network::connectionsByListener);
@@ -195,8 +207,8 @@ public final class StrataServer implements AutoCloseable {
     }
 
     /** The node's API modules, in start order. */
-    private static List<ApiModule> modules() {
-        return List.of(new CoreApis(), new AdminApis(), new GroupApis());
+    private static List<ApiModule> modules(Function<String, ListenerSecurity> security) {
+        return List.of(new CoreApis(), new AdminApis(), new GroupApis(), new SecurityApis(security));
     }
 
     /**
@@ -214,7 +226,8 @@ public final class StrataServer implements AutoCloseable {
                     listener.address().getAddress().isAnyLocalAddress() ? "localhost"
                             : listener.address().getHostString());
             int port = advertised.map(Endpoint::port).filter(p -> p != 0).orElse(listener.address().getPort());
-            endpoints.add(new BrokerRegistration.Endpoint(listener.listenerName(), host, port, "PLAINTEXT"));
+            endpoints.add(new BrokerRegistration.Endpoint(listener.listenerName(), host, port,
+                    config.securityProtocol(listener.listenerName()).name()));
         }
         return endpoints;
     }

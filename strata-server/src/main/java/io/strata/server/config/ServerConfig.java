@@ -306,6 +306,16 @@ public final class ServerConfig {
         return longValue("connections.max.idle.ms");
     }
 
+    /** {@code sasl.server.max.receive.size}: the largest request read before authentication. */
+    public int saslServerMaxReceiveBytes() {
+        return intValue("sasl.server.max.receive.size");
+    }
+
+    /** {@code strata.connection.authentication.timeout.ms}: the time to finish TLS and SASL authentication. */
+    public long authenticationTimeoutMs() {
+        return longValue("strata.connection.authentication.timeout.ms");
+    }
+
     public long brokerSessionTimeoutMs() {
         return intValue("broker.session.timeout.ms");
     }
