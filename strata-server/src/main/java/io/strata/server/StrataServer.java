@@ -22,6 +22,7 @@ import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
 import io.strata.server.resources.FileDescriptorGuard;
+import io.strata.server.security.BrokerClientSecurity;
 import io.strata.server.security.ListenerSecurity;
 import io.strata.server.security.SecurityApis;
 import io.strata.server.replication.ReplicaFetcherManager;
@@ -127,7 +128,12 @@ public final class StrataServer implements AutoCloseable {
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
                     fatal::complete);
-            ReplicationConfig replication = config.replicationConfig();
+            // Resolved before anything listens, so that a bad key store or JAAS config stops the node at start.
+            Map<String, ListenerSecurity> security = new HashMap<>();
+            config.brokerListeners().forEach(e -> security.put(e.listenerName(),
+                    ListenerSecurity.resolve(config, e.listenerName())));
+            ReplicationConfig replication = config.replicationConfig().withClientSecurity(
+                    BrokerClientSecurity.resolve(config, security.get(config.interBrokerListenerName())));
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
@@ -151,10 +157,6 @@ public final class StrataServer implements AutoCloseable {
                     waiter, metrics);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
-            // Resolved before anything listens, so that a bad key store or JAAS config stops the node at start.
-            Map<String, ListenerSecurity> security = new HashMap<>();
-            config.brokerListeners().forEach(e -> security.put(e.listenerName(),
-                    ListenerSecurity.resolve(config, e.listenerName())));
             RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
             for (ApiModule module : modules(security::get)) {
                 started.add(module);

@@ -117,6 +117,11 @@ public final class TlsContext {
         return engine;
     }
 
+    /** Sockets for this node's own TLS client connections (configure them from {@link #clientEngine}). */
+    public javax.net.ssl.SSLSocketFactory socketFactory() {
+        return context.getSocketFactory();
+    }
+
     /**
      * The principal of a finished handshake: the client certificate's subject mapped by
      * {@code ssl.principal.mapping.rules}, or {@link Principal#ANONYMOUS} without a certificate.
