@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.RatisMetadataQuorum;
 import io.strata.metadata.RatisOptions;
+import io.strata.metadata.ScramCredentialChange;
 import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
@@ -80,6 +81,15 @@ public final class StrataServer implements AutoCloseable {
 
     /** Starts a node and returns once it serves clients. On failure everything started so far is stopped. */
     public static StrataServer start(ServerConfig config) throws Exception {
+        return start(config, List.of());
+    }
+
+    /**
+     * Starts a node that first stores the given SCRAM credentials of users who have none for that mechanism yet
+     * (the first administrator, as Kafka's {@code kafka-storage format --add-scram}), before it serves clients.
+     */
+    public static StrataServer start(ServerConfig config, List<ScramCredentialChange> bootstrapCredentials)
+            throws Exception {
         long startNanos = System.nanoTime();
         int nodeId = config.nodeId();
         CompletableFuture<Throwable> fatal = new CompletableFuture<>();
@@ -124,6 +134,7 @@ public final class StrataServer implements AutoCloseable {
             // The started quorum's image has the cluster's one id, agreed through the metadata log.
             String clusterId = quorum.image().clusterId();
             MetaProperties.record(config.logDirs(), nodeId, clusterId);
+            addMissingCredentials(quorum, bootstrapCredentials, config.metadataRequestTimeoutMs());
 
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
@@ -194,6 +205,16 @@ public final class StrataServer implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    private static void addMissingCredentials(MetadataQuorum quorum, List<ScramCredentialChange> credentials,
+                                              long timeoutMs) throws Exception {
+        List<ScramCredentialChange> missing = credentials.stream().filter(c -> quorum.image()
+                .scramCredential(c.user(), c.mechanism()).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            quorum.alterScramCredentials(missing).get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            missing.forEach(c -> log.info("Added the {} credential of user {}", c.mechanism(), c.user()));
         }
     }
 
