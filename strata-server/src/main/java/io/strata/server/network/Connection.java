@@ -162,7 +162,7 @@ final class Connection implements Runnable {
         } catch (IOException e) {
             // An untrusted certificate, garbage, or a client gone: its problem, not the node's.
             log.info("TLS handshake with {} on {} failed: {}", info.clientAddress(), info.listenerName(),
-                    e.getMessage());
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
             return null;
         }
         if (!security.protocol().sasl()) {

@@ -50,15 +50,40 @@ final class TlsTransport implements Transport {
     void handshake() throws IOException {
         engine.beginHandshake();
         HandshakeStatus status = engine.getHandshakeStatus();
-        while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
-            status = switch (status) {
-                case NEED_WRAP -> wrap(EMPTY);
-                case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrap(true);
-                case NEED_TASK -> runTasks();
-                default -> throw new SSLException("Unexpected handshake status " + status);
-            };
+        try {
+            while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
+                status = switch (status) {
+                    case NEED_WRAP -> wrap(EMPTY);
+                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> unwrap(true);
+                    case NEED_TASK -> runTasks();
+                    default -> throw new SSLException("Unexpected handshake status " + status);
+                };
+            }
+        } catch (SSLException e) {
+            sendAlert();
+            throw e;
         }
         handshakeDone = true;
+    }
+
+    /**
+     * Sends the alert the engine has for a failed handshake (an untrusted or missing certificate...), so that the
+     * client reports an authentication failure instead of a dropped connection. Best effort: the peer may be gone.
+     */
+    private void sendAlert() {
+        try {
+            engine.closeOutbound();
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                netOut.clear();
+                engine.wrap(EMPTY, netOut);
+                netOut.flip();
+                while (netOut.hasRemaining()) {
+                    socket.write(netOut);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // The handshake failed already; what matters is closing the connection.
+        }
     }
 
     @Override

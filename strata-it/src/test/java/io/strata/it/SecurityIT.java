@@ -1,0 +1,338 @@
+package io.strata.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.strata.server.StrataServer;
+import io.strata.server.config.ServerConfig;
+import io.strata.server.security.ScramBootstrap;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One node with a SASL_SSL listener (SCRAM-SHA-512, its first admin added at start), an SSL listener requiring
+ * client certificates and a PLAINTEXT listener, exercised with the real Java clients: produce and consume over
+ * each, refusals of a wrong password and of an untrusted certificate, and hostile connections (garbage before the
+ * TLS handshake, requests before SASL, a client that never finishes its handshake), after each of which the node
+ * keeps serving everyone else.
+ */
+class SecurityIT {
+
+    private static final String ADMIN_JAAS = jaas("admin", "admin-secret");
+
+    @TempDir
+    static Path dir;
+
+    private static TestCertificates certs;
+    private static Path clientKeyStore;
+    private static Path rogueKeyStore;
+    private static StrataServer server;
+    private static String plaintext;
+    private static String saslSsl;
+    private static String ssl;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path certDir = Files.createDirectories(dir.resolve("certs"));
+        certs = TestCertificates.create(certDir);
+        Path serverKeyStore = certs.signed("server", "CN=localhost,O=Strata");
+        clientKeyStore = certs.signed("client", "CN=Client One,OU=Tests,O=Strata");
+        rogueKeyStore = certs.selfSigned("rogue", "CN=rogue");
+        int controller = Ports.free();
+        Map<String, String> props = new HashMap<>();
+        props.put("node.id", "1");
+        props.put("process.roles", "broker,controller");
+        props.put("listeners", "PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0,SSL://127.0.0.1:0,"
+                + "CONTROLLER://127.0.0.1:" + controller);
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+        props.put("log.dirs", dir.resolve("logs").toString());
+        props.put("http.listeners", "");
+        props.put("ssl.keystore.location", serverKeyStore.toString());
+        props.put("ssl.keystore.password", TestCertificates.PASSWORD);
+        props.put("ssl.keystore.type", "PKCS12");
+        props.put("ssl.truststore.location", certs.trustStore().toString());
+        props.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("listener.name.ssl.ssl.client.auth", "required");
+        props.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+),.*$/$1/L,DEFAULT");
+        props.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        props.put("strata.connection.authentication.timeout.ms", "5000");
+        server = StrataServer.start(ServerConfig.from(props), List.of(ScramBootstrap.parse(
+                "SCRAM-SHA-512=[name=admin,password=admin-secret]")));
+        plaintext = address("PLAINTEXT");
+        saslSsl = address("SASL_SSL");
+        ssl = address("SSL");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void producesAndConsumesOverEverySecuredListener() throws Exception {
+        try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+            admin.createTopics(List.of(new NewTopic("secured", 1, (short) 1))).all().get();
+        }
+        roundTrip(saslSsl(ADMIN_JAAS), "over SASL_SSL");
+        roundTrip(mutualTls(clientKeyStore), "over SSL");
+        roundTrip(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, plaintext), "over PLAINTEXT");
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(ssl, withoutBootstrap(
+                mutualTls(clientKeyStore)))) {
+            consumer.assign(List.of(new org.apache.kafka.common.TopicPartition("secured", 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (values.size() < 3 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(values).containsExactly("over SASL_SSL", "over SSL", "over PLAINTEXT");
+        }
+    }
+
+    @Test
+    void scramCredentialsAreManagedThroughTheAdminApi() throws Exception {
+        try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("bob",
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), "bob-secret"))).all().get();
+            Map<String, UserScramCredentialsDescription> described = admin.describeUserScramCredentials().all().get();
+            assertThat(described).containsKeys("admin", "bob");
+            assertThat(described.get("bob").credentialInfos()).containsExactly(
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192));
+            try (Admin bob = Admin.create(saslSsl(jaas("bob", "bob-secret")))) {
+                assertThat(bob.describeCluster().nodes().get()).hasSize(1);
+            }
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion("bob",
+                    ScramMechanism.SCRAM_SHA_512))).all().get();
+            try (Admin bob = Admin.create(saslSsl(jaas("bob", "bob-secret")))) {
+                assertThatThrownBy(() -> bob.describeCluster().nodes().get())
+                        .isInstanceOf(ExecutionException.class).cause()
+                        .isInstanceOf(SaslAuthenticationException.class);
+            }
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedAndOthersAreStillServed() throws Exception {
+        try (Admin wrong = Admin.create(saslSsl(jaas("admin", "not-the-password")))) {
+            assertThatThrownBy(() -> wrong.describeCluster().nodes().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SaslAuthenticationException.class);
+        }
+        assertServesEveryListener();
+    }
+
+    @Test
+    void anUntrustedClientCertificateFailsTheHandshake() throws Exception {
+        try (Admin rogue = Admin.create(mutualTls(rogueKeyStore))) {
+            assertThatThrownBy(() -> rogue.describeCluster().nodes().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SslAuthenticationException.class);
+        }
+        Map<String, Object> noCertificate = new HashMap<>(mutualTls(clientKeyStore));
+        noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore"));
+        try (Admin anonymous = Admin.create(noCertificate)) {
+            assertThatThrownBy(() -> anonymous.describeCluster().nodes().get())
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(SslAuthenticationException.class);
+        }
+        assertServesEveryListener();
+    }
+
+    @Test
+    void garbageBeforeTheTlsHandshakeIsDisconnected() throws Exception {
+        for (String listener : List.of(ssl, saslSsl)) {
+            try (Socket socket = connect(listener)) {
+                OutputStream out = socket.getOutputStream();
+                out.write("GET / HTTP/1.1\r\nHost: strata\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(closedByServer(socket.getInputStream())).as(listener).isTrue();
+            }
+        }
+        assertServesEveryListener();
+    }
+
+    @Test
+    void aClientThatNeverHandshakesIsDisconnectedAfterTheAuthenticationTimeout() throws Exception {
+        try (Socket silent = connect(ssl); Socket halfway = connect(saslSsl)) {
+            // strata.connection.authentication.timeout.ms is 5 s; the socket's read timeout is 15 s.
+            assertThat(closedByServer(silent.getInputStream())).isTrue();
+            assertThat(closedByServer(halfway.getInputStream())).isTrue();
+        }
+        assertServesEveryListener();
+    }
+
+    @Test
+    void requestsBeforeSaslAuthenticationAreDisconnected() throws Exception {
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            MetadataRequest request = new MetadataRequest.Builder(new MetadataRequestData().setTopics(null))
+                    .build((short) 12);
+            ByteBuffer frame = request.serializeWithHeader(new RequestHeader(request.apiKey(), request.version(),
+                    "raw", 1));
+            OutputStream out = socket.getOutputStream();
+            byte[] body = new byte[frame.remaining()];
+            frame.get(body);
+            out.write(ByteBuffer.allocate(4).putInt(body.length).array());
+            out.write(body);
+            out.flush();
+            assertThat(closedByServer(socket.getInputStream())).isTrue();
+        }
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            // A SASL token larger than sasl.server.max.receive.size (512 KiB) is not even read.
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(1 << 20).array());
+            socket.getOutputStream().flush();
+            assertThat(closedByServer(in)).isTrue();
+        }
+        assertServesEveryListener();
+    }
+
+    private static void roundTrip(Map<String, Object> config, String value) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(
+                (String) config.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), withoutBootstrap(config))) {
+            producer.send(new ProducerRecord<>("secured", value.getBytes(StandardCharsets.UTF_8))).get();
+        }
+    }
+
+    private static void assertServesEveryListener() throws Exception {
+        for (Map<String, Object> config : List.of(saslSsl(ADMIN_JAAS), mutualTls(clientKeyStore),
+                Map.<String, Object>of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, plaintext))) {
+            try (Admin admin = Admin.create(config)) {
+                assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+            }
+        }
+    }
+
+    private static Map<String, Object> saslSsl(String jaas) {
+        Map<String, Object> config = trusting(saslSsl);
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas);
+        return config;
+    }
+
+    private static Map<String, Object> mutualTls(Path keyStore) {
+        Map<String, Object> config = trusting(ssl);
+        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keyStore.toString());
+        config.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+        config.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        return config;
+    }
+
+    private static Map<String, Object> trusting(String bootstrap) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certs.trustStore().toString());
+        config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+        config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "security-it");
+        return config;
+    }
+
+    private static Map<String, Object> withoutBootstrap(Map<String, Object> config) {
+        Map<String, Object> copy = new HashMap<>(config);
+        copy.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        copy.remove(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        copy.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return copy;
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    private static String address(String listener) {
+        InetSocketAddress a = server.listeners().stream().filter(l -> l.listenerName().equals(listener))
+                .findFirst().orElseThrow().address();
+        return "127.0.0.1:" + a.getPort();
+    }
+
+    private static Socket connect(String address) throws IOException {
+        Socket socket = new Socket();
+        int colon = address.lastIndexOf(':');
+        socket.connect(new InetSocketAddress(address.substring(0, colon),
+                Integer.parseInt(address.substring(colon + 1))), 5_000);
+        socket.setSoTimeout(15_000);
+        return socket;
+    }
+
+    private static SSLSocket tlsSocket(String address) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certs.trustStore())) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        Socket plain = connect(address);
+        int colon = address.lastIndexOf(':');
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, address.substring(0, colon),
+                Integer.parseInt(address.substring(colon + 1)), true);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** True when the server closed the connection (end of stream or reset) before the socket's read timeout. */
+    private static boolean closedByServer(InputStream in) throws IOException {
+        try {
+            while (true) {
+                if (in.read() == -1) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+}
