@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -145,8 +146,11 @@ final class KeyStores {
             EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(encrypted.get(0));
             char[] pw = password.orElseThrow(() -> new ConfigException("ssl.key.password", null,
                     "required for an encrypted PEM key")).toCharArray();
+            // The JDK's recipe for PKCS#8 PBES2 keys: the cipher named by the key's own algorithm parameters.
             SecretKeyFactory factory = SecretKeyFactory.getInstance(info.getAlgName());
-            spec = info.getKeySpec(factory.generateSecret(new PBEKeySpec(pw)));
+            Cipher cipher = Cipher.getInstance(info.getAlgName());
+            cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(pw)), info.getAlgParameters());
+            spec = info.getKeySpec(cipher);
         } else if (!plain.isEmpty()) {
             spec = new PKCS8EncodedKeySpec(plain.get(0));
         } else {
