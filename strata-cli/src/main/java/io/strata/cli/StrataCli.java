@@ -7,6 +7,7 @@ import io.strata.cli.consume.ConsumeCommand;
 import io.strata.cli.group.GroupCommand;
 import io.strata.cli.produce.ProduceCommand;
 import io.strata.cli.topic.TopicCommand;
+import io.strata.cli.user.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "strata", mixinStandardHelpOptions = true, versionProvider = StrataCli.Version.class,
         description = "Strata: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
-                ClusterCommand.class, ConfigCommand.class, GroupCommand.class, CommandLine.HelpCommand.class})
+                ClusterCommand.class, ConfigCommand.class, GroupCommand.class, UserCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StrataCli {
 
     public static void main(String[] args) {
