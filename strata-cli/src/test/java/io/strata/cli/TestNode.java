@@ -42,6 +42,10 @@ final class TestNode implements AutoCloseable {
         return new TestNode(StrataServer.start(ServerConfig.from(props)));
     }
 
+    StrataServer server() {
+        return server;
+    }
+
     String bootstrap() {
         return server.bootstrapServers();
     }

@@ -5,7 +5,6 @@ import io.strata.cli.client.Await;
 import io.strata.cli.client.CliException;
 import io.strata.cli.output.Output;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -39,14 +38,16 @@ public final class UserRemove extends AdminCommand {
         if (mechanism != null) {
             mechanisms = List.of(mechanism);
         } else {
-            Map<String, UserScramCredentialsDescription> described;
+            UserScramCredentialsDescription described;
             try {
-                described = Await.get(admin.describeUserScramCredentials(List.of(name)).all());
+                described = Await.get(admin.describeUserScramCredentials(List.of(name)).description(name));
             } catch (ResourceNotFoundException e) {
                 throw notFound();
             }
-            mechanisms = described.get(name).credentialInfos().stream().map(ScramCredentialInfo::mechanism)
-                    .toList();
+            mechanisms = described.credentialInfos().stream().map(ScramCredentialInfo::mechanism).toList();
+            if (mechanisms.isEmpty()) {
+                throw notFound();
+            }
         }
         List<UserScramCredentialAlteration> deletions = mechanisms.stream()
                 .map(m -> (UserScramCredentialAlteration) new UserScramCredentialDeletion(name, m)).toList();
