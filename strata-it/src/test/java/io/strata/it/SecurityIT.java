@@ -2,10 +2,12 @@ package io.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.security.ScramBootstrap;
+import io.strata.server.security.ScramClient;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -45,8 +50,18 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +77,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecurityIT {
 
     private static final String ADMIN_JAAS = jaas("admin", "admin-secret");
+    private static final long REAUTH_MS = 3000;
 
     @TempDir
     static Path dir;
@@ -78,9 +94,16 @@ class SecurityIT {
     static void start() throws Exception {
         Path certDir = Files.createDirectories(dir.resolve("certs"));
         certs = TestCertificates.create(certDir);
-        Path serverKeyStore = certs.signed("server", "CN=localhost,O=Strata");
-        clientKeyStore = certs.signed("client", "CN=Client One,OU=Tests,O=Strata");
-        rogueKeyStore = certs.selfSigned("rogue", "CN=rogue");
+        // Each keytool run is a JVM start: the three stores are made side by side.
+        Path serverKeyStore;
+        try (ExecutorService keytool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Path> server = keytool.submit(() -> certs.signed("server", "CN=localhost,O=Strata"));
+            Future<Path> client = keytool.submit(() -> certs.signed("client", "CN=Client One,OU=Tests,O=Strata"));
+            Future<Path> rogue = keytool.submit(() -> certs.selfSigned("rogue", "CN=rogue"));
+            serverKeyStore = server.get();
+            clientKeyStore = client.get();
+            rogueKeyStore = rogue.get();
+        }
         int controller = Ports.free();
         Map<String, String> props = new HashMap<>();
         props.put("node.id", "1");
@@ -99,6 +122,8 @@ class SecurityIT {
         props.put("listener.name.ssl.ssl.client.auth", "required");
         props.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+),.*$/$1/L,DEFAULT");
         props.put("listener.name.sasl_ssl.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        // Every SASL_SSL client of these tests re-authenticates (KIP-368) every few seconds.
+        props.put("listener.name.sasl_ssl.connections.max.reauth.ms", Long.toString(REAUTH_MS));
         props.put("strata.connection.authentication.timeout.ms", "5000");
         server = StrataServer.start(ServerConfig.from(props), List.of(ScramBootstrap.parse(
                 "SCRAM-SHA-512=[name=admin,password=admin-secret]")));
@@ -229,6 +254,88 @@ class SecurityIT {
             assertThat(closedByServer(in)).isTrue();
         }
         assertServesEveryListener();
+    }
+
+    @Test
+    void aSessionEndsUnlessReauthenticatedWithinItsLifetime() throws Exception {
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            RawSasl raw = new RawSasl(socket);
+            assertThat(raw.scramLogin("admin", "admin-secret").sessionLifetimeMs()).isEqualTo(REAUTH_MS);
+            assertThat(raw.metadataAnswered()).isTrue();
+            // A re-authentication on the same connection starts a new session.
+            assertThat(raw.scramLogin("admin", "admin-secret").errorCode()).isZero();
+            long reauthenticated = System.nanoTime();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !raw.metadataAnswered());
+            assertThat(Duration.ofNanos(System.nanoTime() - reauthenticated)).isGreaterThanOrEqualTo(
+                    Duration.ofMillis(REAUTH_MS));
+        }
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            RawSasl raw = new RawSasl(socket);
+            raw.scramLogin("admin", "admin-secret");
+            // Re-authenticating as someone else is refused, and closes the connection.
+            try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("carol",
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "carol-secret"))).all().get();
+            }
+            assertThat(raw.scramLogin("carol", "carol-secret").errorCode()).isEqualTo(
+                    Errors.SASL_AUTHENTICATION_FAILED.code());
+            assertThat(closedByServer(socket.getInputStream())).isTrue();
+        }
+    }
+
+    /** SASL by hand over a TLS socket: SaslHandshake v1, SaslAuthenticate v2 with SCRAM-SHA-512. */
+    private static final class RawSasl {
+
+        private final SSLSocket socket;
+        private int correlationId;
+
+        RawSasl(SSLSocket socket) {
+            this.socket = socket;
+        }
+
+        SaslAuthenticateResponseData scramLogin(String user, String password) throws IOException {
+            SaslHandshakeResponse handshake = send(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData()
+                    .setMechanism("SCRAM-SHA-512")).build((short) 1));
+            assertThat(handshake.error()).isEqualTo(Errors.NONE);
+            ScramClient scram = new ScramClient(io.strata.server.security.ScramMechanism.SCRAM_SHA_512, user,
+                    password);
+            SaslAuthenticateResponse first = authenticate(scram.clientFirst());
+            return authenticate(scram.clientFinal(first.saslAuthBytes())).data();
+        }
+
+        /** Whether a Metadata request gets its response (false: the server closed the connection). */
+        boolean metadataAnswered() {
+            try {
+                send(new MetadataRequest.Builder(new MetadataRequestData().setTopics(List.of())).build((short) 12));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private SaslAuthenticateResponse authenticate(byte[] token) throws IOException {
+            return send(new SaslAuthenticateRequest.Builder(new SaslAuthenticateRequestData().setAuthBytes(token))
+                    .build((short) 2));
+        }
+
+        private <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+            RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-sasl",
+                    ++correlationId);
+            ByteBuffer frame = request.serializeWithHeader(header);
+            byte[] body = new byte[frame.remaining()];
+            frame.get(body);
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(body.length).array());
+            out.write(body);
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] response = new byte[in.readInt()];
+            in.readFully(response);
+            @SuppressWarnings("unchecked")
+            R parsed = (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
+            return parsed;
+        }
     }
 
     private static void roundTrip(Map<String, Object> config, String value) throws Exception {
