@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +283,44 @@ class SecurityIT {
                     Errors.SASL_AUTHENTICATION_FAILED.code());
             assertThat(closedByServer(socket.getInputStream())).isTrue();
         }
+    }
+
+    @Test
+    void kcatProducesAndConsumesOverSaslSslAndMutualTls() throws Exception {
+        // librdkafka, a client no one here wrote, with its own TLS (OpenSSL) and SASL/SCRAM.
+        Path kcat = Arrays.stream(System.getenv("PATH").split(java.io.File.pathSeparator))
+                .map(d -> Path.of(d, "kcat")).filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new AssertionError("kcat is not installed (`apt-get install kcat`)"));
+        try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+            admin.createTopics(List.of(new NewTopic("kcat-secured", 1, (short) 1))).all().get();
+        }
+        List<String> scram = List.of("-b", saslSsl, "-X", "security.protocol=SASL_SSL", "-X",
+                "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=admin", "-X", "sasl.password=admin-secret",
+                "-X", "ssl.ca.location=" + certs.caPem());
+        List<String> mutual = List.of("-b", ssl, "-X", "security.protocol=SSL", "-X",
+                "ssl.ca.location=" + certs.caPem(), "-X", "ssl.keystore.location=" + clientKeyStore, "-X",
+                "ssl.keystore.password=" + TestCertificates.PASSWORD);
+        run(kcat, scram, "one\ntwo\n", "-P", "-t", "kcat-secured", "-X", "acks=all");
+        run(kcat, mutual, "three\n", "-P", "-t", "kcat-secured", "-X", "acks=all");
+        assertThat(run(kcat, scram, "", "-C", "-t", "kcat-secured", "-o", "beginning", "-e", "-q").lines())
+                .containsExactly("one", "two", "three");
+        assertThat(run(kcat, mutual, "", "-C", "-t", "kcat-secured", "-o", "beginning", "-e", "-q").lines())
+                .containsExactly("one", "two", "three");
+    }
+
+    private static String run(Path kcat, List<String> connection, String stdin, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(kcat.toString()));
+        command.addAll(connection);
+        command.addAll(List.of(args));
+        Path stderr = Files.createTempFile(dir, "kcat", ".err");
+        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("kcat finished").isTrue();
+        assertThat(process.exitValue()).as("kcat %s: %s", command, Files.readString(stderr)).isZero();
+        return out;
     }
 
     /** SASL by hand over a TLS socket: SaslHandshake v1, SaslAuthenticate v2 with SCRAM-SHA-512. */

@@ -51,6 +51,11 @@ final class TestCertificates {
         return dir.resolve(name + ".p12");
     }
 
+    /** The CA's certificate in PEM, for clients that take one (librdkafka's {@code ssl.ca.location}). */
+    Path caPem() {
+        return dir.resolve("ca.pem");
+    }
+
     Path trustStore() {
         return dir.resolve("truststore.p12");
     }
