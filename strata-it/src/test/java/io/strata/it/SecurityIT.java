@@ -323,6 +323,28 @@ class SecurityIT {
         return out;
     }
 
+    @Test
+    void saslHandshakeV0IsFollowedByBareTokens() throws Exception {
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            RawSasl raw = new RawSasl(socket);
+            SaslHandshakeResponse handshake = raw.send(new SaslHandshakeRequest.Builder(
+                    new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-512")).build((short) 0));
+            assertThat(handshake.error()).isEqualTo(Errors.NONE);
+            ScramClient scram = new ScramClient(io.strata.server.security.ScramMechanism.SCRAM_SHA_512, "admin",
+                    "admin-secret");
+            byte[] serverFirst = raw.bare(scram.clientFirst());
+            scram.verifyServerFinal(raw.bare(scram.clientFinal(serverFirst)));
+            assertThat(raw.metadataAnswered()).isTrue();
+        }
+        try (SSLSocket socket = tlsSocket(saslSsl)) {
+            RawSasl raw = new RawSasl(socket);
+            raw.send(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-512"))
+                    .build((short) 0));
+            raw.bare("n,,n=nobody,r=abc".getBytes(StandardCharsets.UTF_8), false);
+            assertThat(closedByServer(socket.getInputStream())).isTrue();
+        }
+    }
+
     /** SASL by hand over a TLS socket: SaslHandshake v1, SaslAuthenticate v2 with SCRAM-SHA-512. */
     private static final class RawSasl {
 
@@ -343,6 +365,25 @@ class SecurityIT {
             return authenticate(scram.clientFinal(first.saslAuthBytes())).data();
         }
 
+        /** Sends a bare token (after SaslHandshake v0) and reads the bare reply. */
+        byte[] bare(byte[] token) throws IOException {
+            return bare(token, true);
+        }
+
+        byte[] bare(byte[] token, boolean readReply) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write(ByteBuffer.allocate(4).putInt(token.length).array());
+            out.write(token);
+            out.flush();
+            if (!readReply) {
+                return null;
+            }
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] reply = new byte[in.readInt()];
+            in.readFully(reply);
+            return reply;
+        }
+
         /** Whether a Metadata request gets its response (false: the server closed the connection). */
         boolean metadataAnswered() {
             try {
@@ -358,7 +399,7 @@ class SecurityIT {
                     .build((short) 2));
         }
 
-        private <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
+        <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
             RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-sasl",
                     ++correlationId);
             ByteBuffer frame = request.serializeWithHeader(header);

@@ -2,6 +2,7 @@ package io.strata.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,10 @@ final class TestCertificates {
         keytool("-certreq", "-keystore", store, "-alias", name, "-file", name + ".csr");
         keytool("-gencert", "-keystore", "ca.p12", "-alias", "ca", "-infile", name + ".csr", "-outfile",
                 name + ".crt", "-rfc", "-validity", "30", "-ext", "SAN=ip:127.0.0.1,dns:localhost");
-        keytool("-importcert", "-keystore", store, "-alias", "ca", "-file", "ca.pem", "-noprompt");
-        keytool("-importcert", "-keystore", store, "-alias", name, "-file", name + ".crt", "-noprompt");
+        // The reply with its whole chain (certificate, then the CA's) installs without importing the CA first.
+        Files.writeString(dir.resolve(name + "-chain.pem"), Files.readString(dir.resolve(name + ".crt"))
+                + Files.readString(dir.resolve("ca.pem")));
+        keytool("-importcert", "-keystore", store, "-alias", name, "-file", name + "-chain.pem", "-noprompt");
         return dir.resolve(store);
     }
 

@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import io.strata.server.security.RawSaslTokens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
@@ -33,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>Malformed frames and requests for APIs or versions we do not advertise close the connection, as Kafka does;
  * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
  * pick a version. On SASL listeners only ApiVersions, SaslHandshake and SaslAuthenticate are served before
- * authentication (anything else closes the connection), and a failed authentication is answered and then closed, as
- * Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the partition errors of
- * Produce and Fetch responses and the errors of failed requests. Thread-safe.
+ * authentication (anything else closes the connection), and a failed authentication is answered and then closed,
+ * as Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the
+ * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
 
@@ -82,6 +83,9 @@ public final class RequestDispatcher implements RequestChannel {
     @Override
     public Outcome handle(ConnectionInfo connection, ByteBuffer frame) {
         long startNanos = System.nanoTime();
+        if (connection.session().expectsRawToken()) {
+            return RawSaslTokens.handle(connection, frame);
+        }
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On a TLS listener the handshake comes first ({@link TlsTransport}); a failed one closes the connection. A
  * frame whose size is negative or above {@code socket.request.max.bytes} (before authentication:
- * {@code sasl.server.max.receive.size}) closes the connection before its body is read. Idleness ({@code connections.max.idle.ms}) is judged by the {@link SocketServer} through
- * {@link #closeIfIdle}, since channel reads have no timeout.
+ * {@code sasl.server.max.receive.size}) closes the connection before its body is read. Idleness
+ * ({@code connections.max.idle.ms}) and unfinished authentication ({@code strata.connection.authentication.timeout.ms})
+ * are judged by the {@link SocketServer} through {@link #closeIfIdle}, since channel reads have no timeout.
  *
  * <p>Thread-safety: {@link #run} is the connection's own thread; {@link #closeIfIdle} and {@link #close} may be
  * called from any thread.

@@ -32,7 +32,6 @@ final class TlsTransport implements Transport {
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private ByteBuffer fileChunk;
-    private boolean handshakeDone;
 
     TlsTransport(SocketChannel socket, SSLEngine engine) {
         this.socket = socket;
@@ -63,7 +62,6 @@ final class TlsTransport implements Transport {
             sendAlert();
             throw e;
         }
-        handshakeDone = true;
     }
 
     /**
@@ -246,11 +244,6 @@ final class TlsTransport implements Transport {
     @Override
     public boolean isOpen() {
         return socket.isOpen();
-    }
-
-    /** Whether the initial handshake has completed. */
-    boolean handshakeDone() {
-        return handshakeDone;
     }
 
     @Override

@@ -25,8 +25,9 @@ import org.apache.kafka.common.requests.SaslHandshakeResponse;
 
 /**
  * A blocking connection to another broker's inter-broker listener, in that listener's security protocol, that sends
- * one request at a time and reads its response, with Kafka's framing and {@code replica.socket.timeout.ms} on connect and on every read (a leader that stops answering, say
- * under SIGSTOP, must not hold its followers forever). Used by a follower's fetcher, on its own thread.
+ * one request at a time and reads its response, with Kafka's framing and {@code replica.socket.timeout.ms} on
+ * connect and on every read (a leader that stops answering, say under SIGSTOP, must not hold its followers forever).
+ * Used by a follower's fetcher, on its own thread.
  *
  * <p>Not thread-safe: one owner. After any I/O error the channel is unusable; the owner closes it and connects
  * again.

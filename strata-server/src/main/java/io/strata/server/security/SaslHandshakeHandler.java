@@ -10,8 +10,8 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.SaslHandshakeRequest;
 
 /**
- * SaslHandshake v1: the client picks a mechanism among the listener's {@code sasl.enabled.mechanisms}; the
- * SaslAuthenticate requests that follow carry the exchange. Also the first step of a re-authentication (KIP-368).
+ * SaslHandshake: the client picks a mechanism among the listener's {@code sasl.enabled.mechanisms}; from v1 the
+ * SaslAuthenticate requests that follow carry the exchange, at v0 bare tokens do ({@link RawSaslTokens}). Also the first step of a re-authentication (KIP-368).
  * An unsupported mechanism gets UNSUPPORTED_SASL_MECHANISM with the enabled ones (the dispatcher then closes the
  * connection, as Kafka does); a non-SASL listener gets ILLEGAL_SASL_STATE.
  *
@@ -40,9 +40,15 @@ final class SaslHandshakeHandler implements ApiHandler<SaslHandshakeRequest> {
         if (!security.saslMechanisms().contains(mechanism)) {
             return response.setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
         }
-        session.startExchange(mechanism.equals(PlainServer.MECHANISM) ? new PlainServer(security.plainUsers())
+        SaslServerMechanism exchange = mechanism.equals(PlainServer.MECHANISM)
+                ? new PlainServer(security.plainUsers())
                 : new ScramServer(ScramMechanism.forName(mechanism).orElseThrow(),
-                        (user, m) -> quorum.image().scramCredential(user, m)));
+                        (user, m) -> quorum.image().scramCredential(user, m));
+        if (context.apiVersion() == 0) {
+            session.startRawExchange(exchange, security.reauthMs());
+        } else {
+            session.startExchange(exchange);
+        }
         return response.setErrorCode(Errors.NONE.code());
     }
 }

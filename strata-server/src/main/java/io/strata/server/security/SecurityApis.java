@@ -21,7 +21,7 @@ public final class SecurityApis implements ApiModule {
 
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
-        dispatcher.register(ApiKeys.SASL_HANDSHAKE, 1, 1, new SaslHandshakeHandler(listeners, s.quorum()))
+        dispatcher.register(ApiKeys.SASL_HANDSHAKE, 0, 1, new SaslHandshakeHandler(listeners, s.quorum()))
                 .register(ApiKeys.SASL_AUTHENTICATE, 0, 2, new SaslAuthenticateHandler(listeners))
                 .register(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, 0, 0,
                         new DescribeUserScramCredentialsHandler(s.quorum()))

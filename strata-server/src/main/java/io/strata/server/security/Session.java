@@ -23,6 +23,8 @@ public final class Session {
     private volatile boolean authenticated;
     private volatile long expiresAtNanos = Long.MAX_VALUE;
     private volatile Optional<SaslServerMechanism> mechanism = Optional.empty();
+    private volatile boolean rawTokens;
+    private volatile long rawLifetimeMs;
 
     private Session(SecurityProtocolName protocol, Principal principal, boolean authenticated) {
         this.protocol = protocol;
@@ -82,10 +84,31 @@ public final class Session {
 
     void startExchange(SaslServerMechanism chosen) {
         mechanism = Optional.of(chosen);
+        rawTokens = false;
+    }
+
+    /**
+     * Starts an exchange of SaslHandshake v0: the frames that follow are the mechanism's bare tokens, not Kafka
+     * requests, until it completes (with a session of {@code lifetimeMs}) or fails.
+     */
+    void startRawExchange(SaslServerMechanism chosen, long lifetimeMs) {
+        mechanism = Optional.of(chosen);
+        rawTokens = true;
+        rawLifetimeMs = lifetimeMs;
+    }
+
+    /** Whether the next frame is a bare SASL token (after SaslHandshake v0). */
+    public boolean expectsRawToken() {
+        return rawTokens && mechanism.isPresent();
+    }
+
+    long rawLifetimeMs() {
+        return rawLifetimeMs;
     }
 
     void endExchange() {
         mechanism = Optional.empty();
+        rawTokens = false;
     }
 
     /**
@@ -95,6 +118,6 @@ public final class Session {
         this.principal = principal;
         this.authenticated = true;
         this.expiresAtNanos = lifetimeMs > 0 ? nowNanos + TimeUnit.MILLISECONDS.toNanos(lifetimeMs) : Long.MAX_VALUE;
-        this.mechanism = Optional.empty();
+        endExchange();
     }
 }

@@ -92,7 +92,8 @@ class ServerConfigTest {
                 .containsEntry("SASL_PLAINTEXT", SecurityProtocolName.SASL_PLAINTEXT)
                 .containsEntry("CONTROLLER", SecurityProtocolName.PLAINTEXT);
         assertThat(defaults.interBrokerListenerName()).isEqualTo("PLAINTEXT");
-        ServerConfig named = ServerConfig.from(Map.of("listeners", "INTERNAL://:9092,EXTERNAL://:9094,CONTROLLER://:9093",
+        ServerConfig named = ServerConfig.from(Map.of(
+                "listeners", "INTERNAL://:9092,EXTERNAL://:9094,CONTROLLER://:9093",
                 "listener.security.protocol.map", "internal:sasl_plaintext, EXTERNAL:SSL,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name", "internal"));
         assertThat(named.securityProtocol("INTERNAL")).isEqualTo(SecurityProtocolName.SASL_PLAINTEXT);

@@ -11,7 +11,8 @@ class PrincipalMapperTest {
 
     @Test
     void defaultKeepsTheDistinguishedName() {
-        assertThat(PrincipalMapper.parse("DEFAULT").map("CN=alice,OU=eng,O=corp")).isEqualTo("CN=alice,OU=eng,O=corp");
+        assertThat(PrincipalMapper.parse("DEFAULT").map("CN=alice,OU=eng,O=corp"))
+                .isEqualTo("CN=alice,OU=eng,O=corp");
         assertThat(PrincipalMapper.parse("").map("CN=alice")).isEqualTo("CN=alice");
     }
 
