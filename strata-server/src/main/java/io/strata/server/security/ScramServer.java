@@ -108,7 +108,9 @@ public final class ScramServer implements SaslServerMechanism {
         if (!MessageDigest.isEqual(channel, gs2Header.getBytes(StandardCharsets.UTF_8))) {
             throw new SaslAuthenticationException("Authentication failed: invalid channel binding");
         }
-        if (!m.group("nonce").equals(nonce)) {
+        // As Kafka checks it: the final nonce ends with the server's combined nonce. librdkafka sends its own nonce
+        // in front of the combined one (which already starts with it), and Kafka accepts that.
+        if (!m.group("nonce").endsWith(nonce)) {
             throw new SaslAuthenticationException("Authentication failed: invalid nonce");
         }
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + m.group("withoutProof"))

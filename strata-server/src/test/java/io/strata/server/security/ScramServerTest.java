@@ -107,6 +107,30 @@ class ScramServerTest {
 
     @ParameterizedTest
     @EnumSource(ScramMechanism.class)
+    void acceptsLibrdkafkasDoubledClientNonceAsKafkaDoes(ScramMechanism mechanism) {
+        // librdkafka's client-final nonce is its own nonce followed by the combined one (which starts with it).
+        ScramServer server = server(mechanism);
+        String clientNonce = "rOprNGfwEbeRWgbNEkqO";
+        String serverFirst = new String(server.evaluate(("n,,n=alice,r=" + clientNonce)
+                .getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        String combined = serverFirst.substring(2, serverFirst.indexOf(','));
+        String withoutProof = "c=biws,r=" + clientNonce + combined;
+        byte[] salted = mechanism.saltedPassword("alice-secret", SALT, 4096);
+        byte[] clientKey = mechanism.hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
+        byte[] authMessage = ("n=alice,r=" + clientNonce + "," + serverFirst + "," + withoutProof)
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] signature = mechanism.hmac(mechanism.hash(clientKey), authMessage);
+        byte[] proof = new byte[clientKey.length];
+        for (int i = 0; i < proof.length; i++) {
+            proof[i] = (byte) (clientKey[i] ^ signature[i]);
+        }
+        server.evaluate((withoutProof + ",p=" + java.util.Base64.getEncoder().encodeToString(proof))
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(server.complete()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(ScramMechanism.class)
     void anAuthorizationIdOtherThanTheUserIsRefused(ScramMechanism mechanism) {
         ScramServer server = server(mechanism);
         assertThatThrownBy(() -> server.evaluate("n,a=bob,n=alice,r=abcdef".getBytes(StandardCharsets.UTF_8)))
