@@ -308,6 +308,45 @@ class SecurityIT {
                 .containsExactly("one", "two", "three");
     }
 
+    @Test
+    void confluentKafkaPythonProducesAndConsumesOverSaslSsl() throws Exception {
+        // Debian's python3 with its python3-confluent-kafka (as ConfluentKafkaPythonIT runs it).
+        Path python = Path.of("/usr/bin/python3");
+        try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+            admin.createTopics(List.of(new NewTopic("python-secured", 1, (short) 1))).all().get();
+        }
+        String script = String.join("\n",
+                "import sys",
+                "from confluent_kafka import Consumer, Producer",
+                "conf = {'bootstrap.servers': sys.argv[1], 'security.protocol': 'SASL_SSL',",
+                "        'sasl.mechanisms': 'SCRAM-SHA-512', 'sasl.username': 'admin',",
+                "        'sasl.password': 'admin-secret', 'ssl.ca.location': sys.argv[2]}",
+                "producer = Producer(dict(conf, acks='all'))",
+                "producer.produce('python-secured', b'from python')",
+                "assert producer.flush(30) == 0, 'not delivered'",
+                "consumer = Consumer(dict(conf, **{'group.id': 'python-secured', 'auto.offset.reset': 'earliest'}))",
+                "consumer.subscribe(['python-secured'])",
+                "for _ in range(60):",
+                "    message = consumer.poll(1)",
+                "    if message is not None:",
+                "        assert message.error() is None, message.error()",
+                "        print(message.value().decode())",
+                "        break",
+                "consumer.close()");
+        ProcessBuilder builder = new ProcessBuilder(python.toString(), "-c", script, saslSsl,
+                certs.caPem().toString());
+        // Nothing from a developer's Python environment may leak into Debian's python3.
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/bin:/bin");
+        Path stderr = Files.createTempFile(dir, "python", ".err");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("python finished").isTrue();
+        assertThat(process.exitValue()).as("python: %s", Files.readString(stderr)).isZero();
+        assertThat(out.lines()).containsExactly("from python");
+    }
+
     private static String run(Path kcat, List<String> connection, String stdin, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(kcat.toString()));
         command.addAll(connection);

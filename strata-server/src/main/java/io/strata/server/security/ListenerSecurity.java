@@ -85,6 +85,13 @@ public record ListenerSecurity(String listenerName, SecurityProtocolName protoco
         return new ListenerSecurity(listenerName, protocol, tls, mechanisms, plainUsers, reauth);
     }
 
+    /** Never prints the PLAIN users' passwords. */
+    @Override
+    public String toString() {
+        return "ListenerSecurity[" + listenerName + ", " + protocol + ", mechanisms=" + saslMechanisms
+                + ", plainUsers=" + plainUsers.keySet() + ", reauthMs=" + reauthMs + "]";
+    }
+
     /** The options of a JAAS config line ({@code Module required key="value" ...;}), in order. */
     public static Map<String, String> jaasOptions(String jaas) {
         Map<String, String> options = new LinkedHashMap<>();

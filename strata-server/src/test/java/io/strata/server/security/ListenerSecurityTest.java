@@ -40,6 +40,7 @@ class ListenerSecurityTest {
         assertThat(internal.plainUsers()).containsOnly(Map.entry("admin", "admin-secret"),
                 Map.entry("alice", "a\"quoted\""));
         assertThat(internal.reauthMs()).isEqualTo(60_000);
+        assertThat(internal.toString()).contains("alice").doesNotContain("admin-secret");
     }
 
     @Test
