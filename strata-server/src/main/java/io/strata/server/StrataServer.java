@@ -22,12 +22,12 @@ import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
+import io.strata.server.replication.ReplicaFetcherManager;
+import io.strata.server.replication.ReplicationConfig;
 import io.strata.server.resources.FileDescriptorGuard;
 import io.strata.server.security.BrokerClientSecurity;
 import io.strata.server.security.ListenerSecurity;
 import io.strata.server.security.SecurityApis;
-import io.strata.server.replication.ReplicaFetcherManager;
-import io.strata.server.replication.ReplicationConfig;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
@@ -42,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
@@ -213,7 +214,7 @@ public final class StrataServer implements AutoCloseable {
         List<ScramCredentialChange> missing = credentials.stream().filter(c -> quorum.image()
                 .scramCredential(c.user(), c.mechanism()).isEmpty()).toList();
         if (!missing.isEmpty()) {
-            quorum.alterScramCredentials(missing).get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            quorum.alterScramCredentials(missing).get(timeoutMs, TimeUnit.MILLISECONDS);
             missing.forEach(c -> log.info("Added the {} credential of user {}", c.mechanism(), c.user()));
         }
     }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds the client listeners and runs an acceptor per listener, a virtual thread per connection, and a reaper that
- * closes connections idle for longer than {@code connections.max.idle.ms}.
+ * closes connections idle for longer than {@code connections.max.idle.ms} or not authenticated within
+ * {@code strata.connection.authentication.timeout.ms}. Each listener secures its connections as its
+ * {@link ListenerSecurity} says (TLS, SASL).
  *
  * <p>An accepted connection is closed at once, as Kafka's acceptor does, when the node has {@code max.connections}
  * connections or is near its open-file limit ({@link FileDescriptorGuard}): the node keeps serving the clients it
