@@ -73,7 +73,8 @@ import org.junit.jupiter.api.io.TempDir;
  * client certificates and a PLAINTEXT listener, exercised with the real Java clients: produce and consume over
  * each, refusals of a wrong password and of an untrusted certificate, and hostile connections (garbage before the
  * TLS handshake, requests before SASL, a client that never finishes its handshake), after each of which the node
- * keeps serving everyone else.
+ * keeps serving everyone else; re-authentication (KIP-368) and SaslHandshake v0; and the same produce and consume
+ * over SASL_SSL with kcat (librdkafka), confluent-kafka-python and KafkaJS.
  */
 class SecurityIT {
 
@@ -345,6 +346,44 @@ class SecurityIT {
         assertThat(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("python finished").isTrue();
         assertThat(process.exitValue()).as("python: %s", Files.readString(stderr)).isZero();
         assertThat(out.lines()).containsExactly("from python");
+    }
+
+    @Test
+    void kafkaJsProducesAndConsumesOverSaslSsl() throws Exception {
+        // KafkaJS as KafkaJsIT installs it (`.ci/run --deps-only`): Node's own TLS, KafkaJS's own SCRAM.
+        Path modules = Path.of(System.getProperty("compat.dir", "target/compat")).resolve("kafkajs/node_modules");
+        assertThat(modules.resolve("kafkajs/package.json")).as("KafkaJS installed by `.ci/run --deps-only`")
+                .isRegularFile();
+        try (Admin admin = Admin.create(saslSsl(ADMIN_JAAS))) {
+            admin.createTopics(List.of(new NewTopic("js-secured", 1, (short) 1))).all().get();
+        }
+        String script = String.join("\n",
+                "const { Kafka, logLevel } = require('kafkajs');",
+                "const fs = require('fs');",
+                "const kafka = new Kafka({ clientId: 'js-secured', brokers: [process.argv[1]],",
+                "  logLevel: logLevel.NOTHING, ssl: { ca: [fs.readFileSync(process.argv[2], 'utf-8')] },",
+                "  sasl: { mechanism: 'scram-sha-512', username: 'admin', password: 'admin-secret' } });",
+                "(async () => {",
+                "  const producer = kafka.producer();",
+                "  await producer.connect();",
+                "  await producer.send({ topic: 'js-secured', acks: -1, messages: [{ value: 'from kafkajs' }] });",
+                "  await producer.disconnect();",
+                "  const consumer = kafka.consumer({ groupId: 'js-secured' });",
+                "  await consumer.connect();",
+                "  await consumer.subscribe({ topic: 'js-secured', fromBeginning: true });",
+                "  await new Promise((resolve, reject) => consumer.run({ eachMessage: async ({ message }) => {",
+                "    console.log(message.value.toString()); resolve(); } }).catch(reject));",
+                "  await consumer.disconnect();",
+                "})().catch(e => { console.error(e); process.exit(1); });");
+        ProcessBuilder builder = new ProcessBuilder("node", "-e", script, saslSsl, certs.caPem().toString());
+        builder.environment().put("NODE_PATH", modules.toAbsolutePath().toString());
+        Path stderr = Files.createTempFile(dir, "kafkajs", ".err");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).as("node finished").isTrue();
+        assertThat(process.exitValue()).as("kafkajs: %s", Files.readString(stderr)).isZero();
+        assertThat(out.lines()).containsExactly("from kafkajs");
     }
 
     private static String run(Path kcat, List<String> connection, String stdin, String... args) throws Exception {
