@@ -1,13 +1,17 @@
 package io.strata.cli;
 
+import io.strata.metadata.ScramCredentialChange;
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.security.ScramBootstrap;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -41,15 +45,24 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--override", paramLabel = "key=value", description = "Override a property; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--add-scram", paramLabel = "SCRAM-SHA-512=[name=<user>,password=<password>]",
+            description = "Store this SCRAM credential at start unless the user already has one for the mechanism "
+                    + "(the first admin, as kafka-storage format --add-scram); repeatable.")
+    List<String> addScram = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         ServerConfig config;
+        List<ScramCredentialChange> credentials = new ArrayList<>();
         try {
             config = ServerConfig.from(properties());
-        } catch (ConfigException | IOException e) {
+            for (String value : addScram) {
+                credentials.add(ScramBootstrap.parse(value));
+            }
+        } catch (ConfigException | IOException | IllegalArgumentException e) {
             return invalidConfiguration(e);
         }
         if (!config.acceptedWithoutEffect().isEmpty()) {
@@ -57,7 +70,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         StrataServer server;
         try {
-            server = StrataServer.start(config);
+            server = StrataServer.start(config, credentials);
         } catch (ConfigException e) {
             return invalidConfiguration(e);
         } catch (Exception e) {

@@ -10,6 +10,7 @@ import io.strata.cli.schema.SchemaCommand;
 import io.strata.cli.top.TopCommand;
 import io.strata.cli.topic.TopicCommand;
 import io.strata.cli.txn.TransactionsCommand;
+import io.strata.cli.user.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         description = "Strata: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
                 ClusterCommand.class, ConfigCommand.class, GroupCommand.class, SchemaCommand.class,
-                TopCommand.class, TransactionsCommand.class, CommandLine.HelpCommand.class})
+                TopCommand.class, TransactionsCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
 public final class StrataCli {
 
     public static void main(String[] args) {

@@ -43,12 +43,12 @@ final class TestNode implements AutoCloseable {
         return new TestNode(StrataServer.start(ServerConfig.from(props)));
     }
 
-    String bootstrap() {
-        return server.bootstrapServers();
-    }
-
     StrataServer server() {
         return server;
+    }
+
+    String bootstrap() {
+        return server.bootstrapServers();
     }
 
     /** The node's schema registry URL, for {@code --schema-registry}. */

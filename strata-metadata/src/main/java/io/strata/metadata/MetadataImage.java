@@ -16,16 +16,31 @@ import org.apache.kafka.common.Uuid;
  * @param topicsById    the same topics by id
  * @param configs       dynamic configs per resource
  * @param nextProducerId the first producer id not yet allocated
+ * @param scramCredentials SCRAM credentials per user and mechanism
  */
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
-                            Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
+                            Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
+                            Map<ScramCredential.Key, ScramCredential> scramCredentials) {
 
     /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
     public static final String NO_CLUSTER_ID = "";
 
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(scramCredentials, "scramCredentials");
+    }
+
+    /** An image without SCRAM credentials. */
+    public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
+                         Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
+                         Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
+        this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, Map.of());
+    }
+
+    /** The SCRAM credential of {@code user} for {@code mechanism}, if any. */
+    public Optional<ScramCredential> scramCredential(String user, String mechanism) {
+        return Optional.ofNullable(scramCredentials.get(new ScramCredential.Key(user, mechanism)));
     }
 
     /** Whether the metadata log has agreed the cluster id yet. */

@@ -56,6 +56,14 @@ public interface MetadataQuorum extends AutoCloseable {
     /** Applies config changes; a value of {@code null} deletes the key. */
     CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes);
 
+    /**
+     * Sets and deletes SCRAM credentials in one entry (AlterUserScramCredentials).
+     *
+     * @return one outcome per change, in order: empty on success, else {@code ResourceNotFoundException} for the
+     *         deletion of a credential that does not exist
+     */
+    CompletableFuture<List<Optional<ApiException>>> alterScramCredentials(List<ScramCredentialChange> changes);
+
     /** Allocates a block of producer ids for {@code brokerId}. */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
 

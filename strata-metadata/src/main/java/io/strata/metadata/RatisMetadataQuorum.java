@@ -7,6 +7,7 @@ import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
+import io.strata.metadata.controller.ScramControl;
 import io.strata.metadata.ratis.ListenerJoin;
 import io.strata.metadata.ratis.MetadataStateMachine;
 import io.strata.metadata.ratis.PeerLiveness;
@@ -327,6 +328,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     public CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes) {
         Map<String, String> copy = new java.util.HashMap<>(changes); // values may be null
         return submit("alterConfigs", image -> controller.alterConfigs(image, resource, copy));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> alterScramCredentials(
+            List<ScramCredentialChange> changes) {
+        List<ScramCredentialChange> copy = List.copyOf(changes);
+        return submit("alterScramCredentials", image -> ScramControl.alter(image, copy));
     }
 
     @Override

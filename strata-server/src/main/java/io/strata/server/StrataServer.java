@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataPublishing;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.RatisMetadataQuorum;
 import io.strata.metadata.RatisOptions;
+import io.strata.metadata.ScramCredentialChange;
 import io.strata.server.api.CoreApis;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
@@ -27,6 +28,10 @@ import io.strata.server.network.SocketServer;
 import io.strata.server.registry.SchemaRegistryService;
 import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
+import io.strata.server.resources.FileDescriptorGuard;
+import io.strata.server.security.BrokerClientSecurity;
+import io.strata.server.security.ListenerSecurity;
+import io.strata.server.security.SecurityApis;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
@@ -35,12 +40,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -78,6 +87,15 @@ public final class StrataServer implements AutoCloseable {
 
     /** Starts a node and returns once it serves clients. On failure everything started so far is stopped. */
     public static StrataServer start(ServerConfig config) throws Exception {
+        return start(config, List.of());
+    }
+
+    /**
+     * Starts a node that first stores the given SCRAM credentials of users who have none for that mechanism yet
+     * (the first administrator, as Kafka's {@code kafka-storage format --add-scram}), before it serves clients.
+     */
+    public static StrataServer start(ServerConfig config, List<ScramCredentialChange> bootstrapCredentials)
+            throws Exception {
         long startNanos = System.nanoTime();
         int nodeId = config.nodeId();
         CompletableFuture<Throwable> fatal = new CompletableFuture<>();
@@ -122,11 +140,17 @@ public final class StrataServer implements AutoCloseable {
             // The started quorum's image has the cluster's one id, agreed through the metadata log.
             String clusterId = quorum.image().clusterId();
             MetaProperties.record(config.logDirs(), nodeId, clusterId);
+            addMissingCredentials(quorum, bootstrapCredentials, config.metadataRequestTimeoutMs());
 
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
                     fatal::complete);
-            ReplicationConfig replication = config.replicationConfig();
+            // Resolved before anything listens, so that a bad key store or JAAS config stops the node at start.
+            Map<String, ListenerSecurity> security = new HashMap<>();
+            config.brokerListeners().forEach(e -> security.put(e.listenerName(),
+                    ListenerSecurity.resolve(config, e.listenerName())));
+            ReplicationConfig replication = config.replicationConfig().withClientSecurity(
+                    BrokerClientSecurity.resolve(config, security.get(config.interBrokerListenerName())));
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
@@ -147,11 +171,11 @@ public final class StrataServer implements AutoCloseable {
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
             NodeServices services = new NodeServices(config, quorum, publishing, logs, replicas, resolver, topics,
-                    waiter, metrics);
+                    waiter, metrics, replication);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
             RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
-            for (ApiModule module : modules()) {
+            for (ApiModule module : modules(security::get)) {
                 started.add(module);
                 module.register(dispatcher, services);
             }
@@ -162,7 +186,9 @@ public final class StrataServer implements AutoCloseable {
             publishing.awaitPublished(quorum.image().version()).get();
 
             SocketServer network = new SocketServer(dispatcher, new SocketServer.Limits(
-                    config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs()));
+                    config.socketRequestMaxBytes(), config.maxConnections(), config.connectionsMaxIdleMs(),
+                    config.saslServerMaxReceiveBytes(), config.authenticationTimeoutMs()),
+                    FileDescriptorGuard.processWide(), security::get);
             started.add(network);
             List<SocketServer.BoundListener> bound = network.bind(config.brokerListeners());
             metrics.registerConnections(network::connectionsByListener);
@@ -212,6 +238,16 @@ public final class StrataServer implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
+    private static void addMissingCredentials(MetadataQuorum quorum, List<ScramCredentialChange> credentials,
+                                              long timeoutMs) throws Exception {
+        List<ScramCredentialChange> missing = credentials.stream().filter(c -> quorum.image()
+                .scramCredential(c.user(), c.mechanism()).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            quorum.alterScramCredentials(missing).get(timeoutMs, TimeUnit.MILLISECONDS);
+            missing.forEach(c -> log.info("Added the {} credential of user {}", c.mechanism(), c.user()));
+        }
+    }
+
     /** Where followers reach broker {@code brokerId}: its registered endpoint on {@code listenerName}. */
     private static Optional<InetSocketAddress> address(MetadataImage image, int brokerId, String listenerName) {
         return Optional.ofNullable(image.brokers().get(brokerId)).flatMap(b -> b.endpoints().stream()
@@ -224,9 +260,9 @@ public final class StrataServer implements AutoCloseable {
     }
 
     /** The node's API modules, in start order. */
-    private static List<ApiModule> modules() {
+    private static List<ApiModule> modules(Function<String, ListenerSecurity> security) {
         GroupApis groups = new GroupApis();
-        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups));
+        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups), new SecurityApis(security));
     }
 
     /**
@@ -244,7 +280,8 @@ public final class StrataServer implements AutoCloseable {
                     listener.address().getAddress().isAnyLocalAddress() ? "localhost"
                             : listener.address().getHostString());
             int port = advertised.map(Endpoint::port).filter(p -> p != 0).orElse(listener.address().getPort());
-            endpoints.add(new BrokerRegistration.Endpoint(listener.listenerName(), host, port, "PLAINTEXT"));
+            endpoints.add(new BrokerRegistration.Endpoint(listener.listenerName(), host, port,
+                    config.securityProtocol(listener.listenerName()).name()));
         }
         return endpoints;
     }

@@ -4,6 +4,7 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
@@ -13,7 +14,9 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
+import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.util.Collections;
@@ -44,6 +47,7 @@ public final class ImageBuilder {
     private final Map<ConfigResourceKey, Map<String, String>> touchedConfigs = new HashMap<>();
     private long nextProducerId;
     private String clusterId;
+    private Map<ScramCredential.Key, ScramCredential> scramCredentials;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
@@ -53,6 +57,7 @@ public final class ImageBuilder {
         this.topicsById = base.topicsById();
         this.configs = base.configs();
         this.nextProducerId = base.nextProducerId();
+        this.scramCredentials = base.scramCredentials();
     }
 
     /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
@@ -182,6 +187,14 @@ public final class ImageBuilder {
                 }
                 nextProducerId = r.nextProducerId();
             }
+            case ScramCredentialRecord r -> mutableScramCredentials().put(
+                    new ScramCredential.Key(r.user(), r.credential().mechanism()), r.credential());
+            case RemoveScramCredentialRecord r -> {
+                if (mutableScramCredentials().remove(new ScramCredential.Key(r.user(), r.mechanism())) == null) {
+                    throw new MetadataConflictException("User " + r.user() + " has no " + r.mechanism()
+                            + " credential");
+                }
+            }
         }
     }
 
@@ -210,7 +223,15 @@ public final class ImageBuilder {
         }
         return new MetadataImage(version, clusterId, frozen(brokers, base.brokers()),
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
-                frozen(configs, base.configs()), nextProducerId);
+                frozen(configs, base.configs()), nextProducerId,
+                frozen(scramCredentials, base.scramCredentials()));
+    }
+
+    private Map<ScramCredential.Key, ScramCredential> mutableScramCredentials() {
+        if (scramCredentials == base.scramCredentials()) {
+            scramCredentials = new HashMap<>(scramCredentials);
+        }
+        return scramCredentials;
     }
 
     private static <K, V> Map<K, V> frozen(Map<K, V> working, Map<K, V> original) {

@@ -3,6 +3,7 @@ package io.strata.metadata.image;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
@@ -11,6 +12,7 @@ import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import io.strata.metadata.records.RecordSerde;
 import java.io.DataInput;
@@ -65,6 +67,10 @@ public final class ImageCodec {
                         .thenComparing(e -> e.getKey().name()))
                 .forEach(e -> new TreeMap<>(e.getValue()).forEach((k, v) -> records.add(
                         new ConfigRecord(e.getKey().type(), e.getKey().name(), k, Optional.of(v)))));
+        image.scramCredentials().entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<ScramCredential.Key, ScramCredential> e) -> e.getKey().user())
+                        .thenComparing(e -> e.getKey().mechanism()))
+                .forEach(e -> records.add(new ScramCredentialRecord(e.getKey().user(), e.getValue())));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

@@ -3,6 +3,7 @@ package io.strata.metadata.records;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.ScramCredential;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -169,5 +170,24 @@ public sealed interface MetadataRecord {
      * snapshots.
      */
     record ProducerIdsRecord(int brokerId, long nextProducerId) implements MetadataRecord {
+    }
+
+    /**
+     * Sets a user's SCRAM credential for one mechanism (Kafka's UserScramCredentialRecord), replacing any previous
+     * one.
+     */
+    record ScramCredentialRecord(String user, ScramCredential credential) implements MetadataRecord {
+        public ScramCredentialRecord {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(credential, "credential");
+        }
+    }
+
+    /** Deletes a user's SCRAM credential for one mechanism; rejected if there is none. */
+    record RemoveScramCredentialRecord(String user, String mechanism) implements MetadataRecord {
+        public RemoveScramCredentialRecord {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(mechanism, "mechanism");
+        }
     }
 }

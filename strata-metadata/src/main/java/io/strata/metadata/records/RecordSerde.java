@@ -3,6 +3,7 @@ package io.strata.metadata.records;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
+import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -10,7 +11,9 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
+import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.io.ByteArrayInputStream;
@@ -57,6 +60,8 @@ public final class RecordSerde {
     static final byte FENCE_BROKER = 8;
     static final byte UNFENCE_BROKER = 9;
     static final byte CLUSTER_ID = 10;
+    static final byte SCRAM_CREDENTIAL = 11;
+    static final byte REMOVE_SCRAM_CREDENTIAL = 12;
 
     private static final byte V1 = 1;
     private static final byte V2_REASSIGNING = 2;
@@ -154,6 +159,21 @@ public final class RecordSerde {
                 header(out, CLUSTER_ID);
                 writeString(out, r.clusterId());
             }
+            case ScramCredentialRecord r -> {
+                header(out, SCRAM_CREDENTIAL);
+                writeString(out, r.user());
+                ScramCredential c = r.credential();
+                writeString(out, c.mechanism());
+                writeBytes(out, c.salt());
+                writeBytes(out, c.storedKey());
+                writeBytes(out, c.serverKey());
+                out.writeInt(c.iterations());
+            }
+            case RemoveScramCredentialRecord r -> {
+                header(out, REMOVE_SCRAM_CREDENTIAL);
+                writeString(out, r.user());
+                writeString(out, r.mechanism());
+            }
         }
     }
 
@@ -199,6 +219,9 @@ public final class RecordSerde {
             }
             case PRODUCER_IDS -> new ProducerIdsRecord(in.readInt(), in.readLong());
             case CLUSTER_ID -> new ClusterIdRecord(readString(in));
+            case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), new ScramCredential(readString(in),
+                    readBytes(in), readBytes(in), readBytes(in), in.readInt()));
+            case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readString(in));
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }
@@ -251,6 +274,17 @@ public final class RecordSerde {
         byte[] utf8 = new byte[length];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static void writeBytes(DataOutput out, byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static byte[] readBytes(DataInput in) throws IOException {
+        byte[] bytes = new byte[checkedCount(in.readInt())];
+        in.readFully(bytes);
+        return bytes;
     }
 
     private static void writeOptionalString(DataOutput out, Optional<String> s) throws IOException {

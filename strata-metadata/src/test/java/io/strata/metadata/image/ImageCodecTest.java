@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
+import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -13,6 +14,7 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +49,11 @@ class ImageCodecTest {
                 new PartitionRecord(b, 1, List.of(1, 2), List.of(2), 2, 0, 0, List.of(1), List.of(2)),
                 new ConfigRecord(ConfigResourceKey.Type.TOPIC, "b", "retention.ms", Optional.of("5")),
                 new ConfigRecord(ConfigResourceKey.Type.BROKER, "1", "x", Optional.of("y")),
-                new ProducerIdsRecord(1, 3000)), 42);
+                new ProducerIdsRecord(1, 3000),
+                new ScramCredentialRecord("bob", new ScramCredential("SCRAM-SHA-256", new byte[] {1}, new byte[] {2},
+                        new byte[] {3}, 8192)),
+                new ScramCredentialRecord("alice", new ScramCredential("SCRAM-SHA-512", new byte[] {4},
+                        new byte[] {5}, new byte[] {6}, 4096))), 42);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(image, new DataOutputStream(bytes));
@@ -58,6 +64,7 @@ class ImageCodecTest {
         assertThat(read.clusterId()).isEqualTo("cluster-x");
         assertThat(read.brokers().get(3).inControlledShutdown()).isTrue(); // survives a snapshot
         assertThat(read.nextProducerId()).isEqualTo(3000);
+        assertThat(read.scramCredential("bob", "SCRAM-SHA-256").orElseThrow().iterations()).isEqualTo(8192);
         assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -12,7 +13,9 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
+import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.TopicRecord;
 import io.strata.metadata.records.MetadataRecord.UnfenceBrokerRecord;
 import java.io.ByteArrayInputStream;
@@ -52,7 +55,10 @@ class RecordSerdeTest {
                 new ProducerIdsRecord(2, 5000L),
                 new ProducerIdsRecord(-1, Long.MAX_VALUE),
                 new ClusterIdRecord("MkU3OEVBNTcwNTJENDM2Qg"),
-                new ClusterIdRecord("clüster-ä"));
+                new ClusterIdRecord("clüster-ä"),
+                new ScramCredentialRecord("alice, the =admin", new ScramCredential("SCRAM-SHA-512",
+                        new byte[] {1, 2, 3}, new byte[64], new byte[] {9}, 4096)),
+                new RemoveScramCredentialRecord("alice", "SCRAM-SHA-256"));
     }
 
     @ParameterizedTest

@@ -1,9 +1,10 @@
 package io.strata.server.api;
 
 import io.strata.server.network.ConnectionInfo;
+import io.strata.server.security.Principal;
 import org.apache.kafka.common.requests.RequestHeader;
 
-/** A request's header and the connection it arrived on. */
+/** A request's header and the connection it arrived on, with its authenticated principal. */
 public record RequestContext(RequestHeader header, ConnectionInfo connection) {
 
     public short apiVersion() {
@@ -12,5 +13,10 @@ public record RequestContext(RequestHeader header, ConnectionInfo connection) {
 
     public String listenerName() {
         return connection.listenerName();
+    }
+
+    /** Who sent the request: the seam for authorisation (ANONYMOUS on PLAINTEXT listeners). */
+    public Principal principal() {
+        return connection.principal();
     }
 }

@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import io.strata.server.security.RawSaslTokens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
@@ -11,6 +12,8 @@ import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.SaslAuthenticateResponseData;
+import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.network.TransferableChannel;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -30,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Malformed frames and requests for APIs or versions we do not advertise close the connection, as Kafka does;
  * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
- * pick a version. Every parsed request is counted and timed in {@link RequestMetrics}, with the partition errors of
- * Produce and Fetch responses and the errors of failed requests. Thread-safe.
+ * pick a version. On SASL listeners only ApiVersions, SaslHandshake and SaslAuthenticate are served before
+ * authentication (anything else closes the connection), and a failed authentication is answered and then closed,
+ * as Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the
+ * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
 
@@ -78,6 +83,9 @@ public final class RequestDispatcher implements RequestChannel {
     @Override
     public Outcome handle(ConnectionInfo connection, ByteBuffer frame) {
         long startNanos = System.nanoTime();
+        if (connection.session().expectsRawToken()) {
+            return RawSaslTokens.handle(connection, frame);
+        }
         RequestHeader header;
         try {
             header = RequestHeader.parse(frame);
@@ -96,6 +104,12 @@ public final class RequestDispatcher implements RequestChannel {
             }
             return new Disconnect("unsupported " + key.name + " version " + version);
         }
+        if (!connection.session().mayServe(key, startNanos)) {
+            // Kafka's authenticator: before SASL authentication (or after the session expired) only the exchange.
+            return new Disconnect(key.name + " request from " + connection.clientAddress() + " on "
+                    + connection.listenerName() + (connection.session().authenticated()
+                    ? " after its SASL session expired" : " before SASL authentication"));
+        }
         AbstractRequest request;
         try {
             request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(frame)).request;
@@ -112,8 +126,23 @@ public final class RequestDispatcher implements RequestChannel {
             return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
                     : new NoResponse();
         }
-        return new Respond(new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version),
-                key, startNanos));
+        Send send = new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version), key,
+                startNanos);
+        if (failedAuthentication(connection, response)) {
+            // As Kafka: the client reads why, then the connection closes.
+            return new RespondThenDisconnect(send, "SASL authentication failed (" + Errors.forCode(
+                    response instanceof SaslHandshakeResponseData h ? h.errorCode()
+                            : ((SaslAuthenticateResponseData) response).errorCode()) + ")");
+        }
+        return new Respond(send);
+    }
+
+    private static boolean failedAuthentication(ConnectionInfo connection, ApiMessage response) {
+        if (!connection.session().protocol().sasl()) {
+            return false;
+        }
+        return response instanceof SaslHandshakeResponseData h && h.errorCode() != Errors.NONE.code()
+                || response instanceof SaslAuthenticateResponseData a && a.errorCode() != Errors.NONE.code();
     }
 
     /** Counts the partition errors of Produce and Fetch responses: a walk over partitions, never over records. */

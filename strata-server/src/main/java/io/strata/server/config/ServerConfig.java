@@ -2,6 +2,7 @@ package io.strata.server.config;
 
 import io.strata.metadata.LeaderRebalanceConfig;
 import io.strata.server.replication.ReplicationConfig;
+import io.strata.server.security.SecurityProtocolName;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManagerConfig;
 import java.io.IOException;
@@ -34,6 +35,10 @@ import org.apache.kafka.common.config.ConfigException;
  * {@link LogConfig#KEYS}; {@link #logConfigDefaults()} turns them into topic-level names.
  */
 public final class ServerConfig {
+
+    /** Kafka's default {@code listener.security.protocol.map}. */
+    public static final String DEFAULT_PROTOCOL_MAP =
+            "SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT";
 
     /** Broker keys with their defaults; topic-level synonyms come from {@link LogConfig#KEYS}. */
     public static final List<BrokerConfigKey> KEYS = List.of(
@@ -69,7 +74,13 @@ public final class ServerConfig {
             key("log.roll.hours", BrokerConfigKey.Type.INT, "168", "Segment roll time in hours when log.roll.ms is unset."),
             key("metadata.request.timeout.ms", BrokerConfigKey.Type.INT, "30000", "How long a metadata write may take."),
             key("max.request.partition.size.limit", BrokerConfigKey.Type.INT, "2000", "Most partitions in one DescribeTopicPartitions response."),
-            key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the first client listener."),
+            key("inter.broker.listener.name", BrokerConfigKey.Type.STRING, null, "Listener followers fetch from; defaults to the listener named by security.inter.broker.protocol, else the first client listener."),
+            key("security.inter.broker.protocol", BrokerConfigKey.Type.STRING, null, "Security protocol between brokers: the inter-broker listener is the one of that name (exclusive with inter.broker.listener.name)."),
+            key("listener.security.protocol.map", BrokerConfigKey.Type.STRING, DEFAULT_PROTOCOL_MAP, "Security protocol of each listener name, as NAME:PROTOCOL pairs."),
+            key("sasl.enabled.mechanisms", BrokerConfigKey.Type.LIST, "GSSAPI", "SASL mechanisms of SASL listeners (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 are supported); listener.name.<l>.sasl.enabled.mechanisms per listener."),
+            key("connections.max.reauth.ms", BrokerConfigKey.Type.LONG, "0", "Longest SASL session before the client must re-authenticate (KIP-368); 0 for no limit."),
+            key("sasl.server.max.receive.size", BrokerConfigKey.Type.INT, "524288", "Largest request read before a connection has authenticated."),
+            key("strata.connection.authentication.timeout.ms", BrokerConfigKey.Type.LONG, "10000", "Strata's own: a connection that has not finished its TLS handshake and SASL authentication within this time is closed."),
             key("controller.quorum.election.timeout.ms", BrokerConfigKey.Type.INT, "1000", "How long a metadata quorum voter waits without hearing from the leader before it starts an election (randomised up to twice as long)."),
             key("broker.session.timeout.ms", BrokerConfigKey.Type.INT, "9000", "A broker the controller has not heard from for this long is fenced."),
             key("broker.heartbeat.interval.ms", BrokerConfigKey.Type.INT, "2000", "Accepted for Kafka compatibility, no effect: brokers are heard through the metadata quorum's own heartbeats."),
@@ -85,6 +96,15 @@ public final class ServerConfig {
             key("replica.fetch.response.max.bytes", BrokerConfigKey.Type.INT, "10485760", "Bytes a follower fetches per request."),
             key("replica.fetch.backoff.ms", BrokerConfigKey.Type.INT, "1000", "Pause after a failed follower fetch."),
             key("replica.socket.timeout.ms", BrokerConfigKey.Type.INT, "30000", "Socket timeout of follower fetches."));
+
+    /** Per-listener security keys read by {@code ListenerSecurity} (unprefixed and {@code listener.name.<l>.}). */
+    public static final Set<String> SECURITY_KEYS = Set.of("ssl.keystore.location", "ssl.keystore.password",
+            "ssl.keystore.type", "ssl.keystore.certificate.chain", "ssl.keystore.key", "ssl.key.password",
+            "ssl.truststore.location", "ssl.truststore.password", "ssl.truststore.type",
+            "ssl.truststore.certificates", "ssl.client.auth", "ssl.enabled.protocols", "ssl.protocol",
+            "ssl.cipher.suites", "ssl.endpoint.identification.algorithm", "ssl.principal.mapping.rules",
+            "ssl.keymanager.algorithm", "ssl.trustmanager.algorithm", "sasl.jaas.config",
+            "sasl.mechanism.inter.broker.protocol");
 
     /** Broker keys read by other components from this config: the group coordinator's and the rack. */
     private static final Set<String> READ_ELSEWHERE = Set.of("log.dir", "broker.rack",
@@ -132,6 +152,7 @@ public final class ServerConfig {
         KEYS.stream().map(BrokerConfigKey::name).forEach(actedOn::add);
         // Listed as a key for DescribeConfigs, but the metadata quorum's heartbeats do its work.
         actedOn.remove("broker.heartbeat.interval.ms");
+        actedOn.addAll(SECURITY_KEYS);
         LogConfig.KEYS.stream().filter(LogConfig.Key::applied)
                 .forEach(k -> k.brokerSynonym().ifPresent(actedOn::add));
         SortedSet<String> result = new TreeSet<>(originals.keySet());
@@ -285,6 +306,16 @@ public final class ServerConfig {
         return longValue("connections.max.idle.ms");
     }
 
+    /** {@code sasl.server.max.receive.size}: the largest request read before authentication. */
+    public int saslServerMaxReceiveBytes() {
+        return intValue("sasl.server.max.receive.size");
+    }
+
+    /** {@code strata.connection.authentication.timeout.ms}: the time to finish TLS and SASL authentication. */
+    public long authenticationTimeoutMs() {
+        return longValue("strata.connection.authentication.timeout.ms");
+    }
+
     public long brokerSessionTimeoutMs() {
         return intValue("broker.session.timeout.ms");
     }
@@ -304,10 +335,60 @@ public final class ServerConfig {
         return longValue("replica.lag.time.max.ms");
     }
 
+    /**
+     * Each listener name's security protocol: {@code listener.security.protocol.map}, where, as in Kafka's KRaft
+     * mode, controller listeners missing from the default map are PLAINTEXT.
+     */
+    public Map<String, SecurityProtocolName> securityProtocolMap() {
+        String raw = values.get("listener.security.protocol.map");
+        Map<String, SecurityProtocolName> map = new LinkedHashMap<>();
+        for (String pair : raw.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int colon = pair.indexOf(':');
+            Optional<SecurityProtocolName> protocol = colon > 0 ? SecurityProtocolName.of(pair.substring(colon + 1))
+                    : Optional.empty();
+            if (protocol.isEmpty()) {
+                throw new ConfigException("listener.security.protocol.map", raw, "expected NAME:PROTOCOL pairs with "
+                        + "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got '" + pair.trim() + "'");
+            }
+            map.put(pair.substring(0, colon).trim().toUpperCase(Locale.ROOT), protocol.get());
+        }
+        if (!originals.containsKey("listener.security.protocol.map")) {
+            controllerListenerNames().forEach(n -> map.putIfAbsent(n, SecurityProtocolName.PLAINTEXT));
+        }
+        return map;
+    }
+
+    /** The security protocol of a listener. */
+    public SecurityProtocolName securityProtocol(String listenerName) {
+        SecurityProtocolName protocol = securityProtocolMap().get(listenerName);
+        if (protocol == null) {
+            throw new ConfigException("listener.security.protocol.map", values.get("listener.security.protocol.map"),
+                    "no security protocol defined for listener " + listenerName);
+        }
+        return protocol;
+    }
+
+    /**
+     * The listener brokers use to reach each other: {@code inter.broker.listener.name}, else the listener named
+     * by {@code security.inter.broker.protocol}, else the first client listener.
+     */
+    public String interBrokerListenerName() {
+        Optional<String> byName = get("inter.broker.listener.name").map(s -> s.trim().toUpperCase(Locale.ROOT));
+        Optional<String> byProtocol = get("security.inter.broker.protocol").map(s -> s.trim()
+                .toUpperCase(Locale.ROOT));
+        if (byName.isPresent() && byProtocol.isPresent()) {
+            throw new ConfigException("Only one of inter.broker.listener.name and security.inter.broker.protocol "
+                    + "may be set");
+        }
+        return byName.or(() -> byProtocol).orElseGet(() -> brokerListeners().get(0).listenerName());
+    }
+
     /** How followers fetch from their leaders. */
     public ReplicationConfig replicationConfig() {
-        String listener = get("inter.broker.listener.name").map(s -> s.toUpperCase(Locale.ROOT))
-                .orElseGet(() -> brokerListeners().get(0).listenerName());
+        String listener = interBrokerListenerName();
         return new ReplicationConfig(intValue("replica.fetch.wait.max.ms"), intValue("replica.fetch.min.bytes"),
                 intValue("replica.fetch.max.bytes"), intValue("replica.fetch.response.max.bytes"),
                 intValue("replica.fetch.backoff.ms"), intValue("replica.socket.timeout.ms"),
@@ -391,6 +472,7 @@ public final class ServerConfig {
         }
         listeners();
         advertisedListeners();
+        validateListenerSecurity();
         httpListeners();
         quorumVoters();
         metadataListenerAddress();
@@ -409,6 +491,29 @@ public final class ServerConfig {
             LogConfig.fromTopicConfigs(logConfigDefaults());
         } catch (org.apache.kafka.common.errors.InvalidConfigurationException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * Every listener has a protocol; the metadata quorum's listeners are plaintext (Ratis runs over its own
+     * unencrypted gRPC transport, so a secured controller listener would be a false promise); the inter-broker
+     * listener is one of this node's client listeners.
+     */
+    private void validateListenerSecurity() {
+        for (Endpoint e : listeners()) {
+            SecurityProtocolName protocol = securityProtocol(e.listenerName());
+            if (controllerListenerNames().contains(e.listenerName()) && protocol != SecurityProtocolName.PLAINTEXT) {
+                throw new ConfigException("listener.security.protocol.map", values.get(
+                        "listener.security.protocol.map"), "controller listener " + e.listenerName() + " must be "
+                        + "PLAINTEXT: the metadata quorum (Apache Ratis) does not run over TLS or SASL yet");
+            }
+        }
+        if (!brokerListeners().isEmpty()) {
+            String interBroker = interBrokerListenerName();
+            if (brokerListeners().stream().noneMatch(e -> e.listenerName().equals(interBroker))) {
+                throw new ConfigException("inter.broker.listener.name", interBroker,
+                        "not one of this node's client listeners " + brokerListeners());
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package io.strata.server.network;
 
+import io.strata.server.security.ListenerSecurity;
+import io.strata.server.security.Session;
+import io.strata.server.security.TlsContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * the size its prefix announces: a client that announces {@code socket.request.max.bytes} and sends little costs
  * the node little memory.
  *
- * <p>A frame whose size is negative or above {@code socket.request.max.bytes} closes the connection before its body
- * is read. Idleness ({@code connections.max.idle.ms}) is judged by the {@link SocketServer} through
- * {@link #closeIfIdle}, since channel reads have no timeout.
+ * <p>On a TLS listener the handshake comes first ({@link TlsTransport}); a failed one closes the connection. A
+ * frame whose size is negative or above {@code socket.request.max.bytes} (before authentication:
+ * {@code sasl.server.max.receive.size}) closes the connection before its body is read. Idleness
+ * ({@code connections.max.idle.ms}) and unfinished authentication ({@code strata.connection.authentication.timeout.ms})
+ * are judged by the {@link SocketServer} through {@link #closeIfIdle}, since channel reads have no timeout.
  *
  * <p>Thread-safety: {@link #run} is the connection's own thread; {@link #closeIfIdle} and {@link #close} may be
  * called from any thread.
@@ -39,39 +44,52 @@ final class Connection implements Runnable {
 
     private final SocketChannel socket;
     private final ConnectionInfo info;
+    private final ListenerSecurity security;
     private final RequestChannel requests;
-    private final int maxRequestBytes;
+    private final SocketServer.Limits limits;
     private final java.util.function.Consumer<Connection> onClose;
-    private volatile long lastActiveNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
+    private volatile long lastActiveNanos = createdNanos;
     private volatile boolean busy;
+    private volatile boolean handshakeDone;
+    private Transport transport;
 
-    Connection(SocketChannel socket, String listenerName, RequestChannel requests, int maxRequestBytes,
+    Connection(SocketChannel socket, ListenerSecurity security, RequestChannel requests, SocketServer.Limits limits,
                java.util.function.Consumer<Connection> onClose) throws IOException {
         this.socket = socket;
         InetSocketAddress remote = (InetSocketAddress) socket.getRemoteAddress();
         InetSocketAddress local = (InetSocketAddress) socket.getLocalAddress();
         this.info = new ConnectionInfo(local.getPort() + "-" + remote.getAddress().getHostAddress() + ":"
-                + remote.getPort(), listenerName, remote);
+                + remote.getPort(), security.listenerName(), remote, Session.forProtocol(security.protocol()));
+        this.security = security;
         this.requests = requests;
-        this.maxRequestBytes = maxRequestBytes;
+        this.limits = limits;
         this.onClose = onClose;
         socket.socket().setTcpNoDelay(true);
     }
 
     @Override
     public void run() {
-        SocketTransferableChannel out = new SocketTransferableChannel(socket);
         // Bytes read and not yet handled are between 0 and position(); a handled frame is compacted away.
         ByteBuffer buffer = ByteBuffer.allocateDirect(INITIAL_BUFFER_BYTES);
         try (socket) {
+            transport = open();
+            if (transport == null) {
+                return;
+            }
+            Transport out = transport;
             while (true) {
                 if (!fill(buffer, 4, true)) {
                     return;
                 }
                 int size = buffer.getInt(0);
-                if (size < 0 || size > maxRequestBytes) {
-                    log.warn("Closing connection {}: request of {} bytes exceeds socket.request.max.bytes ({})",
-                            info.connectionId(), size, maxRequestBytes);
+                // Kafka's sasl.server.max.receive.size: an unauthenticated client cannot make the node read much.
+                int limit = info.session().authenticated() ? limits.socketRequestMaxBytes()
+                        : Math.min(limits.socketRequestMaxBytes(), limits.saslServerMaxReceiveBytes());
+                if (size < 0 || size > limit) {
+                    log.warn("Closing connection {}: request of {} bytes exceeds {} ({})", info.connectionId(),
+                            size, info.session().authenticated() ? "socket.request.max.bytes"
+                                    : "sasl.server.max.receive.size", limit);
                     return;
                 }
                 int frameEnd = 4 + size;
@@ -101,6 +119,14 @@ final class Connection implements Runnable {
                         log.info("Closing connection {}: {}", info.connectionId(), reason);
                         return;
                     }
+                    case RequestChannel.RespondThenDisconnect(Send send, String reason) -> {
+                        while (!send.completed()) {
+                            send.writeTo(out);
+                        }
+                        log.info("Closing connection {} from {}: {}", info.connectionId(), info.clientAddress(),
+                                reason);
+                        return;
+                    }
                 }
                 busy = false;
                 lastActiveNanos = System.nanoTime();
@@ -121,12 +147,53 @@ final class Connection implements Runnable {
     }
 
     /**
-     * Closes the connection when it has waited for a request for longer than {@code idleNanos}; a request being
-     * handled (a long-polling fetch, say) is not idleness.
+     * The connection's transport once the TLS handshake (if any) is done, with an SSL listener's principal taken
+     * from the client certificate; null when the handshake failed (the connection is then closed).
      */
-    void closeIfIdle(long nowNanos, long idleNanos) {
-        if (!busy && nowNanos - lastActiveNanos > idleNanos && socket.isOpen()) {
+    private Transport open() throws IOException {
+        if (security.tls().isEmpty()) {
+            handshakeDone = true;
+            return new SocketTransferableChannel(socket);
+        }
+        TlsContext tls = security.tls().get();
+        TlsTransport transport = new TlsTransport(socket, tls.serverEngine(
+                info.clientAddress().getAddress().getHostAddress(), info.clientAddress().getPort()));
+        try {
+            transport.handshake();
+        } catch (IOException e) {
+            // An untrusted certificate, garbage, or a client gone: its problem, not the node's.
+            log.info("TLS handshake with {} on {} failed: {}", info.clientAddress(), info.listenerName(),
+                    e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            return null;
+        }
+        if (!security.protocol().sasl()) {
+            try {
+                info.session().tlsAuthenticated(tls.principal(transport.engine().getSession()));
+            } catch (IllegalArgumentException e) {
+                log.info("Closing connection {}: {}", info.connectionId(), e.getMessage());
+                return null;
+            }
+        }
+        handshakeDone = true;
+        return transport;
+    }
+
+    /**
+     * Closes the connection when it has waited for a request for longer than {@code idleNanos} (a request being
+     * handled, a long-polling fetch say, is not idleness), or when it has not finished its TLS handshake and SASL
+     * authentication within {@code authenticationNanos} of being accepted.
+     */
+    void closeIfIdle(long nowNanos, long idleNanos, long authenticationNanos) {
+        if (!socket.isOpen()) {
+            return;
+        }
+        if (!busy && nowNanos - lastActiveNanos > idleNanos) {
             log.debug("Closing idle connection {}", info.connectionId());
+            close();
+        } else if ((!handshakeDone || !info.session().authenticated())
+                && nowNanos - createdNanos > authenticationNanos) {
+            log.info("Closing connection {} from {}: not authenticated within {} ms", info.connectionId(),
+                    info.clientAddress(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(authenticationNanos));
             close();
         }
     }
@@ -180,7 +247,7 @@ final class Connection implements Runnable {
      */
     private boolean fill(ByteBuffer buffer, int bytes, boolean eofAllowed) throws IOException {
         while (buffer.position() < bytes) {
-            int r = socket.read(buffer);
+            int r = transport.read(buffer);
             if (r < 0) {
                 if (buffer.position() == 0 && eofAllowed) {
                     return false;

@@ -20,7 +20,7 @@ public interface RequestChannel {
     Outcome handle(ConnectionInfo connection, ByteBuffer frame);
 
     /** What the connection does after a request. */
-    sealed interface Outcome permits Respond, NoResponse, Disconnect {
+    sealed interface Outcome permits Respond, NoResponse, Disconnect, RespondThenDisconnect {
     }
 
     /** Write this response, then read the next request. */
@@ -29,6 +29,10 @@ public interface RequestChannel {
 
     /** Nothing to write (acks=0 produce). */
     record NoResponse() implements Outcome {
+    }
+
+    /** Write this response, then close the connection (a failed authentication). */
+    record RespondThenDisconnect(Send send, String reason) implements Outcome {
     }
 
     /** Close the connection (malformed or unsupported request). */

@@ -2,6 +2,7 @@ package io.strata.server.network;
 
 import io.strata.server.config.Endpoint;
 import io.strata.server.resources.FileDescriptorGuard;
+import io.strata.server.security.ListenerSecurity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -20,12 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Binds the client listeners and runs an acceptor per listener, a virtual thread per connection, and a reaper that
- * closes connections idle for longer than {@code connections.max.idle.ms}.
+ * closes connections idle for longer than {@code connections.max.idle.ms} or not authenticated within
+ * {@code strata.connection.authentication.timeout.ms}. Each listener secures its connections as its
+ * {@link ListenerSecurity} says (TLS, SASL).
  *
  * <p>An accepted connection is closed at once, as Kafka's acceptor does, when the node has {@code max.connections}
  * connections or is near its open-file limit ({@link FileDescriptorGuard}): the node keeps serving the clients it
@@ -44,8 +48,17 @@ public final class SocketServer implements AutoCloseable {
     static final long REFUSAL_LOG_INTERVAL_MS = 10_000;
     static final long ACCEPT_BACKOFF_MS = 100;
 
-    /** Limits of the network layer, with Kafka's names. */
-    public record Limits(int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs) {
+    /**
+     * Limits of the network layer, with Kafka's names; {@code authenticationTimeoutMs} is Strata's
+     * {@code strata.connection.authentication.timeout.ms}.
+     */
+    public record Limits(int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs,
+                         int saslServerMaxReceiveBytes, long authenticationTimeoutMs) {
+
+        /** Limits with Kafka's default {@code sasl.server.max.receive.size} and a 10 s authentication timeout. */
+        public Limits(int socketRequestMaxBytes, int maxConnections, long connectionsMaxIdleMs) {
+            this(socketRequestMaxBytes, maxConnections, connectionsMaxIdleMs, 524_288, 10_000);
+        }
     }
 
     /** A listener once bound, with its actual port (useful when the configured port was 0). */
@@ -54,6 +67,7 @@ public final class SocketServer implements AutoCloseable {
 
     private final RequestChannel requests;
     private final Limits limits;
+    private final Function<String, ListenerSecurity> security;
     private final FileDescriptorGuard descriptors;
     private final List<ServerSocketChannel> servers = new ArrayList<>();
     private final List<BoundListener> bound = new ArrayList<>();
@@ -72,9 +86,19 @@ public final class SocketServer implements AutoCloseable {
     }
 
     public SocketServer(RequestChannel requests, Limits limits, FileDescriptorGuard descriptors) {
+        this(requests, limits, descriptors, ListenerSecurity::plaintext);
+    }
+
+    /**
+     * @param security each listener's security, by listener name (resolved before binding, so that a bad key store
+     *                 stops the node at start)
+     */
+    public SocketServer(RequestChannel requests, Limits limits, FileDescriptorGuard descriptors,
+                        Function<String, ListenerSecurity> security) {
         this.requests = requests;
         this.limits = limits;
         this.descriptors = descriptors;
+        this.security = security;
     }
 
     /**
@@ -98,22 +122,27 @@ public final class SocketServer implements AutoCloseable {
     /** Starts an acceptor thread per bound listener, and the idle-connection reaper. */
     public void startAccepting() {
         long idleNanos = TimeUnit.MILLISECONDS.toNanos(limits.connectionsMaxIdleMs());
-        // A quarter of the limit (at most 10 s) between checks: a connection is closed at most 25% late.
-        long period = Math.max(10, Math.min(limits.connectionsMaxIdleMs() / 4, 10_000));
+        long authNanos = TimeUnit.MILLISECONDS.toNanos(limits.authenticationTimeoutMs());
+        // A quarter of the limits (at most 10 s) between checks: a connection is closed at most 25% late.
+        long period = Math.max(10, Math.min(Math.min(limits.connectionsMaxIdleMs(),
+                limits.authenticationTimeoutMs()) / 4, 10_000));
         reaper.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
-            connections.forEach(c -> c.closeIfIdle(now, idleNanos));
+            connections.forEach(c -> c.closeIfIdle(now, idleNanos, authNanos));
         }, period, period, TimeUnit.MILLISECONDS);
         for (int i = 0; i < servers.size(); i++) {
             ServerSocketChannel server = servers.get(i);
             BoundListener listener = bound.get(i);
+            ListenerSecurity listenerSecurity = security.apply(listener.listenerName());
             Thread.ofPlatform().daemon().name("acceptor-" + listener.listenerName())
-                    .start(() -> acceptLoop(server, listener.listenerName()));
-            log.info("Listening for clients on {} ({})", listener.address(), listener.listenerName());
+                    .start(() -> acceptLoop(server, listenerSecurity));
+            log.info("Listening for clients on {} ({}, {})", listener.address(), listener.listenerName(),
+                    listenerSecurity.protocol());
         }
     }
 
-    private void acceptLoop(ServerSocketChannel server, String listenerName) {
+    private void acceptLoop(ServerSocketChannel server, ListenerSecurity listenerSecurity) {
+        String listenerName = listenerSecurity.listenerName();
         while (!closed) {
             SocketChannel socket;
             try {
@@ -138,8 +167,7 @@ public final class SocketServer implements AutoCloseable {
                 continue;
             }
             try {
-                Connection connection = new Connection(socket, listenerName, requests,
-                        limits.socketRequestMaxBytes(), this::closed);
+                Connection connection = new Connection(socket, listenerSecurity, requests, limits, this::closed);
                 connections.add(connection);
                 Thread.ofVirtual().name("conn-" + listenerName).start(connection);
             } catch (IOException e) {

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-import org.apache.kafka.common.network.TransferableChannel;
 
 /**
- * Writes responses to a blocking socket channel, sending file regions with {@code sendfile}.
+ * A plaintext connection's transport: reads requests from and writes responses to a blocking socket channel,
+ * sending file regions with {@code sendfile}.
  *
  * <p>On a virtual thread the JDK runs a blocking socket in non-blocking mode underneath; {@code transferTo} into a
  * full socket buffer then returns 0 instead of waiting. When that happens one chunk is copied through the heap with
@@ -15,7 +15,7 @@ import org.apache.kafka.common.network.TransferableChannel;
  *
  * <p>Not thread-safe: owned by its connection's thread.
  */
-final class SocketTransferableChannel implements TransferableChannel {
+final class SocketTransferableChannel implements Transport {
 
     private static final int FALLBACK_CHUNK = 64 * 1024;
 
@@ -24,6 +24,11 @@ final class SocketTransferableChannel implements TransferableChannel {
 
     SocketTransferableChannel(SocketChannel socket) {
         this.socket = socket;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return socket.read(dst);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.strata.server.replication;
 
+import io.strata.server.security.BrokerClientSecurity;
+import io.strata.server.security.PlainServer;
+import io.strata.server.security.ScramClient;
+import io.strata.server.security.ScramMechanism;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -7,14 +11,23 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
 
 /**
- * A blocking connection to another broker that sends one request at a time and reads its response, with Kafka's
- * framing and {@code replica.socket.timeout.ms} on connect and on every read (a leader that stops answering, say
- * under SIGSTOP, must not hold its followers forever). Used by a follower's fetcher, on its own thread, and by the transaction coordinator to send markers.
+ * A blocking connection to another broker's inter-broker listener, in that listener's security protocol, that sends
+ * one request at a time and reads its response, with Kafka's framing and {@code replica.socket.timeout.ms} on
+ * connect and on every read (a leader that stops answering, say under SIGSTOP, must not hold its followers forever).
+ * Used by a follower's fetcher, on its own thread, and by the transaction coordinator to send markers.
  *
  * <p>Not thread-safe: one owner. After any I/O error the channel is unusable; the owner closes it and connects
  * again.
@@ -34,18 +47,54 @@ public final class BrokerChannel implements AutoCloseable {
         this.clientId = clientId;
     }
 
-    /** Connects to {@code address}, waiting at most {@code timeoutMs} for the connection and for each response. */
-    public static BrokerChannel connect(InetSocketAddress address, String clientId, int timeoutMs) throws IOException {
+    /**
+     * Connects to {@code address} with the inter-broker listener's protocol (TLS handshake, then SASL
+     * authentication), waiting at most {@code timeoutMs} for the connection and for each response.
+     */
+    public static BrokerChannel connect(InetSocketAddress address, String clientId, int timeoutMs,
+                                        BrokerClientSecurity security) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(address, timeoutMs);
             socket.setSoTimeout(timeoutMs);
-            return new BrokerChannel(socket, clientId);
+            Socket secured = security.secure(socket, address.getHostString(), address.getPort());
+            BrokerChannel channel = new BrokerChannel(secured, clientId);
+            if (security.saslMechanism().isPresent()) {
+                channel.authenticate(security);
+            }
+            return channel;
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
+    }
+
+    /** SaslHandshake, then the mechanism's SaslAuthenticate exchange; a refusal is an exception. */
+    private void authenticate(BrokerClientSecurity security) throws IOException {
+        String mechanism = security.saslMechanism().orElseThrow();
+        SaslHandshakeResponse handshake = send(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData()
+                .setMechanism(mechanism)).build((short) 1));
+        if (handshake.error() != Errors.NONE) {
+            throw new IOException("SASL handshake with " + mechanism + " refused: " + handshake.error());
+        }
+        if (mechanism.equals(PlainServer.MECHANISM)) {
+            saslToken(("\0" + security.username() + "\0" + security.password()).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        ScramClient scram = new ScramClient(ScramMechanism.forName(mechanism).orElseThrow(), security.username(),
+                security.password());
+        byte[] serverFirst = saslToken(scram.clientFirst());
+        scram.verifyServerFinal(saslToken(scram.clientFinal(serverFirst)));
+    }
+
+    private byte[] saslToken(byte[] token) throws IOException {
+        SaslAuthenticateResponse response = send(new SaslAuthenticateRequest.Builder(new SaslAuthenticateRequestData()
+                .setAuthBytes(token)).build((short) 2));
+        if (response.error() != Errors.NONE) {
+            throw new IOException("SASL authentication failed: " + response.errorMessage());
+        }
+        return response.saslAuthBytes();
     }
 
     /** Sends {@code request} and waits for its response. */

@@ -114,7 +114,7 @@ final class ReplicaFetcher implements AutoCloseable {
                     InetSocketAddress address = endpoints.apply(leaderId).orElseThrow(() ->
                             new IOException("Broker " + leaderId + " has no " + config.listenerName() + " endpoint"));
                     channel = BrokerChannel.connect(address, "replica-fetcher-" + localNodeId,
-                            config.socketTimeoutMs());
+                            config.socketTimeoutMs(), config.clientSecurity());
                 }
                 truncatePending();
                 fetchOnce();

@@ -1,5 +1,7 @@
 package io.strata.server.replication;
 
+import io.strata.server.security.BrokerClientSecurity;
+
 /**
  * How followers fetch, with Kafka's config names and defaults.
  *
@@ -11,7 +13,22 @@ package io.strata.server.replication;
  * @param socketTimeoutMs     {@code replica.socket.timeout.ms}
  * @param fetchersPerBroker   {@code num.replica.fetchers}: fetcher threads per source broker
  * @param listenerName        {@code inter.broker.listener.name}: the leader's listener followers connect to
+ * @param clientSecurity      how followers connect to that listener (its protocol, TLS and SASL)
  */
 public record ReplicationConfig(int fetchWaitMaxMs, int fetchMinBytes, int fetchMaxBytes, int fetchResponseMaxBytes,
-                                int fetchBackoffMs, int socketTimeoutMs, int fetchersPerBroker, String listenerName) {
+                                int fetchBackoffMs, int socketTimeoutMs, int fetchersPerBroker, String listenerName,
+                                BrokerClientSecurity clientSecurity) {
+
+    /** A configuration whose followers connect in plaintext. */
+    public ReplicationConfig(int fetchWaitMaxMs, int fetchMinBytes, int fetchMaxBytes, int fetchResponseMaxBytes,
+                             int fetchBackoffMs, int socketTimeoutMs, int fetchersPerBroker, String listenerName) {
+        this(fetchWaitMaxMs, fetchMinBytes, fetchMaxBytes, fetchResponseMaxBytes, fetchBackoffMs, socketTimeoutMs,
+                fetchersPerBroker, listenerName, BrokerClientSecurity.plaintext());
+    }
+
+    /** This configuration with followers connecting as {@code security} says. */
+    public ReplicationConfig withClientSecurity(BrokerClientSecurity security) {
+        return new ReplicationConfig(fetchWaitMaxMs, fetchMinBytes, fetchMaxBytes, fetchResponseMaxBytes,
+                fetchBackoffMs, socketTimeoutMs, fetchersPerBroker, listenerName, security);
+    }
 }

@@ -9,6 +9,7 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.PartitionReassignment;
 import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.QuorumStatus;
+import io.strata.metadata.ScramCredentialChange;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
@@ -16,6 +17,7 @@ import io.strata.metadata.controller.ElectionControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
+import io.strata.metadata.controller.ScramControl;
 import io.strata.metadata.image.ImageBuilder;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +110,12 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<Void> alterConfigs(ConfigResourceKey resource, Map<String, String> changes) {
         return commit(controller.alterConfigs(image, resource, changes));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> alterScramCredentials(
+            List<ScramCredentialChange> changes) {
+        return commit(ScramControl.alter(image, changes));
     }
 
     @Override

@@ -22,7 +22,9 @@ class QuorumSetupTest {
     private ServerConfig config(String roles, int nodeId, Map<String, String> more) {
         Map<String, String> props = new HashMap<>(Map.of("process.roles", roles, "node.id", Integer.toString(nodeId),
                 "controller.quorum.voters", VOTERS, "log.dirs", dir.toString(),
-                "listeners", "PLAINTEXT://10.0.0.4:9092,REPLICATION://10.1.0.4:9094"));
+                "listeners", "PLAINTEXT://10.0.0.4:9092,REPLICATION://10.1.0.4:9094",
+                // As in Kafka, a listener not named after a protocol needs one in the map.
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,REPLICATION:PLAINTEXT,CONTROLLER:PLAINTEXT"));
         props.putAll(more);
         return ServerConfig.from(props);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.LeaderRebalanceConfig;
+import io.strata.server.security.SecurityProtocolName;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class ServerConfigTest {
                 "log.retention.hours", "1", "compression.type", "zstd", "group.max.size", "10",
                 "log.roll.jitter.ms", "10", "no.such.kafka.key", "x"));
         assertThat(config.acceptedWithoutEffect()).containsExactly("broker.heartbeat.interval.ms", "log.preallocate",
-                "num.io.threads", "num.network.threads", "ssl.keystore.location");
+                "num.io.threads", "num.network.threads");
         assertThat(config.logConfigDefaults()).containsEntry("compression.type", "zstd")
                 .containsEntry("segment.jitter.ms", "10");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("compression.type", "brotli")))
@@ -76,9 +77,45 @@ class ServerConfigTest {
     @Test
     void controllerListenersAreNotClientListeners() {
         ServerConfig config = ServerConfig.from(Map.of("listeners",
-                "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093,EXTERNAL://:19094"));
+                "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093,EXTERNAL://:19094",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:SASL_SSL"));
         assertThat(config.brokerListeners()).extracting(Endpoint::listenerName)
                 .containsExactly("PLAINTEXT", "EXTERNAL");
+    }
+
+    @Test
+    void listenersMapToSecurityProtocolsAsInKafka() {
+        ServerConfig defaults = ServerConfig.from(Map.of("listeners",
+                "PLAINTEXT://:9092,SSL://:9094,SASL_SSL://:9095,SASL_PLAINTEXT://:9096,CONTROLLER://:9093"));
+        assertThat(defaults.securityProtocolMap()).containsEntry("SSL", SecurityProtocolName.SSL)
+                .containsEntry("SASL_SSL", SecurityProtocolName.SASL_SSL)
+                .containsEntry("SASL_PLAINTEXT", SecurityProtocolName.SASL_PLAINTEXT)
+                .containsEntry("CONTROLLER", SecurityProtocolName.PLAINTEXT);
+        assertThat(defaults.interBrokerListenerName()).isEqualTo("PLAINTEXT");
+        ServerConfig named = ServerConfig.from(Map.of(
+                "listeners", "INTERNAL://:9092,EXTERNAL://:9094,CONTROLLER://:9093",
+                "listener.security.protocol.map", "internal:sasl_plaintext, EXTERNAL:SSL,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name", "internal"));
+        assertThat(named.securityProtocol("INTERNAL")).isEqualTo(SecurityProtocolName.SASL_PLAINTEXT);
+        assertThat(named.interBrokerListenerName()).isEqualTo("INTERNAL");
+        assertThat(ServerConfig.from(Map.of("listeners", "PLAINTEXT://:9092,SSL://:9094,CONTROLLER://:9093",
+                "security.inter.broker.protocol", "SSL")).interBrokerListenerName()).isEqualTo("SSL");
+    }
+
+    @Test
+    void badListenerSecurityIsRefused() {
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "EXTERNAL://:9094,CONTROLLER://:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("no security protocol defined for listener "
+                        + "EXTERNAL");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093",
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("controller listener CONTROLLER must be");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("listener.security.protocol.map", "PLAINTEXT:TLS")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PLAINTEXT:TLS");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("inter.broker.listener.name", "PLAINTEXT",
+                "security.inter.broker.protocol", "PLAINTEXT"))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("inter.broker.listener.name", "SSL")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not one of this node's client listeners");
     }
 
     @Test

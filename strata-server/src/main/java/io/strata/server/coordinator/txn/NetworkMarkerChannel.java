@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
 import io.strata.server.replication.BrokerChannel;
+import io.strata.server.replication.ReplicationConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,16 +39,15 @@ final class NetworkMarkerChannel implements MarkerChannel {
 
     private final int nodeId;
     private final MetadataQuorum quorum;
-    private final String listenerName;
-    private final int timeoutMs;
+    /** The inter-broker listener: its name, protocol, credentials and socket time-out. */
+    private final ReplicationConfig interBroker;
     private final Map<Integer, ConcurrentLinkedDeque<BrokerChannel>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    NetworkMarkerChannel(int nodeId, MetadataQuorum quorum, String listenerName, int timeoutMs) {
+    NetworkMarkerChannel(int nodeId, MetadataQuorum quorum, ReplicationConfig interBroker) {
         this.nodeId = nodeId;
         this.quorum = quorum;
-        this.listenerName = listenerName;
-        this.timeoutMs = timeoutMs;
+        this.interBroker = interBroker;
     }
 
     @Override
@@ -118,10 +118,11 @@ final class NetworkMarkerChannel implements MarkerChannel {
             throw new IOException("Broker " + brokerId + " is not available");
         }
         BrokerRegistration.Endpoint endpoint = broker.endpoints().stream()
-                .filter(e -> e.listenerName().equals(listenerName)).findFirst()
-                .orElseThrow(() -> new IOException("Broker " + brokerId + " has no " + listenerName + " listener"));
+                .filter(e -> e.listenerName().equals(interBroker.listenerName())).findFirst()
+                .orElseThrow(() -> new IOException("Broker " + brokerId + " has no " + interBroker.listenerName()
+                        + " listener"));
         return BrokerChannel.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
-                "txn-coordinator-" + nodeId, timeoutMs);
+                "txn-coordinator-" + nodeId, interBroker.socketTimeoutMs(), interBroker.clientSecurity());
     }
 
     private void give(int brokerId, BrokerChannel channel) {

@@ -54,8 +54,7 @@ public final class TxnApis implements ApiModule {
         });
         TxnLog txnLog = new TxnLog(config, s.quorum(), s.replicas(), s.topics(), Time.SYSTEM);
         owned.add(txnLog);
-        NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(),
-                s.config().replicationConfig().listenerName(), s.config().replicationConfig().socketTimeoutMs());
+        NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(), s.replication());
         owned.add(markers);
         TransactionCoordinator c = new TransactionCoordinator(s.nodeId(), config, txnLog, markers,
                 producerIds::nextProducerId, Time.SYSTEM, scheduler);

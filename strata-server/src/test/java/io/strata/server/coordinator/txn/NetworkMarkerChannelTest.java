@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.NewTopic;
 import io.strata.server.api.ControllerQuorum;
+import io.strata.server.replication.ReplicationConfig;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -107,7 +108,7 @@ class NetworkMarkerChannelTest {
         TopicPartition t1 = new TopicPartition("t", 1);
         TopicPartition gone = new TopicPartition("gone", 0);
         broker(fakeLeader(Map.of(t1, Errors.NOT_LEADER_OR_FOLLOWER)));
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, "PLAINTEXT", 5000)) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(5000))) {
             assertThat(channel.write(markers(t0, t1, gone))).isEqualTo(Map.of(t0, Errors.NONE,
                     t1, Errors.NOT_LEADER_OR_FOLLOWER, gone, Errors.UNKNOWN_TOPIC_OR_PARTITION));
             // The connection is kept for the next transaction.
@@ -125,7 +126,7 @@ class NetworkMarkerChannelTest {
     void aLeaderThatDoesNotKnowThePartitionYetIsAskedAgain() throws Exception {
         TopicPartition t0 = new TopicPartition("t", 0);
         broker(fakeLeader(Map.of(t0, Errors.UNKNOWN_TOPIC_OR_PARTITION)));
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, "PLAINTEXT", 5000)) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(5000))) {
             assertThat(channel.write(markers(t0))).isEqualTo(Map.of(t0, Errors.LEADER_NOT_AVAILABLE));
         }
     }
@@ -138,8 +139,13 @@ class NetworkMarkerChannelTest {
         }
         broker(port);
         TopicPartition t0 = new TopicPartition("t", 0);
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, "PLAINTEXT", 2000)) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(2000))) {
             assertThat(channel.write(markers(t0))).isEqualTo(Map.of(t0, Errors.NETWORK_EXCEPTION));
         }
+    }
+
+    /** Plaintext inter-broker connections to PLAINTEXT listeners, with {@code timeoutMs} as the socket time-out. */
+    private static ReplicationConfig interBroker(int timeoutMs) {
+        return new ReplicationConfig(500, 1, 1 << 20, 10 << 20, 1000, timeoutMs, 1, "PLAINTEXT");
     }
 }
