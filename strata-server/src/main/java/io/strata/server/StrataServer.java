@@ -23,6 +23,7 @@ import io.strata.server.metrics.MetricsEndpoint;
 import io.strata.server.network.SocketServer;
 import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
+import io.strata.server.rest.RestProxy;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
@@ -165,7 +166,14 @@ public final class StrataServer implements AutoCloseable {
             waiter.await(quorum.registerBroker(new BrokerRegistration(nodeId, Uuid.randomUuid(), endpoints,
                     config.get("broker.rack"), false)));
             network.startAccepting();
-            http.route("/metrics", new MetricsEndpoint(metrics.registry())).start();
+            http.route("/metrics", new MetricsEndpoint(metrics.registry()));
+            if (!http.listeners().isEmpty()) {
+                RestProxy proxy = RestProxy.create(config, bound.getFirst().address(),
+                        http.listeners().getFirst().address(), endpoints.getFirst().host());
+                started.add(proxy);
+                RestProxy.PREFIXES.forEach(prefix -> http.routePrefix(prefix, proxy));
+            }
+            http.start();
             StrataServer server = new StrataServer(services, started, bound, http);
             fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,

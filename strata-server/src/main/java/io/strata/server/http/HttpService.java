@@ -126,6 +126,17 @@ public final class HttpService implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves {@code prefix} and every path under it ({@code prefix/...}) with {@code handler}, for an API whose paths
+     * carry parameters; exact routes take precedence.
+     *
+     * @throws IllegalArgumentException if the prefix is already routed
+     */
+    public HttpService routePrefix(String prefix, HttpHandler handler) {
+        router.addPrefix(prefix, handler);
+        return this;
+    }
+
     /** Starts serving on every bound listener. */
     public void start() {
         started = true;

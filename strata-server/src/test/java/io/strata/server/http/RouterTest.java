@@ -26,6 +26,10 @@ class RouterTest {
                 .route("/broken", exchange -> {
                     throw new IllegalStateException("bug");
                 })
+                .routePrefix("/api", exchange -> Router.respond(exchange, 200,
+                        "api " + exchange.getRequestURI().getPath() + "\n"))
+                .route("/api/exact", exchange -> Router.respond(exchange, 200, "exact\n"))
+                .routePrefix("/api/inner", exchange -> Router.respond(exchange, 200, "inner\n"))
                 .start();
         port = http.listeners().get(0).address().getPort();
     }
@@ -47,6 +51,22 @@ class RouterTest {
         assertThat(get("/okay").statusCode()).isEqualTo(404);
         assertThat(get("/ok/more").statusCode()).isEqualTo(404);
         assertThat(get("/").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void routesAPrefixAndEverythingUnderItButNotItsNeighbours() throws Exception {
+        assertThat(get("/api").body()).isEqualTo("api /api\n");
+        assertThat(get("/api/subjects/a%2Fb/versions").body()).isEqualTo("api /api/subjects/a/b/versions\n");
+        assertThat(get("/api/exact").body()).as("an exact route wins").isEqualTo("exact\n");
+        assertThat(get("/api/inner/x").body()).as("the longest prefix wins").isEqualTo("inner\n");
+        assertThat(get("/api/innerx").body()).isEqualTo("api /api/innerx\n");
+        assertThat(get("/apix").statusCode()).isEqualTo(404);
+        Router router = new Router();
+        router.addPrefix("/p", exchange -> { });
+        assertThatThrownBy(() -> router.addPrefix("/p", exchange -> { })).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> router.addPrefix("/q/", exchange -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(router.paths()).containsExactly("/p/*");
     }
 
     @Test
