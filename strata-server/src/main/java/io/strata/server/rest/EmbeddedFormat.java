@@ -55,13 +55,13 @@ enum EmbeddedFormat {
             return Optional.empty();
         }
         String type = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!type.startsWith("application/vnd.kafka.") || !type.endsWith(".v2+json")) {
+        String prefix = "application/vnd.kafka.";
+        String suffix = ".v2+json";
+        // application/vnd.kafka.v2+json shares its dot with both: it names no format.
+        if (!type.startsWith(prefix) || !type.endsWith(suffix) || type.length() <= prefix.length() + suffix.length()) {
             return Optional.empty();
         }
-        String middle = type.substring("application/vnd.kafka.".length(), type.length() - ".v2+json".length());
-        if (middle.isEmpty()) {
-            return Optional.empty();
-        }
+        String middle = type.substring(prefix.length(), type.length() - suffix.length());
         return Optional.of(byName(middle).orElseThrow(() -> new RestException(415, 415,
                 "Embedded format " + middle + " is not supported (binary and json are)")));
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -294,17 +295,20 @@ final class V2Consumers {
      * polled beyond that are given back (the consumer seeks to the first one not returned), so none is skipped.
      */
     private void records(HttpExchange exchange, ConsumerInstance instance) throws IOException {
+        // An Accept that names embedded formats must name the instance's; one naming none (*/*) takes it.
         String accept = exchange.getRequestHeaders().getFirst("Accept");
-        Optional<EmbeddedFormat> asked = Optional.empty();
+        Set<EmbeddedFormat> asked = new HashSet<>();
         if (accept != null) {
             for (String type : accept.split(",")) {
-                asked = EmbeddedFormat.ofContentType(type.trim());
-                if (asked.isPresent()) {
-                    break;
+                try {
+                    EmbeddedFormat.ofContentType(type.trim()).ifPresent(asked::add);
+                } catch (RestException unsupported) {
+                    // avro and the like: this instance cannot answer in them either
                 }
             }
         }
-        if (asked.isPresent() && asked.get() != instance.format()) {
+        if (accept != null && accept.contains("application/vnd.kafka.") && !asked.contains(instance.format())
+                && !accept.contains("application/vnd.kafka.v2+json")) {
             throw new RestException(406, 40601, "The requested embedded data format does not match the "
                     + "deserializer for this consumer instance (" + instance.format().formatName() + ")");
         }
@@ -340,12 +344,21 @@ final class V2Consumers {
                     continue;
                 }
                 bytes += size;
-                ObjectNode node = records.addObject();
+                ObjectNode node = Exchanges.MAPPER.createObjectNode();
                 node.put("topic", record.topic());
-                node.set("key", format.encode(record.key()));
-                node.set("value", format.encode(record.value()));
+                try {
+                    node.set("key", format.encode(record.key()));
+                    node.set("value", format.encode(record.value()));
+                } catch (RestException e) {
+                    // Nothing of this poll is returned, so nothing of it may count as consumed.
+                    for (TopicPartition p : polled.partitions()) {
+                        c.seek(p, polled.records(p).getFirst().offset());
+                    }
+                    throw e;
+                }
                 node.put("partition", record.partition());
                 node.put("offset", record.offset());
+                records.add(node);
             }
             giveBack.forEach(c::seek);
             return records;
