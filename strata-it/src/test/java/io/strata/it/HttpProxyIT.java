@@ -49,6 +49,8 @@ class HttpProxyIT {
     private static final String JSON = "application/vnd.kafka.json.v2+json";
     private static final String V2 = "application/vnd.kafka.v2+json";
     private static final ObjectMapper mapper = new ObjectMapper();
+    /** Loops that drain records poll again at once: each round already waits for records itself. */
+    private static final Duration DRAIN = Duration.ofMillis(1);
 
     @TempDir
     static Path dir;
@@ -59,10 +61,11 @@ class HttpProxyIT {
     @BeforeAll
     static void startNode() throws Exception {
         node = TestNode.start(dir.resolve("node"), Map.of("group.initial.rebalance.delay.ms", "0",
-                "rest.consumer.max.instances", "3", "rest.max.request.bytes", "65536"));
+                "rest.consumer.max.instances", "3", "rest.max.request.bytes", "1048576"));
         admin = Admin.create(Map.of("bootstrap.servers", node.server().bootstrapServers()));
         admin.createTopics(List.of(new NewTopic("http-in", 3, (short) 1), new NewTopic("http-out", 1, (short) 1),
-                new NewTopic("http-v3", 2, (short) 1), new NewTopic("http-bad", 1, (short) 1))).all()
+                new NewTopic("http-v3", 2, (short) 1), new NewTopic("http-bad", 1, (short) 1),
+                new NewTopic("http-bulk", 3, (short) 1))).all()
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -108,7 +111,7 @@ class HttpProxyIT {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 return records.size() >= count;
             });
@@ -176,7 +179,7 @@ class HttpProxyIT {
                 .isEqualTo("http-out");
 
         List<JsonNode> records = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
             HttpResponse<String> polled = send("GET", first + "/records?timeout=500", null, null, BINARY);
             assertThat(polled.statusCode()).isEqualTo(200);
             json(polled).forEach(records::add);
@@ -205,7 +208,7 @@ class HttpProxyIT {
         assertThat(send("POST", second + "/subscription", V2, "{\"topics\":[\"http-out\"]}", null).statusCode())
                 .isEqualTo(204);
         List<JsonNode> resumed = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
             // An Accept naming several formats is served when one of them is the instance's.
             HttpResponse<String> polled = send("GET", second + "/records?timeout=500", null, null, BINARY + ", "
                     + JSON);
@@ -215,6 +218,45 @@ class HttpProxyIT {
         });
         assertThat(resumed.get(0).get("offset").asLong()).isEqualTo(5);
         assertThat(send("DELETE", second, null, null, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void tenThousandRecordsInEachFormatGoThroughAProxyConsumerGroup() throws Exception {
+        StringBuilder binary = new StringBuilder("{\"records\":[");
+        StringBuilder json = new StringBuilder("{\"records\":[");
+        for (int i = 0; i < 10_000; i++) {
+            binary.append(i == 0 ? "" : ",").append("{\"value\":\"").append(b64("b-" + i)).append("\"}");
+            json.append(i == 0 ? "" : ",").append("{\"key\":").append(i).append(",\"value\":{\"n\":").append(i)
+                    .append("}}");
+        }
+        for (HttpResponse<String> produced : List.of(
+                send("POST", "/topics/http-bulk", BINARY, binary.append("]}").toString(), null),
+                send("POST", "/topics/http-bulk", JSON, json.append("]}").toString(), null))) {
+            assertThat(produced.statusCode()).isEqualTo(200);
+            assertThat(json(produced).get("offsets")).hasSize(10_000)
+                    .allSatisfy(o -> assertThat(o.get("error_code").isNull()).isTrue());
+        }
+
+        String instance = "/consumers/bulk/instances/reader";
+        assertThat(send("POST", "/consumers/bulk", V2, "{\"name\":\"reader\",\"auto.offset.reset\":\"earliest\","
+                + "\"auto.commit.enable\":\"false\"}", null).statusCode()).isEqualTo(200);
+        assertThat(send("POST", instance + "/subscription", V2, "{\"topics\":[\"http-bulk\"]}", null).statusCode())
+                .isEqualTo(204);
+        Set<String> values = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(DRAIN).until(() -> {
+            json(send("GET", instance + "/records?timeout=500", null, null, BINARY)).forEach(r -> values.add(
+                    new String(Base64.getDecoder().decode(r.get("value").asText()), StandardCharsets.UTF_8)));
+            return values.size() >= 20_000;
+        });
+        assertThat(values).hasSize(20_000).contains("b-0", "b-9999", "{\"n\":0}", "{\"n\":9999}");
+        // No body: commit everything returned so far, as Confluent does.
+        assertThat(send("POST", instance + "/offsets", V2, null, null).statusCode()).isEqualTo(200);
+        long committed = admin.listConsumerGroupOffsets("bulk").partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum();
+        assertThat(committed).isEqualTo(20_000);
+        assertThat(send("DELETE", instance, null, null, null).statusCode()).isEqualTo(204);
+        assertThat(readAll("http-bulk", 20_000).stream().map(ConsumerRecord::value).collect(Collectors.toSet()))
+                .isEqualTo(values);
     }
 
     @Test
@@ -324,7 +366,7 @@ class HttpProxyIT {
         }
 
         HttpResponse<String> tooLarge = send("POST", "/topics/http-bad", BINARY,
-                "{\"records\":[{\"value\":\"" + "A".repeat(70_000) + "\"}]}", null);
+                "{\"records\":[{\"value\":\"" + "A".repeat(1_100_000) + "\"}]}", null);
         assertThat(tooLarge.statusCode()).isEqualTo(413);
         String v3Unknown = "/v3/clusters/" + admin.describeCluster().clusterId().get() + "/topics/nope";
         assertThat(json(send("GET", v3Unknown, null, null, null)).get("error_code").asInt()).isEqualTo(404);
