@@ -1,6 +1,5 @@
 package io.strata.server.rest;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,37 +83,8 @@ final class ClusterView {
                 await(latest.partitionResult(partition), partition.topic()).offset());
     }
 
-    /** Offsets of many partitions at once. */
-    Map<TopicPartition, Offsets> offsets(List<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetSpec> earliestSpec = new TreeMap<>(ClusterView::compare);
-        Map<TopicPartition, OffsetSpec> latestSpec = new TreeMap<>(ClusterView::compare);
-        partitions.forEach(p -> {
-            earliestSpec.put(p, OffsetSpec.earliest());
-            latestSpec.put(p, OffsetSpec.latest());
-        });
-        var earliest = await(admin().listOffsets(earliestSpec).all(), null);
-        var latest = await(admin().listOffsets(latestSpec).all(), null);
-        Map<TopicPartition, Offsets> result = new TreeMap<>(ClusterView::compare);
-        for (TopicPartition p : partitions) {
-            result.put(p, new Offsets(earliest.get(p).offset(), latest.get(p).offset()));
-        }
-        return result;
-    }
-
-    private static int compare(TopicPartition a, TopicPartition b) {
-        int byTopic = a.topic().compareTo(b.topic());
-        return byTopic != 0 ? byTopic : Integer.compare(a.partition(), b.partition());
-    }
-
     /** A partition's log start offset and end offset (the high watermark). */
     record Offsets(long beginning, long end) {
-    }
-
-    /** The replica ids of a partition, in its replica order. */
-    static List<Integer> replicaIds(TopicPartitionInfo partition) {
-        List<Integer> ids = new ArrayList<>();
-        partition.replicas().forEach(n -> ids.add(n.id()));
-        return ids;
     }
 
     /**

@@ -13,8 +13,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 final class ConsumerInstance {
 
-    private final String group;
-    private final String id;
     private final EmbeddedFormat format;
     private final Duration requestTimeout;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -22,21 +20,10 @@ final class ConsumerInstance {
     private volatile long lastUsedNanos = System.nanoTime();
     private boolean closed;
 
-    ConsumerInstance(String group, String id, EmbeddedFormat format, Duration requestTimeout,
-                     KafkaConsumer<byte[], byte[]> consumer) {
-        this.group = group;
-        this.id = id;
+    ConsumerInstance(EmbeddedFormat format, Duration requestTimeout, KafkaConsumer<byte[], byte[]> consumer) {
         this.format = format;
         this.requestTimeout = requestTimeout;
         this.consumer = consumer;
-    }
-
-    String group() {
-        return group;
-    }
-
-    String id() {
-        return id;
     }
 
     EmbeddedFormat format() {

@@ -93,11 +93,6 @@ public final class RestProxy implements HttpHandler, AutoCloseable {
         return segments;
     }
 
-    /** Consumer instances alive on this node. */
-    int consumerInstances() {
-        return instances.size();
-    }
-
     @Override
     public void close() {
         instances.close();

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,7 +141,7 @@ final class V2Consumers {
                 .orElse(config.defaultRecordsTimeout());
         instances.add(group, id, () -> {
             try {
-                return new ConsumerInstance(group, id, format, requestTimeout, clients.consumer(group, id, settings));
+                return new ConsumerInstance(format, requestTimeout, clients.consumer(group, id, settings));
             } catch (ConfigException e) {
                 throw invalidConfig(e.getMessage());
             } catch (KafkaException e) {
@@ -297,18 +296,18 @@ final class V2Consumers {
     private void records(HttpExchange exchange, ConsumerInstance instance) throws IOException {
         // An Accept that names embedded formats must name the instance's; one naming none (*/*) takes it.
         String accept = exchange.getRequestHeaders().getFirst("Accept");
-        Set<EmbeddedFormat> asked = new HashSet<>();
-        if (accept != null) {
-            for (String type : accept.split(",")) {
-                try {
-                    EmbeddedFormat.ofContentType(type.trim()).ifPresent(asked::add);
-                } catch (RestException unsupported) {
-                    // avro and the like: this instance cannot answer in them either
-                }
+        boolean namesFormats = false;
+        boolean namesOurs = false;
+        for (String type : accept == null ? new String[0] : accept.split(",")) {
+            try {
+                Optional<EmbeddedFormat> named = EmbeddedFormat.ofContentType(type.trim());
+                namesFormats |= named.isPresent();
+                namesOurs |= named.filter(f -> f == instance.format()).isPresent();
+            } catch (RestException unsupported) {
+                namesFormats = true; // avro and the like, which no instance here answers in
             }
         }
-        if (accept != null && accept.contains("application/vnd.kafka.") && !asked.contains(instance.format())
-                && !accept.contains("application/vnd.kafka.v2+json")) {
+        if (namesFormats && !namesOurs) {
             throw new RestException(406, 40601, "The requested embedded data format does not match the "
                     + "deserializer for this consumer instance (" + instance.format().formatName() + ")");
         }

@@ -109,7 +109,7 @@ final class V2Topics {
     }
 
     private static void requireGet(String method) {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
+        if (!method.equals("GET")) {
             throw RestException.methodNotAllowed();
         }
     }

@@ -13,19 +13,19 @@ import org.junit.jupiter.api.Test;
 /** Limits, duplicates and expiry of instances; their consumers are never connected (nothing listens). */
 class ConsumerInstancesTest {
 
-    private static ConsumerInstance instance(String group, String id) {
+    private static ConsumerInstance instance(String group) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", "127.0.0.1:1",
                 "group.id", group), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        return new ConsumerInstance(group, id, EmbeddedFormat.BINARY, Duration.ofSeconds(1), consumer);
+        return new ConsumerInstance(EmbeddedFormat.BINARY, Duration.ofSeconds(1), consumer);
     }
 
     @Test
     void theMaximumAndDuplicatesAreRefusedWithCodes() {
         try (ConsumerInstances instances = new ConsumerInstances(2, Duration.ofMinutes(5))) {
-            instances.add("g", "a", () -> instance("g", "a"));
-            assertThatThrownBy(() -> instances.add("g", "a", () -> instance("g", "a")))
+            instances.add("g", "a", () -> instance("g"));
+            assertThatThrownBy(() -> instances.add("g", "a", () -> instance("g")))
                     .isInstanceOfSatisfying(RestException.class, e -> assertThat(e.errorCode()).isEqualTo(40902));
-            instances.add("other", "a", () -> instance("other", "a"));
+            instances.add("other", "a", () -> instance("other"));
             assertThatThrownBy(() -> instances.add("g", "b", () -> {
                 throw new AssertionError("not created beyond the maximum");
             })).isInstanceOfSatisfying(RestException.class, e -> {
@@ -37,7 +37,7 @@ class ConsumerInstancesTest {
                     .isInstanceOfSatisfying(RestException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
             assertThatThrownBy(() -> instances.remove("g", "a"))
                     .isInstanceOfSatisfying(RestException.class, e -> assertThat(e.errorCode()).isEqualTo(40403));
-            instances.add("g", "b", () -> instance("g", "b"));
+            instances.add("g", "b", () -> instance("g"));
             assertThat(instances.size()).isEqualTo(2);
         }
     }
@@ -45,8 +45,8 @@ class ConsumerInstancesTest {
     @Test
     void idleInstancesExpireAndUsedOnesStay() {
         try (ConsumerInstances instances = new ConsumerInstances(10, Duration.ofMillis(400))) {
-            ConsumerInstance idle = instances.add("g", "idle", () -> instance("g", "idle"));
-            ConsumerInstance busy = instances.add("g", "busy", () -> instance("g", "busy"));
+            ConsumerInstance idle = instances.add("g", "idle", () -> instance("g"));
+            ConsumerInstance busy = instances.add("g", "busy", () -> instance("g"));
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 busy.use(c -> null);
                 return instances.size() == 1;
