@@ -314,7 +314,12 @@ class HttpProxyIT {
         for (int i = 1; i < lines.size(); i++) {
             assertThat(lines.get(i).get("offset").asLong()).isEqualTo(lines.get(i - 1).get("offset").asLong() + 1);
         }
-        List<ConsumerRecord<String, String>> read = readAll("http-v3", 201);
+        HttpResponse<String> file = send("POST", records, "application/json",
+                "{\"value\":{\"data\":1}} {\"value\":{\"data\":2}}\n{\"value\":{\"data\":3}}", null);
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(file.body().split("\n")).hasSize(3)
+                .allSatisfy(line -> assertThat(mapper.readTree(line).get("error_code").asInt()).isEqualTo(200));
+        List<ConsumerRecord<String, String>> read = readAll("http-v3", 204);
         assertThat(read.stream().filter(r -> r.partition() == 0).map(ConsumerRecord::value).toList())
                 .startsWith("s-0", "s-1", "s-2");
     }
@@ -333,6 +338,8 @@ class HttpProxyIT {
                 "{\"records\":[{\"value\":\"not base64!\"}]}", null);
         assertThat(badBase64.statusCode()).isEqualTo(422);
         assertThat(json(badBase64).get("error_code").asInt()).isEqualTo(422);
+        assertThat(json(send("POST", "/topics/http-bad", JSON, "{\"records\":[]} trailing", null)).get("error_code")
+                .asInt()).isEqualTo(422);
         assertThat(send("POST", "/topics/http-bad", "application/vnd.kafka.avro.v2+json", "{\"records\":[]}", null)
                 .statusCode()).isEqualTo(415);
 

@@ -3,6 +3,7 @@ package io.strata.server.rest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -28,7 +29,8 @@ final class Exchanges {
 
     /** Shared: an ObjectMapper is thread-safe once configured. Nesting is bounded so no body can exhaust a stack. */
     static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build()).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private Exchanges() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 /**
  * Confluent REST Proxy's v3 API, the part Strata serves: read-only listing of the cluster, its topics and
  * partitions ({@code GET /v3/clusters[/{id}[/topics[/{t}[/partitions[/{p}]]]]]}) and produce
- * ({@code POST /v3/clusters/{id}/topics/{t}/records}), one record per request or, with a chunked request body, a
- * stream of records answered by a stream of results in the same order. Thread-safe.
+ * ({@code POST /v3/clusters/{id}/topics/{t}/records}), one record per request answered by one result, or several
+ * (a chunked body streamed as it arrives, or a body of known length) answered by a stream of results in the same
+ * order. Thread-safe.
  */
 final class V3Api {
 
@@ -220,13 +222,29 @@ final class V3Api {
         TopicDescription topic = topic(topicName);
         String id = clusterId();
         boolean streaming = "chunked".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Transfer-Encoding"));
+        InputStream body = exchange.getRequestBody();
         if (!streaming) {
-            JsonNode body = Exchanges.object(exchange, config.maxRequestBytes());
-            ObjectNode result = result(id, topic, body).join();
-            Exchanges.send(exchange, result.get("error_code").asInt(), Exchanges.JSON, result);
-            return;
+            // A body of known length: one record gets one answer; several (a file of them) get a stream.
+            byte[] bytes = Exchanges.body(exchange, config.maxRequestBytes());
+            List<JsonNode> records = new ArrayList<>();
+            try (MappingIterator<JsonNode> values = Exchanges.MAPPER.readerFor(JsonNode.class).readValues(bytes)) {
+                while (values.hasNextValue() && records.size() < 2) {
+                    records.add(values.nextValue());
+                }
+            } catch (JsonProcessingException e) {
+                throw RestException.badRequest("Malformed JSON: " + e.getOriginalMessage());
+            }
+            if (records.isEmpty()) {
+                throw RestException.badRequest("Request body missing");
+            }
+            if (records.size() == 1) {
+                ObjectNode result = result(id, topic, records.getFirst()).join();
+                Exchanges.send(exchange, result.get("error_code").asInt(), Exchanges.JSON, result);
+                return;
+            }
+            body = new ByteArrayInputStream(bytes);
         }
-        BoundedRecordStream in = new BoundedRecordStream(exchange.getRequestBody(), config.maxRequestBytes());
+        BoundedRecordStream in = new BoundedRecordStream(body, config.maxRequestBytes());
         exchange.getResponseHeaders().set("Content-Type", Exchanges.JSON);
         exchange.sendResponseHeaders(200, 0);
         BlockingQueue<CompletableFuture<ObjectNode>> pending = new ArrayBlockingQueue<>(STREAM_IN_FLIGHT);
