@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -196,7 +198,7 @@ class HttpProxyIT {
         JsonNode committed = json(send("GET", first + "/offsets", V2,
                 "{\"partitions\":[{\"topic\":\"http-out\",\"partition\":0}]}", null));
         assertThat(committed.get("offsets").get(0).get("offset").asLong()).isEqualTo(5);
-        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> adminView = admin
+        Map<TopicPartition, OffsetAndMetadata> adminView = admin
                 .listConsumerGroupOffsets("http-group").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
         assertThat(adminView.get(new TopicPartition("http-out", 0)).offset()).isEqualTo(5);
         assertThat(send("DELETE", first, null, null, null).statusCode()).isEqualTo(204);
@@ -242,7 +244,7 @@ class HttpProxyIT {
                 + "\"auto.commit.enable\":\"false\"}", null).statusCode()).isEqualTo(200);
         assertThat(send("POST", instance + "/subscription", V2, "{\"topics\":[\"http-bulk\"]}", null).statusCode())
                 .isEqualTo(204);
-        Set<String> values = new java.util.HashSet<>();
+        Set<String> values = new HashSet<>();
         await().atMost(Duration.ofSeconds(30)).pollInterval(DRAIN).until(() -> {
             json(send("GET", instance + "/records?timeout=500", null, null, BINARY)).forEach(r -> values.add(
                     new String(Base64.getDecoder().decode(r.get("value").asText()), StandardCharsets.UTF_8)));

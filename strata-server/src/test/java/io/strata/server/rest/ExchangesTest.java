@@ -3,6 +3,7 @@ package io.strata.server.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -66,7 +67,7 @@ class ExchangesTest {
         assertThat(large.body()).startsWith("{\"error_code\":413,\"message\":");
         // Without a length (chunked), the bound holds while reading.
         HttpResponse<String> chunked = post("", HttpRequest.BodyPublishers.ofInputStream(() ->
-                new java.io.ByteArrayInputStream(("{\"a\":\"" + "x".repeat(200) + "\"}").getBytes())));
+                new ByteArrayInputStream(("{\"a\":\"" + "x".repeat(200) + "\"}").getBytes())));
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(post("", HttpRequest.BodyPublishers.ofString("{\"a\":")).body())
                 .startsWith("{\"error_code\":422,");
