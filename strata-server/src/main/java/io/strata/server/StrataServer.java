@@ -32,6 +32,7 @@ import io.strata.server.resources.FileDescriptorGuard;
 import io.strata.server.security.BrokerClientSecurity;
 import io.strata.server.security.ListenerSecurity;
 import io.strata.server.security.SecurityApis;
+import io.strata.server.rest.RestProxy;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
@@ -205,6 +206,10 @@ public final class StrataServer implements AutoCloseable {
                 // The console's Kafka clients use this node's first listener; closed before the network stops.
                 started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(),
                         bootstrap(bound), ConsoleAccess.sameOrigin()));
+                RestProxy proxy = RestProxy.create(config, bound.getFirst().address(),
+                        http.listeners().getFirst().address(), endpoints.getFirst().host());
+                started.add(proxy);
+                RestProxy.PREFIXES.forEach(prefix -> http.routePrefix(prefix, proxy));
             }
             http.start();
             StrataServer server = new StrataServer(services, started, bound, http);
