@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * confluent-kafka-python (Debian's {@code python3-confluent-kafka} on Debian's own python3, over librdkafka) against
- * a Strata node, through {@code compat/python/confluent_client.py}: admin topic operations, an idempotent producer
- * and an assigned consumer.
+ * a Strata node, through {@code compat/python/confluent_client.py}: admin topic operations, an idempotent producer,
+ * an assigned consumer, and a transactional producer whose committed and aborted transactions a {@code read_committed}
+ * Java consumer tells apart.
  */
 class ConfluentKafkaPythonIT {
 
@@ -128,6 +130,32 @@ class ConfluentKafkaPythonIT {
         end.forEach((partition, offset) -> assertThat(reported.get(String.valueOf(partition)).asLong())
                 .as("committed offset of partition %d as the client reads it", partition).isEqualTo(offset));
         assertThat(JavaClients.committedOffsets(node.bootstrap(), "py-group")).isEqualTo(end);
+    }
+
+    @Test
+    @CompatCell(client = Client.CONFLUENT_KAFKA_PYTHON, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedJavaConsumerSees() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "py-txn", 1);
+
+        List<JsonNode> transactions = python("", "transactions", "py-txn", "py-txn", "50");
+
+        assertThat(transactions).extracting(t -> t.get("outcome").asText())
+                .containsExactly("commit", "abort", "commit");
+        List<String> committed = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            for (int i = 0; i < 50; i++) {
+                String value = (n == 2 ? "abort-" : "commit-") + n + "-" + i;
+                written.add(value);
+                if (n != 2) {
+                    committed.add(value);
+                }
+            }
+        }
+        assertThat(JavaClients.readValues(node.bootstrap(), "py-txn", IsolationLevel.READ_COMMITTED))
+                .as("read_committed").isEqualTo(committed);
+        assertThat(JavaClients.readValues(node.bootstrap(), "py-txn", IsolationLevel.READ_UNCOMMITTED))
+                .as("read_uncommitted").isEqualTo(written);
     }
 
     private static JavaClients.Acked acked(JsonNode n) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * KafkaJS (a pure JavaScript client, pinned by {@code compat/kafkajs/package-lock.json}) on Node.js against a Strata
- * node, through {@code compat/kafkajs/kafkajs_client.js}: admin topic operations with metadata and offsets, and an
- * idempotent producer, and a consumer group (KafkaJS has no consumer without a group).
+ * node, through {@code compat/kafkajs/kafkajs_client.js}: admin topic operations with metadata and offsets, an
+ * idempotent producer, a consumer group (KafkaJS has no consumer without a group), and a transactional producer
+ * whose committed and aborted transactions a {@code read_committed} Java consumer tells apart.
  */
 class KafkaJsIT {
 
@@ -123,6 +125,32 @@ class KafkaJsIT {
         assertThat(read).containsExactlyInAnyOrderElementsOf(acked);
         assertThat(JavaClients.committedOffsets(node.bootstrap(), "js-group"))
                 .isEqualTo(JavaClients.endOffsets(acked));
+    }
+
+    @Test
+    @CompatCell(client = Client.KAFKAJS, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedJavaConsumerSees() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "js-txn", 1);
+
+        List<JsonNode> transactions = kafkajs("", "transactions", "js-txn", "js-txn", "50");
+
+        assertThat(transactions).extracting(t -> t.get("outcome").asText())
+                .containsExactly("commit", "abort", "commit");
+        List<String> committed = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            for (int i = 0; i < 50; i++) {
+                String value = (n == 2 ? "abort-" : "commit-") + n + "-" + i;
+                written.add(value);
+                if (n != 2) {
+                    committed.add(value);
+                }
+            }
+        }
+        assertThat(JavaClients.readValues(node.bootstrap(), "js-txn", IsolationLevel.READ_COMMITTED))
+                .as("read_committed").isEqualTo(committed);
+        assertThat(JavaClients.readValues(node.bootstrap(), "js-txn", IsolationLevel.READ_UNCOMMITTED))
+                .as("read_uncommitted").isEqualTo(written);
     }
 
     /** Where {@code .ci/run} installs KafkaJS: {@code npm ci} of the pinned lock file under strata-it/target. */
