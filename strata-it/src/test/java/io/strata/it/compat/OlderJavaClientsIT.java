@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +143,26 @@ class OlderJavaClientsIT {
         assertThat(acked).extracting(JavaClients.Acked::line).containsExactlyElementsOf(sent);
         assertThat(JavaClients.read(node.bootstrap(), topic, 3, sent.size()))
                 .containsExactlyInAnyOrderElementsOf(acked);
+    }
+
+    @ParameterizedTest(name = "kafka-clients {0}")
+    @MethodSource("versions")
+    @CompatCell(client = Client.JAVA_2, feature = Feature.TRANSACTIONS)
+    @CompatCell(client = Client.JAVA_3, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedConsumerSees(String version) throws Exception {
+        String topic = "java-txn-" + version;
+        JavaClients.createTopic(node.bootstrap(), topic, 1);
+
+        List<String> transactions = client(version, "", "transactions", topic, topic, "50");
+
+        assertThat(transactions).containsExactly("transaction\t1\tcommit", "transaction\t2\tabort",
+                "transaction\t3\tcommit");
+        List<String> written = Stream.of("commit-1-", "abort-2-", "commit-3-")
+                .flatMap(prefix -> IntStream.range(0, 50).mapToObj(i -> prefix + i)).toList();
+        assertThat(JavaClients.readValues(node.bootstrap(), topic, IsolationLevel.READ_COMMITTED))
+                .as("read_committed").isEqualTo(written.stream().filter(v -> v.startsWith("commit")).toList());
+        assertThat(JavaClients.readValues(node.bootstrap(), topic, IsolationLevel.READ_UNCOMMITTED))
+                .as("read_uncommitted").isEqualTo(written);
     }
 
     @ParameterizedTest(name = "kafka-clients {0}")
