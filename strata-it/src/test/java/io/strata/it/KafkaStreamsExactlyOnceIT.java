@@ -65,7 +65,7 @@ class KafkaStreamsExactlyOnceIT {
 
             try (JsonLinesProcess first = startInstance(node, "first")) {
                 // Killed while it still has lines of the first half to process: its transaction is open.
-                await().atMost(Duration.ofSeconds(45)).until(() -> first.count("processed") >= 3
+                await().atMost(Duration.ofSeconds(90)).until(() -> first.count("processed") >= 3
                         || first.count("error") > 0);
                 assertThat(first.count("error")).as("first instance failed; see %s", dir.resolve("first.err"))
                         .isZero();
@@ -80,7 +80,7 @@ class KafkaStreamsExactlyOnceIT {
                 consumer.seekToBeginning(partitions);
                 Map<String, List<Long>> counts = new HashMap<>();
                 try {
-                    await().atMost(Duration.ofSeconds(50)).until(() -> {
+                    await().atMost(Duration.ofSeconds(90)).until(() -> {
                         for (ConsumerRecord<String, Long> r : consumer.poll(Duration.ofMillis(200))) {
                             counts.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
                         }

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TransactionalToolsIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
