@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,21 +140,7 @@ class ConfluentKafkaPythonIT {
 
         assertThat(transactions).extracting(t -> t.get("outcome").asText())
                 .containsExactly("commit", "abort", "commit");
-        List<String> committed = new ArrayList<>();
-        List<String> written = new ArrayList<>();
-        for (int n = 1; n <= 3; n++) {
-            for (int i = 0; i < 50; i++) {
-                String value = (n == 2 ? "abort-" : "commit-") + n + "-" + i;
-                written.add(value);
-                if (n != 2) {
-                    committed.add(value);
-                }
-            }
-        }
-        assertThat(JavaClients.readValues(node.bootstrap(), "py-txn", IsolationLevel.READ_COMMITTED))
-                .as("read_committed").isEqualTo(committed);
-        assertThat(JavaClients.readValues(node.bootstrap(), "py-txn", IsolationLevel.READ_UNCOMMITTED))
-                .as("read_uncommitted").isEqualTo(written);
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), "py-txn", 50);
     }
 
     private static JavaClients.Acked acked(JsonNode n) {

@@ -180,6 +180,25 @@ final class JavaClients {
         return values;
     }
 
+    /**
+     * Checks what the {@code transactions} command of the compatibility clients wrote to partition 0 of
+     * {@code topic}: three transactions of {@code count} records valued {@code <outcome>-<n>-<i>}, the first and
+     * third committed, the second aborted after its records were written. A {@code read_committed} consumer must
+     * read exactly the committed ones in order, a {@code read_uncommitted} one all of them.
+     */
+    static void assertCommitAbortCommit(String bootstrap, String topic, int count) {
+        List<String> written = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            for (int i = 0; i < count; i++) {
+                written.add((n == 2 ? "abort-" : "commit-") + n + "-" + i);
+            }
+        }
+        assertThat(readValues(bootstrap, topic, IsolationLevel.READ_COMMITTED)).as("read_committed")
+                .isEqualTo(written.stream().filter(v -> v.startsWith("commit-")).toList());
+        assertThat(readValues(bootstrap, topic, IsolationLevel.READ_UNCOMMITTED)).as("read_uncommitted")
+                .isEqualTo(written);
+    }
+
     /** Lines of one key appear in the order of their sequence numbers (one key maps to one partition). */
     static void assertInOrderPerKey(List<? extends Line> lines) {
         Map<String, Integer> last = new HashMap<>();

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,21 +135,7 @@ class KafkaJsIT {
 
         assertThat(transactions).extracting(t -> t.get("outcome").asText())
                 .containsExactly("commit", "abort", "commit");
-        List<String> committed = new ArrayList<>();
-        List<String> written = new ArrayList<>();
-        for (int n = 1; n <= 3; n++) {
-            for (int i = 0; i < 50; i++) {
-                String value = (n == 2 ? "abort-" : "commit-") + n + "-" + i;
-                written.add(value);
-                if (n != 2) {
-                    committed.add(value);
-                }
-            }
-        }
-        assertThat(JavaClients.readValues(node.bootstrap(), "js-txn", IsolationLevel.READ_COMMITTED))
-                .as("read_committed").isEqualTo(committed);
-        assertThat(JavaClients.readValues(node.bootstrap(), "js-txn", IsolationLevel.READ_UNCOMMITTED))
-                .as("read_uncommitted").isEqualTo(written);
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), "js-txn", 50);
     }
 
     /** Where {@code .ci/run} installs KafkaJS: {@code npm ci} of the pinned lock file under strata-it/target. */

@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import org.apache.kafka.common.IsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,12 +155,7 @@ class OlderJavaClientsIT {
 
         assertThat(transactions).containsExactly("transaction\t1\tcommit", "transaction\t2\tabort",
                 "transaction\t3\tcommit");
-        List<String> written = Stream.of("commit-1-", "abort-2-", "commit-3-")
-                .flatMap(prefix -> IntStream.range(0, 50).mapToObj(i -> prefix + i)).toList();
-        assertThat(JavaClients.readValues(node.bootstrap(), topic, IsolationLevel.READ_COMMITTED))
-                .as("read_committed").isEqualTo(written.stream().filter(v -> v.startsWith("commit")).toList());
-        assertThat(JavaClients.readValues(node.bootstrap(), topic, IsolationLevel.READ_UNCOMMITTED))
-                .as("read_uncommitted").isEqualTo(written);
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), topic, 50);
     }
 
     @ParameterizedTest(name = "kafka-clients {0}")
