@@ -10,6 +10,9 @@
 //   group TOPIC GROUP N [PROTOCOL] subscribe() in GROUP, print N records as above, commitSync(), then print
 //                                 "committed<TAB>PARTITION<TAB>OFFSET" per partition; PROTOCOL sets
 //                                 group.protocol (3.7 and later: classic or consumer)
+//   transactions TOPIC TXNID N    transactional producer: commits N records commit-1-I, aborts N records abort-2-I
+//                                 (acknowledged before the abort), commits N records commit-3-I; prints
+//                                 "transaction<TAB>NUMBER<TAB>OUTCOME" per transaction
 // Exits non-zero on any error.
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -47,6 +50,7 @@ public class OldJavaClient {
             case "consume" -> consume(bootstrap, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "group" -> group(bootstrap, args[2], args[3], Integer.parseInt(args[4]),
                     args.length > 5 ? args[5] : null);
+            case "transactions" -> transactions(bootstrap, args[2], args[3], Integer.parseInt(args[4]));
             default -> throw new IllegalArgumentException("unknown command " + args[1]);
         }
     }
@@ -154,6 +158,31 @@ public class OldJavaClient {
         }
         if (seen < count) {
             throw new IllegalStateException("read " + seen + " of " + count + " records");
+        }
+    }
+
+    static void transactions(String bootstrap, String topic, String transactionalId, int count) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("transactional.id", transactionalId);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            producer.initTransactions();
+            for (int n = 1; n <= 3; n++) {
+                String outcome = n == 2 ? "abort" : "commit";
+                producer.beginTransaction();
+                for (int i = 0; i < count; i++) {
+                    producer.send(new ProducerRecord<>(topic, "k-" + i, outcome + "-" + n + "-" + i));
+                }
+                // Acknowledged first, so that an aborted transaction's records are in the log, not just dropped.
+                producer.flush();
+                if (n == 2) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+                System.out.println("transaction\t" + n + "\t" + outcome);
+            }
         }
     }
 }

@@ -6,6 +6,9 @@
 //                                  100; prints one JSON line per batch with each partition's base offset
 //   group TOPIC GROUP COUNT        consumer in GROUP from the beginning; prints COUNT records as JSON lines, then
 //                                  disconnects, which commits what it consumed
+//   transactions TOPIC TXNID COUNT transactional producer: commits COUNT records commit-1-N, aborts COUNT records
+//                                  abort-2-N (acknowledged before the abort), commits COUNT records commit-3-N;
+//                                  one JSON line per transaction
 // Exits non-zero on any error, so that the test sees a failure and its reason.
 'use strict'
 const { Kafka, logLevel } = require('kafkajs')
@@ -97,10 +100,30 @@ async function group (topic, groupId, count) {
   }
 }
 
+async function transactions (topic, transactionalId, count) {
+  const producer = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1 })
+  await producer.connect()
+  try {
+    for (const [n, outcome] of [[1, 'commit'], [2, 'abort'], [3, 'commit']]) {
+      const transaction = await producer.transaction()
+      const messages = [...Array(count).keys()].map((i) => ({ key: `k-${i}`, value: `${outcome}-${n}-${i}` }))
+      // send() resolves once the records are written to the partition, so an aborted transaction's records are
+      // in the log (and must be skipped by read_committed consumers), not just dropped by the client.
+      const results = await transaction.send({ topic, acks: -1, messages })
+      if (outcome === 'commit') await transaction.commit()
+      else await transaction.abort()
+      emit({ transaction: n, outcome, baseOffset: Number(results[0].baseOffset) })
+    }
+  } finally {
+    await producer.disconnect()
+  }
+}
+
 const commands = {
   'admin-topics': () => adminTopics(args[0], Number(args[1])),
   produce: () => produce(args[0]),
-  group: () => group(args[0], args[1], Number(args[2]))
+  group: () => group(args[0], args[1], Number(args[2])),
+  transactions: () => transactions(args[0], args[1], Number(args[2]))
 }
 if (!commands[command]) {
   console.error('unknown command ' + command)

@@ -7,6 +7,9 @@ Usage: confluent_client.py BOOTSTRAP COMMAND ARGS...
   consume TOPIC PARTITIONS COUNT  assign() every partition from the beginning, print COUNT records as JSON lines
   group TOPIC GROUP COUNT         subscribe() in GROUP, print COUNT records as JSON lines, commit synchronously,
                                   then print the committed offsets as one JSON line
+  transactions TOPIC TXNID COUNT  transactional producer: commits COUNT records commit-1-N, aborts COUNT records
+                                  abort-2-N (delivered before the abort), commits COUNT records commit-3-N; prints
+                                  one JSON line per transaction
 Exits non-zero on any error, so that the test sees a failure and its reason.
 """
 import json
@@ -112,6 +115,26 @@ def group(bootstrap, topic, group_id, count):
     consumer.close()
 
 
+def transactions(bootstrap, topic, transactional_id, count):
+    producer = Producer({"bootstrap.servers": bootstrap, "transactional.id": transactional_id})
+    producer.init_transactions(DEADLINE_S)
+    errors = []
+    for n, outcome in ((1, "commit"), (2, "abort"), (3, "commit")):
+        producer.begin_transaction()
+        for i in range(count):
+            producer.produce(topic, key=("k-%d" % i).encode(), value=("%s-%d-%d" % (outcome, n, i)).encode(),
+                             on_delivery=lambda err, msg: err is not None and errors.append(str(err)))
+        # Delivered first, so that an aborted transaction's records are in the log, not just dropped by the client.
+        remaining = producer.flush(DEADLINE_S)
+        if errors or remaining:
+            raise SystemExit("delivery failed: %s, %d undelivered" % (errors[:5], remaining))
+        if outcome == "commit":
+            producer.commit_transaction(DEADLINE_S)
+        else:
+            producer.abort_transaction(DEADLINE_S)
+        emit(transaction=n, outcome=outcome)
+
+
 def main(argv):
     bootstrap, command, args = argv[1], argv[2], argv[3:]
     if command == "admin-topics":
@@ -122,6 +145,8 @@ def main(argv):
         consume(bootstrap, args[0], int(args[1]), int(args[2]))
     elif command == "group":
         group(bootstrap, args[0], args[1], int(args[2]))
+    elif command == "transactions":
+        transactions(bootstrap, args[0], args[1], int(args[2]))
     else:
         raise SystemExit("unknown command " + command)
 

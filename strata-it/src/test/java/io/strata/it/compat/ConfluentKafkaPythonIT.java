@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * confluent-kafka-python (Debian's {@code python3-confluent-kafka} on Debian's own python3, over librdkafka) against
- * a Strata node, through {@code compat/python/confluent_client.py}: admin topic operations, an idempotent producer
- * and an assigned consumer.
+ * a Strata node, through {@code compat/python/confluent_client.py}: admin topic operations, an idempotent producer,
+ * an assigned consumer, and a transactional producer whose committed and aborted transactions a {@code read_committed}
+ * Java consumer tells apart.
  */
 class ConfluentKafkaPythonIT {
 
@@ -128,6 +129,18 @@ class ConfluentKafkaPythonIT {
         end.forEach((partition, offset) -> assertThat(reported.get(String.valueOf(partition)).asLong())
                 .as("committed offset of partition %d as the client reads it", partition).isEqualTo(offset));
         assertThat(JavaClients.committedOffsets(node.bootstrap(), "py-group")).isEqualTo(end);
+    }
+
+    @Test
+    @CompatCell(client = Client.CONFLUENT_KAFKA_PYTHON, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedJavaConsumerSees() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "py-txn", 1);
+
+        List<JsonNode> transactions = python("", "transactions", "py-txn", "py-txn", "50");
+
+        assertThat(transactions).extracting(t -> t.get("outcome").asText())
+                .containsExactly("commit", "abort", "commit");
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), "py-txn", 50);
     }
 
     private static JavaClients.Acked acked(JsonNode n) {

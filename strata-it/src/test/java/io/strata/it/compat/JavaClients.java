@@ -1,6 +1,7 @@
 package io.strata.it.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,9 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -144,6 +148,55 @@ final class JavaClients {
                     .forEach((tp, o) -> committed.put(tp.partition(), o.offset()));
             return committed;
         }
+    }
+
+    /**
+     * Every value of partition 0 of {@code topic} as a consumer of {@code isolation} reads it from the beginning, in
+     * offset order, once no transaction is open there any more (its last stable offset reached its high watermark:
+     * the markers of a transaction are written after the producer's commit or abort returns).
+     */
+    static List<String> readValues(String bootstrap, String topic, IsolationLevel isolation) {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (Admin admin = admin(bootstrap)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                    new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp).get().offset()
+                    == admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset());
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString());
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> values.add(r.value()));
+                return consumer.position(tp) >= end;
+            });
+        }
+        return values;
+    }
+
+    /**
+     * Checks what the {@code transactions} command of the compatibility clients wrote to partition 0 of
+     * {@code topic}: three transactions of {@code count} records valued {@code <outcome>-<n>-<i>}, the first and
+     * third committed, the second aborted after its records were written. A {@code read_committed} consumer must
+     * read exactly the committed ones in order, a {@code read_uncommitted} one all of them.
+     */
+    static void assertCommitAbortCommit(String bootstrap, String topic, int count) {
+        List<String> written = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            for (int i = 0; i < count; i++) {
+                written.add((n == 2 ? "abort-" : "commit-") + n + "-" + i);
+            }
+        }
+        assertThat(readValues(bootstrap, topic, IsolationLevel.READ_COMMITTED)).as("read_committed")
+                .isEqualTo(written.stream().filter(v -> v.startsWith("commit-")).toList());
+        assertThat(readValues(bootstrap, topic, IsolationLevel.READ_UNCOMMITTED)).as("read_uncommitted")
+                .isEqualTo(written);
     }
 
     /** Lines of one key appear in the order of their sequence numbers (one key maps to one partition). */

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * KafkaJS (a pure JavaScript client, pinned by {@code compat/kafkajs/package-lock.json}) on Node.js against a Strata
- * node, through {@code compat/kafkajs/kafkajs_client.js}: admin topic operations with metadata and offsets, and an
- * idempotent producer, and a consumer group (KafkaJS has no consumer without a group).
+ * node, through {@code compat/kafkajs/kafkajs_client.js}: admin topic operations with metadata and offsets, an
+ * idempotent producer, a consumer group (KafkaJS has no consumer without a group), and a transactional producer
+ * whose committed and aborted transactions a {@code read_committed} Java consumer tells apart.
  */
 class KafkaJsIT {
 
@@ -123,6 +124,18 @@ class KafkaJsIT {
         assertThat(read).containsExactlyInAnyOrderElementsOf(acked);
         assertThat(JavaClients.committedOffsets(node.bootstrap(), "js-group"))
                 .isEqualTo(JavaClients.endOffsets(acked));
+    }
+
+    @Test
+    @CompatCell(client = Client.KAFKAJS, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedJavaConsumerSees() throws Exception {
+        JavaClients.createTopic(node.bootstrap(), "js-txn", 1);
+
+        List<JsonNode> transactions = kafkajs("", "transactions", "js-txn", "js-txn", "50");
+
+        assertThat(transactions).extracting(t -> t.get("outcome").asText())
+                .containsExactly("commit", "abort", "commit");
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), "js-txn", 50);
     }
 
     /** Where {@code .ci/run} installs KafkaJS: {@code npm ci} of the pinned lock file under strata-it/target. */

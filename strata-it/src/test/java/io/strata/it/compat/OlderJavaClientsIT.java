@@ -145,6 +145,21 @@ class OlderJavaClientsIT {
 
     @ParameterizedTest(name = "kafka-clients {0}")
     @MethodSource("versions")
+    @CompatCell(client = Client.JAVA_2, feature = Feature.TRANSACTIONS)
+    @CompatCell(client = Client.JAVA_3, feature = Feature.TRANSACTIONS)
+    void transactionalProducerCommitsAndAbortsAsAReadCommittedConsumerSees(String version) throws Exception {
+        String topic = "java-txn-" + version;
+        JavaClients.createTopic(node.bootstrap(), topic, 1);
+
+        List<String> transactions = client(version, "", "transactions", topic, topic, "50");
+
+        assertThat(transactions).containsExactly("transaction\t1\tcommit", "transaction\t2\tabort",
+                "transaction\t3\tcommit");
+        JavaClients.assertCommitAbortCommit(node.bootstrap(), topic, 50);
+    }
+
+    @ParameterizedTest(name = "kafka-clients {0}")
+    @MethodSource("versions")
     @CompatCell(client = Client.JAVA_2, feature = Feature.CONSUME_ASSIGN)
     @CompatCell(client = Client.JAVA_3, feature = Feature.CONSUME_ASSIGN)
     void assignedConsumerReadsEveryRecordFromTheBeginning(String version) throws Exception {
