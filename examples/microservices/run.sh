@@ -42,8 +42,6 @@ if [ "${STRATA_SKIP_BUILD:-}" != "1" ] || [ ! -f "$STRATA_HOME/strata-cli/target
   "$STRATA_HOME/bin/strata" --version >/dev/null
 fi
 LIB="$STRATA_HOME/strata-cli/target/lib/*"
-"$STRATA_JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$LIB" \
-  "$HERE/profile/ProfileService.java" "$HERE/billing/BillingService.java"
 
 # The email service's modules: its own node_modules (npm ci), EMAIL_NODE_MODULES, or strata-it's pinned copy.
 NODE_MODULES="${EMAIL_NODE_MODULES:-}"
@@ -75,45 +73,56 @@ else
     --override "http.listeners=HTTP://127.0.0.1:$HTTP_PORT" \
     --override "log.dirs=$WORK/data" >"$WORK/strata.log" 2>&1 &
   PIDS+=($!)
+fi
+# Compiled while the node starts.
+"$STRATA_JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$LIB" \
+  "$HERE/profile/ProfileService.java" "$HERE/billing/BillingService.java"
+if [ -f "$WORK/strata.log" ]; then
   wait_for "$TIMEOUT" "Strata to start (see $WORK/strata.log)" grep -q "started in" "$WORK/strata.log"
   say "Strata is up after $((SECONDS - START)) s"
 fi
 
-# 3. The topic (the profile service's setup), then the consumers, so that both groups are in place before the
-#    first event.
+# 3. The profile service creates the topic and waits; the consumers start once the topic exists (a consumer
+#    subscribing to a missing topic would have it auto-created with one partition).
 SERVICE_JVM=(-Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlogback.configurationFile="$HERE/logback.xml"
   -cp "$WORK/classes:$LIB")
-"$JAVA" "${SERVICE_JVM[@]}" ProfileService "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" setup 2>&1 | tee "$WORK/setup.log"
-"$JAVA" "${SERVICE_JVM[@]}" BillingService billing-1 "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" >"$WORK/billing-1.log" 2>&1 &
+"$JAVA" "${SERVICE_JVM[@]}" ProfileService "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" "$WORK/go" \
+  > >(tee "$WORK/profile.log") 2>&1 &
+PROFILE=$!
+PIDS+=($PROFILE)
+wait_for "$TIMEOUT" "the profile service to set the topic up" grep -qs "compatibility of" "$WORK/profile.log"
+# Each service prints to the terminal and to its log, which this script reads to know how far things are.
+"$JAVA" "${SERVICE_JVM[@]}" BillingService billing-1 "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" \
+  > >(tee "$WORK/billing-1.log") 2>&1 &
 PIDS+=($!)
-"$JAVA" "${SERVICE_JVM[@]}" BillingService billing-2 "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" >"$WORK/billing-2.log" 2>&1 &
+"$JAVA" "${SERVICE_JVM[@]}" BillingService billing-2 "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" \
+  > >(tee "$WORK/billing-2.log") 2>&1 &
 PIDS+=($!)
-NODE_PATH="$NODE_MODULES" node "$HERE/email/email-service.js" "$BOOTSTRAP" "$REGISTRY" >"$WORK/email.log" 2>&1 &
-PIDS+=($!)
-# Everything the services print, as it happens.
-tail -q -n +1 -F "$WORK/billing-1.log" "$WORK/billing-2.log" "$WORK/email.log" 2>/dev/null &
+NODE_PATH="$NODE_MODULES" node "$HERE/email/email-service.js" "$BOOTSTRAP" "$REGISTRY" > >(tee "$WORK/email.log") 2>&1 &
 PIDS+=($!)
 
 # Wait for billing's two instances to share the partitions and for the email group to have them all.
-latest_assignment() { grep "assigned partitions" "$1" | tail -n 1 | sed 's/.*assigned partitions //'; }
+latest_assignment() { grep -s "assigned partitions" "$1" | tail -n 1 | sed 's/.*assigned partitions //'; }
 billing_shares() {
   local a b
   a="$(latest_assignment "$WORK/billing-1.log")"; b="$(latest_assignment "$WORK/billing-2.log")"
   [ -n "$a" ] && [ "$a" != "[]" ] && [ -n "$b" ] && [ "$b" != "[]" ] \
     && [ "$(echo "$a $b" | tr -dc '0-9' | wc -c)" -eq 3 ]
 }
-email_assigned() { grep -q "assigned partitions \[0, 1, 2\]" "$WORK/email.log"; }
+email_assigned() { grep -qs "assigned partitions \[0, 1, 2\]" "$WORK/email.log"; }
 wait_for "$TIMEOUT" "billing's two instances to share the partitions" billing_shares
 wait_for "$TIMEOUT" "the email group to be assigned" email_assigned
 
 # 4. The profile service publishes v1 events, has a bad v2 refused, registers v2 and publishes v2 events.
-"$JAVA" "${SERVICE_JVM[@]}" ProfileService "$BOOTSTRAP" "$REGISTRY" "$HERE/schemas" publish 2>&1 | tee "$WORK/profile.log"
+touch "$WORK/go"
+wait "$PROFILE" || fail "the profile service failed"
+forget() { local keep=() pid; for pid in "${PIDS[@]}"; do [ "$pid" = "$1" ] || keep+=("$pid"); done; PIDS=("${keep[@]}"); }
+forget "$PROFILE" # it has exited: its id may be reused
 
 consumed() { grep -c " event=" "$@" 2>/dev/null | awk -F: '{ n += $NF } END { print n + 0 }'; }
 wait_for "$TIMEOUT" "billing to consume all $EVENTS events" \
   test "$(consumed "$WORK/billing-1.log" "$WORK/billing-2.log")" -ge "$EVENTS"
 wait_for "$TIMEOUT" "email to consume all $EVENTS events" test "$(consumed "$WORK/email.log")" -ge "$EVENTS"
-sleep 0.5 # let the last lines reach the terminal through tail
 
 # 5. The summary.
 echo

@@ -33,9 +33,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * v1 of the schema, publishes sign-ups, has an incompatible v2 refused, registers the compatible v2 (a new field
  * with a default) and publishes plan changes with it.
  *
- * <p>Usage: {@code ProfileService BOOTSTRAP REGISTRY_URL SCHEMA_DIR setup|publish}: {@code setup} creates the topic
- * (three partitions) and sets the subject's compatibility, {@code publish} registers and publishes. Plain Kafka
- * clients, Apache Avro and the registry's REST API: no serializer library needed, to show what one does.
+ * <p>Usage: {@code ProfileService BOOTSTRAP REGISTRY_URL SCHEMA_DIR [GO_FILE]}: creates the topic (three
+ * partitions) and sets the subject's compatibility, then, once GO_FILE exists (when given: run.sh creates it when the
+ * consumers are ready), registers and publishes. Plain Kafka clients, Apache Avro and the registry's REST API: no
+ * serializer library needed, to show what one does.
  */
 public final class ProfileService {
 
@@ -49,11 +50,14 @@ public final class ProfileService {
         String bootstrap = args[0];
         String registry = args[1];
         Path schemas = Path.of(args[2]);
-        if (args[3].equals("setup")) {
-            setup(bootstrap, registry);
-        } else {
-            publish(bootstrap, registry, schemas);
+        setup(bootstrap, registry);
+        if (args.length > 3) {
+            Path go = Path.of(args[3]);
+            while (!Files.exists(go)) {
+                Thread.sleep(50);
+            }
         }
+        publish(bootstrap, registry, schemas);
     }
 
     static void setup(String bootstrap, String registry) throws Exception {

@@ -195,7 +195,8 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
     }
 
     private Payloads payloads() {
-        return schemaRegistry == null ? new Payloads.Utf8() : new Payloads.Registry(RegistryPayloads.at(schemaRegistry));
+        return schemaRegistry == null ? new Payloads.Utf8()
+                : new Payloads.Registry(RegistryPayloads.at(schemaRegistry));
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> consumer, RecordFormat recordFormat, Payloads payloads,
