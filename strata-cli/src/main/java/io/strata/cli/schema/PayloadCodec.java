@@ -57,9 +57,10 @@ sealed interface PayloadCodec {
                 new GenericDatumWriter<>(schema).write(datum, encoder);
                 encoder.flush();
                 return out.toString(StandardCharsets.UTF_8).strip();
-            } catch (IOException | AvroRuntimeException e) {
+            } catch (IOException | RuntimeException e) {
+                // Malformed binary surfaces as whatever the decoder trips over (an index out of bounds, a length).
                 throw new CliException("the payload is not a " + schema.getFullName() + " in Avro's binary encoding: "
-                        + e.getMessage());
+                        + e);
             }
         }
     }

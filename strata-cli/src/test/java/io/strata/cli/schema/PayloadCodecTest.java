@@ -38,7 +38,8 @@ class PayloadCodecTest {
         assertThat(encoded).isEqualTo(out.toByteArray());
 
         byte[] framed = RegistryPayloads.frame(3, encoded);
-        assertThat(codec.decode(framed, 5, framed.length - 5)).isEqualTo(json);
+        assertThat(codec.decode(framed, 5, framed.length - 5))
+                .isEqualTo("{\"id\":7,\"kind\":\"B\",\"note\":{\"string\":\"hé\"},\"raw\":\"\\u0001ÿ\"}");
     }
 
     @Test
