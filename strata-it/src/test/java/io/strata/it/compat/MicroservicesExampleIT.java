@@ -26,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MicroservicesExampleIT {
 
-    /** The whole run's budget: a hung or slow example fails the test. */
-    private static final Duration BUDGET = Duration.ofSeconds(60);
+    /**
+     * The whole run's bound: a hung example fails the test. The run takes about 20 s of CPU (five JVMs and Node.js
+     * starting); the bound leaves room for a 2-core machine shared with other builds.
+     */
+    private static final Duration BUDGET = Duration.ofSeconds(120);
     private static final Path EXAMPLE = Path.of("..", "examples", "microservices").toAbsolutePath().normalize();
     private static final Pattern SENT = Pattern.compile(
             "\\[profile] sent (v[12]) user=(\\w+) event=(\\w+).* partition=(\\d+) offset=(\\d+)");
