@@ -205,5 +205,10 @@ class SchemaPayloadsTest {
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).startsWith("strata consume: partition 0 offset 0: schema id 32639 is unknown to "
                 + "the registry at " + node.schemaRegistry());
+        Cli.Result unreachable = Cli.run(node, "consume", "unknown-id", "--schema-registry",
+                "http://127.0.0.1:1/schema-registry");
+        assertThat(unreachable.exit()).isEqualTo(1);
+        assertThat(unreachable.err()).startsWith("strata consume: partition 0 offset 0: cannot look schema id 32639 "
+                + "up: cannot reach the schema registry at http://127.0.0.1:1/schema-registry");
     }
 }

@@ -118,8 +118,10 @@ public final class RegistryPayloads {
         try {
             schema = client.get("/schemas/ids/" + id);
         } catch (CliException e) {
-            throw new CliException("schema id " + id + " is unknown to the registry at " + url + ": "
-                    + e.getMessage(), e);
+            // 40403 is the registry's "schema not found"; anything else (unreachable, 50002...) is not about the id.
+            throw new CliException((e.getMessage().endsWith("(error 40403)")
+                    ? "schema id " + id + " is unknown to the registry at " + url + ": "
+                    : "cannot look schema id " + id + " up: ") + e.getMessage(), e);
         }
         PayloadCodec codec = switch (schema.path("schemaType").asText("AVRO")) {
             case "AVRO" -> new PayloadCodec.Avro(avro(schema, new Schema.Parser()));
