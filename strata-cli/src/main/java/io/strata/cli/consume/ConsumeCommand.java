@@ -4,6 +4,7 @@ import io.strata.cli.client.CliException;
 import io.strata.cli.client.ClientOptions;
 import io.strata.cli.client.UsesCluster;
 import io.strata.cli.output.Output;
+import io.strata.cli.schema.RegistryPayloads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code strata consume TOPIC}: prints records, one per line. Without {@code --follow} it reads up to the end
  * offsets the partitions had when it started and exits; with it, it waits for new records until {@code --count}
- * or Ctrl-C. Without {@code --group} it reads the partitions directly (assign) and commits nothing.
+ * or Ctrl-C. Without {@code --group} it reads the partitions directly (assign) and commits nothing. With
+ * {@code --schema-registry} it decodes the registry's wire format to JSON and stops at a record it cannot decode.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
         description = "Print the records of a topic, one per line.")
@@ -75,6 +77,12 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
     @Option(names = {"-g", "--group"}, paramLabel = "GROUP",
             description = "Consume as a member of GROUP and commit its offsets (default: no group).")
     String group;
+
+    @Option(names = "--schema-registry", paramLabel = "URL",
+            description = "Decode values (and keys in the wire format) from the schema registry's wire format (magic "
+                    + "byte 0, schema id) to JSON, with the schemas of the registry at URL: Avro in Avro's JSON "
+                    + "encoding, JSON Schema documents as they are.")
+    String schemaRegistry;
 
     @Option(names = "--isolation", paramLabel = "read_committed|read_uncommitted", defaultValue = "read_uncommitted",
             description = "read_uncommitted (default, as Kafka's consumers) reads every record below the high "
@@ -139,7 +147,7 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             try (consumer) {
-                consume(consumer, recordFormat, out);
+                consume(consumer, recordFormat, payloads(), out);
             } catch (WakeupException e) {
                 // Ctrl-C: stop quietly.
             }
@@ -186,7 +194,13 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
         return fromBeginning || !follow;
     }
 
-    private void consume(KafkaConsumer<byte[], byte[]> consumer, RecordFormat recordFormat, Output out) {
+    private Payloads payloads() {
+        return schemaRegistry == null ? new Payloads.Utf8()
+                : new Payloads.Registry(RegistryPayloads.at(schemaRegistry));
+    }
+
+    private void consume(KafkaConsumer<byte[], byte[]> consumer, RecordFormat recordFormat, Payloads payloads,
+                         Output out) {
         List<TopicPartition> partitions = partitions(consumer);
         Map<TopicPartition, Long> end = follow ? Map.of() : consumer.endOffsets(partitions);
         Stop stop;
@@ -208,12 +222,23 @@ public final class ConsumeCommand implements Callable<Integer>, UsesCluster {
                 if (!follow && r.offset() >= end.getOrDefault(tp, Long.MAX_VALUE)) {
                     continue; // written after we started
                 }
-                out.record(recordFormat.format(r));
+                out.record(format(consumer, recordFormat, payloads, r, tp));
                 if (++printed >= limit) {
                     break;
                 }
             }
             out.flush();
+        }
+    }
+
+    private static String format(KafkaConsumer<byte[], byte[]> consumer, RecordFormat recordFormat, Payloads payloads,
+                                 ConsumerRecord<byte[], byte[]> r, TopicPartition tp) {
+        try {
+            return recordFormat.format(r, payloads);
+        } catch (CliException e) {
+            // Back to the record, so that a group's commit on close does not pass over what was not printed.
+            consumer.seek(tp, r.offset());
+            throw new CliException("partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage(), e);
         }
     }
 

@@ -11,27 +11,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Turns a record into one output line. Keys, values and header values are decoded as UTF-8 (invalid bytes become
- * U+FFFD). Stateless and thread-safe.
+ * Turns a record into one output line. Keys and values print as {@link Payloads} decode them; header values are
+ * decoded as UTF-8 (invalid bytes become U+FFFD). Stateless and thread-safe.
  */
 sealed interface RecordFormat {
 
-    String format(ConsumerRecord<byte[], byte[]> record);
+    String format(ConsumerRecord<byte[], byte[]> record, Payloads payloads);
 
     /**
      * One JSON object per record: {@code {"topic","partition","offset","timestamp","key","value",
-     * "headers":[{"key","value"}]}}; timestamp in epoch milliseconds; a null key or value is null.
+     * "headers":[{"key","value"}]}}; timestamp in epoch milliseconds; a null key or value is null; a key or value
+     * decoded to JSON is embedded as JSON, not as a string.
      */
     record JsonLines() implements RecordFormat {
         @Override
-        public String format(ConsumerRecord<byte[], byte[]> r) {
+        public String format(ConsumerRecord<byte[], byte[]> r, Payloads payloads) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("topic", r.topic());
             m.put("partition", r.partition());
             m.put("offset", r.offset());
             m.put("timestamp", r.timestamp());
-            m.put("key", text(r.key()));
-            m.put("value", text(r.value()));
+            m.put("key", Payloads.jsonValue(payloads.key(r.key())));
+            m.put("value", Payloads.jsonValue(payloads.value(r.value())));
             List<Object> headers = new ArrayList<>();
             for (Header h : r.headers()) {
                 Map<String, Object> header = new LinkedHashMap<>();
@@ -52,7 +53,7 @@ sealed interface RecordFormat {
     record Text(String separator, boolean timestamp, boolean partition, boolean offset, boolean key,
                 boolean headers) implements RecordFormat {
         @Override
-        public String format(ConsumerRecord<byte[], byte[]> r) {
+        public String format(ConsumerRecord<byte[], byte[]> r, Payloads payloads) {
             StringBuilder sb = new StringBuilder();
             if (timestamp) {
                 sb.append(Instant.ofEpochMilli(r.timestamp())).append(separator);
@@ -64,7 +65,7 @@ sealed interface RecordFormat {
                 sb.append("Offset:").append(r.offset()).append(separator);
             }
             if (key) {
-                sb.append(text(r.key())).append(separator);
+                sb.append(Payloads.Payload.text(payloads.key(r.key()))).append(separator);
             }
             if (headers) {
                 List<String> parts = new ArrayList<>();
@@ -73,7 +74,7 @@ sealed interface RecordFormat {
                 }
                 sb.append(parts.isEmpty() ? "NO_HEADERS" : String.join(",", parts)).append(separator);
             }
-            sb.append(text(r.value()));
+            sb.append(Payloads.Payload.text(payloads.value(r.value())));
             return sb.toString();
         }
     }

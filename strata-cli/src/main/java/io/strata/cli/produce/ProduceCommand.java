@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code strata produce TOPIC}: one record per input line, from stdin or a file. Sends asynchronously and stops at
  * the first failed send; prints a summary line on stdout and, for files on a terminal, a progress bar on stderr.
+ * With a key or value schema ({@link SchemaOptions}) lines are JSON, encoded in the schema registry's wire format.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Write records to a topic: one per line from stdin or --file.")
@@ -92,6 +93,9 @@ public final class ProduceCommand implements Callable<Integer>, UsesCluster {
             description = "Show a progress bar (default: for --file when stderr is a terminal).")
     Boolean progress;
 
+    @Mixin
+    SchemaOptions schemas;
+
     @Override
     public ClientOptions clientOptions() {
         return client;
@@ -104,6 +108,7 @@ public final class ProduceCommand implements Callable<Integer>, UsesCluster {
                 .map(e -> (Header) new RecordHeader(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8)))
                 .toList();
         Output out = Output.of(spec);
+        SchemaOptions.LineEncoder encoder = schemas.encoder(spec, topic, keySeparator != null, out::note);
         long total = file == null ? -1 : size(file);
         boolean showProgress = progress != null ? progress : file != null && Terminal.stderrIsTerminal();
         Progress bar = new Progress(out.err(), showProgress, total, Terminal.width(), System::nanoTime);
@@ -115,7 +120,7 @@ public final class ProduceCommand implements Callable<Integer>, UsesCluster {
             String text;
             while ((text = reader.readLine()) != null && counters.failure.get() == null) {
                 lineNumber++;
-                LineParser.Line line = parser.parse(text, lineNumber);
+                LineParser.Line line = encoder.encode(parser.parse(text, lineNumber), lineNumber);
                 ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, partition, null, line.key(),
                         line.value(), recordHeaders);
                 producer.send(record, (metadata, error) -> counters.completed(line.size(), error));
