@@ -1,6 +1,6 @@
 package io.strata.bench;
 
-import io.strata.cli.output.Json;
+import io.strata.server.json.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -110,18 +110,14 @@ public interface Log extends AutoCloseable {
      * high watermark has not passed yet; the high watermark when there is none. read_committed consumers read
      * below it.
      */
-    default long lastStableOffset() {
-        return highWatermark();
-    }
+    long lastStableOffset();
 
     /**
      * The aborted transactions that overlap offsets {@code [from, upTo)} (their ABORT marker at or after
      * {@code from}, their first offset below {@code upTo}), from the segments' {@code .txnindex}, in marker order;
      * read_committed consumers drop those transactions' records. May include a few more that do not overlap.
      */
-    default List<AbortedTxn> abortedTransactions(long from, long upTo) {
-        return List.of();
-    }
+    List<AbortedTxn> abortedTransactions(long from, long upTo);
 
     /**
      * Appends a transaction marker (a control batch with Kafka's EndTransactionMarker) for {@code producerId} as
@@ -133,10 +129,8 @@ public interface Log extends AutoCloseable {
      *                                                                              last marker's
      * @throws org.apache.kafka.common.errors.KafkaStorageException                 I/O failure or a full directory
      */
-    default AppendResult appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
-                                         int leaderEpoch) {
-        throw new UnsupportedOperationException("transaction markers");
-    }
+    AppendResult appendTxnMarker(long producerId, short producerEpoch, int coordinatorEpoch, boolean commit,
+                                 int leaderEpoch);
 
     /** Moves the log start offset forward (DeleteRecords); whole segments below it become deletable. */
     void advanceLogStartOffset(long newLogStartOffset);
@@ -184,17 +178,13 @@ public interface Log extends AutoCloseable {
      * The idempotent producers whose state the log keeps (DescribeProducers), in no particular order. A snapshot:
      * later appends do not change the returned list.
      */
-    default List<ActiveProducer> activeProducers() {
-        return List.of();
-    }
+    List<ActiveProducer> activeProducers();
 
     /** Size in bytes of all segments. */
     long sizeInBytes();
 
     /** The number of segments, the active one included (Kafka's {@code NumLogSegments}); a log is never without one. */
-    default int numberOfSegments() {
-        return 1;
-    }
+    int numberOfSegments();
 
     /** Forces everything appended so far to disk and advances the recovery point. */
     void flush();

@@ -68,7 +68,7 @@ sealed interface Payloads {
         }
     }
 
-    /** A JSON payload as the plain objects {@link io.strata.cli.output.Json} writes; text stays a string. */
+    /** A JSON payload as the plain objects {@link io.strata.server.json.Json} writes; text stays a string. */
     static Object jsonValue(Payload payload) {
         if (!(payload instanceof Payload.Json json)) {
             return Payload.text(payload);

@@ -1,6 +1,6 @@
 package io.strata.cli.consume;
 
-import io.strata.cli.output.Json;
+import io.strata.server.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.strata.cli.output;
 
+import io.strata.server.json.Json;
 import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 

@@ -1,6 +1,7 @@
 package io.strata.server.console;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.strata.server.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -122,7 +123,7 @@ final class ConsoleExchange {
     /** Answers with {@code body} as JSON. */
     void json(int status, Object body) throws IOException {
         send(exchange, status, "application/json; charset=utf-8",
-                JsonWriter.write(body).getBytes(StandardCharsets.UTF_8));
+                Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Answers {@code exchange} with an error as JSON: {@code {"error": message}}, plus {@code extra} fields. */
@@ -132,7 +133,7 @@ final class ConsoleExchange {
         body.put("error", message);
         body.putAll(extra);
         send(exchange, status, "application/json; charset=utf-8",
-                JsonWriter.write(body).getBytes(StandardCharsets.UTF_8));
+                Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Answers {@code exchange} with {@code body} and the console's safety headers. */

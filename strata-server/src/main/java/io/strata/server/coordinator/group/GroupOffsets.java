@@ -78,21 +78,8 @@ final class GroupOffsets {
             if (error != Errors.NONE) {
                 return all(commits, error);
             }
-            List<SimpleRecord> records = new ArrayList<>();
-            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
-            long now = time.milliseconds();
-            for (Commit c : commits) {
-                if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
-                    errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
-                    continue;
-                }
-                errors.add(Errors.NONE);
-                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
-                        c.metadata(), now);
-                accepted.put(c.partition(), value);
-                records.add(writer.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
-                        c.partition().partition()), GroupRecords.offsetValue(value)));
-            }
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = accept(commits, errors);
+            List<SimpleRecord> records = offsetRecords(groupId, accepted);
             if (!records.isEmpty()) {
                 group.pendingOffsets.putAll(accepted);
                 written = writer.write(group, records, new PendingWrites.Effect() {
@@ -115,12 +102,7 @@ final class GroupOffsets {
         } finally {
             group.lock.unlock();
         }
-        try {
-            written.join();
-        } catch (CompletionException | CancellationException e) {
-            return all(commits, StoreErrors.forOffsets(e));
-        }
-        return errors;
+        return awaitWritten(written, commits, errors);
     }
 
     /**
@@ -145,21 +127,8 @@ final class GroupOffsets {
             if (error != Errors.NONE) {
                 return all(commits, error);
             }
-            List<SimpleRecord> records = new ArrayList<>();
-            Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
-            long now = time.milliseconds();
-            for (Commit c : commits) {
-                if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
-                    errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
-                    continue;
-                }
-                errors.add(Errors.NONE);
-                GroupRecords.OffsetValue value = new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(),
-                        c.metadata(), now);
-                accepted.put(c.partition(), value);
-                records.add(writer.record(GroupRecords.offsetKey(groupId, c.partition().topic(),
-                        c.partition().partition()), GroupRecords.offsetValue(value)));
-            }
+            Map<TopicPartition, GroupRecords.OffsetValue> accepted = accept(commits, errors);
+            List<SimpleRecord> records = offsetRecords(groupId, accepted);
             if (!records.isEmpty()) {
                 written = writer.writeTransactional(group, producerId, producerEpoch, records,
                         PendingWrites.Effect.onCommit(() -> group.pendingTxnOffsets
@@ -168,12 +137,7 @@ final class GroupOffsets {
         } finally {
             group.lock.unlock();
         }
-        try {
-            written.join();
-        } catch (CompletionException | CancellationException e) {
-            return all(commits, StoreErrors.forOffsets(e));
-        }
-        return errors;
+        return awaitWritten(written, commits, errors);
     }
 
     /**
@@ -422,5 +386,41 @@ final class GroupOffsets {
                 group.lock.unlock();
             }
         }
+    }
+
+    /**
+     * The commits that fit {@code offsets.metadata.max.bytes}, by partition (a later commit of a partition wins);
+     * adds each commit's error to {@code errors} in order. Caller holds the group's lock.
+     */
+    private Map<TopicPartition, GroupRecords.OffsetValue> accept(List<Commit> commits, List<Errors> errors) {
+        Map<TopicPartition, GroupRecords.OffsetValue> accepted = new HashMap<>();
+        long now = time.milliseconds();
+        for (Commit c : commits) {
+            if (c.metadata().map(m -> m.length() > config.offsetMetadataMaxBytes()).orElse(false)) {
+                errors.add(Errors.OFFSET_METADATA_TOO_LARGE);
+                continue;
+            }
+            errors.add(Errors.NONE);
+            accepted.put(c.partition(), new GroupRecords.OffsetValue(c.offset(), c.leaderEpoch(), c.metadata(), now));
+        }
+        return accepted;
+    }
+
+    private List<SimpleRecord> offsetRecords(String groupId, Map<TopicPartition, GroupRecords.OffsetValue> offsets) {
+        List<SimpleRecord> records = new ArrayList<>(offsets.size());
+        offsets.forEach((tp, value) -> records.add(writer.record(
+                GroupRecords.offsetKey(groupId, tp.topic(), tp.partition()), GroupRecords.offsetValue(value))));
+        return records;
+    }
+
+    /** Waits, outside the group's lock, for the offsets' write; a failed write fails every commit alike. */
+    private static List<Errors> awaitWritten(CompletableFuture<Void> written, List<Commit> commits,
+                                             List<Errors> errors) {
+        try {
+            written.join();
+        } catch (CompletionException | CancellationException e) {
+            return all(commits, StoreErrors.forOffsets(e));
+        }
+        return errors;
     }
 }

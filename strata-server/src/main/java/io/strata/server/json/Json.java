@@ -1,4 +1,4 @@
-package io.strata.server.console;
+package io.strata.server.json;
 
 import java.util.Collection;
 import java.util.Iterator;
@@ -6,21 +6,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The console API's JSON text (RFC 8259) from maps, collections, strings, numbers, booleans, {@link Optional}s and
- * nulls; anything else is written as its {@code toString()}.
+ * Strata's one JSON writer, for the CLI's script output and the console's API: maps (keys written in iteration order,
+ * so callers use {@link java.util.LinkedHashMap} for a stable field order), collections, strings, numbers, booleans,
+ * enums (by name), {@link Optional}s (empty is null) and null; anything else as its {@code toString()}. One value is
+ * written compactly on one line, so that streams of values are one object per line.
  *
- * <p>Strings may be hostile (topic names, keys, headers): besides JSON's own escapes, {@code <}, {@code >},
- * {@code &}, U+2028/U+2029 and unpaired surrogates are written as {@code \}{@code uXXXX}, so that the text stays
- * inert even if a browser were to sniff it as HTML or embed it in a script. Stateless and thread-safe.
+ * <p>Strings may be hostile (topic names, record keys, headers). Besides JSON's own escapes, {@code <}, {@code >},
+ * {@code &}, U+2028/U+2029 and unpaired surrogates are written as a backslash-u escape, so that the text stays inert
+ * if a browser sniffs it as HTML or a page embeds it in a script; parsers read the same string back.
+ *
+ * <p>Stateless and thread-safe.
  */
-final class JsonWriter {
+public final class Json {
 
-    private JsonWriter() {
+    private Json() {
     }
 
     /** The compact JSON text of {@code value}. */
-    static String write(Object value) {
-        StringBuilder sb = new StringBuilder(256);
+    public static String write(Object value) {
+        StringBuilder sb = new StringBuilder(128);
         append(sb, value);
         return sb.toString();
     }
@@ -36,6 +40,7 @@ final class JsonWriter {
             case Optional<?> o -> append(sb, o.orElse(null));
             case Map<?, ?> map -> object(sb, map);
             case Collection<?> list -> array(sb, list);
+            case Enum<?> e -> string(sb, e.name());
             default -> string(sb, value.toString());
         }
     }
@@ -67,6 +72,12 @@ final class JsonWriter {
         sb.append(']');
     }
 
+    /**
+     * A JSON string literal (RFC 8259): quote and backslash escaped, control characters (below U+0020) as their
+     * two-character escape where JSON has one, else as a backslash, 'u' and four lower-case hex digits; the latter
+     * also for the HTML specials, for U+2028/U+2029, so that the output embeds safely in JavaScript, and for unpaired surrogates, which no
+     * encoding can write and which would otherwise turn into '?' on the way out.
+     */
     private static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -77,10 +88,11 @@ final class JsonWriter {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
                 default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029'
-                            || unpairedSurrogate(s, i)) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029' || unpairedSurrogate(s, i)) {
+                        unicodeEscape(sb, c);
                     } else {
                         sb.append(c);
                     }
@@ -96,5 +108,12 @@ final class JsonWriter {
             return i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1));
         }
         return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)));
+    }
+
+    private static void unicodeEscape(StringBuilder sb, char c) {
+        sb.append("\\u");
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            sb.append(Character.forDigit((c >> shift) & 0xf, 16));
+        }
     }
 }

@@ -1,12 +1,14 @@
-package io.strata.cli.output;
+package io.strata.server.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -58,5 +60,27 @@ class JsonTest {
 
         assertThat(json).isEqualTo("\"a\\ud83d b\\ude00 \ud83d\ude00\"");
         assertThat(new ObjectMapper().readTree(json).asText()).isEqualTo(s);
+    }
+
+    @Test
+    void optionalsAndEnumsAndNullsInLists() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("d", Optional.of("x"));
+        m.put("e", Optional.empty());
+        m.put("u", java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(Json.write(m)).isEqualTo("{\"d\":\"x\",\"e\":null,\"u\":\"SECONDS\"}");
+        assertThat(Json.write(Arrays.asList("x", null))).isEqualTo("[\"x\",null]");
+    }
+
+    @Test
+    void hostileStringsStayInertInHtmlAndScripts() throws Exception {
+        String hostile = "</script><img src=x onerror=\"alert(1)\">&\u2028\n\u0001";
+
+        String json = Json.write(List.of(hostile));
+
+        assertThat(json).doesNotContain("<", ">", "&", "\u2028", "\n", "\u0001");
+        assertThat(json).isEqualTo("[\"\\u003c/script\\u003e\\u003cimg src=x onerror=\\\"alert(1)\\\"\\u003e\\u0026"
+                + "\\u2028\\n\\u0001\"]");
+        assertThat(new ObjectMapper().readTree(json).get(0).asText()).isEqualTo(hostile);
     }
 }
