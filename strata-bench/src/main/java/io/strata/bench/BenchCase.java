@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param records    records per run
  * @param rate       records/s for E2E (fixed rate); 0 otherwise (as fast as possible)
  * @param idleFetchers WIRE_PRODUCE: connections long-polling the {@link #IDLE_TOPIC} during the run, 0 for none
+ * @param saslSsl    PRODUCE, CONSUME: the measured tool connects over the brokers' SASL_SSL listener (SCRAM-SHA-512,
+ *                   TLS; see {@link SaslSslSetup}) instead of plaintext
  */
 public record BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
-                        int rate, int idleFetchers) {
+                        int rate, int idleFetchers, boolean saslSsl) {
 
     /** The topic idle fetchers wait on: nobody writes to it, so every fetch of it waits its full max wait. */
     public static final String IDLE_TOPIC = "bench-idle";
@@ -32,6 +34,12 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
      * (WIRE_PRODUCE, WIRE_FETCH), which saturates the broker instead of the client.
      */
     public enum Kind { PRODUCE, CONSUME, E2E, WIRE_PRODUCE, WIRE_FETCH }
+
+    /** A case over the plaintext listener. */
+    public BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
+                     int rate, int idleFetchers) {
+        this(id, kind, recordSize, partitions, acks, lingerMs, records, rate, idleFetchers, false);
+    }
 
     /** Records per batch of a WireLoad case: a batch of Kafka's default {@code batch.size}, 16 KiB. */
     public int wireBatch() {
@@ -56,7 +64,7 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
 
     /**
      * The matrix: produce (100 B and 1 KiB x 1 and 6 partitions x acks 1 and all x linger 0 and 5 ms), consume
-     * (100 B on 1 and 6 partitions, 1 KiB on 1), end-to-end at 1000 records/s (acks 1 and all), and the
+     * (100 B on 1 and 6 partitions, 1 KiB on 1), produce 1 KiB on 6 and consume 1 KiB on 1 over SASL_SSL, end-to-end at 1000 records/s (acks 1 and all), and the
      * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions; and
      * produce 1 KiB acks 1 again with {@value #IDLE_FETCHERS} idle fetchers on the {@link #IDLE_TOPIC}).
      * {@code quick} moves a tenth of the records and keeps a representative subset.
@@ -80,6 +88,10 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
         all.add(new BenchCase("consume-100B-p1", Kind.CONSUME, 100, 1, "1", 5, small, 0, 0));
         all.add(new BenchCase("consume-100B-p6", Kind.CONSUME, 100, 6, "1", 5, small, 0, 0));
         all.add(new BenchCase("consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0, 0));
+        // The same loads over SASL_SSL (SCRAM-SHA-512 on TLS), against the plaintext figures above.
+        all.add(new BenchCase("sasl-ssl-produce-1KiB-p6-acks1-linger5", Kind.PRODUCE, 1024, 6, "1", 5, large, 0, 0,
+                true));
+        all.add(new BenchCase("sasl-ssl-consume-1KiB-p1", Kind.CONSUME, 1024, 1, "1", 5, large, 0, 0, true));
         all.add(new BenchCase("e2e-100B-1000rps-acks1", Kind.E2E, 100, 1, "1", 0, e2e, 1000, 0));
         all.add(new BenchCase("e2e-100B-1000rps-acksall", Kind.E2E, 100, 1, "all", 0, e2e, 1000, 0));
         long wireSmall = quick ? 1_000_000 : 10_000_000;
@@ -97,7 +109,7 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
         all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0, 0));
         Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
                 + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
-                + "|consume-100B-p1|consume-1KiB-p1|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*");
+                + "|consume-100B-p1|consume-1KiB-p1|sasl-ssl-.*|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*");
         return all.stream()
                 .filter(c -> !quick || quickSet.matcher(c.id()).matches())
                 .filter(c -> filter.matcher(c.id()).find())

@@ -26,6 +26,8 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
     protected final ChildProcesses children;
     protected final int clientPort = freePort();
     protected final int controllerPort = freePort();
+    /** The SASL_SSL listener's port, used only once {@link #saslSsl} configured it. */
+    protected final int securePort = freePort();
     private final Map<String, String> configOverrides = new LinkedHashMap<>();
     private String heap = Jvm.DEFAULT_HEAP;
     private Process process;
@@ -45,6 +47,12 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
      */
     public Broker config(String key, String value) {
         configOverrides.put(key, value);
+        return this;
+    }
+
+    /** Adds the SASL_SSL listener of {@code setup} (for the next {@link #start}). Returns this broker. */
+    public Broker saslSsl(SaslSslSetup setup) {
+        setup.brokerConfigs(clientPort, controllerPort, securePort).forEach(this::config);
         return this;
     }
 
@@ -77,6 +85,11 @@ public abstract sealed class Broker implements AutoCloseable permits KafkaBroker
 
     public String bootstrap() {
         return HOST + ":" + clientPort;
+    }
+
+    /** The SASL_SSL listener's address (see {@link #saslSsl}). */
+    public String secureBootstrap() {
+        return HOST + ":" + securePort;
     }
 
     public long pid() {

@@ -1,6 +1,7 @@
 package io.strata.bench;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +29,13 @@ final class CaseRunner {
             ApiKeys.SYNC_GROUP, ApiKeys.HEARTBEAT, ApiKeys.OFFSET_FETCH);
 
     private final Tools tools;
+    private final Optional<SaslSslSetup> saslSsl;
     private final Set<String> prepared = new HashSet<>();
 
-    CaseRunner(Tools tools) {
+    /** {@code saslSsl}: the brokers' SASL_SSL listener, present when a selected case needs it. */
+    CaseRunner(Tools tools, Optional<SaslSslSetup> saslSsl) {
         this.tools = tools;
+        this.saslSsl = saslSsl;
     }
 
     Sample run(BenchCase c, Broker broker, Broker other, int run) throws IOException, InterruptedException {
@@ -47,10 +51,12 @@ final class CaseRunner {
         String name = c.id() + "-" + b + "-r" + run;
         ProcFs.resetPeakRss(broker.pid());
         CpuWindow cpu = new CpuWindow(broker.pid(), other.pid());
+        Optional<Path> clientConfig = c.saslSsl() ? saslSsl.map(SaslSslSetup::clientConfig) : Optional.empty();
+        String bootstrap = c.saslSsl() ? broker.secureBootstrap() : broker.bootstrap();
         Tools.Result result = switch (c.kind()) {
-            case PRODUCE -> tools.producerPerformance(name, broker.bootstrap(), c.topic(), c.records(),
+            case PRODUCE -> tools.producerPerformance(name, bootstrap, clientConfig, c.topic(), c.records(),
                     c.recordSize(), c.acks(), c.lingerMs());
-            case CONSUME -> tools.consumerPerformance(name, broker.bootstrap(), c.topic(), c.records(),
+            case CONSUME -> tools.consumerPerformance(name, bootstrap, clientConfig, c.topic(), c.records(),
                     "bench-" + name + "-" + System.nanoTime());
             case E2E -> tools.e2eLatency(name, broker.bootstrap(), c.topic(), c.records(), c.rate(), c.acks(),
                     c.recordSize());

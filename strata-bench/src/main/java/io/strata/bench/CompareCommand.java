@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -68,9 +69,19 @@ final class CompareCommand {
              StrataBroker strata = new StrataBroker(jvm, work.resolve("strata"), children)) {
             Tools tools = new Tools(jvm, children, work.resolve("tools-logback.xml"), work.resolve("raw"),
                     Duration.ofMinutes(5));
+            Optional<SaslSslSetup> saslSsl = Optional.empty();
+            if (cases.stream().anyMatch(BenchCase::saslSsl)) {
+                BenchMain.progress("making a certificate for the SASL_SSL listener (same for both brokers)");
+                saslSsl = Optional.of(SaslSslSetup.create(work.resolve("sasl-ssl"), jvm, children));
+                kafka.saslSsl(saslSsl.get());
+                strata.saslSsl(saslSsl.get());
+            }
             for (Broker b : List.of(kafka, strata)) {
                 BenchMain.progress("starting " + b.name());
                 Duration d = b.start(Duration.ofSeconds(120));
+                if (saslSsl.isPresent()) {
+                    saslSsl.get().addUser(b, Duration.ofSeconds(60));
+                }
                 BenchMain.progress(b.name() + " serving on " + b.bootstrap() + " (pid " + b.pid() + ") after "
                         + Report.fmt(d.toMillis() / 1000.0, 2) + " s");
                 notes.add(b.name() + ": pid " + b.pid() + ", launch to first Metadata " + Report.fmt(d.toMillis()
@@ -78,7 +89,7 @@ final class CompareCommand {
             }
             warmUp(kafka, strata, tools, opts.quick());
             CpuWindow overall = new CpuWindow(kafka.pid(), strata.pid());
-            CaseRunner runner = new CaseRunner(tools);
+            CaseRunner runner = new CaseRunner(tools, saslSsl);
             for (BenchCase c : cases) {
                 List<Sample> samples = new ArrayList<>();
                 for (int run = 1; run <= opts.runs(); run++) {
@@ -99,6 +110,11 @@ final class CompareCommand {
             overall.end();
             notes.add("durability: neither broker fsyncs per request (Kafka defaults; Strata defaults); acks=all on"
                     + " one node = leader append");
+            if (saslSsl.isPresent()) {
+                notes.add("sasl-ssl cases: a SASL_SSL listener on both brokers, SCRAM-SHA-512 (8192 iterations), TLS"
+                        + " as the JDK negotiates it with one self-signed RSA 2048 certificate; the plaintext cases"
+                        + " are the baseline");
+            }
             notes.add("broker JVMs: " + String.join(" ", Jvm.BROKER_FLAGS) + " (Strata also maps its class-data"
                     + " archive, as bin/strata server does)");
             Report.Context ctx = new Report.Context(date, opts.commandLine(), BenchMain.hostDescription(),

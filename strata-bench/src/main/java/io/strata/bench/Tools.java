@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -15,15 +16,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class Tools {
 
-    /** Exit code and combined stdout/stderr of a finished tool; exit code -1 when it timed out and was killed. */
-    record Result(int exitCode, String output, Path file) {
+    /**
+     * Exit code, stdout and stderr of a finished tool; exit code -1 when it timed out and was killed. The two streams
+     * are kept apart so that a client's log line never splits the figures a tool prints.
+     */
+    record Result(int exitCode, String output, String errors, Path file) {
         boolean ok() {
             return exitCode == 0;
         }
 
-        /** The last non-blank output line, for a failure reason. */
+        /** The last non-blank line of stderr, else of stdout, for a failure reason. */
         String lastLine() {
-            List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+            List<String> lines = (output + "\n" + errors).lines().filter(l -> !l.isBlank()).toList();
             String last = lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1).trim();
             return last.length() > 160 ? last.substring(0, 160) + "..." : last;
         }
@@ -45,17 +49,27 @@ final class Tools {
 
     Result producerPerformance(String name, String bootstrap, String topic, long records, int size, String acks,
                                int lingerMs) throws IOException, InterruptedException {
-        return run(name, "org.apache.kafka.tools.ProducerPerformance", List.of("--bootstrap-server", bootstrap,
-                "--topic", topic, "--num-records", Long.toString(records), "--record-size", Integer.toString(size),
-                "--throughput", "-1", "--command-property", "acks=" + acks, "linger.ms=" + lingerMs,
-                "client.id=" + name));
+        return producerPerformance(name, bootstrap, Optional.empty(), topic, records, size, acks, lingerMs);
     }
 
-    Result consumerPerformance(String name, String bootstrap, String topic, long records, String group)
-            throws IOException, InterruptedException {
-        return run(name, "org.apache.kafka.tools.ConsumerPerformance", List.of("--bootstrap-server", bootstrap,
-                "--topic", topic, "--num-records", Long.toString(records), "--group", group, "--timeout", "30000",
-                "--hide-header"));
+    /** ProducerPerformance as fast as it goes; {@code clientConfig} is a properties file (security) if given. */
+    Result producerPerformance(String name, String bootstrap, Optional<Path> clientConfig, String topic, long records,
+                               int size, String acks, int lingerMs) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-server", bootstrap, "--topic", topic,
+                "--num-records", Long.toString(records), "--record-size", Integer.toString(size),
+                "--throughput", "-1"));
+        clientConfig.ifPresent(f -> args.addAll(List.of("--command-config", f.toString())));
+        args.addAll(List.of("--command-property", "acks=" + acks, "linger.ms=" + lingerMs, "client.id=" + name));
+        return run(name, "org.apache.kafka.tools.ProducerPerformance", args);
+    }
+
+    /** ConsumerPerformance in a new group; {@code clientConfig} is a properties file (security) if given. */
+    Result consumerPerformance(String name, String bootstrap, Optional<Path> clientConfig, String topic, long records,
+                               String group) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-server", bootstrap, "--topic", topic,
+                "--num-records", Long.toString(records), "--group", group, "--timeout", "30000", "--hide-header"));
+        clientConfig.ifPresent(f -> args.addAll(List.of("--command-config", f.toString())));
+        return run(name, "org.apache.kafka.tools.ConsumerPerformance", args);
     }
 
     Result e2eLatency(String name, String bootstrap, String topic, long records, int rate, String acks, int size)
@@ -87,8 +101,9 @@ final class Tools {
 
     private Result run(String name, String mainClass, List<String> args) throws IOException, InterruptedException {
         Path out = rawDir.resolve(name + ".txt");
+        Path err = rawDir.resolve(name + ".err.txt");
         Process p = children.start(new ProcessBuilder(jvm.tool(logbackConfig, mainClass, args))
-                .redirectErrorStream(true).redirectOutput(out.toFile()));
+                .redirectOutput(out.toFile()).redirectError(err.toFile()));
         int exit;
         if (p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             exit = p.exitValue();
@@ -96,6 +111,7 @@ final class Tools {
             ChildProcesses.kill9(p);
             exit = -1;
         }
-        return new Result(exit, Files.readString(out, StandardCharsets.UTF_8), out);
+        return new Result(exit, Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8), out);
     }
 }

@@ -29,4 +29,19 @@ class BenchCaseTest {
         assertThat(BenchCase.matrix(true, Pattern.compile("^wire-produce-1KiB"))).extracting(BenchCase::id)
                 .containsExactly("wire-produce-1KiB-p6-acks1", "wire-produce-1KiB-p6-acks1-idle1000");
     }
+
+    @Test
+    void theSaslSslCasesRepeatAPlaintextLoadOverTheSecureListener() {
+        List<BenchCase> secure = BenchCase.matrix(true, Pattern.compile("^sasl-ssl-"));
+
+        assertThat(secure).extracting(BenchCase::id)
+                .containsExactly("sasl-ssl-produce-1KiB-p6-acks1-linger5", "sasl-ssl-consume-1KiB-p1");
+        assertThat(secure).allMatch(BenchCase::saslSsl);
+        BenchCase consume = secure.get(1);
+        BenchCase plainConsume = BenchCase.matrix(true, Pattern.compile("^consume-1KiB-p1$")).get(0);
+        // One preloaded topic serves both consume cases.
+        assertThat(consume.topic()).isEqualTo(plainConsume.topic());
+        assertThat(consume.records()).isEqualTo(plainConsume.records());
+        assertThat(plainConsume.saslSsl()).isFalse();
+    }
 }
