@@ -130,8 +130,8 @@ class MirrorMakerExactlyOnceIT {
         p.put("source.consumer.isolation.level", "read_committed");
         p.put("emit.checkpoints.interval.seconds", "1");
         p.put("refresh.groups.interval.seconds", "1");
-        // MirrorMaker and each herder's worker find MirrorMaker's connectors through their ServiceLoader manifests, without a
-        // scan of the whole class path.
+        // MirrorMaker and each herder's worker find the connectors through their ServiceLoader manifests, without
+        // a scan of the whole class path.
         p.put("plugin.discovery", "service_load");
         p.put("source.plugin.discovery", "service_load");
         p.put("target.plugin.discovery", "service_load");
