@@ -81,6 +81,14 @@ final class CaseRunner {
                     s.recordsPerSec(), s.mibPerSec(), s.p50Us() / 1000.0, s.p99Us() / 1000.0, s.p999Us() / 1000.0,
                     cpu.brokerCpuSec(), s.bytes() / (1024.0 * 1024), peakRssMb, cpu.clientCpuSec(), cpu.otherPct()));
         };
+        if (c.kind() == BenchCase.Kind.CONSUME) {
+            // ConsumerPerformance exits 0 when its timeout cuts the run short: a partial read is no figure.
+            Optional<Long> consumed = ToolOutput.consumer(result.output()).map(ToolOutput.ConsumerSummary::records);
+            if (consumed.isPresent() && consumed.get() < c.records()) {
+                return Sample.without(b, run, "FAIL (consumed " + consumed.get() + " of " + c.records()
+                        + " records before the tool's timeout; see " + result.file() + ")");
+            }
+        }
         if (!result.ok() || metrics.isEmpty()) {
             return Sample.without(b, run, "FAIL (exit " + result.exitCode() + ": " + result.lastLine() + "; see "
                     + result.file() + ")");

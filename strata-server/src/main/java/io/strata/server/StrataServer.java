@@ -30,6 +30,7 @@ import io.strata.server.replication.ReplicaFetcherManager;
 import io.strata.server.replication.ReplicationConfig;
 import io.strata.server.resources.FileDescriptorGuard;
 import io.strata.server.security.BrokerClientSecurity;
+import io.strata.server.security.DynamicTls;
 import io.strata.server.security.ListenerSecurity;
 import io.strata.server.security.SecurityApis;
 import io.strata.server.rest.RestProxy;
@@ -150,6 +151,9 @@ public final class StrataServer implements AutoCloseable {
             Map<String, ListenerSecurity> security = new HashMap<>();
             config.brokerListeners().forEach(e -> security.put(e.listenerName(),
                     ListenerSecurity.resolve(config, e.listenerName())));
+            // Stores changed at run time (this broker's dynamic configs) apply again with the first image.
+            DynamicTls dynamicTls = new DynamicTls(config, nodeId, DynamicTls.tlsListeners(security));
+            publishing.register(dynamicTls);
             ReplicationConfig replication = config.replicationConfig().withClientSecurity(
                     BrokerClientSecurity.resolve(config, security.get(config.interBrokerListenerName())));
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
@@ -176,7 +180,7 @@ public final class StrataServer implements AutoCloseable {
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
             RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
-            for (ApiModule module : modules(security::get)) {
+            for (ApiModule module : modules(security::get, dynamicTls)) {
                 started.add(module);
                 module.register(dispatcher, services);
             }
@@ -265,9 +269,9 @@ public final class StrataServer implements AutoCloseable {
     }
 
     /** The node's API modules, in start order. */
-    private static List<ApiModule> modules(Function<String, ListenerSecurity> security) {
+    private static List<ApiModule> modules(Function<String, ListenerSecurity> security, DynamicTls tls) {
         GroupApis groups = new GroupApis();
-        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups), new SecurityApis(security));
+        return List.of(new CoreApis(), new AdminApis(tls), groups, new TxnApis(groups), new SecurityApis(security));
     }
 
     /**

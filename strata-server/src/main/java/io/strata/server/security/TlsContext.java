@@ -23,14 +23,16 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code ssl.endpoint.identification.algorithm} (for this node's own client side) and
  * {@code ssl.principal.mapping.rules}.
  *
- * <p>Immutable and thread-safe; every connection gets an engine of its own.
+ * <p>Thread-safe. The key and trust stores can be swapped at run time ({@link #reload}, Kafka's dynamic per-broker
+ * {@code ssl.keystore.*}/{@code ssl.truststore.*}); every connection gets an engine of its own from the stores of the
+ * moment it starts, so connections already open keep theirs. Everything else is fixed at creation.
  */
 public final class TlsContext {
 
     /** Kafka's {@code ssl.client.auth}. */
     public enum ClientAuth { NONE, REQUESTED, REQUIRED }
 
-    private final SSLContext context;
+    private volatile SSLContext context;
     private final ClientAuth clientAuth;
     private final Optional<List<String>> protocols;
     private final Optional<List<String>> cipherSuites;
@@ -89,6 +91,16 @@ public final class TlsContext {
         } catch (GeneralSecurityException e) {
             throw new ConfigException("Cannot create the TLS context (" + protocol + "): " + e.getMessage());
         }
+    }
+
+    /**
+     * Loads the key and trust stores again from {@code config} (the same keys as {@link #create}) and makes them the
+     * ones new connections get; on any error nothing changes.
+     *
+     * @throws ConfigException if the stores cannot be loaded
+     */
+    public void reload(Function<String, Optional<String>> config) {
+        context = create(config, true).context;
     }
 
     /** An engine for a connection accepted from {@code peerHost:peerPort}. */

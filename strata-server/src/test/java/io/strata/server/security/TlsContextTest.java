@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsContextTest {
 
-    private static final String PASSWORD = "store-secret";
+    static final String PASSWORD = "store-secret";
 
     @TempDir
     static Path dir;
@@ -147,7 +147,7 @@ class TlsContextTest {
     }
 
     /** Runs a handshake between two engines through in-memory buffers; throws what either side throws. */
-    private static void handshake(SSLEngine client, SSLEngine server) throws SSLException {
+    static void handshake(SSLEngine client, SSLEngine server) throws SSLException {
         ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
         ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
         ByteBuffer app = ByteBuffer.allocate(1 << 16);
@@ -214,8 +214,15 @@ class TlsContextTest {
         return key -> Optional.ofNullable(values.get(key));
     }
 
-    /** A self-signed key pair for localhost and 127.0.0.1, alias {@code key}, made by the JDK's keytool. */
     private static Path keytool(String file, String type, String dname) throws IOException, InterruptedException {
+        return keytool(dir, file, type, dname);
+    }
+
+    /**
+     * A self-signed key pair for localhost and 127.0.0.1 in {@code dir}, alias {@code key}, store and key password
+     * {@link #PASSWORD}, made by the JDK's keytool.
+     */
+    static Path keytool(Path dir, String file, String type, String dname) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool")
                 .toString(), "-genkeypair", "-keystore", dir.resolve(file).toString(), "-storetype", type,
                 "-storepass", PASSWORD, "-keypass", PASSWORD, "-alias", "key", "-dname", dname, "-keyalg", "EC",

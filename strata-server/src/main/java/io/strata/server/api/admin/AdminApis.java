@@ -5,6 +5,7 @@ import io.strata.server.NodeServices;
 import io.strata.server.api.PartitionAdmission;
 import io.strata.server.api.RequestDispatcher;
 import io.strata.server.resources.FileDescriptorGuard;
+import io.strata.server.security.DynamicTls;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -14,9 +15,16 @@ import org.apache.kafka.common.protocol.ApiKeys;
  */
 public final class AdminApis implements ApiModule {
 
+    private final DynamicTls tls;
+
+    /** @param tls the listeners' key and trust stores that broker configs can change at run time */
+    public AdminApis(DynamicTls tls) {
+        this.tls = tls;
+    }
+
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
-        ConfigAlterer alterer = new ConfigAlterer(s.quorum(), s.waiter(), s.nodeId());
+        ConfigAlterer alterer = new ConfigAlterer(s.quorum(), s.waiter(), s.nodeId(), tls);
         ConfigDescriber describer = new ConfigDescriber(s.config(), s.logConfigs());
         dispatcher.register(ApiKeys.CREATE_PARTITIONS, 0, 3, new CreatePartitionsHandler(s.quorum(), s.waiter(),
                         new PartitionAdmission(FileDescriptorGuard.processWide())))

@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.TopicNames;
 import io.strata.server.cluster.TopicService;
+import io.strata.server.security.DynamicTls;
 import io.strata.storage.LogConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -20,20 +22,23 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Validates and persists a resource's new set of dynamic configs (AlterConfigs and IncrementalAlterConfigs):
- * topics take topic-level keys, brokers only the broker synonyms of topic keys (Kafka's dynamic log configs);
- * values are checked with Kafka's types and ranges. The change is one metadata entry; every node then applies it to
- * its logs without a restart. Thread-safe (stateless apart from the thread-safe quorum).
+ * topics take topic-level keys, brokers the broker synonyms of topic keys (Kafka's dynamic log configs) and, per
+ * broker, the key and trust stores of TLS listeners ({@link DynamicTls}); values are checked with Kafka's types and
+ * ranges, stores by loading them. The change is one metadata entry; every node then applies it without a restart.
+ * Thread-safe (stateless apart from the thread-safe quorum and {@link DynamicTls}).
  */
 final class ConfigAlterer {
 
     private final MetadataQuorum quorum;
     private final QuorumWaiter waiter;
     private final String nodeId;
+    private final DynamicTls tls;
 
-    ConfigAlterer(MetadataQuorum quorum, QuorumWaiter waiter, int nodeId) {
+    ConfigAlterer(MetadataQuorum quorum, QuorumWaiter waiter, int nodeId, DynamicTls tls) {
         this.quorum = quorum;
         this.waiter = waiter;
         this.nodeId = Integer.toString(nodeId);
+        this.tls = tls;
     }
 
     /**
@@ -103,16 +108,31 @@ final class ConfigAlterer {
         if (!validateOnly && !changes.isEmpty()) {
             waiter.await(quorum.alterConfigs(key, changes));
         }
+        if (!validateOnly && target.keySet().stream().anyMatch(DynamicTls::isDynamicKey)) {
+            // Also when nothing changed: the same location again means "reload the renewed file".
+            try {
+                tls.apply(target, true);
+            } catch (ConfigException e) {
+                throw new InvalidConfigurationException(e.getMessage());
+            }
+        }
     }
 
-    private static void validate(ConfigResourceKey key, Map<String, String> target) {
+    private void validate(ConfigResourceKey key, Map<String, String> target) {
         if (key.type() == ConfigResourceKey.Type.TOPIC) {
             TopicService.validateConfigs(target);
             return;
         }
         List<String> notDynamic = new ArrayList<>();
+        List<String> perBrokerOnly = new ArrayList<>();
         Map<String, String> asTopicKeys = new HashMap<>();
         for (Map.Entry<String, String> e : target.entrySet()) {
+            if (DynamicTls.isDynamicKey(e.getKey())) {
+                if (key.name().isEmpty()) {
+                    perBrokerOnly.add(e.getKey());
+                }
+                continue;
+            }
             Optional<LogConfig.Key> topicKey = ConfigCatalog.dynamicBrokerKey(e.getKey());
             if (topicKey.isPresent()) {
                 if (e.getValue() == null) {
@@ -130,6 +150,17 @@ final class ConfigAlterer {
         if (!notDynamic.isEmpty()) {
             throw new InvalidConfigurationException("Cannot update these configs dynamically: " + notDynamic);
         }
+        if (!perBrokerOnly.isEmpty()) {
+            throw new InvalidRequestException("Cannot update these configs at default cluster level, broker id must "
+                    + "be specified: " + perBrokerOnly);
+        }
         LogConfig.fromTopicConfigs(asTopicKeys);
+        if (!key.name().isEmpty()) {
+            try {
+                tls.validate(target);
+            } catch (ConfigException e) {
+                throw new InvalidConfigurationException(e.getMessage());
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.strata.server.api.admin;
 
 import io.strata.server.config.BrokerConfigKey;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.security.DynamicTls;
 import io.strata.storage.LogConfig;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +70,12 @@ final class ConfigCatalog {
 
     static List<BrokerConfigKey> staticBrokerKeys() {
         return ServerConfig.KEYS;
+    }
+
+    /** The entry of a TLS listener's dynamic store key ({@code DynamicTls}): secrets are PASSWORD, never shown. */
+    static Entry tlsEntry(String name) {
+        return new Entry(name, DynamicTls.isSecret(name) ? ConfigType.PASSWORD : ConfigType.STRING,
+                "A TLS listener's key or trust store setting, changed at run time for this broker.");
     }
 
     /** The broker entry of a dynamic key: the topic key's type, documented as the cluster-wide default. */

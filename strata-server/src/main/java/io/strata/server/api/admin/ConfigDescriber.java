@@ -5,6 +5,7 @@ import io.strata.metadata.MetadataImage;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.config.BrokerConfigKey;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.security.DynamicTls;
 import io.strata.storage.LogConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +63,8 @@ final class ConfigDescriber {
     }
 
     /**
-     * The configs of this broker: the dynamic ones (broker synonyms of topic configs) with their chain, then the
-     * static ones as read-only.
+     * The configs of this broker: the dynamic ones (broker synonyms of topic configs) with their chain, this
+     * broker's dynamic key and trust store keys that are set, then the static ones as read-only.
      */
     List<Described> broker(MetadataImage image) {
         List<Described> described = new ArrayList<>();
@@ -76,6 +77,14 @@ final class ConfigDescriber {
                     : ConfigSource.DEFAULT_CONFIG;
             described.add(new Described(ConfigCatalog.brokerEntry(key), value, source, false, chain));
         }
+        new java.util.TreeMap<>(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, nodeId)))
+                .forEach((name, value) -> {
+                    if (DynamicTls.isDynamicKey(name)) {
+                        described.add(new Described(ConfigCatalog.tlsEntry(name), value,
+                                ConfigSource.DYNAMIC_BROKER_CONFIG, false,
+                                List.of(new Synonym(name, value, ConfigSource.DYNAMIC_BROKER_CONFIG))));
+                    }
+                });
         for (BrokerConfigKey key : ConfigCatalog.staticBrokerKeys()) {
             String value = config.get(key.name()).orElse(null);
             ConfigSource source = config.originals().containsKey(key.name()) ? ConfigSource.STATIC_BROKER_CONFIG

@@ -15,6 +15,7 @@ import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * DescribeConfigs for topics and this broker: values with their sources, synonyms when asked (v1+), types and
@@ -71,14 +72,16 @@ final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest>
 
     private static DescribeConfigsResponseData.DescribeConfigsResourceResult toResult(
             ConfigDescriber.Described d, boolean synonyms, boolean documentation, short version) {
+        // As Kafka: a secret is described as set, never with its value.
+        boolean secret = d.entry().type() == ConfigType.PASSWORD;
         DescribeConfigsResponseData.DescribeConfigsResourceResult r = new DescribeConfigsResponseData
-                .DescribeConfigsResourceResult().setName(d.entry().name()).setValue(d.value())
-                .setReadOnly(d.readOnly()).setIsSensitive(false).setConfigSource(d.source().id());
+                .DescribeConfigsResourceResult().setName(d.entry().name()).setValue(secret ? null : d.value())
+                .setReadOnly(d.readOnly()).setIsSensitive(secret).setConfigSource(d.source().id());
         if (synonyms) {
             List<DescribeConfigsResponseData.DescribeConfigsSynonym> list = new ArrayList<>();
             for (ConfigDescriber.Synonym s : d.synonyms()) {
                 list.add(new DescribeConfigsResponseData.DescribeConfigsSynonym().setName(s.name())
-                        .setValue(s.value()).setSource(s.source().id()));
+                        .setValue(secret ? null : s.value()).setSource(s.source().id()));
             }
             r.setSynonyms(list);
         }
