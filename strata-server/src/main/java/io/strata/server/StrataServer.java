@@ -113,7 +113,8 @@ public final class StrataServer implements AutoCloseable {
             // Bound now, so that a taken HTTP port stops the node before its quorum and logs start; served last.
             HttpService http = HttpService.bind("http.listeners", config.httpListeners());
             started.add(http);
-            BrokerMetrics metrics = new BrokerMetrics();
+            // Without an HTTP listener nothing can read the metrics: the request path then records none.
+            BrokerMetrics metrics = new BrokerMetrics(!http.listeners().isEmpty());
             // A voter (broker,controller) or, for process.roles=broker, a listener of the metadata log; resolved
             // once the metadata dir is locked, since a listener keeps its port there.
             MetadataQuorum quorum = new RatisMetadataQuorum(QuorumSetup.quorumConfig(config, candidateClusterId),
