@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.BiFunction;
 
 /**
@@ -16,7 +17,8 @@ import java.util.function.BiFunction;
  *
  * <p>Salting costs thousands of HMAC rounds (about a millisecond at 4096 iterations), and a browser sends the same
  * credentials with every request: a successful check is remembered by the credential it matched and a hash of the
- * password, so that a changed or deleted credential, or another password, is checked afresh.
+ * password, so that a changed or deleted credential, or another password, is checked afresh. Salting runs one at a
+ * time: a client guessing passwords can take one core at most, never the broker's others.
  *
  * <p>Thread-safe.
  */
@@ -32,6 +34,7 @@ public final class PasswordVerifier {
     private final Map<String, String> plainUsers;
     private final BiFunction<String, String, Optional<ScramCredential>> scramCredentials;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final Semaphore salting = new Semaphore(1);
 
     /**
      * @param plainUsers       password per PLAIN user
@@ -66,8 +69,7 @@ public final class PasswordVerifier {
                     && MessageDigest.isEqual(known.passwordHash(), passwordHash)) {
                 return true;
             }
-            ScramCredential derived = mechanism.credential(password, stored.salt(), stored.iterations());
-            if (MessageDigest.isEqual(derived.storedKey(), stored.storedKey())) {
+            if (MessageDigest.isEqual(derive(mechanism, password, stored).storedKey(), stored.storedKey())) {
                 if (remembered.size() >= MAX_REMEMBERED) {
                     remembered.clear();
                 }
@@ -76,6 +78,15 @@ public final class PasswordVerifier {
             }
         }
         return false;
+    }
+
+    private ScramCredential derive(ScramMechanism mechanism, String password, ScramCredential stored) {
+        salting.acquireUninterruptibly();
+        try {
+            return mechanism.credential(password, stored.salt(), stored.iterations());
+        } finally {
+            salting.release();
+        }
     }
 
     private static byte[] sha256(String password) {
