@@ -18,6 +18,7 @@ public final class BenchMain {
 
     static final String USAGE = """
             usage: bin/strata bench compare [--quick] [--runs N] [--cases REGEX] [--output table|json] [--keep]
+                                  [--strata-config KEY=VALUE]... [--scrape-http SECONDS]
                    bin/strata bench startup [--gb N] [--large] [--partitions-10k] [--keep]
                    bin/strata bench groups [--consumers N] [--partitions P] [--runs R] [--delays MS,MS]
                                            [--output table|json] [--keep]

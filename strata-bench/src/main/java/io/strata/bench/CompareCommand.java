@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -18,8 +20,11 @@ import java.util.regex.Pattern;
 final class CompareCommand {
 
     /** Parsed command line. */
-    record Options(boolean quick, int runs, Pattern cases, boolean json, boolean keep, String commandLine) {
+    record Options(boolean quick, int runs, Pattern cases, boolean json, boolean keep, String commandLine,
+                   Map<String, String> strataConfigs, int scrapeSeconds) {
         static Options parse(String[] args) {
+            Map<String, String> strataConfigs = new LinkedHashMap<>();
+            int scrapeSeconds = 0;
             boolean quick = false;
             boolean keep = false;
             int runs = -1;
@@ -32,6 +37,16 @@ final class CompareCommand {
                     case "--runs" -> runs = Integer.parseInt(BenchArgs.value(args, ++i, "--runs"));
                     case "--cases" -> cases = Pattern.compile(BenchArgs.value(args, ++i, "--cases"));
                     case "--output" -> json = BenchArgs.jsonOutput(BenchArgs.value(args, ++i, "--output"));
+                    case "--strata-config" -> {
+                        String kv = BenchArgs.value(args, ++i, "--strata-config");
+                        int eq = kv.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--strata-config takes KEY=VALUE, got " + kv);
+                        }
+                        strataConfigs.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                    case "--scrape-http" -> scrapeSeconds = Integer.parseInt(BenchArgs.value(args, ++i,
+                            "--scrape-http"));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + BenchMain.USAGE);
                 }
             }
@@ -41,7 +56,11 @@ final class CompareCommand {
             if (runs < 1) {
                 throw new IllegalArgumentException("--runs must be at least 1");
             }
-            return new Options(quick, runs, cases, json, keep, "bin/strata bench compare " + String.join(" ", args));
+            if (scrapeSeconds > 0 && strataConfigs.getOrDefault("http.listeners", "x").isBlank()) {
+                throw new IllegalArgumentException("--scrape-http needs Strata's HTTP listener");
+            }
+            return new Options(quick, runs, cases, json, keep, "bin/strata bench compare " + String.join(" ", args),
+                    Map.copyOf(strataConfigs), scrapeSeconds);
         }
     }
 
@@ -67,6 +86,12 @@ final class CompareCommand {
              KafkaBroker kafka = new KafkaBroker(jvm, work.resolve("kafka"), children,
                      work.resolve("broker-logback.xml"));
              StrataBroker strata = new StrataBroker(jvm, work.resolve("strata"), children)) {
+            opts.strataConfigs().forEach(strata::config);
+            Optional<String> httpAddress = Optional.empty();
+            if (opts.scrapeSeconds() > 0) {
+                httpAddress = Optional.of(Broker.HOST + ":" + Broker.freePort());
+                strata.config("http.listeners", "HTTP://" + httpAddress.get());
+            }
             Tools tools = new Tools(jvm, children, work.resolve("tools-logback.xml"), work.resolve("raw"),
                     Duration.ofMinutes(5));
             Optional<SaslSslSetup> saslSsl = Optional.empty();
@@ -87,6 +112,8 @@ final class CompareCommand {
                 notes.add(b.name() + ": pid " + b.pid() + ", launch to first Metadata " + Report.fmt(d.toMillis()
                         / 1000.0, 2) + " s (cold, empty log)");
             }
+            Optional<HttpScraper> scraper = httpAddress.map(a -> new HttpScraper(a,
+                    Duration.ofSeconds(opts.scrapeSeconds())));
             warmUp(kafka, strata, tools, opts.quick());
             CpuWindow overall = new CpuWindow(kafka.pid(), strata.pid());
             CaseRunner runner = new CaseRunner(tools, saslSsl);
@@ -108,6 +135,14 @@ final class CompareCommand {
                 results.add(new Report.CaseResult(c, samples));
             }
             overall.end();
+            scraper.ifPresent(sc -> {
+                sc.close();
+                notes.add("strata's HTTP listener: /metrics and / requested every " + opts.scrapeSeconds()
+                        + " s during the runs: " + sc.summary());
+            });
+            if (!opts.strataConfigs().isEmpty()) {
+                notes.add("strata configs: " + opts.strataConfigs());
+            }
             notes.add("durability: neither broker fsyncs per request (Kafka defaults; Strata defaults); acks=all on"
                     + " one node = leader append");
             if (saslSsl.isPresent()) {

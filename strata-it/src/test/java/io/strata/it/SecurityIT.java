@@ -75,7 +75,8 @@ import org.junit.jupiter.api.io.TempDir;
  * each, refusals of a wrong password and of an untrusted certificate, and hostile connections (garbage before the
  * TLS handshake, requests before SASL, a client that never finishes its handshake), after each of which the node
  * keeps serving everyone else; re-authentication (KIP-368) and SaslHandshake v0; and the same produce and consume
- * over SASL_SSL with kcat (librdkafka), confluent-kafka-python and KafkaJS.
+ * over SASL_SSL with kcat (librdkafka), confluent-kafka-python and KafkaJS. Its HTTP listener serves HTTPS with
+ * Basic authentication against the same SCRAM users.
  */
 class SecurityIT {
 
@@ -115,7 +116,9 @@ class SecurityIT {
                 + "CONTROLLER://127.0.0.1:" + controller);
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
         props.put("log.dirs", dir.resolve("logs").toString());
-        props.put("http.listeners", "");
+        // The HTTP listener over TLS with the same key store, every request authenticated against the SASL users.
+        props.put("http.listeners", "HTTPS://127.0.0.1:0");
+        props.put("http.authentication", "basic");
         props.put("ssl.keystore.location", serverKeyStore.toString());
         props.put("ssl.keystore.password", TestCertificates.PASSWORD);
         props.put("ssl.keystore.type", "PKCS12");
@@ -183,6 +186,46 @@ class SecurityIT {
                 assertThatThrownBy(() -> bob.describeCluster().nodes().get())
                         .isInstanceOf(ExecutionException.class).cause()
                         .isInstanceOf(SaslAuthenticationException.class);
+            }
+        }
+    }
+
+    @Test
+    void theHttpListenerServesHttpsToScramUsersOnly() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certs.trustStore())) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        String base = "https://localhost:" + server.httpListeners().getFirst().address().getPort();
+        try (java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(context).build()) {
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> get = (path, auth) -> {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path));
+                if (auth != null) {
+                    request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            auth.getBytes(StandardCharsets.UTF_8)));
+                }
+                try {
+                    return client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            var metrics = get.apply("/metrics", "admin:admin-secret");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(PrometheusText.parse(metrics.body())).isNotEmpty();
+            var console = get.apply("/", "admin:admin-secret");
+            assertThat(console.statusCode()).isEqualTo(200);
+            assertThat(console.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+                    assertThat(t).startsWith("text/html"));
+            for (String auth : java.util.Arrays.asList(null, "admin:wrong", "nobody:admin-secret")) {
+                var refused = get.apply("/metrics", auth);
+                assertThat(refused.statusCode()).as("%s", auth).isEqualTo(401);
+                assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h ->
+                        assertThat(h).startsWith("Basic realm="));
             }
         }
     }

@@ -21,6 +21,8 @@ import io.strata.server.config.QuorumSetup;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.console.Console;
 import io.strata.server.console.ConsoleAccess;
+import io.strata.server.http.BasicAuthentication;
+import io.strata.server.http.HttpSecurity;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
@@ -32,6 +34,7 @@ import io.strata.server.resources.FileDescriptorGuard;
 import io.strata.server.security.BrokerClientSecurity;
 import io.strata.server.security.DynamicTls;
 import io.strata.server.security.ListenerSecurity;
+import io.strata.server.security.PasswordVerifier;
 import io.strata.server.security.SecurityApis;
 import io.strata.server.rest.RestProxy;
 import io.strata.storage.FileLogManager;
@@ -112,9 +115,11 @@ public final class StrataServer implements AutoCloseable {
                 started.add(LogDirLock.acquire(config.metadataLogDir()));
             }
             // Bound now, so that a taken HTTP port stops the node before its quorum and logs start; served last.
-            HttpService http = HttpService.bind("http.listeners", config.httpListeners());
+            HttpSecurity httpSecurity = HttpSecurity.resolve(config);
+            HttpService http = HttpService.bind("http.listeners", config.httpListeners(), httpSecurity.tls());
             started.add(http);
-            BrokerMetrics metrics = new BrokerMetrics();
+            // Without an HTTP listener nothing can read the metrics: the request path then records none.
+            BrokerMetrics metrics = new BrokerMetrics(!http.listeners().isEmpty());
             // A voter (broker,controller) or, for process.roles=broker, a listener of the metadata log; resolved
             // once the metadata dir is locked, since a listener keeps its port there.
             MetadataQuorum quorum = new RatisMetadataQuorum(QuorumSetup.quorumConfig(config, candidateClusterId),
@@ -215,6 +220,13 @@ public final class StrataServer implements AutoCloseable {
                 started.add(proxy);
                 RestProxy.PREFIXES.forEach(prefix -> http.routePrefix(prefix, proxy));
             }
+            if (httpSecurity.basic()) {
+                Map<String, String> plainUsers = new HashMap<>();
+                security.values().forEach(l -> plainUsers.putAll(l.plainUsers()));
+                http.authenticate(new BasicAuthentication(new PasswordVerifier(plainUsers,
+                        (user, mechanism) -> quorum.image().scramCredential(user, mechanism)),
+                        httpSecurity.openPaths()));
+            }
             http.start();
             StrataServer server = new StrataServer(services, started, bound, http);
             fatal.thenAccept(server::fail);
@@ -244,7 +256,8 @@ public final class StrataServer implements AutoCloseable {
     private static String httpUrl(HttpService.BoundListener listener, String advertisedHost) {
         InetSocketAddress address = listener.address();
         String host = address.getAddress().isAnyLocalAddress() ? advertisedHost : address.getHostString();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        String scheme = listener.listenerName().equals(HttpSecurity.HTTPS) ? "https" : "http";
+        return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     private static void addMissingCredentials(MetadataQuorum quorum, List<ScramCredentialChange> credentials,

@@ -481,7 +481,6 @@ final class LogSegment {
         offsetIndex.flush();
         timeIndex.flush();
         txnIndex.flush();
-        txnIndex.close();
         log.close();
     }
 

@@ -20,6 +20,10 @@ import java.util.List;
  * read. A file whose size is not a whole number of entries, or holds an entry of an unknown version, is unreadable:
  * {@link #isSane()} says so and the segment is recovered, which rebuilds it from the log.
  *
+ * <p>No descriptor stays open: a write opens the file and closes it again, and {@link #flush} fsyncs what was
+ * written since the last flush. Aborts are rare, and a node with thousands of partitions keeps its descriptors for
+ * the segments' log files (an index held open per segment with an abort would double them).
+ *
  * <p>Thread-safety: mutations are made under the owning log's lock; {@link #collect} is lock-free, over an
  * immutable list published through a volatile field.
  */
@@ -30,7 +34,8 @@ final class TransactionIndex {
     private volatile File file;
     private volatile List<AbortedTxn> entries;
     private final boolean sane;
-    private FileChannel channel;
+    /** Whether the file was written since it was last fsynced. */
+    private boolean dirty;
 
     /** Opens the index in {@code file}, reading its entries if it exists. */
     TransactionIndex(File file) throws IOException {
@@ -79,11 +84,13 @@ final class TransactionIndex {
         ByteBuffer buf = ByteBuffer.allocate(ENTRY_SIZE);
         buf.putShort(VERSION).putLong(txn.producerId()).putLong(txn.firstOffset()).putLong(txn.lastOffset())
                 .putLong(txn.lastStableOffset()).flip();
-        FileChannel ch = channel();
-        long at = (long) current.size() * ENTRY_SIZE;
-        while (buf.hasRemaining()) {
-            at += ch.write(buf, at);
+        try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long at = (long) current.size() * ENTRY_SIZE;
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
+            }
         }
+        dirty = true;
         List<AbortedTxn> next = new ArrayList<>(current.size() + 1);
         next.addAll(current);
         next.add(txn);
@@ -95,14 +102,6 @@ final class TransactionIndex {
         for (AbortedTxn t : txns) {
             append(t);
         }
-    }
-
-    private FileChannel channel() throws IOException {
-        if (channel == null) {
-            channel = FileChannel.open(file.toPath(), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-        }
-        return channel;
     }
 
     /**
@@ -134,7 +133,10 @@ final class TransactionIndex {
         if (keep == 0) {
             deleteIfExists();
         } else {
-            channel().truncate((long) keep * ENTRY_SIZE);
+            try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+                ch.truncate((long) keep * ENTRY_SIZE);
+            }
+            dirty = true;
         }
     }
 
@@ -144,10 +146,14 @@ final class TransactionIndex {
         deleteIfExists();
     }
 
+    /** Fsyncs what was written since the last flush (fsync is per file, so a new descriptor does it). */
     void flush() throws IOException {
-        if (channel != null) {
-            channel.force(true);
+        if (dirty && file.exists()) {
+            try (FileChannel ch = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
         }
+        dirty = false;
     }
 
     /** Renames the file (if it exists) to {@code to}; later appends go there. */
@@ -158,16 +164,9 @@ final class TransactionIndex {
         file = to;
     }
 
-    void close() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
-    }
-
-    /** Closes the file and deletes it, if it exists. */
+    /** Deletes the file, if it exists. */
     void deleteIfExists() throws IOException {
-        close();
+        dirty = false;
         Files.deleteIfExists(file.toPath());
     }
 }

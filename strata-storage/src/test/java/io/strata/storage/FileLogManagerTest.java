@@ -78,6 +78,58 @@ class FileLogManagerTest {
         restarted.close();
     }
 
+    /** The files under {@code dir} this JVM holds open, from {@code /proc/self/fd} (the log dir lock aside). */
+    private static List<Path> openFilesUnder(Path dir) throws java.io.IOException {
+        Path real = dir.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd);
+                } catch (java.io.IOException e) {
+                    return null; // closed since it was listed (the listing's own descriptor, for one)
+                }
+            }).filter(t -> t != null && t.startsWith(real) && !t.getFileName().toString().equals(".lock")).toList();
+        }
+    }
+
+    private static List<Path> filesEndingWith(Path dir, String suffix) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(suffix)).map(f -> f.toAbsolutePath().normalize())
+                    .toList();
+        }
+    }
+
+    @Test
+    void aPartitionHoldsOneDescriptorPerSegmentAndNoneForItsIndexes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")));
+        Path d = root.resolve("fds");
+        FileLogManager manager = new FileLogManager(config(300_000, d));
+        manager.startup(tp -> small());
+        int partitions = 300;
+        for (int p = 0; p < partitions; p++) {
+            Log log = manager.getOrCreate(new TopicPartition("fd", p), TOPIC_ID, LogConfig.fromTopicConfigs(Map.of()));
+            log.appendAsLeader(batch("v" + p), 0);
+        }
+        Path real = d.toRealPath();
+        assertThat(openFilesUnder(d)).hasSize(partitions)
+                .allSatisfy(f -> assertThat(f.toString()).endsWith(".log"));
+        // A partition that rolled keeps one per segment, as Kafka does; its indexes stay closed.
+        Log rolling = manager.getOrCreate(new TopicPartition("roll", 0), TOPIC_ID, small());
+        for (int i = 0; i < 20; i++) {
+            rolling.appendAsLeader(batch("v" + i), 0);
+        }
+        assertThat(filesEndingWith(real.resolve("roll-0"), ".log")).hasSizeGreaterThan(2);
+        assertThat(openFilesUnder(d)).hasSize(partitions + filesEndingWith(real.resolve("roll-0"), ".log").size())
+                .allSatisfy(f -> assertThat(f.toString()).endsWith(".log"));
+        manager.close();
+        assertThat(openFilesUnder(d)).isEmpty();
+
+        FileLogManager restarted = new FileLogManager(config(300_000, d));
+        restarted.startup(tp -> small());
+        assertThat(openFilesUnder(d)).containsExactlyInAnyOrderElementsOf(filesEndingWith(real, ".log"));
+        restarted.close();
+    }
+
     @Test
     void uncleanRestartTruncatesATornTailAndRebuildsIndexesAndProducerState() throws Exception {
         Path d = root.resolve("d");

@@ -20,7 +20,7 @@ class TransactionIndexTest {
         assertThat(file).doesNotExist(); // created with the first entry
         index.append(new AbortedTxn(7, 0, 4, 5));
         index.append(new AbortedTxn(8, 2, 9, 10));
-        index.close();
+        index.flush();
         assertThat(Files.size(file.toPath())).isEqualTo(2 * TransactionIndex.ENTRY_SIZE);
         TransactionIndex reopened = new TransactionIndex(file);
         assertThat(reopened.isSane()).isTrue();
@@ -30,6 +30,28 @@ class TransactionIndexTest {
         assertThat(reopened.collect(10, 100)).isEmpty();
         assertThatThrownBy(() -> reopened.append(new AbortedTxn(9, 3, 9, 10)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void noDescriptorStaysOpenAfterAWrite() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")));
+        File file = dir.resolve("00000000000000000000.txnindex").toFile();
+        TransactionIndex index = new TransactionIndex(file);
+        index.append(new AbortedTxn(7, 0, 4, 5));
+        index.append(new AbortedTxn(8, 2, 9, 10));
+        index.truncateTo(9);
+        index.flush();
+        Path real = file.toPath().toRealPath();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            assertThat(fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(real);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).count()).isZero();
+        }
+        assertThat(new TransactionIndex(file).entries()).containsExactly(new AbortedTxn(7, 0, 4, 5));
     }
 
     @Test

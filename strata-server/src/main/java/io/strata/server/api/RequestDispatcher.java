@@ -119,7 +119,9 @@ public final class RequestDispatcher implements RequestChannel {
         ApiMessage response = invoke(new RequestContext(header, connection), request);
         long handledNanos = System.nanoTime();
         metrics.recordLocal(key, handledNanos - startNanos);
-        countErrors(key, response);
+        if (metrics.recording()) {
+            countErrors(key, response);
+        }
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
             metrics.recordTotal(key, handledNanos - startNanos);
             // acks=0 gets no response; on error Kafka closes the connection so that the client refreshes metadata.

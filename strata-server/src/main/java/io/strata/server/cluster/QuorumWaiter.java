@@ -9,14 +9,22 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownServerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Waits for a metadata write with {@code metadata.request.timeout.ms}, turning failures into Kafka API exceptions
  * that handlers can answer with. Once the write is applied, it also waits until this node has published the image
  * to its partitions and coordinators, so that a client told "created" can produce to the new partitions here at
- * once. Thread-safe (immutable).
+ * once; but only within the same time limit: a committed write is answered as done even when publishing it takes
+ * longer (creating thousands of partitions' logs, each with its fsynced {@code partition.metadata}, can), since the
+ * change is then the cluster's truth and a retry would only be told that it exists. Clients retry what is not
+ * there yet, as they do against Kafka, whose controller answers once the records are committed. Thread-safe
+ * (immutable).
  */
 public record QuorumWaiter(long timeoutMs, Supplier<CompletableFuture<Void>> published) {
+
+    private static final Logger log = LoggerFactory.getLogger(QuorumWaiter.class);
 
     /** Waits for writes to {@code quorum} and for {@code publishing} to pass the image they lead to. */
     public static QuorumWaiter of(long timeoutMs, MetadataQuorum quorum, MetadataPublishing publishing) {
@@ -36,7 +44,12 @@ public record QuorumWaiter(long timeoutMs, Supplier<CompletableFuture<Void>> pub
     public <T> T await(CompletableFuture<T> future) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         T result = get(future, deadline);
-        get(published.get(), deadline);
+        try {
+            get(published.get(), deadline);
+        } catch (TimeoutException e) {
+            log.info("A metadata write committed, but this node has not applied it to its partitions within {} ms;"
+                    + " answering it as done", timeoutMs);
+        }
         return result;
     }
 

@@ -46,7 +46,9 @@ public final class ServerConfig {
             key("node.id", BrokerConfigKey.Type.INT, "1", "The id of this node in the cluster."),
             key("listeners", BrokerConfigKey.Type.LIST, "PLAINTEXT://:9092,CONTROLLER://:9093", "Listeners to bind, as NAME://host:port."),
             key("advertised.listeners", BrokerConfigKey.Type.LIST, null, "Listeners published to clients; defaults to listeners."),
-            key("http.listeners", BrokerConfigKey.Type.LIST, "HTTP://:9190", "Listeners of the embedded HTTP server (/metrics), as HTTP://host:port; empty turns it off."),
+            key("http.listeners", BrokerConfigKey.Type.LIST, "HTTP://:9190", "Listeners of the embedded HTTP server (/metrics, the console, the schema registry, the HTTP proxy), as HTTP://host:port or HTTPS://host:port (TLS from listener.name.https.ssl.* or ssl.*); empty turns it off and with it metrics recording."),
+            key("http.authentication", BrokerConfigKey.Type.STRING, "none", "Strata's own: none, or basic for HTTP Basic authentication of every HTTP request against the SASL users (SCRAM credentials and PLAIN JAAS users)."),
+            key("http.authentication.open.paths", BrokerConfigKey.Type.LIST, "", "Strata's own: paths served without credentials when http.authentication=basic, e.g. /metrics for a Prometheus without credentials."),
             key("rest.max.request.bytes", BrokerConfigKey.Type.INT, "10485760", "Strata's own: the largest request body the HTTP proxy reads (one record of a streamed v3 produce); larger ones get 413."),
             key("rest.consumer.max.instances", BrokerConfigKey.Type.INT, "100", "Strata's own: HTTP proxy consumer instances a node keeps at most; one more is refused with 429 (error code 42901)."),
             key("rest.consumer.instance.timeout.ms", BrokerConfigKey.Type.INT, "300000", "An HTTP proxy consumer instance unused this long is closed (Confluent's consumer.instance.timeout.ms)."),
@@ -208,15 +210,15 @@ public final class ServerConfig {
     }
 
     /**
-     * The embedded HTTP server's listeners ({@code http.listeners}); empty when it is off. Only plain HTTP until
-     * TLS exists.
+     * The embedded HTTP server's listeners ({@code http.listeners}): {@code HTTP} and {@code HTTPS}, at most one of
+     * each; empty when it is off.
      */
     public List<Endpoint> httpListeners() {
         List<Endpoint> endpoints = Endpoint.parseList("http.listeners", values.get("http.listeners"));
         for (Endpoint e : endpoints) {
-            if (!e.listenerName().equals("HTTP")) {
+            if (!e.listenerName().equals("HTTP") && !e.listenerName().equals("HTTPS")) {
                 throw new ConfigException("http.listeners", values.get("http.listeners"),
-                        "listener " + e.listenerName() + " is not supported: only HTTP://host:port (no TLS yet)");
+                        "listener " + e.listenerName() + " is not supported: HTTP://host:port or HTTPS://host:port");
             }
         }
         return endpoints;

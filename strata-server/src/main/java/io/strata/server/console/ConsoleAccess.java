@@ -4,8 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import java.util.Optional;
 
 /**
- * Who may do what in the console: the seam where authentication and authorisation plug in once the HTTP listener
- * has them (issue 12). Asked before every API call; {@code mutating} calls (POST, DELETE) change the cluster.
+ * Who may do what in the console: the seam where authorisation plugs in (the HTTP listener authenticates every
+ * request before it reaches the console when {@code http.authentication=basic}, and the user is the exchange's
+ * principal). Asked before every API call; {@code mutating} calls (POST, DELETE) change the cluster.
  *
  * <p>Implementations are thread-safe: every HTTP exchange asks from its own virtual thread.
  */
@@ -16,8 +17,8 @@ public interface ConsoleAccess {
     Optional<String> denied(HttpExchange exchange, boolean mutating);
 
     /**
-     * No authentication (there is none on the HTTP listener yet), but mutating calls only from the console's own
-     * pages: see {@link SameOrigin}.
+     * Every user the HTTP listener let in (everyone without {@code http.authentication}), but mutating calls only
+     * from the console's own pages: see {@link SameOrigin}.
      */
     static ConsoleAccess sameOrigin() {
         return SameOrigin.INSTANCE;

@@ -1,13 +1,17 @@
 package io.strata.server.http;
 
+import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsServer;
 import io.strata.server.config.Endpoint;
+import io.strata.server.security.TlsContext;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,9 +31,13 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_CONNECTIONS} connections are open ({@code jdk.httpserver.maxConnections}; more are closed on accept),
  * and idle connections close after the JDK's 30 s. Routes refuse request bodies they do not expect; the JDK drains at most 64 KiB of an unread one.
  *
+ * <p>An {@code HTTPS} listener serves TLS with the given {@link TlsContext}; {@link #authenticate} puts every
+ * request of every listener behind an {@link Authenticator} (the JDK server runs it before the router, so no route
+ * can forget it).
+ *
  * <p>Lifecycle as the Kafka listeners': {@link #bind} first (so that a taken port stops the node before anything
- * else starts), {@link #route} while the node starts, {@link #start} once it serves Kafka clients. Thread-safe;
- * {@link #close} is idempotent.
+ * else starts), {@link #route} and {@link #authenticate} while the node starts, {@link #start} once it serves Kafka
+ * clients. Thread-safe; {@link #close} is idempotent.
  */
 public final class HttpService implements AutoCloseable {
 
@@ -48,6 +56,7 @@ public final class HttpService implements AutoCloseable {
     private final List<BoundListener> bound;
     private final Router router = new Router();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile Optional<Authenticator> authenticator = Optional.empty();
     private volatile boolean started;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -64,6 +73,17 @@ public final class HttpService implements AutoCloseable {
      * @throws ConfigException if a port is taken or an address cannot be bound; whatever was bound is released
      */
     public static HttpService bind(String configKey, List<Endpoint> endpoints) throws IOException {
+        return bind(configKey, endpoints, Optional.empty());
+    }
+
+    /**
+     * Binds every endpoint, {@code HTTPS} ones with {@code tls}; serves nothing until {@link #start}.
+     *
+     * @throws ConfigException if a port is taken, an address cannot be bound or an HTTPS endpoint has no TLS
+     *         context; whatever was bound is released
+     */
+    public static HttpService bind(String configKey, List<Endpoint> endpoints, Optional<TlsContext> tls)
+            throws IOException {
         if (!endpoints.isEmpty()) {
             defaultLimits();
         }
@@ -73,9 +93,19 @@ public final class HttpService implements AutoCloseable {
             for (Endpoint endpoint : endpoints) {
                 InetSocketAddress address = endpoint.host().isEmpty() ? new InetSocketAddress(endpoint.port())
                         : new InetSocketAddress(endpoint.host(), endpoint.port());
+                boolean https = endpoint.listenerName().equals(HttpSecurity.HTTPS);
+                if (https && tls.isEmpty()) {
+                    throw new ConfigException(configKey, endpoint.toString(), "an HTTPS listener needs TLS settings");
+                }
                 HttpServer server;
                 try {
-                    server = HttpServer.create(address, 64);
+                    if (https) {
+                        HttpsServer secure = HttpsServer.create(address, 64);
+                        secure.setHttpsConfigurator(tls.get().httpsConfigurator());
+                        server = secure;
+                    } else {
+                        server = HttpServer.create(address, 64);
+                    }
                 } catch (BindException e) {
                     throw new ConfigException(configKey, endpoint.toString(), "cannot listen on " + address + " ("
                             + e.getMessage() + "): choose a free port, or set " + configKey + "= (empty) to turn "
@@ -142,12 +172,25 @@ public final class HttpService implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Requires every request on every listener to pass {@code authenticator} (e.g. {@link BasicAuthentication}).
+     * Called while the node starts, before {@link #start}.
+     */
+    public HttpService authenticate(Authenticator authenticator) {
+        if (started) {
+            throw new IllegalStateException("authenticate before start");
+        }
+        this.authenticator = Optional.of(authenticator);
+        return this;
+    }
+
     /** Starts serving on every bound listener. */
     public void start() {
         started = true;
         for (int i = 0; i < servers.size(); i++) {
             HttpServer server = servers.get(i);
-            server.createContext("/", router);
+            var context = server.createContext("/", router);
+            authenticator.ifPresent(context::setAuthenticator);
             server.setExecutor(executor);
             server.start();
             log.info("Serving HTTP on {} ({}): {}", bound.get(i).address(), bound.get(i).listenerName(),

@@ -30,12 +30,22 @@ public final class BrokerMetrics {
     private static final PrometheusRegistry JVM = jvmRegistry();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final BrokerTopicMetrics topics = new BrokerTopicMetrics();
+    private final BrokerTopicMetrics topics;
     private final RequestMetrics requests;
 
+    /** A node's metrics, recorded on the request path. */
     public BrokerMetrics() {
+        this(true);
+    }
+
+    /**
+     * @param recording false when nothing can read the metrics (the node has no HTTP listener): the produce, fetch
+     *                  and request counters then cost the request path nothing; scrape-time families are unaffected
+     */
+    public BrokerMetrics(boolean recording) {
+        topics = new BrokerTopicMetrics(recording);
         topics.register(registry);
-        requests = new RequestMetrics(registry);
+        requests = new RequestMetrics(registry, recording);
         registry.register((MultiCollector) JVM::scrape);
     }
 

@@ -28,9 +28,26 @@ public final class BrokerTopicMetrics {
 
     private final ConcurrentMap<String, Counters> topics = new ConcurrentHashMap<>();
     private volatile Predicate<String> exists = topic -> true;
+    private final boolean recording;
+
+    /** Counters that record every produce and fetch. */
+    public BrokerTopicMetrics() {
+        this(true);
+    }
+
+    /**
+     * @param recording false for a node that exposes no metrics (no HTTP listener, hence no console either): the
+     *                  produce and fetch paths then record nothing
+     */
+    public BrokerTopicMetrics(boolean recording) {
+        this.recording = recording;
+    }
 
     /** Records an append of {@code messages} records in {@code bytes} bytes (record batches as sent) to a topic. */
     public void recordProduce(String topic, long bytes, long messages) {
+        if (!recording) {
+            return;
+        }
         Counters c = counters(topic);
         c.bytesIn.add(bytes);
         c.messagesIn.add(messages);
@@ -38,7 +55,7 @@ public final class BrokerTopicMetrics {
 
     /** Records {@code bytes} of record batches fetched from a topic, by a consumer or by a follower replica. */
     public void recordFetch(String topic, long bytes, boolean byReplica) {
-        if (bytes > 0) {
+        if (recording && bytes > 0) {
             Counters c = counters(topic);
             (byReplica ? c.replicationBytesOut : c.bytesOut).add(bytes);
         }

@@ -36,7 +36,19 @@ public final class RequestMetrics {
     private final AtomicReferenceArray<DistributionDataPoint> localTime =
             new AtomicReferenceArray<>(ApiKeys.values().length);
 
+    private final boolean recording;
+
+    /** Metrics that record every request, registered in {@code registry}. */
     public RequestMetrics(PrometheusRegistry registry) {
+        this(registry, true);
+    }
+
+    /**
+     * @param recording false for a node that exposes no metrics (no HTTP listener): the request path then records
+     *                  nothing, and the families stay empty
+     */
+    public RequestMetrics(PrometheusRegistry registry, boolean recording) {
+        this.recording = recording;
         requestCounter = Counter.builder().name("kafka_network_requestmetrics_requests")
                 .help("Requests handled, per API (RequestsPerSec).").labelNames("request").register(registry);
         errors = Counter.builder().name("kafka_network_requestmetrics_errors")
@@ -65,20 +77,31 @@ public final class RequestMetrics {
                 .classicUpperBounds(BOUNDS_MS).withoutExemplars();
     }
 
+    /** Whether requests are recorded at all (callers skip work that only feeds the metrics when not). */
+    public boolean recording() {
+        return recording;
+    }
+
     /** Records a request whose handler ran for {@code localNanos}. */
     public void recordLocal(ApiKeys api, long localNanos) {
+        if (!recording) {
+            return;
+        }
         point(requests, api, requestCounter::labelValues).inc();
         point(localTime, api, local::labelValues).observe(localNanos / 1e6);
     }
 
     /** Records the total time of a request, once its response is written (or dropped, for acks=0). */
     public void recordTotal(ApiKeys api, long totalNanos) {
+        if (!recording) {
+            return;
+        }
         point(totalTime, api, total::labelValues).observe(totalNanos / 1e6);
     }
 
     /** Counts {@code count} occurrences of {@code error} in a response to {@code api}. */
     public void recordErrors(ApiKeys api, Errors error, int count) {
-        if (error != Errors.NONE && count > 0) {
+        if (recording && error != Errors.NONE && count > 0) {
             errors.labelValues(api.name, error.name()).inc(count);
         }
     }

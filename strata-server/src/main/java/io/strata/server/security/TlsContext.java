@@ -129,6 +129,19 @@ public final class TlsContext {
         return engine;
     }
 
+    /**
+     * The JDK HTTPS server's configuration for a listener with these settings: the same protocols, cipher suites and
+     * {@code ssl.client.auth} as a Kafka TLS listener.
+     */
+    public com.sun.net.httpserver.HttpsConfigurator httpsConfigurator() {
+        return new com.sun.net.httpserver.HttpsConfigurator(context) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                params.setSSLParameters(serverEngine(null, -1).getSSLParameters());
+            }
+        };
+    }
+
     /** Sockets for this node's own TLS client connections (configure them from {@link #clientEngine}). */
     public javax.net.ssl.SSLSocketFactory socketFactory() {
         return context.getSocketFactory();

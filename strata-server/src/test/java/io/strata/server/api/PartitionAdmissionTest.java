@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class PartitionAdmissionTest {
 
-    /** 1,024 descriptors, 256 of them reserved, 700 open: room for 34 partitions at two descriptors each. */
+    /** 1,024 descriptors, 256 of them reserved, 734 open: room for 34 partitions at one descriptor each. */
     static FileDescriptorGuard roomForThirtyFourPartitions() {
-        return new FileDescriptorGuard(() -> Optional.of(new FileDescriptorGuard.Usage(700, 1024)), System::nanoTime);
+        return new FileDescriptorGuard(() -> Optional.of(new FileDescriptorGuard.Usage(734, 1024)), System::nanoTime);
     }
 
     private final PartitionAdmission admission = new PartitionAdmission(roomForThirtyFourPartitions());

@@ -160,8 +160,10 @@ class ServerConfigTest {
         assertThat(ServerConfig.from(Map.of("http.listeners", "HTTP://127.0.0.1:0")).httpListeners())
                 .containsExactly(new Endpoint("HTTP", "127.0.0.1", 0));
         assertThat(ServerConfig.from(Map.of("http.listeners", "")).httpListeners()).isEmpty();
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTPS://:8443")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("only HTTP");
+        assertThat(ServerConfig.from(Map.of("http.listeners", "HTTPS://:8443")).httpListeners())
+                .containsExactly(new Endpoint("HTTPS", "", 8443));
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "FTP://:8443")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("HTTPS://host:port");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTP://:x")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
     }

@@ -29,12 +29,12 @@ class FileDescriptorGuardTest {
 
     @Test
     void refusesPartitionsThatWouldEatIntoTheReserve() {
-        // 10,000 max, 500 reserved, 1,000 open: room for 8,500 descriptors, two per partition.
+        // 10,000 max, 500 reserved, 1,000 open: room for 8,500 descriptors, one per partition.
         open.set(1_000);
-        assertThat(guard.checkPartitions(4_250)).isEmpty();
-        assertThat(guard.checkPartitions(4_251)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("4251 new partition(s)", "1000 of 10000", "500 are kept in reserve"));
-        open.set(9_499); // one descriptor left before the reserve: not enough for a partition
+        assertThat(guard.checkPartitions(8_500)).isEmpty();
+        assertThat(guard.checkPartitions(8_501)).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("8501 new partition(s)", "1000 of 10000", "500 are kept in reserve"));
+        open.set(9_500); // no descriptor left before the reserve: not enough for a partition
         assertThat(guard.checkPartitions(1)).isPresent();
         assertThat(guard.checkPartitions(0)).isEmpty();
         assertThat(guard.checkPartitions(Long.MAX_VALUE)).isPresent();

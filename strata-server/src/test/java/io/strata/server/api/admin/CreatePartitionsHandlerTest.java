@@ -30,7 +30,7 @@ class CreatePartitionsHandlerTest {
                 new NewTopic("b", 1, (short) 1, Map.of(), Map.of())), false).join();
     }
 
-    /** 1,024 descriptors, 256 of them reserved: {@code open} leaves room for (768 - open) / 2 partitions. */
+    /** 1,024 descriptors, 256 of them reserved: {@code open} leaves room for 768 - open partitions. */
     private CreatePartitionsHandler handler(long open) {
         return new CreatePartitionsHandler(quorum, QuorumWaiter.withoutPublishing(5_000), new PartitionAdmission(
                 new FileDescriptorGuard(() -> Optional.of(new FileDescriptorGuard.Usage(open, 1024)),
@@ -65,7 +65,7 @@ class CreatePartitionsHandlerTest {
     @Test
     void countsOnlyNewPartitionsAgainstTheDescriptorsLeft() {
         // Room for 34 partitions: a from 30 to 60 and b from 1 to 5 is 34 new ones.
-        CreatePartitionsResponseData response = grow(handler(700), Map.of("a", 60, "b", 5));
+        CreatePartitionsResponseData response = grow(handler(734), Map.of("a", 60, "b", 5));
         assertThat(response.results()).allSatisfy(r -> assertThat(r.errorCode()).isEqualTo(Errors.NONE.code()));
         assertThat(quorum.image().topic("a").orElseThrow().partitions()).hasSize(60);
     }
@@ -73,7 +73,7 @@ class CreatePartitionsHandlerTest {
     @Test
     void refusesTheWholeRequestWhenTheNodeLacksDescriptors() {
         int writesBefore = quorum.writes();
-        CreatePartitionsResponseData response = grow(handler(700), Map.of("a", 60, "b", 6));
+        CreatePartitionsResponseData response = grow(handler(734), Map.of("a", 60, "b", 6));
         assertThat(response.results()).hasSize(2).allSatisfy(r -> {
             assertThat(r.errorCode()).isEqualTo(Errors.POLICY_VIOLATION.code());
             assertThat(r.errorMessage()).contains("Not enough file descriptors", "35 new partition(s)");
