@@ -30,10 +30,20 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
     static final int IDLE_FETCHERS = 1000;
 
     /**
-     * The tool behind a case: Kafka's perf tools (PRODUCE, CONSUME), {@link E2eLatency} (E2E), or {@link WireLoad}
-     * (WIRE_PRODUCE, WIRE_FETCH), which saturates the broker instead of the client.
+     * The tool behind a case: Kafka's perf tools (PRODUCE, CONSUME), {@link E2eLatency} (E2E), {@link WireLoad}
+     * (WIRE_PRODUCE, WIRE_FETCH), which saturates the broker instead of the client, or {@link TxnLatency} (TXN).
      */
-    public enum Kind { PRODUCE, CONSUME, E2E, WIRE_PRODUCE, WIRE_FETCH }
+    public enum Kind { PRODUCE, CONSUME, E2E, WIRE_PRODUCE, WIRE_FETCH, TXN }
+
+    /** Transactional producers of a TXN case, each with its own {@code transactional.id}. */
+    public static final int TXN_PRODUCERS = 4;
+    /** Records per transaction of a TXN case. */
+    public static final int TXN_RECORDS = 100;
+
+    /** Transactions each producer of a TXN case commits (counted ones; {@link #records} divided among them). */
+    public int txnsPerProducer() {
+        return (int) (records / ((long) TXN_PRODUCERS * TXN_RECORDS));
+    }
 
     /** A case over the plaintext listener. */
     public BenchCase(String id, Kind kind, int recordSize, int partitions, String acks, int lingerMs, long records,
@@ -54,6 +64,7 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
             case E2E -> "bench-e2e";
             case WIRE_PRODUCE -> "bench-wp-" + recordSize + "b-" + partitions + "p";
             case WIRE_FETCH -> "bench-wf-" + recordSize + "b-" + partitions + "p";
+            case TXN -> "bench-txn-" + recordSize + "b-" + partitions + "p";
         };
     }
 
@@ -64,9 +75,12 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
 
     /**
      * The matrix: produce (100 B and 1 KiB x 1 and 6 partitions x acks 1 and all x linger 0 and 5 ms), consume
-     * (100 B on 1 and 6 partitions, 1 KiB on 1), produce 1 KiB on 6 and consume 1 KiB on 1 over SASL_SSL, end-to-end at 1000 records/s (acks 1 and all), and the
+     * (100 B on 1 and 6 partitions, 1 KiB on 1), produce 1 KiB on 6 and consume 1 KiB on 1 over SASL_SSL,
+     * end-to-end at 1000 records/s (acks 1 and all), the
      * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions; and
-     * produce 1 KiB acks 1 again with {@value #IDLE_FETCHERS} idle fetchers on the {@link #IDLE_TOPIC}).
+     * produce 1 KiB acks 1 again with {@value #IDLE_FETCHERS} idle fetchers on the {@link #IDLE_TOPIC}), and
+     * transactions of {@value #TXN_RECORDS} records of 100 B from {@value #TXN_PRODUCERS} producers over 6
+     * partitions with a {@code read_committed} consumer alongside.
      * {@code quick} moves a tenth of the records and keeps a representative subset.
      */
     public static List<BenchCase> matrix(boolean quick, Pattern filter) {
@@ -107,9 +121,12 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
         all.add(new BenchCase("wire-produce-1KiB-p6-acks1-idle" + IDLE_FETCHERS, Kind.WIRE_PRODUCE, 1024, 6, "1", 0,
                 wireLarge, 0, IDLE_FETCHERS));
         all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0, 0));
+        long txnRecords = (quick ? 50L : 500L) * TXN_PRODUCERS * TXN_RECORDS;
+        all.add(new BenchCase("txn-100B-p6-x" + TXN_RECORDS, Kind.TXN, 100, 6, "all", 0, txnRecords, 0, 0));
         Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
                 + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
-                + "|consume-100B-p1|consume-1KiB-p1|sasl-ssl-.*|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*");
+                + "|consume-100B-p1|consume-1KiB-p1|sasl-ssl-.*|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*"
+                + "|txn-.*");
         return all.stream()
                 .filter(c -> !quick || quickSet.matcher(c.id()).matches())
                 .filter(c -> filter.matcher(c.id()).find())

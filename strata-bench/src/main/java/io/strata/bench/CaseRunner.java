@@ -62,6 +62,7 @@ final class CaseRunner {
                     c.recordSize());
             case WIRE_PRODUCE -> tools.wireLoad(name, WireArgs.Mode.PRODUCE, broker, c, c.records());
             case WIRE_FETCH -> tools.wireLoad(name, WireArgs.Mode.FETCH, broker, c, c.records());
+            case TXN -> tools.txnLatency(name, broker.bootstrap(), c);
         };
         cpu.end();
         double peakRssMb = ProcFs.peakRssKb(broker.pid()).orElse(0) / 1024.0;
@@ -73,7 +74,7 @@ final class CaseRunner {
             case CONSUME -> ToolOutput.consumer(result.output()).map(s -> new Sample.Metrics(s.fetchRecordsPerSec(),
                     s.fetchMbPerSec(), Double.NaN, Double.NaN, Double.NaN, cpu.brokerCpuSec(), s.mb(), peakRssMb,
                     cpu.clientCpuSec(), cpu.otherPct()));
-            case E2E -> ToolOutput.latency(result.output()).map(s -> new Sample.Metrics(s.recordsPerSec(),
+            case E2E, TXN -> ToolOutput.latency(result.output()).map(s -> new Sample.Metrics(s.recordsPerSec(),
                     s.recordsPerSec() * c.recordSize() / (1024 * 1024), s.p50Us() / 1000.0, s.p99Us() / 1000.0,
                     s.p999Us() / 1000.0, cpu.brokerCpuSec(), s.records() * (double) c.recordSize() / (1024 * 1024),
                     peakRssMb, cpu.clientCpuSec(), cpu.otherPct()));

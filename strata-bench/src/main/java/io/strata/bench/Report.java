@@ -180,6 +180,10 @@ public final class Report {
             case WIRE_FETCH -> c.records() + " x " + c.recordSize() + " B fetched from " + c.partitions()
                     + " partition(s) holding half as many, WireLoad: " + Tools.WIRE_CONNECTIONS
                     + " connections, 1 MiB per partition; latency = request round trip";
+            case TXN -> BenchCase.TXN_PRODUCERS + " transactional producers x " + c.txnsPerProducer()
+                    + " transactions of " + BenchCase.TXN_RECORDS + " x " + c.recordSize() + " B over "
+                    + c.partitions() + " partitions, a read_committed consumer alongside, TxnLatency;"
+                    + " rec/s = committed records/s; latency = send to consumed";
         };
     }
 

@@ -80,6 +80,19 @@ final class Tools {
     }
 
     /**
+     * A {@link TxnLatency} run: {@value BenchCase#TXN_PRODUCERS} transactional producers committing
+     * {@link BenchCase#txnsPerProducer()} transactions of {@value BenchCase#TXN_RECORDS} records each (after a tenth
+     * as many, at least 5, uncounted), a {@code read_committed} consumer alongside.
+     */
+    Result txnLatency(String name, String bootstrap, BenchCase c) throws IOException, InterruptedException {
+        int txns = c.txnsPerProducer();
+        return run(name, TxnLatency.class.getName(), List.of(bootstrap, c.topic(), Integer.toString(c.partitions()),
+                Integer.toString(BenchCase.TXN_PRODUCERS), Integer.toString(txns),
+                Integer.toString(BenchCase.TXN_RECORDS), Integer.toString(c.recordSize()),
+                Integer.toString(Math.max(5, txns / 10))));
+    }
+
+    /**
      * A {@link WireLoad} run of {@code records} as fast as the broker takes them: 16 KiB batches,
      * {@value #WIRE_CONNECTIONS} connections with {@value #WIRE_INFLIGHT} produce requests in flight each (a
      * producer's default {@code max.in.flight.requests.per.connection}); fetches have one in flight per connection,

@@ -44,4 +44,17 @@ class BenchCaseTest {
         assertThat(consume.records()).isEqualTo(plainConsume.records());
         assertThat(plainConsume.saslSsl()).isFalse();
     }
+
+    @Test
+    void theTransactionalCaseCommitsTransactionsOfAHundredRecordsInBothTheQuickAndTheFullMatrix() {
+        BenchCase full = BenchCase.matrix(false, Pattern.compile("^txn-")).getFirst();
+        BenchCase quick = BenchCase.matrix(true, Pattern.compile("^txn-")).getFirst();
+
+        assertThat(full.id()).isEqualTo("txn-100B-p6-x100").isEqualTo(quick.id());
+        assertThat(full.kind()).isEqualTo(BenchCase.Kind.TXN);
+        assertThat(full.txnsPerProducer()).isEqualTo(500);
+        assertThat(quick.txnsPerProducer()).isEqualTo(50);
+        assertThat(full.records()).isEqualTo(500L * BenchCase.TXN_PRODUCERS * BenchCase.TXN_RECORDS);
+        assertThat(full.topic()).isNotEqualTo(BenchCase.matrix(false, Pattern.compile("^e2e-")).getFirst().topic());
+    }
 }

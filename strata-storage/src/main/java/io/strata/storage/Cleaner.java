@@ -6,10 +6,12 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -40,8 +42,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Transactions: cleaning never goes past the last stable offset, so every transaction it sees is closed. The
  * records of aborted transactions (known from the {@code .txnindex} of the segments) are left out of the key map
- * and dropped, as in Kafka; their producer's last batch is kept empty like any other. Control batches
- * (transaction markers) are kept, and so are the {@code .txnindex} entries of the cleaned segments.
+ * and dropped, as in Kafka; their producer's last batch is kept empty like any other. A COMMIT or ABORT marker
+ * stays while any batch of its transaction stays (it is what closes the transaction when the producer state is
+ * rebuilt from the log); the first cleaning that leaves none stamps the marker's batch with a delete horizon, as
+ * for tombstones, and the first cleaning after that horizon drops the marker (its batch stays, emptied, when it is
+ * the producer's last word on its epoch). A cleaned segment's {@code .txnindex} keeps the entries whose ABORT
+ * marker it keeps, so an index entry never outlives its marker.
  *
  * <p>Thread-safety: a cleaner is used by one thread at a time; it reads immutable segments without the log lock.
  */
@@ -112,13 +118,15 @@ final class Cleaner {
             mapEnd = next;
         }
         List<List<LogSegment>> groups = group(segments, mapEnd, view.config());
-        Filter filter = new Filter(map, nowMs, view.config().deleteRetentionMs(), view.lastDataOffsets());
+        // One walk over every group: a transaction's data and its marker may be in different groups.
+        long cleanedEnd = groups.isEmpty() ? segments.get(0).baseOffset : rangeEnd(segments, groups.getLast());
+        Filter filter = new Filter(map, nowMs, view.config().deleteRetentionMs(), view.lastDataOffsets(),
+                view.markerEpochs(), new AbortedTxnTracker(fileLog.abortedTransactions(segments.get(0).baseOffset,
+                        cleanedEnd)));
         long before = 0;
         long after = 0;
         for (List<LogSegment> group : groups) {
-            long rangeEnd = segments.get(segments.indexOf(group.get(group.size() - 1)) + 1).baseOffset;
-            filter.aborted = new AbortedTxnTracker(fileLog.abortedTransactions(group.get(0).baseOffset, rangeEnd));
-            LogSegment cleaned = cleanGroup(fileLog, view, group, rangeEnd, filter);
+            LogSegment cleaned = cleanGroup(fileLog, view, group, rangeEnd(segments, group), filter);
             if (cleaned == null) {
                 return java.util.Optional.empty();
             }
@@ -132,6 +140,11 @@ final class Cleaner {
                 after);
         return java.util.Optional.of(new Result(Math.max(plan.firstDirty(), mapEnd), filter.earliestHorizon, before,
                 after));
+    }
+
+    /** The base offset of the segment after {@code group}. */
+    private static long rangeEnd(List<LogSegment> segments, List<LogSegment> group) {
+        return segments.get(segments.indexOf(group.getLast()) + 1).baseOffset;
     }
 
     /** Consecutive segments below {@code end}, grouped so that each group's cleaned version fits one segment. */
@@ -207,8 +220,9 @@ final class Cleaner {
                     }
                     return result.bytesRead();
                 });
-                // Every marker is kept, so every abort stays indexed (in the cleaned segment's .txnindex.cleaned).
-                cleaned.txnIndex().appendAll(seg.txnIndex().entries());
+                // An abort stays indexed (in the cleaned segment's .txnindex.cleaned) as long as its marker stays.
+                cleaned.txnIndex().appendAll(seg.txnIndex().entries().stream()
+                        .filter(t -> !filter.droppedAborts.contains(t.lastOffset())).toList());
             }
             cleaned.onBecomeInactive();
             cleaned.flush();
@@ -307,47 +321,94 @@ final class Cleaner {
         }
     }
 
-    /** Kafka's cleaning rules as a {@code filterTo} filter; tracks the earliest delete horizon kept. */
+    /**
+     * Kafka's cleaning rules as a {@code filterTo} filter, fed every batch of the cleaned range in offset order;
+     * tracks the earliest delete horizon kept (tombstones and markers) and the ABORT markers dropped.
+     */
     private static final class Filter extends RecordFilter {
         private final OffsetMap map;
         private final Map<Long, Long> lastDataOffsets;
+        private final Map<Long, Short> markerEpochs;
+        private final AbortedTxnTracker aborted;
+        /** Per producer with a transaction whose marker is still ahead: whether a batch of it is kept. */
+        private final Map<Long, Boolean> txnDataKept = new HashMap<>();
+        /** Offsets of the ABORT markers dropped by this cleaning: their {@code .txnindex} entries go too. */
+        final Set<Long> droppedAborts = new HashSet<>();
         long earliestHorizon = Long.MAX_VALUE;
-        /** The aborted transactions of the group being cleaned. */
-        AbortedTxnTracker aborted = new AbortedTxnTracker(List.of());
-        /** Whether the batch whose records are being filtered is aborted data. */
+        /** Whether the records of the batch being filtered are all dropped (aborted data, a marker past due). */
         private boolean discard;
 
-        Filter(OffsetMap map, long nowMs, long deleteRetentionMs, Map<Long, Long> lastDataOffsets) {
+        Filter(OffsetMap map, long nowMs, long deleteRetentionMs, Map<Long, Long> lastDataOffsets,
+               Map<Long, Short> markerEpochs, AbortedTxnTracker aborted) {
             super(nowMs, deleteRetentionMs);
             this.map = map;
             this.lastDataOffsets = lastDataOffsets;
+            this.markerEpochs = markerEpochs;
+            this.aborted = aborted;
         }
 
         @Override
         protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-            discard = aborted.isAborted(batch);
-            boolean producerLast = batch.hasProducerId()
-                    && Long.valueOf(batch.lastOffset()).equals(lastDataOffsets.get(batch.producerId()));
-            // Kafka's rule: a producer's last batch stays (emptied if aborted) so that its sequence is not lost.
-            BatchRetention retention = batch.isControlBatch() || producerLast ? BatchRetention.RETAIN_EMPTY
+            boolean abortedData = aborted.isAborted(batch);
+            // Kafka's rule: a producer's last batch stays (emptied if need be) so that the producer state rebuilt
+            // from the log still knows its last sequence, or, when a marker bumped its epoch, that epoch.
+            boolean producerLast = batch.hasProducerId() && (batch.isControlBatch()
+                    ? !lastDataOffsets.containsKey(batch.producerId())
+                            && Short.valueOf(batch.producerEpoch()).equals(markerEpochs.get(batch.producerId()))
+                    : Long.valueOf(batch.lastOffset()).equals(lastDataOffsets.get(batch.producerId())));
+            boolean markerOfEmptyTxn = false;
+            if (batch.isControlBatch()) {
+                markerOfEmptyTxn = markerOfEmptyTxn(batch);
+                OptionalLong stamped = batch.deleteHorizonMs();
+                discard = markerOfEmptyTxn && stamped.isPresent() && stamped.getAsLong() <= currentTime;
+                if (markerOfEmptyTxn && !discard) {
+                    earliestHorizon = Math.min(earliestHorizon,
+                            stamped.orElse(currentTime + deleteRetentionMs));
+                }
+                if (discard && TxnMarker.read(batch).isAbort()) {
+                    droppedAborts.add(batch.baseOffset());
+                }
+            } else {
+                discard = abortedData;
+                if (batch.isTransactional()) {
+                    txnDataKept.merge(batch.producerId(), producerLast, Boolean::logicalOr);
+                }
+            }
+            BatchRetention retention = producerLast ? BatchRetention.RETAIN_EMPTY
                     : discard ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY;
-            return new BatchRetentionResult(retention, false);
+            // The second value makes filterTo stamp the delete horizon on a marker whose transaction is gone.
+            return new BatchRetentionResult(retention, markerOfEmptyTxn);
+        }
+
+        /**
+         * Whether a control batch may go after the delete horizon: an end-transaction marker none of whose
+         * transaction's batches this cleaning keeps, or a batch already emptied by an earlier cleaning.
+         */
+        private boolean markerOfEmptyTxn(RecordBatch batch) {
+            TxnMarker marker = TxnMarker.read(batch);
+            if (marker.isEndTxn()) {
+                return !Boolean.TRUE.equals(txnDataKept.remove(batch.producerId()));
+            }
+            return !batch.iterator().hasNext();
         }
 
         @Override
         protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
-            if (batch.isControlBatch()) {
-                return true;
-            }
             if (discard) {
                 return false;
             }
-            if (!record.hasKey() || map.latestOffset(record.key()) > record.offset()) {
-                return false;
-            }
-            if (record.hasValue()) {
+            if (batch.isControlBatch()) {
                 return true;
             }
+            boolean keep = record.hasKey() && map.latestOffset(record.key()) <= record.offset()
+                    && (record.hasValue() || keepTombstone(batch));
+            if (keep && batch.isTransactional()) {
+                txnDataKept.put(batch.producerId(), true);
+            }
+            return keep;
+        }
+
+        private boolean keepTombstone(RecordBatch batch) {
             OptionalLong stamped = batch.deleteHorizonMs();
             long horizon = stamped.isPresent() ? stamped.getAsLong() : currentTime + deleteRetentionMs;
             if (stamped.isPresent() && currentTime >= horizon) {

@@ -171,16 +171,19 @@ final class LogMaintenance {
                 return Optional.empty();
             }
             Map<Long, Long> lastData = new HashMap<>();
+            Map<Long, Short> markerEpochs = new HashMap<>();
             producerState.producers().forEach((pid, entry) -> {
                 ProducerBatch last = entry.lastBatch();
                 if (last != null) {
                     lastData.put(pid, last.lastOffset());
+                } else {
+                    markerEpochs.put(pid, entry.epoch());
                 }
             });
             LogOffsets.Snapshot o = offsets.get();
             // Cleaning stops at the last stable offset: an open transaction's records must stay until its marker.
             return Optional.of(new CleaningView(local.segments().snapshot(), o.logStart(), o.lastStableOffset(),
-                    local.truncations(), lastData, config.get()));
+                    local.truncations(), lastData, markerEpochs, config.get()));
         } finally {
             lock.unlock();
         }

@@ -39,10 +39,10 @@ class CompactionPropertiesTest {
     record Append(int key, boolean tombstone, int count) implements Action {
     }
 
-    record Clean() implements Action {
+    record Clean() implements Action, TxnAction {
     }
 
-    record Tick(int ms) implements Action {
+    record Tick(int ms) implements Action, TxnAction {
     }
 
     record CrashDuringClean(int step) implements Action {
@@ -129,6 +129,153 @@ class CompactionPropertiesTest {
             s.close();
             try (Stream<Path> walk = Files.walk(root)) {
                 walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    sealed interface TxnAction permits TxnData, TxnEnd, Plain, Clean, Tick {
+    }
+
+    /** {@code count} records of keys from {@code key} on, in the open transaction of producer {@code pid}. */
+    record TxnData(int pid, int key, int count) implements TxnAction {
+    }
+
+    record TxnEnd(int pid, boolean commit) implements TxnAction {
+    }
+
+    record Plain(int key) implements TxnAction {
+    }
+
+    @Provide
+    Arbitrary<List<TxnAction>> txnActions() {
+        Arbitrary<TxnAction> data = Combinators.combine(Arbitraries.integers().between(1, 3),
+                Arbitraries.integers().between(0, 5), Arbitraries.integers().between(1, 3)).as(TxnData::new);
+        Arbitrary<TxnAction> end = Combinators.combine(Arbitraries.integers().between(1, 3),
+                Arbitraries.of(true, false)).as(TxnEnd::new);
+        Arbitrary<TxnAction> plain = Arbitraries.integers().between(0, 5).map(Plain::new);
+        Arbitrary<TxnAction> tick = Arbitraries.integers().between(1, 400).map(Tick::new);
+        return Arbitraries.frequencyOf(Tuple.of(8, data), Tuple.of(4, end), Tuple.of(6, plain),
+                Tuple.of(3, Arbitraries.just(new Clean())), Tuple.of(2, tick)).list().ofMinSize(10).ofMaxSize(60);
+    }
+
+    /**
+     * Under random transactions (committed and aborted, interleaved between producers and with plain records),
+     * cleanings and clock moves, a read_committed reader from the log start sees only committed records, each the
+     * one appended at its offset, and for every key the latest committed value below the last stable offset. Once
+     * every transaction is closed and more than {@code delete.retention.ms} has passed over a few cleanings, no
+     * marker is left whose transaction has no batch left.
+     */
+    @Property(tries = 8)
+    void readCommittedSeesTheLatestCommittedValuesAndMarkersGoWithTheirData(
+            @ForAll("txnActions") List<TxnAction> actions) throws IOException {
+        Path root = Files.createTempDirectory("compaction-txn-prop");
+        State s = new State();
+        try {
+            s.open(root.resolve("data-0"), true);
+            Map<Long, CompactionSupport.Rec> committed = new java.util.HashMap<>();
+            Map<Long, List<CompactionSupport.Rec>> open = new java.util.HashMap<>();
+            Map<Long, Integer> sequences = new java.util.HashMap<>();
+            int value = 0;
+            for (TxnAction action : actions) {
+                switch (action) {
+                    case TxnData d -> {
+                        String[] kv = new String[d.count() * 2];
+                        for (int i = 0; i < d.count(); i++) {
+                            kv[2 * i] = "k" + ((d.key() + i) % 6);
+                            kv[2 * i + 1] = "t" + d.pid() + "-" + value++;
+                        }
+                        long pid = d.pid();
+                        int seq = sequences.getOrDefault(pid, 0);
+                        long first = s.log.appendAsLeader(CompactionSupport.keyedTransactional(s.time.milliseconds(),
+                                pid, (short) 0, seq, kv), 0).firstOffset();
+                        sequences.put(pid, seq + d.count());
+                        for (int i = 0; i < d.count(); i++) {
+                            open.computeIfAbsent(pid, p -> new java.util.ArrayList<>())
+                                    .add(new CompactionSupport.Rec(first + i, kv[2 * i], kv[2 * i + 1]));
+                        }
+                    }
+                    case TxnEnd e -> {
+                        List<CompactionSupport.Rec> records = open.remove((long) e.pid());
+                        if (records != null) { // a coordinator sends markers only to partitions in the transaction
+                            s.log.appendTxnMarker(e.pid(), (short) 0, 0, e.commit(), 0);
+                            if (e.commit()) {
+                                records.forEach(r -> committed.put(r.offset(), r));
+                            }
+                        }
+                    }
+                    case Plain p -> {
+                        String key = "k" + p.key();
+                        String v = "p" + value++;
+                        long offset = s.log.appendAsLeader(CompactionSupport.keyed(s.time.milliseconds(), key, v), 0)
+                                .firstOffset();
+                        committed.put(offset, new CompactionSupport.Rec(offset, key, v));
+                    }
+                    case Clean c -> s.cleaner.cleanOnce();
+                    case Tick t -> s.time.advance(t.ms());
+                }
+                s.log.updateHighWatermark(s.log.logEndOffset());
+                assertReadCommitted(s.log, committed);
+            }
+            for (long pid : List.copyOf(open.keySet())) {
+                s.log.appendTxnMarker(pid, (short) 0, 0, false, 0);
+            }
+            for (int i = 0; i < 20; i++) { // roll the last markers out of the active segment
+                String v = "p" + value++;
+                long offset = s.log.appendAsLeader(CompactionSupport.keyed(s.time.milliseconds(), "k0", v), 0)
+                        .firstOffset();
+                committed.put(offset, new CompactionSupport.Rec(offset, "k0", v));
+            }
+            s.log.updateHighWatermark(s.log.logEndOffset());
+            for (int i = 0; i < 3; i++) {
+                s.cleaner.cleanOnce();
+                s.time.advance(1_000);
+            }
+            assertReadCommitted(s.log, committed);
+            assertNoMarkerOutlivesItsTransaction(s.log);
+        } finally {
+            s.close();
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private static void assertReadCommitted(FileLog log, Map<Long, CompactionSupport.Rec> committed) {
+        long lso = log.lastStableOffset();
+        List<CompactionSupport.Rec> read = CompactionSupport.readCommitted(log);
+        Map<String, CompactionSupport.Rec> last = new java.util.HashMap<>();
+        for (CompactionSupport.Rec r : read) {
+            if (!r.equals(committed.get(r.offset()))) {
+                throw new AssertionError("read_committed read " + r + " but committed " + committed.get(r.offset()));
+            }
+            last.put(r.key(), r);
+        }
+        Map<String, CompactionSupport.Rec> expected = new java.util.HashMap<>();
+        committed.values().stream().filter(r -> r.offset() < lso)
+                .sorted(Comparator.comparingLong(CompactionSupport.Rec::offset))
+                .forEach(r -> expected.put(r.key(), r));
+        if (!expected.equals(last)) {
+            throw new AssertionError("Latest committed values below " + lso + ": expected " + expected + ", read "
+                    + last);
+        }
+    }
+
+    /** Every marker left closes a transaction some batch of which (possibly emptied) is still in the log. */
+    private static void assertNoMarkerOutlivesItsTransaction(FileLog log) {
+        java.util.Set<Long> withBatch = new java.util.HashSet<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            for (org.apache.kafka.common.record.internal.RecordBatch b : log.read(next, 1 << 16, Long.MAX_VALUE,
+                    true).records().batches()) {
+                if (b.isControlBatch()) {
+                    if (b.iterator().hasNext() && !withBatch.remove(b.producerId())) {
+                        throw new AssertionError("Marker at " + b.baseOffset() + " of producer " + b.producerId()
+                                + " outlived its transaction");
+                    }
+                } else if (b.isTransactional()) {
+                    withBatch.add(b.producerId());
+                }
+                next = b.lastOffset() + 1;
             }
         }
     }

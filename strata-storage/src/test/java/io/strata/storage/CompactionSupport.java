@@ -4,15 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.Record;
@@ -83,6 +86,74 @@ final class CompactionSupport {
             }
             if (next == from) {
                 throw new AssertionError("No progress reading at " + next + " below " + log.logEndOffset());
+            }
+        }
+        return out;
+    }
+
+    /** A control batch read back: its offset, producer, and marker ({@code UNKNOWN} when emptied by cleaning). */
+    record Control(long offset, long producerId, short epoch, ControlRecordType type) {
+    }
+
+    /**
+     * The records a {@code read_committed} consumer gets from the log start, as Kafka's consumer filters them: up to
+     * the last stable offset, dropping the batches of the aborted transactions the log reports for each read (from
+     * an aborted transaction's first offset until its producer's ABORT marker) and every control batch.
+     */
+    static List<Rec> readCommitted(Log log) {
+        List<Rec> out = new ArrayList<>();
+        PriorityQueue<AbortedTxn> upcoming = new PriorityQueue<>(Comparator.comparingLong(AbortedTxn::firstOffset));
+        Set<AbortedTxn> seen = new HashSet<>();
+        Set<Long> abortedProducers = new HashSet<>();
+        long next = log.logStartOffset();
+        long end = log.lastStableOffset();
+        while (next < end) {
+            LogReadInfo info = log.read(next, 1 << 12, end, true);
+            long from = next;
+            for (RecordBatch b : info.records().batches()) {
+                next = b.lastOffset() + 1;
+            }
+            for (AbortedTxn t : log.abortedTransactions(from, next)) {
+                if (seen.add(t)) {
+                    upcoming.add(t);
+                }
+            }
+            for (RecordBatch b : info.records().batches()) {
+                while (!upcoming.isEmpty() && upcoming.peek().firstOffset() <= b.lastOffset()) {
+                    abortedProducers.add(upcoming.poll().producerId());
+                }
+                if (b.isControlBatch()) {
+                    if (TxnMarker.read(b).isAbort()) {
+                        abortedProducers.remove(b.producerId());
+                    }
+                    continue;
+                }
+                if (b.isTransactional() && abortedProducers.contains(b.producerId())) {
+                    continue;
+                }
+                for (Record r : b) {
+                    if (r.offset() >= from) {
+                        out.add(new Rec(r.offset(), string(r.key()), string(r.value())));
+                    }
+                }
+            }
+            if (next == from) {
+                throw new AssertionError("No progress reading at " + next + " below " + end);
+            }
+        }
+        return out;
+    }
+
+    /** Every control batch of the log, in offset order. */
+    static List<Control> controlBatches(Log log) {
+        List<Control> out = new ArrayList<>();
+        long next = log.logStartOffset();
+        while (next < log.logEndOffset()) {
+            for (RecordBatch b : log.read(next, 1 << 16, Long.MAX_VALUE, true).records().batches()) {
+                if (b.isControlBatch()) {
+                    out.add(new Control(b.baseOffset(), b.producerId(), b.producerEpoch(), TxnMarker.read(b).type()));
+                }
+                next = b.lastOffset() + 1;
             }
         }
         return out;

@@ -307,6 +307,117 @@ class CompactionTest {
                 .containsExactly(7L);
     }
 
+    /** Appends a one-record transaction of producer {@code pid} and its marker; returns the marker's offset. */
+    private long transaction(FileLog log, long pid, int seq, boolean commit, String key, String value) {
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), pid, (short) 0, seq, key, value),
+                0);
+        long marker = log.appendTxnMarker(pid, (short) 0, 0, commit, 0).firstOffset();
+        log.updateHighWatermark(log.logEndOffset());
+        return marker;
+    }
+
+    /** Every record of the log but the markers. */
+    private static List<Rec> dataRecords(FileLog log) {
+        List<Long> markers = CompactionSupport.controlBatches(log).stream().map(CompactionSupport.Control::offset)
+                .toList();
+        return readRecords(log).stream().filter(r -> !markers.contains(r.offset())).toList();
+    }
+
+    /** Restarts {@code log} after a crash that lost its producer snapshots: the state comes back from the log. */
+    private FileLog crashAndRecover(FileLog log) throws Exception {
+        Path dir = log.dir();
+        log.closeForDeletion();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.toString().endsWith(ProducerStateManager.SUFFIX)).forEach(p -> p.toFile().delete());
+        }
+        FileLog reopened = LogLoader.load(dir, TP, TOPIC_ID, compacted("delete.retention.ms", "10000"),
+                new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(), OptionalLong.empty()),
+                time, TestSupport.INLINE, 0);
+        closeables.add(reopened);
+        reopened.updateHighWatermark(reopened.logEndOffset());
+        return reopened;
+    }
+
+    @Test
+    void transactionMarkersGoDeleteRetentionAfterTheLastBatchOfTheirTransaction() throws Exception {
+        FileLog log = open(root, compacted("delete.retention.ms", "10000"), TestSupport.INLINE);
+        long abort7 = transaction(log, 7, 0, false, "k1", "aborted");
+        long commit8 = transaction(log, 8, 0, true, "k2", "c1");
+        long lastCommit8 = transaction(log, 8, 1, true, "k2", "c2");
+        // Producer 7's last data batch: it stays (for its sequence), so its transaction's marker stays too.
+        long lastCommit7 = transaction(log, 7, 1, true, "k7", "c7");
+        Writer w = new Writer(() -> log, time);
+        for (int v = 0; v < 10; v++) {
+            for (int k = 0; k < 3; k++) {
+                w.append("f" + k, "v" + v);
+            }
+        }
+        List<Rec> committed = CompactionSupport.readCommitted(log);
+        assertThat(committed).extracting(Rec::value).contains("c1", "c2", "c7").doesNotContain("aborted");
+        Map<Long, Rec> appended = new HashMap<>();
+        Map<String, String> latest = new HashMap<>();
+        committed.forEach(r -> {
+            appended.put(r.offset(), r);
+            latest.put(r.key(), r.value());
+        });
+        LogCleaner cleaner = cleaner(root, log);
+
+        // First cleaning: the aborted record and the superseded c1 go; their markers are stamped, not yet dropped.
+        Cleaner.Result first = cleaner.cleanOnce().orElseThrow();
+        assertThat(first.deleteHorizonMs()).isEqualTo(time.milliseconds() + 10_000);
+        assertThat(CompactionSupport.controlBatches(log)).extracting(CompactionSupport.Control::offset)
+                .containsExactly(abort7, commit8, lastCommit8, lastCommit7);
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).extracting(AbortedTxn::lastOffset)
+                .containsExactly(abort7);
+        List<Rec> expected = CompactionSupport.readCommitted(log);
+        assertThat(expected).as("nothing aborted is left").isEqualTo(dataRecords(log));
+        assertCompacted(expected, appended, latest, first.firstDirty());
+        assertThat(expected).extracting(Rec::value).contains("c2", "c7").doesNotContain("c1");
+
+        time.advance(9_999);
+        assertThat(cleaner.cleanOnce()).as("nothing dirty, no marker due").isEmpty();
+        time.advance(1);
+        Cleaner.Result second = cleaner.cleanOnce().orElseThrow();
+        assertThat(second.deleteHorizonMs()).isEqualTo(Long.MAX_VALUE);
+        assertThat(CompactionSupport.controlBatches(log)).extracting(CompactionSupport.Control::offset)
+                .containsExactly(lastCommit8, lastCommit7);
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).as("the index entry went with its marker")
+                .isEmpty();
+        assertThat(CompactionSupport.readCommitted(log)).isEqualTo(expected);
+
+        // Rebuilt from the cleaned log, the producer state holds no open transaction: the LSO is not stuck.
+        FileLog recovered = crashAndRecover(log);
+        assertThat(recovered.lastStableOffset()).isEqualTo(recovered.logEndOffset());
+        assertThat(recovered.abortedTransactions(0, recovered.logEndOffset())).isEmpty();
+        assertThat(CompactionSupport.readCommitted(recovered)).isEqualTo(expected);
+    }
+
+    @Test
+    void aMarkerThatBumpedItsProducersEpochStaysEmptiedAsItsLastWord() throws Exception {
+        FileLog log = open(root, compacted("delete.retention.ms", "10000"), TestSupport.INLINE);
+        log.appendAsLeader(CompactionSupport.keyedTransactional(time.milliseconds(), 9, (short) 0, 0, "k9", "x"), 0);
+        // The coordinator aborts a timed-out transaction with the next epoch, which fences the old producer.
+        long marker = log.appendTxnMarker(9, (short) 1, 0, false, 0).firstOffset();
+        Writer w = new Writer(() -> log, time);
+        for (int v = 0; v < 10; v++) {
+            for (int k = 0; k < 3; k++) {
+                w.append("f" + k, "v" + v);
+            }
+        }
+        LogCleaner cleaner = cleaner(root, log);
+        cleaner.cleanOnce().orElseThrow();
+        time.advance(10_000);
+        cleaner.cleanOnce().orElseThrow();
+        assertThat(CompactionSupport.controlBatches(log)).containsExactly(new CompactionSupport.Control(marker, 9,
+                (short) 1, org.apache.kafka.common.record.internal.ControlRecordType.UNKNOWN));
+        assertThat(readRecords(log)).noneMatch(r -> "k9".equals(r.key()));
+        assertThat(log.abortedTransactions(0, log.logEndOffset())).isEmpty();
+
+        FileLog recovered = crashAndRecover(log);
+        assertThat(recovered.lastStableOffset()).isEqualTo(recovered.logEndOffset());
+        assertThat(CompactionSupport.readCommitted(recovered)).isEqualTo(dataRecords(recovered));
+    }
+
     @Test
     void followersReplicateCleanedBatchesWithGapsAndEmptyBatches() throws Exception {
         FileLog leader = open(root.resolve("leader"), compacted(), TestSupport.INLINE);
