@@ -265,12 +265,12 @@ public final class RecordSerde {
         String host = readString(in);
         AclOperation operation = AclOperation.fromCode(in.readByte());
         AclPermissionType permission = AclPermissionType.fromCode(in.readByte());
-        AclBinding acl = new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry(principal, host, operation, permission));
-        if (!AclRecord.isConcrete(acl)) {
-            throw new IOException("Invalid access control entry " + acl);
+        try {
+            return new AclRecord(id, new AclBinding(new ResourcePattern(type, name, pattern),
+                    new AccessControlEntry(principal, host, operation, permission)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Invalid access control entry " + id + ": " + e.getMessage(), e);
         }
-        return new AclRecord(id, acl);
     }
 
     private static void header(DataOutput out, byte type) throws IOException {

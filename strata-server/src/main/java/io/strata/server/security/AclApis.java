@@ -59,24 +59,34 @@ public final class AclApis implements ApiModule {
         public ApiMessage handle(RequestContext context, CreateAclsRequest request) {
             List<AclBinding> bindings = new ArrayList<>();
             List<AclCreationResult> results = new ArrayList<>();
+            List<AclCreationResult> sent = new ArrayList<>();
             for (var c : request.data().creations()) {
-                AclBinding binding = new AclBinding(
-                        new ResourcePattern(ResourceType.fromCode(c.resourceType()), c.resourceName(),
-                                PatternType.fromCode(c.resourcePatternType())),
-                        new AccessControlEntry(c.principal(), c.host(), AclOperation.fromCode(c.operation()),
-                                AclPermissionType.fromCode(c.permissionType())));
-                bindings.add(binding);
-                results.add(new AclCreationResult());
+                AclCreationResult result = new AclCreationResult();
+                results.add(result);
+                try {
+                    bindings.add(new AclBinding(
+                            new ResourcePattern(ResourceType.fromCode(c.resourceType()), c.resourceName(),
+                                    PatternType.fromCode(c.resourcePatternType())),
+                            new AccessControlEntry(c.principal(), c.host(), AclOperation.fromCode(c.operation()),
+                                    AclPermissionType.fromCode(c.permissionType()))));
+                    sent.add(result);
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    // ANY or MATCH where a concrete value is needed: Kafka's INVALID_REQUEST for this creation.
+                    result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(e.getMessage());
+                }
+            }
+            if (bindings.isEmpty()) {
+                return new CreateAclsResponseData().setResults(results);
             }
             List<Optional<ApiException>> outcomes;
             try {
                 outcomes = waiter.await(quorum.createAcls(bindings));
             } catch (ApiException e) {
-                results.forEach(r -> r.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage()));
+                sent.forEach(r -> r.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage()));
                 return new CreateAclsResponseData().setResults(results);
             }
             for (int i = 0; i < outcomes.size(); i++) {
-                AclCreationResult result = results.get(i);
+                AclCreationResult result = sent.get(i);
                 outcomes.get(i).ifPresent(e -> result.setErrorCode(Errors.forException(e).code())
                         .setErrorMessage(e.getMessage()));
             }
