@@ -39,7 +39,7 @@ import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * CreateAcls, DescribeAcls and DeleteAcls, with the versions kafka-clients 4.x sends. ACLs live in the metadata log
+ * CreateAcls, DescribeAcls and DeleteAcls, v1-3 as Kafka 4.x (literal and prefixed patterns from v1). ACLs live in the metadata log
  * (so they reach every node and survive restarts); DescribeAcls reads the node's image. The dispatcher has checked
  * CLUSTER ALTER (create, delete) or DESCRIBE (describe) already. Handlers are thread-safe.
  */
@@ -47,9 +47,9 @@ public final class AclApis implements ApiModule {
 
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
-        dispatcher.register(ApiKeys.CREATE_ACLS, 2, 3, new CreateAcls(s.quorum(), s.waiter()))
-                .register(ApiKeys.DESCRIBE_ACLS, 2, 3, new DescribeAcls(s.quorum()))
-                .register(ApiKeys.DELETE_ACLS, 2, 3, new DeleteAcls(s.quorum(), s.waiter()));
+        dispatcher.register(ApiKeys.CREATE_ACLS, 1, 3, new CreateAcls(s.quorum(), s.waiter()))
+                .register(ApiKeys.DESCRIBE_ACLS, 1, 3, new DescribeAcls(s.quorum()))
+                .register(ApiKeys.DELETE_ACLS, 1, 3, new DeleteAcls(s.quorum(), s.waiter()));
     }
 
     /** Stores new bindings in one metadata entry; each creation succeeds or fails on its own. */
