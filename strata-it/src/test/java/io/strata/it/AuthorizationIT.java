@@ -104,6 +104,7 @@ class AuthorizationIT {
         config.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
         config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
                 + "username=\"" + user + "\" password=\"" + user + "-secret\";");
+        config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         return config;
     }

@@ -80,7 +80,7 @@ final class AclResource {
     static final class PatternTypeConverter implements ITypeConverter<PatternType> {
         @Override
         public PatternType convert(String value) {
-            PatternType type = PatternType.fromString(value.trim());
+            PatternType type = PatternType.fromString(value.trim().toUpperCase(Locale.ROOT));
             if (type == PatternType.UNKNOWN) {
                 throw new TypeConversionException("expected literal, prefixed, any or match");
             }

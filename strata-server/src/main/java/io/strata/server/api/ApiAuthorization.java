@@ -13,7 +13,6 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
-import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -91,7 +90,6 @@ public final class ApiAuthorization {
         group(ApiKeys.SYNC_GROUP, r -> ((SyncGroupRequestData) r.data()).groupId());
         group(ApiKeys.HEARTBEAT, r -> ((HeartbeatRequestData) r.data()).groupId());
         group(ApiKeys.LEAVE_GROUP, r -> ((LeaveGroupRequestData) r.data()).groupId());
-        group(ApiKeys.CONSUMER_GROUP_HEARTBEAT, r -> ((ConsumerGroupHeartbeatRequestData) r.data()).groupId());
         RULES.put(ApiKeys.END_TXN, new Whole(List.of(new Check(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
                 r -> ((EndTxnRequestData) r.data()).transactionalId()))));
         RULES.put(ApiKeys.ADD_OFFSETS_TO_TXN, new Whole(List.of(
@@ -121,6 +119,7 @@ public final class ApiAuthorization {
         inHandler(ApiKeys.TXN_OFFSET_COMMIT, "TRANSACTIONAL_ID WRITE, GROUP READ, TOPIC READ");
         inHandler(ApiKeys.LIST_GROUPS, "CLUSTER DESCRIBE, else GROUP DESCRIBE per group");
         inHandler(ApiKeys.DESCRIBE_GROUPS, "GROUP DESCRIBE");
+        inHandler(ApiKeys.CONSUMER_GROUP_HEARTBEAT, "GROUP READ, TOPIC DESCRIBE of the subscribed names");
         inHandler(ApiKeys.CONSUMER_GROUP_DESCRIBE, "GROUP DESCRIBE");
         inHandler(ApiKeys.DELETE_GROUPS, "GROUP DELETE");
         inHandler(ApiKeys.FIND_COORDINATOR, "GROUP DESCRIBE or TRANSACTIONAL_ID DESCRIBE");

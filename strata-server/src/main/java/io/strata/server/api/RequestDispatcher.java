@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
  * pick a version. On SASL listeners only ApiVersions, SaslHandshake and SaslAuthenticate are served before
  * authentication (anything else closes the connection), and a failed authentication is answered and then closed,
- * as Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the
+ * as Kafka's authenticator does. Before a handler runs, its API's whole-request authorisation rule
+ * ({@link ApiAuthorization}) is checked and a denial answered with the request's error response; an API without a
+ * rule cannot be registered. Every parsed request is counted and timed in {@link RequestMetrics}, with the
  * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
