@@ -76,6 +76,7 @@ class AuthorizationIT {
         overrides.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         overrides.put("super.users", "User:admin");
         overrides.put("http.listeners", "");
+        overrides.put("group.initial.rebalance.delay.ms", "0");
         node = TestNode.start(dir.resolve("node"), overrides);
         admin = Admin.create(config("admin"));
         admin.createTopics(List.of(new NewTopic("secret", 1, (short) 1), new NewTopic("team-a.orders", 1, (short) 1),
