@@ -25,7 +25,6 @@ final class AclIndex {
     private final Map<ResourceType, Map<String, List<AccessControlEntry>>> prefixed = new EnumMap<>(ResourceType.class);
     /** Every binding per resource type, for the by-resource-type check (rare: idempotent producers). */
     private final Map<ResourceType, List<AclBinding>> byType = new EnumMap<>(ResourceType.class);
-    private final int size;
 
     AclIndex(Collection<AclBinding> bindings) {
         for (AclBinding b : bindings) {
@@ -36,11 +35,6 @@ final class AclIndex {
                     .computeIfAbsent(p.name(), n -> new ArrayList<>()).add(b.entry());
             byType.computeIfAbsent(p.resourceType(), t -> new ArrayList<>()).add(b);
         }
-        size = bindings.size();
-    }
-
-    int size() {
-        return size;
     }
 
     /**
