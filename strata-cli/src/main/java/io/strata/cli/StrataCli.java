@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.cli.acl.AclCommand;
 import io.strata.cli.client.ErrorHandlers;
 import io.strata.cli.cluster.ClusterCommand;
 import io.strata.cli.config.ConfigCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Strata: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
                 ClusterCommand.class, ConfigCommand.class, GroupCommand.class, SchemaCommand.class,
-                TopCommand.class, TransactionsCommand.class, UserCommand.class, CommandLine.HelpCommand.class})
+                TopCommand.class, TransactionsCommand.class, UserCommand.class, AclCommand.class,
+                CommandLine.HelpCommand.class})
 public final class StrataCli {
 
     public static void main(String[] args) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * The cluster's metadata at one point of the metadata log. Immutable; a new image is published after every
@@ -17,11 +18,14 @@ import org.apache.kafka.common.Uuid;
  * @param configs       dynamic configs per resource
  * @param nextProducerId the first producer id not yet allocated
  * @param scramCredentials SCRAM credentials per user and mechanism
+ * @param acls          access control entries by id (Kafka's AccessControlEntryRecord ids), each a literal or
+ *                      prefixed resource pattern with its principal, host, operation and permission
  */
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                             Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
-                            Map<ScramCredential.Key, ScramCredential> scramCredentials) {
+                            Map<ScramCredential.Key, ScramCredential> scramCredentials,
+                            Map<Uuid, AclBinding> acls) {
 
     /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
     public static final String NO_CLUSTER_ID = "";
@@ -29,9 +33,19 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(scramCredentials, "scramCredentials");
+        Objects.requireNonNull(acls, "acls");
     }
 
-    /** An image without SCRAM credentials. */
+    /** An image without ACLs. */
+    public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
+                         Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
+                         Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
+                         Map<ScramCredential.Key, ScramCredential> scramCredentials) {
+        this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, scramCredentials,
+                Map.of());
+    }
+
+    /** An image without SCRAM credentials and ACLs. */
     public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                          Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {

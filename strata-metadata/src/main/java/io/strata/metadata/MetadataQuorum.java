@@ -8,6 +8,8 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.ApiException;
 
 /**
@@ -63,6 +65,20 @@ public interface MetadataQuorum extends AutoCloseable {
      *         deletion of a credential that does not exist
      */
     CompletableFuture<List<Optional<ApiException>>> alterScramCredentials(List<ScramCredentialChange> changes);
+
+    /**
+     * Stores ACL bindings in one entry (CreateAcls); a binding already stored succeeds without a change.
+     *
+     * @return one outcome per binding, in order: empty on success, else {@code InvalidRequestException}
+     */
+    CompletableFuture<List<Optional<ApiException>>> createAcls(List<AclBinding> bindings);
+
+    /**
+     * Deletes, in one entry, every stored ACL binding each filter matches (DeleteAcls).
+     *
+     * @return per filter, in order, the bindings it deleted
+     */
+    CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters);
 
     /** Allocates a block of producer ids for {@code brokerId}. */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);

@@ -1,5 +1,6 @@
 package io.strata.metadata;
 
+import io.strata.metadata.controller.AclControl;
 import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
@@ -36,6 +37,8 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -335,6 +338,18 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             List<ScramCredentialChange> changes) {
         List<ScramCredentialChange> copy = List.copyOf(changes);
         return submit("alterScramCredentials", image -> ScramControl.alter(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> createAcls(List<AclBinding> bindings) {
+        List<AclBinding> copy = List.copyOf(bindings);
+        return submit("createAcls", image -> AclControl.create(image, copy, Uuid::randomUuid));
+    }
+
+    @Override
+    public CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters) {
+        List<AclBindingFilter> copy = List.copyOf(filters);
+        return submit("deleteAcls", image -> AclControl.delete(image, copy));
     }
 
     @Override

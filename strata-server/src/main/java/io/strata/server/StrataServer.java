@@ -12,6 +12,8 @@ import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
 import io.strata.server.coordinator.txn.TxnApis;
 import io.strata.server.api.RequestDispatcher;
+import io.strata.server.security.AclApis;
+import io.strata.server.security.AclAuthorizer;
 import io.strata.server.cluster.LogConfigResolver;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.ReplicaManager;
@@ -184,7 +186,8 @@ public final class StrataServer implements AutoCloseable {
                     waiter, metrics, replication);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
-            RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
+            RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests(),
+                    AclAuthorizer.from(config, () -> quorum.image().acls()));
             for (ApiModule module : modules(security::get, dynamicTls)) {
                 started.add(module);
                 module.register(dispatcher, services);
@@ -284,7 +287,8 @@ public final class StrataServer implements AutoCloseable {
     /** The node's API modules, in start order. */
     private static List<ApiModule> modules(Function<String, ListenerSecurity> security, DynamicTls tls) {
         GroupApis groups = new GroupApis();
-        return List.of(new CoreApis(), new AdminApis(tls), groups, new TxnApis(groups), new SecurityApis(security));
+        return List.of(new CoreApis(), new AdminApis(tls), groups, new TxnApis(groups), new SecurityApis(security),
+                new AclApis());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.AclRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -14,6 +15,7 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveAclRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * Applies metadata records to an immutable {@link MetadataImage}, producing a new one. Every check is a pure
@@ -48,6 +51,7 @@ public final class ImageBuilder {
     private long nextProducerId;
     private String clusterId;
     private Map<ScramCredential.Key, ScramCredential> scramCredentials;
+    private Map<Uuid, AclBinding> acls;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
@@ -58,6 +62,7 @@ public final class ImageBuilder {
         this.configs = base.configs();
         this.nextProducerId = base.nextProducerId();
         this.scramCredentials = base.scramCredentials();
+        this.acls = base.acls();
     }
 
     /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
@@ -195,6 +200,16 @@ public final class ImageBuilder {
                             + " credential");
                 }
             }
+            case AclRecord r -> {
+                if (mutableAcls().putIfAbsent(r.id(), r.acl()) != null) {
+                    throw new MetadataConflictException("ACL id " + r.id() + " is already in use");
+                }
+            }
+            case RemoveAclRecord r -> {
+                if (mutableAcls().remove(r.id()) == null) {
+                    throw new MetadataConflictException("No ACL with id " + r.id());
+                }
+            }
         }
     }
 
@@ -224,7 +239,14 @@ public final class ImageBuilder {
         return new MetadataImage(version, clusterId, frozen(brokers, base.brokers()),
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
                 frozen(configs, base.configs()), nextProducerId,
-                frozen(scramCredentials, base.scramCredentials()));
+                frozen(scramCredentials, base.scramCredentials()), frozen(acls, base.acls()));
+    }
+
+    private Map<Uuid, AclBinding> mutableAcls() {
+        if (acls == base.acls()) {
+            acls = new HashMap<>(acls);
+        }
+        return acls;
     }
 
     private Map<ScramCredential.Key, ScramCredential> mutableScramCredentials() {

@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * One change to the cluster metadata. A Ratis log entry carries a batch of records that is applied atomically
@@ -188,6 +193,40 @@ public sealed interface MetadataRecord {
         public RemoveScramCredentialRecord {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(mechanism, "mechanism");
+        }
+    }
+
+    /**
+     * Adds one access control entry (Kafka's AccessControlEntryRecord) under a new id. The binding must be concrete:
+     * a resource type other than ANY/UNKNOWN, a LITERAL or PREFIXED pattern, an operation other than ANY/UNKNOWN and
+     * ALLOW or DENY. Rejected if the id is already in use.
+     */
+    record AclRecord(Uuid id, AclBinding acl) implements MetadataRecord {
+        public AclRecord {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(acl, "acl");
+            if (!isConcrete(acl)) {
+                throw new IllegalArgumentException("Not a concrete ACL: " + acl);
+            }
+        }
+
+        /** Whether {@code acl} names exactly one resource pattern, operation and permission (no ANY, no UNKNOWN). */
+        public static boolean isConcrete(AclBinding acl) {
+            ResourceType type = acl.pattern().resourceType();
+            PatternType pattern = acl.pattern().patternType();
+            AclOperation operation = acl.entry().operation();
+            AclPermissionType permission = acl.entry().permissionType();
+            return type != ResourceType.ANY && type != ResourceType.UNKNOWN
+                    && (pattern == PatternType.LITERAL || pattern == PatternType.PREFIXED)
+                    && operation != AclOperation.ANY && operation != AclOperation.UNKNOWN
+                    && (permission == AclPermissionType.ALLOW || permission == AclPermissionType.DENY);
+        }
+    }
+
+    /** Removes the access control entry with this id (Kafka's RemoveAccessControlEntryRecord); rejected if none. */
+    record RemoveAclRecord(Uuid id) implements MetadataRecord {
+        public RemoveAclRecord {
+            Objects.requireNonNull(id, "id");
         }
     }
 }

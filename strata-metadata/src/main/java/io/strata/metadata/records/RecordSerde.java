@@ -4,6 +4,7 @@ import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.AclRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -11,6 +12,7 @@ import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
 import io.strata.metadata.records.MetadataRecord.RegisterBrokerRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveAclRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveScramCredentialRecord;
 import io.strata.metadata.records.MetadataRecord.RemoveTopicRecord;
 import io.strata.metadata.records.MetadataRecord.ScramCredentialRecord;
@@ -30,6 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Compact, versioned binary form of {@link MetadataRecord}s and record batches.
@@ -62,6 +71,8 @@ public final class RecordSerde {
     static final byte CLUSTER_ID = 10;
     static final byte SCRAM_CREDENTIAL = 11;
     static final byte REMOVE_SCRAM_CREDENTIAL = 12;
+    static final byte ACCESS_CONTROL_ENTRY = 13;
+    static final byte REMOVE_ACCESS_CONTROL_ENTRY = 14;
 
     private static final byte V1 = 1;
     private static final byte V2_REASSIGNING = 2;
@@ -174,6 +185,23 @@ public final class RecordSerde {
                 writeString(out, r.user());
                 writeString(out, r.mechanism());
             }
+            case AclRecord r -> {
+                header(out, ACCESS_CONTROL_ENTRY);
+                writeUuid(out, r.id());
+                AclBinding acl = r.acl();
+                // Kafka's own wire codes of the enums: stable across releases, unlike ordinals.
+                out.writeByte(acl.pattern().resourceType().code());
+                writeString(out, acl.pattern().name());
+                out.writeByte(acl.pattern().patternType().code());
+                writeString(out, acl.entry().principal());
+                writeString(out, acl.entry().host());
+                out.writeByte(acl.entry().operation().code());
+                out.writeByte(acl.entry().permissionType().code());
+            }
+            case RemoveAclRecord r -> {
+                header(out, REMOVE_ACCESS_CONTROL_ENTRY);
+                writeUuid(out, r.id());
+            }
         }
     }
 
@@ -222,8 +250,27 @@ public final class RecordSerde {
             case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), new ScramCredential(readString(in),
                     readBytes(in), readBytes(in), readBytes(in), in.readInt()));
             case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readString(in));
+            case ACCESS_CONTROL_ENTRY -> readAcl(in);
+            case REMOVE_ACCESS_CONTROL_ENTRY -> new RemoveAclRecord(readUuid(in));
             default -> throw new IOException("Unknown metadata record type " + type);
         };
+    }
+
+    private static AclRecord readAcl(DataInput in) throws IOException {
+        Uuid id = readUuid(in);
+        ResourceType type = ResourceType.fromCode(in.readByte());
+        String name = readString(in);
+        PatternType pattern = PatternType.fromCode(in.readByte());
+        String principal = readString(in);
+        String host = readString(in);
+        AclOperation operation = AclOperation.fromCode(in.readByte());
+        AclPermissionType permission = AclPermissionType.fromCode(in.readByte());
+        try {
+            return new AclRecord(id, new AclBinding(new ResourcePattern(type, name, pattern),
+                    new AccessControlEntry(principal, host, operation, permission)));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Invalid access control entry " + id + ": " + e.getMessage(), e);
+        }
     }
 
     private static void header(DataOutput out, byte type) throws IOException {

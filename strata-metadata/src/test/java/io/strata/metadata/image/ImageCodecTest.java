@@ -1,5 +1,13 @@
 package io.strata.metadata.image;
 
+import io.strata.metadata.records.MetadataRecord.AclRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -53,7 +61,13 @@ class ImageCodecTest {
                 new ScramCredentialRecord("bob", new ScramCredential("SCRAM-SHA-256", new byte[] {1}, new byte[] {2},
                         new byte[] {3}, 8192)),
                 new ScramCredentialRecord("alice", new ScramCredential("SCRAM-SHA-512", new byte[] {4},
-                        new byte[] {5}, new byte[] {6}, 4096))), 42);
+                        new byte[] {5}, new byte[] {6}, 4096)),
+                new AclRecord(Uuid.randomUuid(), new AclBinding(new ResourcePattern(ResourceType.GROUP, "g-",
+                        PatternType.PREFIXED), new AccessControlEntry("User:alice", "*", AclOperation.READ,
+                        AclPermissionType.ALLOW))),
+                new AclRecord(Uuid.randomUuid(), new AclBinding(new ResourcePattern(ResourceType.TOPIC, "*",
+                        PatternType.LITERAL), new AccessControlEntry("User:bob", "*", AclOperation.WRITE,
+                        AclPermissionType.DENY)))), 42);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(image, new DataOutputStream(bytes));
@@ -64,6 +78,7 @@ class ImageCodecTest {
         assertThat(read.clusterId()).isEqualTo("cluster-x");
         assertThat(read.brokers().get(3).inControlledShutdown()).isTrue(); // survives a snapshot
         assertThat(read.nextProducerId()).isEqualTo(3000);
+        assertThat(read.acls()).hasSize(2).isEqualTo(image.acls()); // ACLs survive a snapshot with their ids
         assertThat(read.scramCredential("bob", "SCRAM-SHA-256").orElseThrow().iterations()).isEqualTo(8192);
         assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
     }

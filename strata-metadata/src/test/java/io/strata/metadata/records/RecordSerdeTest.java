@@ -1,5 +1,14 @@
 package io.strata.metadata.records;
 
+import io.strata.metadata.records.MetadataRecord.AclRecord;
+import io.strata.metadata.records.MetadataRecord.RemoveAclRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -58,7 +67,31 @@ class RecordSerdeTest {
                 new ClusterIdRecord("clüster-ä"),
                 new ScramCredentialRecord("alice, the =admin", new ScramCredential("SCRAM-SHA-512",
                         new byte[] {1, 2, 3}, new byte[64], new byte[] {9}, 4096)),
-                new RemoveScramCredentialRecord("alice", "SCRAM-SHA-256"));
+                new RemoveScramCredentialRecord("alice", "SCRAM-SHA-256"),
+                new AclRecord(id, new AclBinding(new ResourcePattern(ResourceType.TOPIC, "orders-", PatternType.PREFIXED),
+                        new AccessControlEntry("User:alice", "10.0.0.1", AclOperation.READ, AclPermissionType.ALLOW))),
+                new AclRecord(id, new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster",
+                        PatternType.LITERAL), new AccessControlEntry("User:*", "*", AclOperation.ALL,
+                        AclPermissionType.DENY))),
+                new RemoveAclRecord(id));
+    }
+
+    @Test
+    void writesAclsWithKafkasEnumCodesAndRejectsUnknownOnes() throws IOException {
+        AclRecord record = new AclRecord(new Uuid(1, 2), new AclBinding(new ResourcePattern(
+                ResourceType.TRANSACTIONAL_ID, "tx", PatternType.LITERAL), new AccessControlEntry("User:bob", "*",
+                AclOperation.IDEMPOTENT_WRITE, AclPermissionType.ALLOW)));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RecordSerde.write(record, new DataOutputStream(bytes));
+        byte[] written = bytes.toByteArray();
+        assertThat(written[0]).isEqualTo((byte) 13);
+        assertThat(written[18]).isEqualTo(ResourceType.TRANSACTIONAL_ID.code());
+        written[18] = ResourceType.ANY.code(); // not a concrete ACL: a corrupt entry, never applied
+        assertThatThrownBy(() -> RecordSerde.read(new DataInputStream(new ByteArrayInputStream(written))))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new AclRecord(Uuid.ONE_UUID, new AclBinding(new ResourcePattern(ResourceType.TOPIC,
+                "t", PatternType.UNKNOWN), new AccessControlEntry("User:a", "*", AclOperation.READ,
+                AclPermissionType.ALLOW)))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest

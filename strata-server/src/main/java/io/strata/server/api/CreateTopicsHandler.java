@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * CreateTopics, including validate-only; v5+ responses describe the created topic's partitions, replication
@@ -59,8 +61,15 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             }
         }
         List<TopicService.Request> requests = new ArrayList<>();
+        boolean clusterCreate = context.authorizedCluster(AclOperation.CREATE);
         for (CreateTopicsRequestData.CreatableTopic t : data.topics()) {
             if (duplicated.contains(t.name())) {
+                continue;
+            }
+            if (!clusterCreate && !context.authorized(AclOperation.CREATE, ResourceType.TOPIC, t.name())) {
+                results.add(new CreateTopicsResponseData.CreatableTopicResult().setName(t.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage("Authorization failed."));
                 continue;
             }
             Map<Integer, List<Integer>> assignments = new LinkedHashMap<>();
@@ -85,7 +94,7 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
             outcomes.putAll(topics.create(requests, data.validateOnly()));
         }
         for (TopicService.Request r : requests) {
-            results.add(result(outcomes.get(r.name()), r.configs(), context.apiVersion()));
+            results.add(result(context, outcomes.get(r.name()), r.configs()));
         }
         return new CreateTopicsResponseData().setTopics(results);
     }
@@ -96,8 +105,9 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 : r.numPartitions() == -1 ? defaultPartitions : Math.max(0, r.numPartitions());
     }
 
-    private CreateTopicsResponseData.CreatableTopicResult result(TopicOutcome outcome, Map<String, String> requested,
-                                                                 short version) {
+    private CreateTopicsResponseData.CreatableTopicResult result(RequestContext context, TopicOutcome outcome,
+                                                                 Map<String, String> requested) {
+        short version = context.apiVersion();
         CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult()
                 .setName(outcome.name());
         if (outcome.error().isPresent()) {
@@ -106,8 +116,13 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         }
         result.setErrorCode(Errors.NONE.code()).setTopicId(outcome.topicId());
         if (version >= 5) {
-            result.setNumPartitions(outcome.numPartitions()).setReplicationFactor(outcome.replicationFactor())
-                    .setConfigs(describeConfigs(requested));
+            result.setNumPartitions(outcome.numPartitions()).setReplicationFactor(outcome.replicationFactor());
+            // As Kafka: the created topic's configs only for a client that may describe them.
+            if (context.authorized(AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, outcome.name())) {
+                result.setConfigs(describeConfigs(requested));
+            } else {
+                result.setTopicConfigErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
         }
         return result;
     }

@@ -6,15 +6,19 @@ import io.strata.metadata.TopicImage;
 import io.strata.metadata.TopicOutcome;
 import io.strata.server.cluster.TopicService;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DeleteTopics by name (all versions) or by topic id (v6+). */
 public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest> {
@@ -46,7 +50,16 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
                 targets.add(new Target(name, Uuid.ZERO_UUID, image.topic(name)));
             }
         }
-        List<Uuid> ids = targets.stream().flatMap(t -> t.topic().stream()).map(TopicImage::id).distinct().toList();
+        // As Kafka: DELETE on the topic, checked by name whether it exists or not.
+        Set<Target> denied = new HashSet<>();
+        for (Target t : targets) {
+            Optional<String> name = t.topic().map(TopicImage::name).or(() -> Optional.ofNullable(t.name()));
+            if (name.isPresent() && !context.authorized(AclOperation.DELETE, ResourceType.TOPIC, name.get())) {
+                denied.add(t);
+            }
+        }
+        List<Uuid> ids = targets.stream().filter(t -> !denied.contains(t)).flatMap(t -> t.topic().stream())
+                .map(TopicImage::id).distinct().toList();
         Map<Uuid, TopicOutcome> outcomes = ids.isEmpty() ? Map.of() : topics.delete(ids);
         DeleteTopicsResponseData.DeletableTopicResultCollection results =
                 new DeleteTopicsResponseData.DeletableTopicResultCollection();
@@ -54,7 +67,13 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
             DeleteTopicsResponseData.DeletableTopicResult result = new DeleteTopicsResponseData.DeletableTopicResult()
                     .setName(target.topic().map(TopicImage::name).orElse(target.name()))
                     .setTopicId(target.topic().map(TopicImage::id).orElse(target.id()));
-            if (target.topic().isEmpty()) {
+            if (denied.contains(target)) {
+                result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message());
+                if (target.name() == null) {
+                    result.setName(null); // not revealed to a client that named it by id
+                }
+            } else if (target.topic().isEmpty()) {
                 Errors error = target.name() == null ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
                 result.setErrorCode(error.code()).setErrorMessage(error.message());
             } else {

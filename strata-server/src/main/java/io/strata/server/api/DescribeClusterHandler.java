@@ -3,11 +3,14 @@ package io.strata.server.api;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
+import io.strata.server.security.Authorizer;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DescribeCluster: the cluster id, the controller and the brokers on the request's listener. */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequest> {
@@ -50,6 +53,11 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
                 }
                 brokers.add(b);
             });
+        }
+        if (data.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(context.authorizedCluster(AclOperation.DESCRIBE)
+                    ? context.authorizedOperations(RequestContext.CLUSTER_OPERATIONS, ResourceType.CLUSTER,
+                    Authorizer.CLUSTER_NAME) : 0);
         }
         return response.setErrorCode(Errors.NONE.code()).setClusterId(image.clusterId())
                 .setControllerId(ClusterView.controllerId(image, nodeId)).setBrokers(brokers);

@@ -14,8 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -24,6 +26,7 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Fetch: reads each partition from its log as file slices (sent with {@code sendfile}), long-polling up to
@@ -59,7 +62,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         boolean readCommitted = replicaId < 0 && request.isolationLevel() == IsolationLevel.READ_COMMITTED;
         boolean byId = context.apiVersion() >= 13;
         long deadline = System.nanoTime() + Math.max(0, data.maxWaitMs()) * 1_000_000L;
-        Read read = readAll(data, byId, replicaId, readCommitted);
+        Predicate<String> readable = readable(context, replicaId);
+        Read read = readAll(data, byId, replicaId, readCommitted, readable);
         if (read.isComplete(data, deadline)) {
             return sent(read, replicaId);
         }
@@ -69,7 +73,7 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         read.partitions.forEach(p -> p.watch(wakeup));
         try {
             while (true) {
-                read = readAll(data, byId, replicaId, readCommitted);
+                read = readAll(data, byId, replicaId, readCommitted, readable);
                 if (read.isComplete(data, deadline)) {
                     return sent(read, replicaId);
                 }
@@ -81,6 +85,23 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         } finally {
             read.partitions.forEach(p -> p.unwatch(wakeup));
         }
+    }
+
+    /**
+     * Which topics the request may read, as Kafka: a follower (replica id >= 0) needs CLUSTER_ACTION on the cluster
+     * for every partition, a consumer READ on each topic; decided once per request, not per long-poll pass.
+     */
+    private static Predicate<String> readable(RequestContext context, int replicaId) {
+        if (!context.authorizer().enabled()) {
+            return topic -> true;
+        }
+        if (replicaId >= 0) {
+            boolean clusterAction = context.authorizedCluster(AclOperation.CLUSTER_ACTION);
+            return topic -> clusterAction;
+        }
+        Map<String, Boolean> decided = new HashMap<>();
+        return topic -> decided.computeIfAbsent(topic, t -> context.authorized(AclOperation.READ,
+                ResourceType.TOPIC, t));
     }
 
     /** Counts the bytes of the read that is answered (not those of earlier passes of a long poll). */
@@ -101,7 +122,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         }
     }
 
-    private Read readAll(FetchRequestData data, boolean byId, int replicaId, boolean readCommitted) {
+    private Read readAll(FetchRequestData data, boolean byId, int replicaId, boolean readCommitted,
+                         Predicate<String> readable) {
         TopicResolver topics = new TopicResolver(quorum.image(), byId);
         List<FetchResponseData.FetchableTopicResponse> responses = new ArrayList<>();
         List<Partition> found = new ArrayList<>();
@@ -111,6 +133,8 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
         boolean minOneMessage = true;
         for (FetchRequestData.FetchTopic topicData : data.topics()) {
             Optional<TopicImage> topic = topics.find(topicData.topic(), topicData.topicId());
+            boolean denied = (topic.isPresent() || !byId)
+                    && !readable.test(topic.map(TopicImage::name).orElse(topicData.topic()));
             FetchResponseData.FetchableTopicResponse topicResponse = new FetchResponseData.FetchableTopicResponse()
                     .setTopic(topicData.topic()).setTopicId(topicData.topicId());
             for (FetchRequestData.FetchPartition p : topicData.partitions()) {
@@ -118,6 +142,10 @@ public final class FetchHandler implements ApiHandler<FetchRequest> {
                         .setPartitionIndex(p.partition()).setRecords(MemoryRecords.EMPTY)
                         .setAbortedTransactions(readCommitted ? new ArrayList<>() : null);
                 topicResponse.partitions().add(response);
+                if (denied) {
+                    error = fail(response, Errors.TOPIC_AUTHORIZATION_FAILED);
+                    continue;
+                }
                 if (topic.isEmpty()) {
                     error = fail(response, topics.unknownError());
                     continue;

@@ -13,12 +13,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListOffsets: earliest, latest, max timestamp, and the first offset at or after a timestamp; as in Kafka, the
@@ -44,10 +46,15 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
         List<ListOffsetsResponseData.ListOffsetsTopicResponse> responses = new ArrayList<>();
         for (ListOffsetsRequestData.ListOffsetsTopic topicData : request.data().topics()) {
             List<ListOffsetsResponseData.ListOffsetsPartitionResponse> partitions = new ArrayList<>();
+            boolean authorized = context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, topicData.name());
             for (ListOffsetsRequestData.ListOffsetsPartition p : topicData.partitions()) {
                 ListOffsetsResponseData.ListOffsetsPartitionResponse response =
                         new ListOffsetsResponseData.ListOffsetsPartitionResponse().setPartitionIndex(p.partitionIndex());
                 partitions.add(response);
+                if (!authorized) {
+                    fail(response, Errors.TOPIC_AUTHORIZATION_FAILED);
+                    continue;
+                }
                 if (!validIsolation) {
                     fail(response, Errors.INVALID_REQUEST);
                     continue;

@@ -8,19 +8,23 @@ import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TopicNames;
 import io.strata.server.cluster.TopicService;
+import io.strata.server.security.Authorizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Metadata: brokers on the request's listener and the requested topics (all when the list is null), by name or,
@@ -52,8 +56,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         MetadataResponseData.MetadataResponseTopicCollection topicResponses =
                 new MetadataResponseData.MetadataResponseTopicCollection();
         if (data.topics() == null) {
+            // As Kafka: a client sees only the topics it may describe.
             image.topicsByName().values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
-                    .forEach(t -> topicResponses.add(describe(t, version)));
+                    .filter(t -> context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name()))
+                    .forEach(t -> topicResponses.add(describe(context, data, t, version)));
         } else {
             for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
                 // As Kafka: ids name topics from v12 on; v10 and v11 have the field but not the feature.
@@ -63,9 +69,9 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                             : "Topic IDs are not supported in requests for version " + version);
                 }
             }
-            image = createMissing(data, version, image);
+            image = createMissing(context, data, version, image);
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
-                topicResponses.add(describeRequested(image, requested, version));
+                topicResponses.add(describeRequested(context, data, image, requested, version));
             }
         }
         MetadataResponseData.MetadataResponseBrokerCollection brokers =
@@ -78,18 +84,27 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                     new MetadataResponseData.MetadataResponseBroker().setNodeId(broker.brokerId())
                             .setHost(e.host()).setPort(e.port()).setRack(broker.rack().orElse(null))));
         }
-        return new MetadataResponseData().setBrokers(brokers).setTopics(topicResponses)
+        MetadataResponseData response = new MetadataResponseData().setBrokers(brokers).setTopics(topicResponses)
                 .setClusterId(image.clusterId()).setControllerId(ClusterView.controllerId(image, nodeId));
+        if (version >= 8 && version <= 10 && data.includeClusterAuthorizedOperations()) {
+            response.setClusterAuthorizedOperations(context.authorizedOperations(RequestContext.CLUSTER_OPERATIONS,
+                    ResourceType.CLUSTER, Authorizer.CLUSTER_NAME));
+        }
+        return response;
     }
 
-    private MetadataImage createMissing(MetadataRequestData data, short version, MetadataImage image) {
+    /** Auto-creation, as Kafka: only of topics the client may describe and create (on the cluster or the topic). */
+    private MetadataImage createMissing(RequestContext context, MetadataRequestData data, short version,
+                                        MetadataImage image) {
         boolean allowed = autoCreate && (version < 4 || data.allowAutoTopicCreation());
         if (!allowed) {
             return image;
         }
         Set<String> missing = new LinkedHashSet<>();
         for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
-            if (!byId(t) && t.name() != null && image.topic(t.name()).isEmpty() && TopicNames.isValid(t.name())) {
+            if (!byId(t) && t.name() != null && image.topic(t.name()).isEmpty() && TopicNames.isValid(t.name())
+                    && context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, t.name())
+                    && mayCreate(context, t.name())) {
                 missing.add(t.name());
             }
         }
@@ -106,23 +121,43 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         return quorum.image();
     }
 
+    private static boolean mayCreate(RequestContext context, String topic) {
+        return context.authorizedCluster(AclOperation.CREATE)
+                || context.authorized(AclOperation.CREATE, ResourceType.TOPIC, topic);
+    }
+
     private MetadataResponseData.MetadataResponseTopic describeRequested(
-            MetadataImage image, MetadataRequestData.MetadataRequestTopic requested, short version) {
+            RequestContext context, MetadataRequestData data, MetadataImage image,
+            MetadataRequestData.MetadataRequestTopic requested, short version) {
         if (byId(requested)) {
             // The client's name, if any, is ignored: the id decides (Kafka answers with the id's current name).
             Uuid id = requested.topicId();
-            return image.topic(id).map(t -> describe(t, version)).orElseGet(() ->
-                    new MetadataResponseData.MetadataResponseTopic().setName(null).setTopicId(id)
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+            Optional<TopicImage> topic = image.topic(id);
+            if (topic.isPresent() && context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC,
+                    topic.get().name())) {
+                return describe(context, data, topic.get(), version);
+            }
+            // An id the client may not describe is answered as Kafka does, without revealing its name.
+            return new MetadataResponseData.MetadataResponseTopic().setName(null).setTopicId(id)
+                    .setErrorCode(topic.isPresent() ? Errors.TOPIC_AUTHORIZATION_FAILED.code()
+                            : Errors.UNKNOWN_TOPIC_ID.code());
         }
         String name = requested.name();
         if (!TopicNames.isValid(name)) {
             return new MetadataResponseData.MetadataResponseTopic().setName(name)
                     .setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
         }
-        return image.topic(name).map(t -> describe(t, version)).orElseGet(() ->
-                new MetadataResponseData.MetadataResponseTopic().setName(name)
-                        .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()));
+        Optional<TopicImage> topic = image.topic(name);
+        boolean describable = context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, name);
+        if (topic.isPresent() && describable) {
+            return describe(context, data, topic.get(), version);
+        }
+        // As Kafka: a missing topic the client could not have created is an authorisation failure too.
+        boolean denied = !describable || autoCreate && (version < 4 || data.allowAutoTopicCreation())
+                && !mayCreate(context, name);
+        return new MetadataResponseData.MetadataResponseTopic().setName(name)
+                .setErrorCode(denied ? Errors.TOPIC_AUTHORIZATION_FAILED.code()
+                        : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
 
     /** A topic requested by id: a non-zero id (clients leave the name empty or null). */
@@ -130,7 +165,8 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
         return !Uuid.ZERO_UUID.equals(requested.topicId());
     }
 
-    private MetadataResponseData.MetadataResponseTopic describe(TopicImage topic, short version) {
+    private MetadataResponseData.MetadataResponseTopic describe(RequestContext context, MetadataRequestData data,
+                                                                TopicImage topic, short version) {
         List<MetadataResponseData.MetadataResponsePartition> partitions = new ArrayList<>();
         topic.partitions().forEach((index, p) -> partitions.add(
                 describe(index, p, replicas.isOffline(new TopicPartition(topic.name(), index)))));
@@ -139,6 +175,10 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                 .setErrorCode(Errors.NONE.code());
         if (version >= 10) {
             response.setTopicId(topic.id());
+        }
+        if (version >= 8 && data.includeTopicAuthorizedOperations()) {
+            response.setTopicAuthorizedOperations(context.authorizedOperations(RequestContext.TOPIC_OPERATIONS,
+                    ResourceType.TOPIC, topic.name()));
         }
         return response;
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +46,19 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     public ApiMessage handle(RequestContext context, ProduceRequest request) {
         ProduceRequestData data = request.data();
         short acks = data.acks();
+        if (data.transactionalId() != null && !context.authorized(AclOperation.WRITE,
+                ResourceType.TRANSACTIONAL_ID, data.transactionalId())) {
+            throw ApiAuthorization.denial(ResourceType.TRANSACTIONAL_ID);
+        }
         TopicResolver topics = new TopicResolver(quorum.image(), context.apiVersion() >= 13);
         ProduceResponseData.TopicProduceResponseCollection responses =
                 new ProduceResponseData.TopicProduceResponseCollection();
         List<Pending> pending = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             Optional<TopicImage> topic = topics.find(topicData.name(), topicData.topicId());
+            // As Kafka: a name is checked whether the topic exists or not; an unknown id stays UNKNOWN_TOPIC_ID.
+            boolean denied = (topic.isPresent() || !topics.byId()) && !context.authorized(AclOperation.WRITE,
+                    ResourceType.TOPIC, topic.map(TopicImage::name).orElse(topicData.name()));
             ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse()
                     .setName(topicData.name()).setTopicId(topicData.topicId());
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
@@ -58,6 +67,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 topicResponse.partitionResponses().add(response);
                 if (acks != 0 && acks != 1 && acks != -1) {
                     fail(response, Errors.INVALID_REQUIRED_ACKS, null);
+                } else if (denied) {
+                    fail(response, Errors.TOPIC_AUTHORIZATION_FAILED, null);
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
                 } else {

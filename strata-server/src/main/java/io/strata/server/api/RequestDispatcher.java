@@ -4,11 +4,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import io.strata.server.security.Authorizer;
 import io.strata.server.security.RawSaslTokens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * ApiVersions is the exception, answered at v0 with UNSUPPORTED_VERSION and our ranges so that the client can
  * pick a version. On SASL listeners only ApiVersions, SaslHandshake and SaslAuthenticate are served before
  * authentication (anything else closes the connection), and a failed authentication is answered and then closed,
- * as Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the
+ * as Kafka's authenticator does. Before a handler runs, its API's whole-request authorisation rule
+ * ({@link ApiAuthorization}) is checked and a denial answered with the request's error response; an API without a
+ * rule cannot be registered. Every parsed request is counted and timed in {@link RequestMetrics}, with the
  * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
@@ -46,21 +51,32 @@ public final class RequestDispatcher implements RequestChannel {
     private final Map<ApiKeys, ApiVersionTable.Range> ranges = new EnumMap<>(ApiKeys.class);
     private volatile ApiVersionTable versions = new ApiVersionTable(Map.of());
     private final RequestMetrics metrics;
+    private final Authorizer authorizer;
 
-    /** A dispatcher whose request metrics are not exposed (tests). */
+    /** A dispatcher whose request metrics are not exposed, without an authorizer (tests). */
     public RequestDispatcher() {
-        this(new RequestMetrics(new PrometheusRegistry()));
+        this(new RequestMetrics(new PrometheusRegistry()), Authorizer.ALLOW_ALL);
     }
 
+    /** A dispatcher without an authorizer. */
     public RequestDispatcher(RequestMetrics metrics) {
+        this(metrics, Authorizer.ALLOW_ALL);
+    }
+
+    /**
+     * @param authorizer checks every request by its API's {@link ApiAuthorization} rule
+     */
+    public RequestDispatcher(RequestMetrics metrics, Authorizer authorizer) {
         this.metrics = metrics;
+        this.authorizer = authorizer;
     }
 
     /**
      * Registers the handler of an API with the versions it implements (advertised from now on). Registration
      * happens while the node starts, before it accepts connections.
      *
-     * @throws IllegalArgumentException if kafka-clients cannot parse a version in the range
+     * @throws IllegalArgumentException if kafka-clients cannot parse a version in the range, or the API has no
+     *                                  authorisation rule in {@link ApiAuthorization}
      */
     public <Q extends AbstractRequest> RequestDispatcher register(ApiKeys key, int minVersion, int maxVersion,
                                                                   ApiHandler<Q> handler) {
@@ -68,6 +84,9 @@ public final class RequestDispatcher implements RequestChannel {
             throw new IllegalArgumentException(key + " versions " + minVersion + "-" + maxVersion
                     + " are outside what kafka-clients supports (" + key.oldestVersion() + "-"
                     + key.latestVersion(true) + ")");
+        }
+        if (ApiAuthorization.ruleFor(key).isEmpty()) {
+            throw new IllegalArgumentException(key + " has no authorisation rule in ApiAuthorization");
         }
         handlers.put(key, handler);
         ranges.put(key, ApiVersionTable.Range.of(minVersion, maxVersion));
@@ -116,7 +135,7 @@ public final class RequestDispatcher implements RequestChannel {
         } catch (RuntimeException e) {
             return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
         }
-        ApiMessage response = invoke(new RequestContext(header, connection), request);
+        ApiMessage response = invoke(new RequestContext(header, connection, authorizer), request);
         long handledNanos = System.nanoTime();
         metrics.recordLocal(key, handledNanos - startNanos);
         if (metrics.recording()) {
@@ -196,6 +215,10 @@ public final class RequestDispatcher implements RequestChannel {
     private ApiMessage invoke(RequestContext context, AbstractRequest request) {
         ApiHandler<AbstractRequest> handler = (ApiHandler<AbstractRequest>) handlers.get(context.header().apiKey());
         try {
+            Optional<ApiException> denied = ApiAuthorization.denial(context, request);
+            if (denied.isPresent()) {
+                throw denied.get();
+            }
             return handler.handle(context, request);
         } catch (RuntimeException e) {
             Errors error = Errors.forException(e);

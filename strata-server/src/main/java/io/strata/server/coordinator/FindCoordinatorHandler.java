@@ -6,11 +6,13 @@ import io.strata.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * FindCoordinator: for a group, the leader of its {@code __consumer_offsets} partition; for a transactional id, the
@@ -71,6 +73,12 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
         if (key == null || key.isEmpty()) {
             return failed(Errors.INVALID_REQUEST, keyType == GROUP ? "The group id must not be empty"
                     : "The transactional id must not be empty");
+        }
+        // As Kafka: DESCRIBE on the group or transactional id, checked before the coordinator is looked up.
+        if (!context.authorized(AclOperation.DESCRIBE, keyType == GROUP ? ResourceType.GROUP
+                : ResourceType.TRANSACTIONAL_ID, key)) {
+            return failed(keyType == GROUP ? Errors.GROUP_AUTHORIZATION_FAILED
+                    : Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, null);
         }
         try {
             Optional<BrokerRegistration> broker = (keyType == GROUP ? groups : transactions).find(key);

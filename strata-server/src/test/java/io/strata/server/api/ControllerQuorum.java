@@ -11,6 +11,7 @@ import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.QuorumStatus;
 import io.strata.metadata.ScramCredentialChange;
 import io.strata.metadata.TopicOutcome;
+import io.strata.metadata.controller.AclControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
@@ -29,6 +30,8 @@ import java.util.function.BiConsumer;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 
@@ -116,6 +119,16 @@ public final class ControllerQuorum implements MetadataQuorum {
     public CompletableFuture<List<Optional<ApiException>>> alterScramCredentials(
             List<ScramCredentialChange> changes) {
         return commit(ScramControl.alter(image, changes));
+    }
+
+    @Override
+    public CompletableFuture<List<Optional<ApiException>>> createAcls(List<AclBinding> bindings) {
+        return commit(AclControl.create(image, bindings, Uuid::randomUuid));
+    }
+
+    @Override
+    public CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters) {
+        return commit(AclControl.delete(image, filters));
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -39,6 +40,8 @@ final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
                     .AlterConfigsResourceResponse().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                ConfigAlterer.authorize(context, resource.resourceType(), resource.resourceName(),
+                        AclOperation.ALTER_CONFIGS);
                 ConfigResourceKey key = alterer.key(resource.resourceType(), resource.resourceName());
                 Map<String, String> current = alterer.current(quorum.image(), key);
                 Map<String, String> target = new HashMap<>();

@@ -3,6 +3,8 @@ package io.strata.server.api.admin;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
+import io.strata.server.api.ApiAuthorization;
+import io.strata.server.api.RequestContext;
 import io.strata.server.cluster.QuorumWaiter;
 import io.strata.server.cluster.TopicNames;
 import io.strata.server.cluster.TopicService;
@@ -14,11 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Validates and persists a resource's new set of dynamic configs (AlterConfigs and IncrementalAlterConfigs):
@@ -39,6 +43,22 @@ final class ConfigAlterer {
         this.waiter = waiter;
         this.nodeId = Integer.toString(nodeId);
         this.tls = tls;
+    }
+
+    /**
+     * Kafka's check of a config resource: {@code operation} (DESCRIBE_CONFIGS or ALTER_CONFIGS) on the topic for
+     * topic configs, on the cluster for broker configs and the others.
+     *
+     * @throws org.apache.kafka.common.errors.TopicAuthorizationException or
+     *         {@link org.apache.kafka.common.errors.ClusterAuthorizationException} when denied
+     */
+    static void authorize(RequestContext context, byte resourceType, String resourceName, AclOperation operation) {
+        boolean topic = ConfigResource.Type.forId(resourceType) == ConfigResource.Type.TOPIC;
+        boolean allowed = topic ? context.authorized(operation, ResourceType.TOPIC, resourceName)
+                : context.authorizedCluster(operation);
+        if (!allowed) {
+            throw ApiAuthorization.denial(topic ? ResourceType.TOPIC : ResourceType.CLUSTER);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.TopicOutcome;
+import io.strata.server.api.ApiAuthorization;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.PartitionAdmission;
 import io.strata.server.api.RequestContext;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -25,6 +27,7 @@ import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * CreatePartitions: grows topics to a new partition count in one controller round, validate-only included. Manual
@@ -61,6 +64,10 @@ final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsReques
         for (CreatePartitionsRequestData.CreatePartitionsTopic topic : data.topics()) {
             if (duplicated.contains(topic.name())) {
                 failed.put(topic.name(), new InvalidRequestException("Duplicate topic in request."));
+                continue;
+            }
+            if (!context.authorized(AclOperation.ALTER, ResourceType.TOPIC, topic.name())) {
+                failed.put(topic.name(), ApiAuthorization.denial(ResourceType.TOPIC));
                 continue;
             }
             try {

@@ -6,12 +6,14 @@ import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
 import io.strata.server.cluster.ReplicaManager;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DeleteRecords: moves each partition's log start offset up to the requested offset ({@code -1}: the high
@@ -36,9 +38,14 @@ final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequest> {
         for (DeleteRecordsRequestData.DeleteRecordsTopic topic : request.data().topics()) {
             DeleteRecordsResponseData.DeleteRecordsPartitionResultCollection partitions =
                     new DeleteRecordsResponseData.DeleteRecordsPartitionResultCollection();
+            boolean authorized = context.authorized(AclOperation.DELETE, ResourceType.TOPIC, topic.name());
             for (DeleteRecordsRequestData.DeleteRecordsPartition p : topic.partitions()) {
                 DeleteRecordsResponseData.DeleteRecordsPartitionResult result = new DeleteRecordsResponseData
                         .DeleteRecordsPartitionResult().setPartitionIndex(p.partitionIndex());
+                if (!authorized) {
+                    partitions.add(result.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setLowWatermark(-1));
+                    continue;
+                }
                 try {
                     long low = delete(image, new TopicPartition(topic.name(), p.partitionIndex()), p.offset());
                     result.setErrorCode(Errors.NONE.code()).setLowWatermark(low);

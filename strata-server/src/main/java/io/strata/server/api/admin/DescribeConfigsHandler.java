@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
@@ -44,6 +45,8 @@ final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest>
                     .DescribeConfigsResult().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                ConfigAlterer.authorize(context, resource.resourceType(), resource.resourceName(),
+                        AclOperation.DESCRIBE_CONFIGS);
                 ConfigResourceKey key = resources.key(resource.resourceType(), resource.resourceName());
                 List<ConfigDescriber.Described> described = switch (key.type()) {
                     case TOPIC -> {

@@ -2,6 +2,7 @@ package io.strata.server.api.admin;
 
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
+import io.strata.server.api.ApiAuthorization;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
 import io.strata.server.cluster.Partition;
@@ -10,12 +11,14 @@ import io.strata.storage.ActiveProducer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeProducersResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeProducersRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeProducers: the idempotent and transactional producers the partition leader's log tracks, with their
@@ -38,10 +41,14 @@ final class DescribeProducersHandler implements ApiHandler<DescribeProducersRequ
         List<DescribeProducersResponseData.TopicResponse> topics = new ArrayList<>();
         for (DescribeProducersRequestData.TopicRequest topic : request.data().topics()) {
             List<DescribeProducersResponseData.PartitionResponse> partitions = new ArrayList<>();
+            boolean authorized = context.authorized(AclOperation.READ, ResourceType.TOPIC, topic.name());
             for (int index : topic.partitionIndexes()) {
                 DescribeProducersResponseData.PartitionResponse response =
                         new DescribeProducersResponseData.PartitionResponse().setPartitionIndex(index);
                 try {
+                    if (!authorized) {
+                        throw ApiAuthorization.denial(ResourceType.TOPIC);
+                    }
                     Partition p = replicas.leaderPartitionOrException(image, new TopicPartition(topic.name(), index));
                     List<DescribeProducersResponseData.ProducerState> states = new ArrayList<>();
                     for (ActiveProducer producer : p.log().activeProducers()) {

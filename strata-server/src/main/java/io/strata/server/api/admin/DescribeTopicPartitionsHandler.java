@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.Descr
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeTopicPartitions (KIP-966): topics with their partitions' leader, leader epoch, replicas, ISR and offline
@@ -67,7 +69,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
         boolean allTopics = data.topics().isEmpty();
         TreeSet<String> names = new TreeSet<>();
         if (allTopics) {
-            names.addAll(image.topicsByName().keySet());
+            // As Kafka: listing shows only the topics the client may describe.
+            image.topicsByName().keySet().stream()
+                    .filter(n -> context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, n)).forEach(names::add);
         } else {
             data.topics().forEach(t -> names.add(t.name()));
             if (cursor != null && !names.contains(cursorTopic)) {
@@ -84,6 +88,11 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
                 break;
             }
             Optional<TopicImage> topic = image.topic(name);
+            if (!allTopics && !context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, name)) {
+                response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name)
+                        .setTopicId(Uuid.ZERO_UUID).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             if (topic.isEmpty()) {
                 if (!allTopics) {
                     response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name)
@@ -105,7 +114,9 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
             }
             response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name)
                     .setTopicId(topic.get().id()).setIsInternal(TopicNames.isInternal(name))
-                    .setErrorCode(Errors.NONE.code()).setPartitions(partitions));
+                    .setErrorCode(Errors.NONE.code()).setPartitions(partitions)
+                    .setTopicAuthorizedOperations(context.authorizedOperations(RequestContext.TOPIC_OPERATIONS,
+                            ResourceType.TOPIC, name)));
             if (end < count) {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
                 break;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
@@ -57,6 +58,8 @@ final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlte
                 if (duplicated.contains(resource.resourceType() + "/" + resource.resourceName())) {
                     throw new InvalidRequestException("Error due to duplicate resources in the request");
                 }
+                ConfigAlterer.authorize(context, resource.resourceType(), resource.resourceName(),
+                        AclOperation.ALTER_CONFIGS);
                 ConfigResourceKey key = alterer.key(resource.resourceType(), resource.resourceName());
                 Map<String, String> current = alterer.current(quorum.image(), key);
                 alterer.replace(key, current, apply(key, current, resource.configs()), data.validateOnly());

@@ -8,16 +8,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ConsumerGroupDescribe (KIP-848): epochs, assignor and members with their current and target assignments.
  * Unknown groups and classic groups answer GROUP_ID_NOT_FOUND, which tells the Admin client to fall back to
- * DescribeGroups. Authorized operations are not computed (no ACLs yet).
+ * DescribeGroups. A group the client may not describe answers GROUP_AUTHORIZATION_FAILED; authorized operations are
+ * filled in when asked for.
  */
 final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDescribeRequest> {
 
@@ -35,6 +38,11 @@ final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDesc
         List<ConsumerGroupDescribeResponseData.DescribedGroup> groups = new ArrayList<>();
         for (String groupId : request.data().groupIds()) {
             ConsumerGroupDescribeResponseData.DescribedGroup described;
+            if (!context.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                groups.add(new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                        .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             try {
                 described = coordinator.admin().withGroup(groupId, g -> describe(g, context.apiVersion()))
                         .flatMap(d -> d)
@@ -42,6 +50,10 @@ final class ConsumerGroupDescribeHandler implements ApiHandler<ConsumerGroupDesc
             } catch (ApiException e) {
                 described = new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                         .setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            }
+            if (request.data().includeAuthorizedOperations() && described.errorCode() == Errors.NONE.code()) {
+                described.setAuthorizedOperations(context.authorizedOperations(RequestContext.GROUP_OPERATIONS,
+                        ResourceType.GROUP, groupId));
             }
             groups.add(described);
         }

@@ -4,16 +4,18 @@ import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeGroups: state, protocol and members of each group. An unknown group is described as Dead, with
- * GROUP_ID_NOT_FOUND from v6 as in Kafka. Authorized operations are not computed (no ACLs yet): the field keeps
- * its "not requested" value.
+ * GROUP_ID_NOT_FOUND from v6 as in Kafka. A group the client may not describe answers GROUP_AUTHORIZATION_FAILED;
+ * authorized operations are filled in when asked for (v3+).
  */
 final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
 
@@ -35,6 +37,15 @@ final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequest> {
                 g.setErrorCode(Errors.INVALID_GROUP_ID.code()).setGroupState(GroupState.DEAD.kafkaName())
                         .setProtocolType("").setProtocolData("");
                 continue;
+            }
+            if (!context.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+                g.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code()).setGroupState(GroupState.DEAD.kafkaName())
+                        .setProtocolType("").setProtocolData("");
+                continue;
+            }
+            if (version >= 3 && request.data().includeAuthorizedOperations()) {
+                g.setAuthorizedOperations(context.authorizedOperations(RequestContext.GROUP_OPERATIONS,
+                        ResourceType.GROUP, groupId));
             }
             try {
                 GroupAdmin.Described d = admin.describe(groupId);

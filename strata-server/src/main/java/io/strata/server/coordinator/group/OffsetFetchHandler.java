@@ -3,23 +3,28 @@ package io.strata.server.coordinator.group;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
+import io.strata.server.api.ApiAuthorization;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * OffsetFetch: one group up to v7, several from v8, topics by id from v10; a null topic list asks for every
@@ -55,7 +60,7 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                                     .toList())).toList());
             OffsetFetchResponseData response = new OffsetFetchResponseData();
             try {
-                List<TopicResult> results = fetch(data.groupId(), requested, image, false,
+                List<TopicResult> results = fetch(context, data.groupId(), requested, image, false,
                         version >= 7 && data.requireStable());
                 for (TopicResult t : results) {
                     OffsetFetchResponseData.OffsetFetchResponseTopic topic =
@@ -92,7 +97,7 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                             t.topicId(), t.partitionIndexes().stream()
                             .map(p -> new PartitionResult(p, -1, -1, "", Errors.NONE)).toList())).toList());
             try {
-                for (TopicResult t : fetch(g.groupId(), requested, image, byId, data.requireStable())) {
+                for (TopicResult t : fetch(context, g.groupId(), requested, image, byId, data.requireStable())) {
                     OffsetFetchResponseData.OffsetFetchResponseTopics topic =
                             new OffsetFetchResponseData.OffsetFetchResponseTopics();
                     if (byId) {
@@ -115,12 +120,23 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
         return response;
     }
 
-    /** @param requireStable whether partitions with a transactional commit in flight get UNSTABLE_OFFSET_COMMIT */
-    private List<TopicResult> fetch(String groupId, Optional<List<TopicResult>> requested, MetadataImage image,
-                                    boolean byId, boolean requireStable) {
+    /**
+     * As Kafka: DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED for it), and on each topic: a requested topic
+     * the client may not describe answers TOPIC_AUTHORIZATION_FAILED, and is left out of "every offset".
+     *
+     * @param requireStable whether partitions with a transactional commit in flight get UNSTABLE_OFFSET_COMMIT
+     */
+    private List<TopicResult> fetch(RequestContext context, String groupId, Optional<List<TopicResult>> requested,
+                                    MetadataImage image, boolean byId, boolean requireStable) {
         if (groupId == null || groupId.isEmpty()) {
             throw new org.apache.kafka.common.errors.InvalidGroupIdException("The group id must not be empty");
         }
+        if (!context.authorized(AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+            throw ApiAuthorization.denial(ResourceType.GROUP);
+        }
+        Map<String, Boolean> describable = new HashMap<>();
+        Predicate<String> mayDescribe = name -> describable.computeIfAbsent(name,
+                n -> context.authorized(AclOperation.DESCRIBE, ResourceType.TOPIC, n));
         if (requested.isPresent()) {
             List<TopicPartition> partitions = new ArrayList<>();
             requested.get().stream().filter(t -> t.name() != null).forEach(t -> t.partitions()
@@ -134,6 +150,10 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
                 for (PartitionResult p : t.partitions()) {
                     if (t.name() == null) {
                         ps.add(new PartitionResult(p.partition(), -1, -1, "", Errors.UNKNOWN_TOPIC_ID));
+                        continue;
+                    }
+                    if (!mayDescribe.test(t.name())) {
+                        ps.add(new PartitionResult(p.partition(), -1, -1, "", Errors.TOPIC_AUTHORIZATION_FAILED));
                         continue;
                     }
                     TopicPartition tp = new TopicPartition(t.name(), p.partition());
@@ -156,7 +176,7 @@ final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequest> {
         Map<String, TopicResult> out = new LinkedHashMap<>();
         byTopic.forEach((name, ps) -> {
             Optional<TopicImage> topic = image.topic(name);
-            if (byId && topic.isEmpty()) {
+            if (byId && topic.isEmpty() || !mayDescribe.test(name)) {
                 return;
             }
             out.put(name, new TopicResult(name, topic.map(TopicImage::id).orElse(Uuid.ZERO_UUID), ps));

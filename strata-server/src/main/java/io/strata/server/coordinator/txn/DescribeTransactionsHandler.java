@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTransactionsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DescribeTransactions (KIP-664): the state of transactional ids this node coordinates. */
 final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactionsRequest> {
@@ -26,6 +28,11 @@ final class DescribeTransactionsHandler implements ApiHandler<DescribeTransactio
         for (String id : request.data().transactionalIds()) {
             DescribeTransactionsResponseData.TransactionState state =
                     new DescribeTransactionsResponseData.TransactionState().setTransactionalId(id);
+            if (!context.authorized(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, id)) {
+                response.transactionStates().add(state.setErrorCode(
+                        Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
+                continue;
+            }
             Errors error = coordinator.describe(id, d -> {
                 TxnValue v = d.value();
                 state.setTransactionState(v.state().kafkaName()).setTransactionTimeoutMs(v.timeoutMs())

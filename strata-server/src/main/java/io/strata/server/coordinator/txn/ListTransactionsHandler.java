@@ -8,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ListTransactionsRequestData;
 import org.apache.kafka.common.message.ListTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ListTransactionsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * ListTransactions (KIP-664) of the ids this node coordinates, filtered by state names, producer ids, from v1 by
@@ -64,7 +66,8 @@ final class ListTransactionsHandler implements ApiHandler<ListTransactionsReques
             if ((!states.isEmpty() && !states.contains(v.state()))
                     || (!producerIds.isEmpty() && !producerIds.contains(v.producerId()))
                     || (duration >= 0 && (!v.state().isRunning() || now - v.startMs() <= duration))
-                    || (pattern.isPresent() && !pattern.get().matcher(d.transactionalId()).matches())) {
+                    || (pattern.isPresent() && !pattern.get().matcher(d.transactionalId()).matches())
+                    || !context.authorized(AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, d.transactionalId())) {
                 continue;
             }
             response.transactionStates().add(new ListTransactionsResponseData.TransactionState()
