@@ -28,6 +28,6 @@ public final class CoreApis implements ApiModule {
                 .register(ApiKeys.DELETE_TOPICS, 1, 6, new DeleteTopicsHandler(s.quorum(), s.topics()))
                 .register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, new DescribeClusterHandler(s.nodeId(), s.quorum()))
                 .register(ApiKeys.WRITE_TXN_MARKERS, 1, 2, new WriteTxnMarkersHandler(s.quorum(), s.replicas(),
-                        MARKER_TIMEOUT_MS, WriteTxnMarkersHandler.ANYONE));
+                        MARKER_TIMEOUT_MS));
     }
 }

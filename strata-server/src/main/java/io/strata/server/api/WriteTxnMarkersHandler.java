@@ -7,7 +7,6 @@ import io.strata.server.cluster.ReplicaManager;
 import io.strata.storage.AppendResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.internals.Topic;
@@ -27,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * the replica manager's {@link io.strata.server.cluster.TransactionMarkerListener}.
  *
  * <p>Only brokers (the transaction coordinators) may send this: as in Kafka, the sender needs CLUSTER_ACTION on the
- * cluster, asked of {@link #clusterAction}; a sender without it gets {@code CLUSTER_AUTHORIZATION_FAILED} for every
- * partition and nothing is written. Until ACLs exist the node passes {@link #ANYONE}.
+ * cluster, which the dispatcher checks ({@code ApiAuthorization}) before this handler runs.
  *
  * <p>Thread-safety: stateless apart from its thread-safe collaborators.
  */
@@ -36,25 +34,15 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
 
     private static final Logger log = LoggerFactory.getLogger(WriteTxnMarkersHandler.class);
 
-    /** Lets every sender write markers: the node's check while it has no authorizer. */
-    public static final Predicate<RequestContext> ANYONE = context -> true;
-
     private final MetadataQuorum quorum;
     private final ReplicaManager replicas;
     private final long timeoutMs;
-    private final Predicate<RequestContext> clusterAction;
 
-    /**
-     * @param timeoutMs     how long a marker may wait for the ISR (Kafka uses the broker's request timeout)
-     * @param clusterAction whether the request's principal may perform CLUSTER_ACTION on the cluster (the
-     *                      authorisation seam; thread-safe)
-     */
-    public WriteTxnMarkersHandler(MetadataQuorum quorum, ReplicaManager replicas, long timeoutMs,
-                                  Predicate<RequestContext> clusterAction) {
+    /** @param timeoutMs how long a marker may wait for the ISR (Kafka uses the broker's request timeout) */
+    public WriteTxnMarkersHandler(MetadataQuorum quorum, ReplicaManager replicas, long timeoutMs) {
         this.quorum = quorum;
         this.replicas = replicas;
         this.timeoutMs = timeoutMs;
-        this.clusterAction = clusterAction;
     }
 
     /** A marker appended and waiting for the high watermark. */
@@ -65,10 +53,6 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
 
     @Override
     public ApiMessage handle(RequestContext context, WriteTxnMarkersRequest request) {
-        if (!clusterAction.test(context)) {
-            log.warn("WriteTxnMarkers from {} refused: CLUSTER_ACTION is not granted", context.principal());
-            return request.getErrorResponse(Errors.CLUSTER_AUTHORIZATION_FAILED.exception()).data();
-        }
         MetadataImage image = quorum.image();
         List<WriteTxnMarkersResponseData.WritableTxnMarkerResult> results = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();

@@ -58,7 +58,7 @@ class WriteTxnMarkersHandlerTest {
         quorum.createTopics(List.of(new NewTopic("t", 1, (short) 1, Map.of(), Map.of()),
                 new NewTopic(Topic.GROUP_METADATA_TOPIC_NAME, 1, (short) 1, Map.of(), Map.of())), false).join();
         replicas.publish(ImageDelta.between(ImageBuilder.emptyImage(), quorum.image()));
-        handler = new WriteTxnMarkersHandler(quorum, replicas, 5_000, WriteTxnMarkersHandler.ANYONE);
+        handler = new WriteTxnMarkersHandler(quorum, replicas, 5_000);
     }
 
     @AfterEach
@@ -103,15 +103,5 @@ class WriteTxnMarkersHandlerTest {
         assertThat(write(6, 0, true, List.of(OFFSETS, DATA))).containsOnly(
                 Map.entry(OFFSETS, Errors.NONE), Map.entry(DATA, Errors.NONE));
         assertThat(seen).containsExactly(OFFSETS + "/6/true@0");
-    }
-
-    @Test
-    void aSenderWithoutClusterActionIsRefusedForEveryPartitionAndNothingIsWritten() {
-        handler = new WriteTxnMarkersHandler(quorum, replicas, 5_000, context -> false);
-
-        assertThat(write(7, 0, true, List.of(DATA, OFFSETS))).containsOnly(
-                Map.entry(DATA, Errors.CLUSTER_AUTHORIZATION_FAILED),
-                Map.entry(OFFSETS, Errors.CLUSTER_AUTHORIZATION_FAILED));
-        assertThat(replicas.partition(DATA).orElseThrow().log().logEndOffset()).isZero();
     }
 }
