@@ -47,6 +47,7 @@ public final class ServerConfig {
             key("listeners", BrokerConfigKey.Type.LIST, "PLAINTEXT://:9092,CONTROLLER://:9093", "Listeners to bind, as NAME://host:port."),
             key("advertised.listeners", BrokerConfigKey.Type.LIST, null, "Listeners published to clients; defaults to listeners."),
             key("http.listeners", BrokerConfigKey.Type.LIST, "HTTP://:9190", "Listeners of the embedded HTTP server (/metrics), as HTTP://host:port; empty turns it off."),
+            key("schema.registry.listeners", BrokerConfigKey.Type.LIST, null, "Strata's own: listeners serving the schema registry's API at the root path, as Confluent's registry does (HTTP://:8081); off by default, the API being under /schema-registry of http.listeners."),
             key("rest.max.request.bytes", BrokerConfigKey.Type.INT, "10485760", "Strata's own: the largest request body the HTTP proxy reads (one record of a streamed v3 produce); larger ones get 413."),
             key("rest.consumer.max.instances", BrokerConfigKey.Type.INT, "100", "Strata's own: HTTP proxy consumer instances a node keeps at most; one more is refused with 429 (error code 42901)."),
             key("rest.consumer.instance.timeout.ms", BrokerConfigKey.Type.INT, "300000", "An HTTP proxy consumer instance unused this long is closed (Confluent's consumer.instance.timeout.ms)."),
@@ -218,6 +219,27 @@ public final class ServerConfig {
                 throw new ConfigException("http.listeners", values.get("http.listeners"),
                         "listener " + e.listenerName() + " is not supported: only HTTP://host:port (no TLS yet)");
             }
+        }
+        return endpoints;
+    }
+
+    /**
+     * The schema registry's own listeners ({@code schema.registry.listeners}), serving its API at the root path;
+     * empty (the default) when the registry is only under {@code /schema-registry} of the HTTP server. Plain HTTP,
+     * and only beside {@code http.listeners}, whose first listener other nodes forward registry writes to.
+     */
+    public List<Endpoint> schemaRegistryListeners() {
+        String key = "schema.registry.listeners";
+        List<Endpoint> endpoints = Endpoint.parseList(key, values.get(key));
+        for (Endpoint e : endpoints) {
+            if (!e.listenerName().equals("HTTP")) {
+                throw new ConfigException(key, values.get(key),
+                        "listener " + e.listenerName() + " is not supported: only HTTP://host:port");
+            }
+        }
+        if (!endpoints.isEmpty() && httpListeners().isEmpty()) {
+            throw new ConfigException(key, values.get(key), "the schema registry needs the HTTP server: set "
+                    + "http.listeners too");
         }
         return endpoints;
     }
@@ -479,6 +501,7 @@ public final class ServerConfig {
         advertisedListeners();
         validateListenerSecurity();
         httpListeners();
+        schemaRegistryListeners();
         quorumVoters();
         metadataListenerAddress();
         try {
