@@ -34,13 +34,14 @@ import org.HdrHistogram.Histogram;
  * {@code POST /subjects/{s}} and the registration of an already registered schema
  * {@code POST /subjects/{s}/versions} (what a serializer asks on its first use of a schema), then v2 produce of
  * batches of {@code --batch} JSON records, the same as Avro with {@code value_schema_id}, and v3 streamed produce
- * (one chunked request of {@value #STREAM_RECORDS} records after another per client). Not thread-safe: one run.
+ * (one chunked request of {@value #STREAM_RECORDS} records after another per client, each well within the HTTP
+ * server's 10 s request limit). Not thread-safe: one run.
  */
 final class HttpCommand {
 
     static final String TOPIC = "bench-http";
     static final String SUBJECT = TOPIC + "-value";
-    static final int STREAM_RECORDS = 10_000;
+    static final int STREAM_RECORDS = 2_000;
     static final String SCHEMA = "{\"type\":\"record\",\"name\":\"Payment\",\"fields\":[{\"name\":\"id\",\"type\":"
             + "\"string\"},{\"name\":\"plan\",\"type\":\"string\"},{\"name\":\"amount\",\"type\":\"long\"},"
             + "{\"name\":\"note\",\"type\":\"string\"}]}";
