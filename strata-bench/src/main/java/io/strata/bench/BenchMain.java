@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code bin/strata bench}: the side-by-side comparison with Apache Kafka ({@code compare}), start-up and
- * recovery times ({@code startup}), consumer group stabilisation ({@code groups}) and the JMH micro-benchmarks
+ * recovery times ({@code startup}), consumer group stabilisation ({@code groups}), the schema registry and HTTP
+ * proxy on one node ({@code http}) and the JMH micro-benchmarks
  * ({@code jmh}). Progress goes to stderr, results to stdout.
  */
 public final class BenchMain {
@@ -25,6 +26,8 @@ public final class BenchMain {
                    bin/strata bench cluster [--records N] [--record-size B] [--runs N] [--skip-controller]
                                             [--heap SIZE] [--clusters kafka,strata] [--refkafka DIR]
                                             [--output table|json] [--keep]
+                   bin/strata bench http [--clients N] [--seconds S] [--warmup S] [--batch N] [--partitions P]
+                                         [--cases REGEX] [--keep]
                    bin/strata bench jmh [REGEX] [JMH options, e.g. -f 1 -wi 2 -i 3]
             compare  Apache Kafka and Strata on the same machine, same tools, alternating runs
             startup  cold start, restart after kill -9 with N GiB of log (default 1; --large adds 10 GiB),
@@ -35,6 +38,9 @@ public final class BenchMain {
                      acks=all produce throughput at RF 3, min.insync.replicas=2 (N records of B bytes, default
                      500000 x 1024), CPU per MiB, and failover time after kill -9 of a partition leader
                      (and of the active controller), --runs times each (default 3); --heap per node (1G)
+            http     one Strata node: schema registry lookups per second (warm) and HTTP proxy produce throughput
+                     (v2 JSON and Avro batches of N records, default 100; v3 streamed), N clients (default 4) over
+                     keep-alive, each case warmed up S s (3) then measured S s (10); absolute figures (no Kafka side)
             jmh      micro-benchmarks of Strata's hot paths (all when no REGEX)
             --keep   keep the temporary broker data directories (deleted by default; logs are always kept)
             """;
@@ -52,6 +58,7 @@ public final class BenchMain {
             case "compare" -> CompareCommand.run(CompareCommand.Options.parse(rest));
             case "startup" -> StartupCommand.run(StartupCommand.Options.parse(rest));
             case "groups" -> GroupsCommand.run(GroupsCommand.Options.parse(rest));
+            case "http" -> HttpCommand.run(HttpCommand.Options.parse(rest));
             case "cluster" -> ClusterCommand.run(ClusterCommand.Options.parse(rest, strataHome()));
             case "jmh" -> {
                 org.openjdk.jmh.Main.main(rest);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +24,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,6 +38,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +50,16 @@ import org.junit.jupiter.api.io.TempDir;
  * The HTTP proxy of a real node used with a plain HTTP client (and curl) as Confluent REST Proxy's clients use it:
  * what is produced over HTTP is read by a real KafkaConsumer, a proxy consumer instance reads what a real
  * KafkaProducer wrote and commits, a second instance of its group resumes there, v3's listing is Admin's view, v3
- * produce answers a stream of records with a stream of results, and bad input gets Confluent's error codes.
+ * produce answers a stream of records with a stream of results, Avro and JSON Schema data go through the node's
+ * schema registry in Confluent's wire format both ways, and bad input gets Confluent's error codes.
  */
 class HttpProxyIT {
 
     private static final String BINARY = "application/vnd.kafka.binary.v2+json";
     private static final String JSON = "application/vnd.kafka.json.v2+json";
     private static final String V2 = "application/vnd.kafka.v2+json";
+    private static final String AVRO = "application/vnd.kafka.avro.v2+json";
+    private static final String JSON_SCHEMA = "application/vnd.kafka.jsonschema.v2+json";
     private static final ObjectMapper mapper = new ObjectMapper();
     /** Loops that drain records poll again at once: each round already waits for records itself. */
     private static final Duration DRAIN = Duration.ofMillis(1);
@@ -67,7 +77,8 @@ class HttpProxyIT {
         admin = Admin.create(Map.of("bootstrap.servers", node.server().bootstrapServers()));
         admin.createTopics(List.of(new NewTopic("http-in", 3, (short) 1), new NewTopic("http-out", 1, (short) 1),
                 new NewTopic("http-v3", 2, (short) 1), new NewTopic("http-bad", 1, (short) 1),
-                new NewTopic("http-bulk", 3, (short) 1))).all()
+                new NewTopic("http-bulk", 3, (short) 1), new NewTopic("http-avro", 1, (short) 1),
+                new NewTopic("http-jsonschema", 1, (short) 1))).all()
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -342,8 +353,8 @@ class HttpProxyIT {
         assertThat(json(badBase64).get("error_code").asInt()).isEqualTo(422);
         assertThat(json(send("POST", "/topics/http-bad", JSON, "{\"records\":[]} trailing", null)).get("error_code")
                 .asInt()).isEqualTo(422);
-        assertThat(send("POST", "/topics/http-bad", "application/vnd.kafka.avro.v2+json", "{\"records\":[]}", null)
-                .statusCode()).isEqualTo(415);
+        assertThat(send("POST", "/topics/http-bad", "application/vnd.kafka.protobuf.v2+json", "{\"records\":[]}",
+                null).statusCode()).isEqualTo(415);
 
         assertThat(send("POST", "/consumers/bad-group", V2, "{\"name\":\"bin\",\"format\":\"binary\"}", null)
                 .statusCode()).isEqualTo(200);
@@ -355,8 +366,8 @@ class HttpProxyIT {
         assertThat(json(missing).get("error_code").asInt()).isEqualTo(40403);
         assertThat(json(send("POST", "/consumers/bad-group", V2, "{\"name\":\"bin\"}", null)).get("error_code")
                 .asInt()).isEqualTo(40902);
-        assertThat(json(send("POST", "/consumers/bad-group", V2, "{\"format\":\"avro\"}", null)).get("error_code")
-                .asInt()).isEqualTo(42204);
+        assertThat(json(send("POST", "/consumers/bad-group", V2, "{\"format\":\"protobuf\"}", null))
+                .get("error_code").asInt()).isEqualTo(42204);
 
         // rest.consumer.max.instances=3 on this node: the fourth is refused, and deleting one makes room.
         List<Integer> statuses = new ArrayList<>();
@@ -381,6 +392,138 @@ class HttpProxyIT {
         assertThat(json(send("GET", v3Unknown, null, null, null)).get("error_code").asInt()).isEqualTo(404);
         assertThat(json(send("GET", "/v3/clusters/not-this-one/topics", null, null, null)).get("error_code").asInt())
                 .isEqualTo(404);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readBytes(String topic, int count) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, node.server().bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+            });
+            return records;
+        }
+    }
+
+    /** The schema id of a value in Confluent's wire format (magic byte 0, then the id), checking the magic byte. */
+    private static int schemaId(byte[] value) {
+        assertThat(value[0]).isZero();
+        return ByteBuffer.wrap(value, 1, 4).getInt();
+    }
+
+    @Test
+    void avroProducedOverHttpIsInTheRegistrysWireFormatAndReadBackAsJson() throws Exception {
+        String user = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},"
+                + "{\"name\":\"plan\",\"type\":[\"null\",\"string\"],\"default\":null}]}";
+        String body = mapper.createObjectNode().put("key_schema", "\"string\"").put("value_schema", user)
+                .set("records", mapper.readTree("[{\"key\":\"u1\",\"value\":{\"id\":\"u1\",\"plan\":{\"string\":\"pro\"}}},"
+                        + "{\"key\":\"u2\",\"value\":{\"id\":\"u2\",\"plan\":null}}]")).toString();
+        JsonNode produced = json(send("POST", "/topics/http-avro", AVRO, body, null));
+        int keyId = produced.get("key_schema_id").asInt();
+        int valueId = produced.get("value_schema_id").asInt();
+        assertThat(produced.get("offsets").findValues("error_code")).allMatch(JsonNode::isNull);
+        // Registered under Confluent's TopicNameStrategy subjects, in the registry every client sees.
+        JsonNode latest = json(send("GET", "/schema-registry/subjects/http-avro-value/versions/latest", null, null,
+                null));
+        assertThat(latest.get("id").asInt()).isEqualTo(valueId);
+        assertThat(json(send("GET", "/schema-registry/subjects/http-avro-key/versions/1", null, null, null))
+                .get("id").asInt()).isEqualTo(keyId);
+        // By id, as a producer that has the id already sends it.
+        JsonNode byId = json(send("POST", "/topics/http-avro", AVRO, "{\"value_schema_id\":" + valueId
+                + ",\"records\":[{\"value\":{\"id\":\"u3\",\"plan\":null}}]}", null));
+        assertThat(byId.get("value_schema_id").asInt()).isEqualTo(valueId);
+        assertThat(byId.get("key_schema_id").isNull()).isTrue();
+
+        Schema schema = new Schema.Parser().parse(latest.get("schema").asText());
+        List<ConsumerRecord<byte[], byte[]>> read = readBytes("http-avro", 3);
+        List<String> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : read) {
+            assertThat(schemaId(record.value())).isEqualTo(valueId);
+            GenericRecord value = new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get()
+                    .binaryDecoder(record.value(), 5, record.value().length - 5, null));
+            ids.add(value.get("id").toString());
+            if (record.key() != null) {
+                assertThat(schemaId(record.key())).isEqualTo(keyId);
+                // An Avro string: its zig-zag length (2 * 2), then its UTF-8 bytes.
+                assertThat(Arrays.copyOfRange(record.key(), 5, record.key().length))
+                        .isEqualTo(("\u0004" + value.get("id")).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(ids).containsExactly("u1", "u2", "u3");
+
+        // A proxy consumer in avro format decodes the wire format back to Avro's JSON.
+        String group = "/consumers/http-avro-group";
+        assertThat(send("POST", group, V2, "{\"name\":\"a\",\"format\":\"avro\",\"auto.offset.reset\":\"earliest\"}",
+                null).statusCode()).isEqualTo(200);
+        String instance = group + "/instances/a";
+        send("POST", instance + "/subscription", V2, "{\"topics\":[\"http-avro\"]}", null);
+        List<JsonNode> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
+            HttpResponse<String> polled = send("GET", instance + "/records?timeout=500", null, null, AVRO);
+            assertThat(polled.statusCode()).as(polled.body()).isEqualTo(200);
+            json(polled).forEach(records::add);
+            return records.size() >= 3;
+        });
+        assertThat(records.get(0).get("key").asText()).isEqualTo("u1");
+        assertThat(records.get(0).get("value")).isEqualTo(mapper.readTree("{\"id\":\"u1\",\"plan\":{\"string\":\"pro\"}}"));
+        assertThat(records.get(2).get("key").isNull()).isTrue();
+        assertThat(send("DELETE", instance, null, null, null).statusCode()).isEqualTo(204);
+
+        // An evolution the subject's BACKWARD level refuses: the registry's 409, and nothing produced.
+        String incompatible = "{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},"
+                + "{\"name\":\"age\",\"type\":\"int\"}]}";
+        HttpResponse<String> refused = send("POST", "/topics/http-avro", AVRO, mapper.createObjectNode()
+                .put("value_schema", incompatible).set("records", mapper.readTree("[{\"value\":{\"id\":\"x\","
+                        + "\"age\":1}}]")).toString(), null);
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(json(refused).get("error_code").asInt()).isEqualTo(409);
+        HttpResponse<String> noSchema = send("POST", "/topics/http-avro", AVRO,
+                "{\"records\":[{\"value\":{\"id\":\"x\"}}]}", null);
+        assertThat(json(noSchema).get("error_code").asInt()).isEqualTo(42202);
+        HttpResponse<String> misfit = send("POST", "/topics/http-avro", AVRO, "{\"value_schema_id\":" + valueId
+                + ",\"records\":[{\"value\":{\"id\":5}}]}", null);
+        assertThat(json(misfit).get("error_code").asInt()).isEqualTo(42203);
+
+        // v3: a record encoded with a registered schema named by id.
+        String records3 = "/v3/clusters/" + admin.describeCluster().clusterId().get() + "/topics/http-avro/records";
+        JsonNode v3 = json(send("POST", records3, "application/json", "{\"value\":{\"schema_id\":" + valueId
+                + ",\"data\":{\"id\":\"u4\",\"plan\":null}}}", null));
+        assertThat(v3.get("error_code").asInt()).as(v3.toString()).isEqualTo(200);
+        assertThat(v3.get("value").get("type").asText()).isEqualTo("AVRO");
+        assertThat(v3.get("value").get("schema_id").asInt()).isEqualTo(valueId);
+        assertThat(schemaId(readBytes("http-avro", 4).get(3).value())).isEqualTo(valueId);
+        assertThat(readAll("http-avro", 4)).hasSize(4);
+    }
+
+    @Test
+    void jsonSchemaProducedOverHttpIsItsJsonAfterTheRegistrysHeader() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"item\":{\"type\":\"string\"}}}";
+        String body = mapper.createObjectNode().put("value_schema", schema)
+                .set("records", mapper.readTree("[{\"key\":null,\"value\":{\"item\":\"pen\"}}]")).toString();
+        JsonNode produced = json(send("POST", "/topics/http-jsonschema", JSON_SCHEMA, body, null));
+        int valueId = produced.get("value_schema_id").asInt();
+        assertThat(json(send("GET", "/schema-registry/schemas/ids/" + valueId, null, null, null))
+                .get("schemaType").asText()).isEqualTo("JSON");
+        byte[] value = readBytes("http-jsonschema", 1).getFirst().value();
+        assertThat(schemaId(value)).isEqualTo(valueId);
+        assertThat(new String(value, 5, value.length - 5, StandardCharsets.UTF_8)).isEqualTo("{\"item\":\"pen\"}");
+
+        String instance = "/consumers/http-js-group/instances/j";
+        assertThat(send("POST", "/consumers/http-js-group", V2, "{\"name\":\"j\",\"format\":\"jsonschema\","
+                + "\"auto.offset.reset\":\"earliest\"}", null).statusCode()).isEqualTo(200);
+        send("POST", instance + "/subscription", V2, "{\"topics\":[\"http-jsonschema\"]}", null);
+        List<JsonNode> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(DRAIN).until(() -> {
+            json(send("GET", instance + "/records?timeout=500", null, null, JSON_SCHEMA)).forEach(records::add);
+            return !records.isEmpty();
+        });
+        assertThat(records.getFirst().get("value")).isEqualTo(mapper.readTree("{\"item\":\"pen\"}"));
+        assertThat(send("DELETE", instance, null, null, null).statusCode()).isEqualTo(204);
     }
 
     @Test

@@ -80,16 +80,18 @@ public final class StrataServer implements AutoCloseable {
     private final List<AutoCloseable> started;
     private final List<SocketServer.BoundListener> bound;
     private final HttpService http;
+    private final HttpService registryHttp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private volatile Optional<Throwable> failure = Optional.empty();
 
     private StrataServer(NodeServices services, List<AutoCloseable> started, List<SocketServer.BoundListener> bound,
-                         HttpService http) {
+                         HttpService http, HttpService registryHttp) {
         this.services = services;
         this.started = started;
         this.bound = bound;
         this.http = http;
+        this.registryHttp = registryHttp;
     }
 
     /** Starts a node and returns once it serves clients. On failure everything started so far is stopped. */
@@ -120,6 +122,9 @@ public final class StrataServer implements AutoCloseable {
             HttpSecurity httpSecurity = HttpSecurity.resolve(config);
             HttpService http = HttpService.bind("http.listeners", config.httpListeners(), httpSecurity.tls());
             started.add(http);
+            HttpService registryHttp = HttpService.bind("schema.registry.listeners",
+                    config.schemaRegistryListeners(), httpSecurity.tls());
+            started.add(registryHttp);
             // Without an HTTP listener nothing can read the metrics: the request path then records none.
             BrokerMetrics metrics = new BrokerMetrics(!http.listeners().isEmpty());
             // A voter (broker,controller) or, for process.roles=broker, a listener of the metadata log; resolved
@@ -215,23 +220,29 @@ public final class StrataServer implements AutoCloseable {
                         httpUrl(http.listeners().getFirst(), endpoints.getFirst().host()), quorum::image);
                 started.add(registry);
                 http.routePrefix(SchemaRegistryService.PATH, registry.handler());
+                // Confluent's layout on the registry's own listeners: the API at the root path.
+                registryHttp.route("/", registry.rootHandler());
+                SchemaRegistryService.ROOT_PREFIXES.forEach(p -> registryHttp.routePrefix(p, registry.rootHandler()));
                 // The console's Kafka clients use this node's first listener; closed before the network stops.
                 started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(),
                         bootstrap(bound), ConsoleAccess.sameOrigin()));
                 RestProxy proxy = RestProxy.create(config, bound.getFirst().address(),
-                        http.listeners().getFirst().address(), endpoints.getFirst().host());
+                        http.listeners().getFirst().address(), endpoints.getFirst().host(), registry.local());
                 started.add(proxy);
                 RestProxy.PREFIXES.forEach(prefix -> http.routePrefix(prefix, proxy));
             }
             if (httpSecurity.basic()) {
                 Map<String, String> plainUsers = new HashMap<>();
                 security.values().forEach(l -> plainUsers.putAll(l.plainUsers()));
-                http.authenticate(new BasicAuthentication(new PasswordVerifier(plainUsers,
+                BasicAuthentication basic = new BasicAuthentication(new PasswordVerifier(plainUsers,
                         (user, mechanism) -> quorum.image().scramCredential(user, mechanism)),
-                        httpSecurity.openPaths()));
+                        httpSecurity.openPaths());
+                http.authenticate(basic);
+                registryHttp.authenticate(basic);
             }
             http.start();
-            StrataServer server = new StrataServer(services, started, bound, http);
+            registryHttp.start();
+            StrataServer server = new StrataServer(services, started, bound, http, registryHttp);
             fatal.thenAccept(server::fail);
             log.info("Strata node {} of cluster {} started in {} ms; clients connect to {}", nodeId, clusterId,
                     (System.nanoTime() - startNanos) / 1_000_000, endpoints);
@@ -326,6 +337,11 @@ public final class StrataServer implements AutoCloseable {
         return http.listeners();
     }
 
+    /** The schema registry's own listeners ({@code schema.registry.listeners}) as bound; empty by default. */
+    public List<HttpService.BoundListener> schemaRegistryListeners() {
+        return registryHttp.listeners();
+    }
+
     /** {@code host:port} of the first client listener, for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrap(bound);
@@ -382,6 +398,7 @@ public final class StrataServer implements AutoCloseable {
             }
             // HTTP first, so that no scrape reads services being stopped (it was bound early, to fail fast).
             http.close();
+            registryHttp.close();
             // Reverse start order: network first (no new requests), then modules, logs, and the quorum last.
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {

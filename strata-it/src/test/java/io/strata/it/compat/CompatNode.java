@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,8 +24,13 @@ final class CompatNode implements AutoCloseable {
     }
 
     static CompatNode start(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
+
+    /** A node with {@code extra} settings beside the defaults above (which they may replace). */
+    static CompatNode start(Path dataDir, Map<String, String> extra) throws Exception {
         int controllerPort = freePort();
-        Map<String, String> props = Map.of(
+        Map<String, String> props = new HashMap<>(Map.of(
                 "node.id", "1",
                 "process.roles", "broker,controller",
                 "listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
@@ -32,7 +38,8 @@ final class CompatNode implements AutoCloseable {
                 "log.dirs", dataDir.resolve("logs").toString(),
                 "http.listeners", "HTTP://127.0.0.1:0",
                 // As in Kafka's own test clusters: a group's first rebalance need not wait for more members.
-                "group.initial.rebalance.delay.ms", "0");
+                "group.initial.rebalance.delay.ms", "0"));
+        props.putAll(extra);
         return new CompatNode(StrataServer.start(ServerConfig.from(props)));
     }
 
@@ -45,6 +52,11 @@ final class CompatNode implements AutoCloseable {
     String schemaRegistryUrl() {
         return "http://127.0.0.1:" + server.httpListeners().getFirst().address().getPort()
                 + SchemaRegistryService.PATH;
+    }
+
+    /** The registry at the root path of its own listener ({@code schema.registry.listeners}), as Confluent's is. */
+    String schemaRegistryRootUrl() {
+        return "http://127.0.0.1:" + server.schemaRegistryListeners().getFirst().address().getPort();
     }
 
     private static int freePort() throws IOException {

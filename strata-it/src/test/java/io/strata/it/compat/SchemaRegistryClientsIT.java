@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Schema registry clients nobody here wrote against a Strata node's registry: KafkaJS's
  * {@code @kafkajs/confluent-schema-registry} from npm (register, encode, decode, evolution refused and accepted)
  * through {@code compat/kafkajs/schema_registry_client.js}, and confluent-kafka-python's
- * {@code SchemaRegistryClient} (Debian's package) through {@code compat/python/schema_registry_client.py}.
+ * {@code SchemaRegistryClient} (Debian's package) through {@code compat/python/schema_registry_client.py}, both at
+ * the {@code /schema-registry} path of the node's HTTP server and at the root path of the registry's own listener
+ * ({@code schema.registry.listeners}), where Confluent's registry serves its API.
  */
 class SchemaRegistryClientsIT {
 
@@ -36,7 +42,7 @@ class SchemaRegistryClientsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        node = CompatNode.start(dir.resolve("node"));
+        node = CompatNode.start(dir.resolve("node"), Map.of("schema.registry.listeners", "HTTP://127.0.0.1:0"));
     }
 
     @AfterAll
@@ -85,6 +91,23 @@ class SchemaRegistryClientsIT {
 
     @Test
     void confluentKafkaPythonRegistersLooksUpEvolvesAndDeletes() throws Exception {
+        List<JsonNode> steps = python(node.schemaRegistryUrl(), "py-users-value", "python-registry");
+        assertFullRun(steps, "py-users-value");
+    }
+
+    @Test
+    void confluentKafkaPythonAtTheRootOfTheRegistrysOwnListener() throws Exception {
+        List<JsonNode> steps = python(node.schemaRegistryRootUrl(), "root-users-value", "python-root");
+        assertFullRun(steps, "root-users-value");
+        // One registry behind both: what was registered at the root is there under /schema-registry too.
+        int jsonId = steps.get(7).get("id").asInt();
+        HttpResponse<String> byId = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(node.schemaRegistryUrl() + "/schemas/ids/" + jsonId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(byId.body()).get("schemaType").asText()).isEqualTo("JSON");
+    }
+
+    private static List<JsonNode> python(String url, String subject, String workDir) throws Exception {
         Map<String, String> env = Map.of("PYTHONNOUSERSITE", "1", "PYTHONPATH", "", "PYTHONHOME", "/usr");
         ExternalProcess.Result probe = Files.isExecutable(PYTHON) ? ExternalProcess.run(List.of(PYTHON.toString(),
                 "-c", "from confluent_kafka.schema_registry import SchemaRegistryClient"), env, "",
@@ -94,10 +117,11 @@ class SchemaRegistryClientsIT {
                     + "python3-confluent-kafka and python3-requests (`.ci/run --deps-only`).%s", PYTHON,
                     probe == null ? "" : "\n" + probe.stderr());
         }
-        List<JsonNode> steps = run(List.of(PYTHON.toString(),
-                Resources.path("python/schema_registry_client.py").toString(), node.schemaRegistryUrl(),
-                "py-users-value"), env, "python-registry");
+        return run(List.of(PYTHON.toString(), Resources.path("python/schema_registry_client.py").toString(), url,
+                subject), env, workDir);
+    }
 
+    private static void assertFullRun(List<JsonNode> steps, String subject) throws Exception {
         assertThat(steps).extracting(s -> s.get("step").asText()).containsExactly("registered", "lookup", "by-id",
                 "compatible", "refused", "evolved", "config", "json", "deleted-version", "deleted-subject", "gone");
         int id1 = steps.get(0).get("id").asInt();
@@ -112,14 +136,14 @@ class SchemaRegistryClientsIT {
         assertThat(evolved.get("latest_id").asInt()).isEqualTo(evolved.get("id").asInt()).isNotEqualTo(id1);
         assertThat(evolved.get("latest_version").asInt()).isEqualTo(2);
         assertThat(evolved.get("versions").toString()).isEqualTo("[1,2]");
-        assertThat(evolved.get("subjects").toString()).contains("\"py-users-value\"");
+        assertThat(evolved.get("subjects").toString()).contains("\"" + subject + "\"");
         assertThat(steps.get(6).get("level").asText()).isEqualTo("FULL");
         assertThat(steps.get(6).get("global_level").asText()).isEqualTo("BACKWARD");
         assertThat(steps.get(7).get("type").asText()).isEqualTo("JSON");
         assertThat(steps.get(8).get("version").asInt()).isEqualTo(2);
         assertThat(steps.get(8).get("versions").toString()).isEqualTo("[1]");
         assertThat(steps.get(9).get("versions").toString()).isEqualTo("[1]");
-        assertThat(steps.get(9).get("subjects").toString()).doesNotContain("\"py-users-value\"");
+        assertThat(steps.get(9).get("subjects").toString()).doesNotContain("\"" + subject + "\"");
         assertThat(steps.get(10).toString()).isEqualTo("{\"step\":\"gone\",\"http_status\":404,\"error_code\":40401}");
     }
 }

@@ -47,8 +47,9 @@ public final class ServerConfig {
             key("listeners", BrokerConfigKey.Type.LIST, "PLAINTEXT://:9092,CONTROLLER://:9093", "Listeners to bind, as NAME://host:port."),
             key("advertised.listeners", BrokerConfigKey.Type.LIST, null, "Listeners published to clients; defaults to listeners."),
             key("http.listeners", BrokerConfigKey.Type.LIST, "HTTP://:9190", "Listeners of the embedded HTTP server (/metrics, the console, the schema registry, the HTTP proxy), as HTTP://host:port or HTTPS://host:port (TLS from listener.name.https.ssl.* or ssl.*); empty turns it off and with it metrics recording."),
-            key("http.authentication", BrokerConfigKey.Type.STRING, "none", "Strata's own: none, or basic for HTTP Basic authentication of every HTTP request against the SASL users (SCRAM credentials and PLAIN JAAS users)."),
+            key("http.authentication", BrokerConfigKey.Type.STRING, "none", "Strata's own: none, or basic for HTTP Basic authentication of every HTTP request (also on schema.registry.listeners) against the SASL users (SCRAM credentials and PLAIN JAAS users)."),
             key("http.authentication.open.paths", BrokerConfigKey.Type.LIST, "", "Strata's own: paths served without credentials when http.authentication=basic, e.g. /metrics for a Prometheus without credentials."),
+            key("schema.registry.listeners", BrokerConfigKey.Type.LIST, null, "Strata's own: listeners serving the schema registry's API at the root path, as Confluent's registry does (HTTP://:8081 or HTTPS://); off by default, the API being under /schema-registry of http.listeners."),
             key("rest.max.request.bytes", BrokerConfigKey.Type.INT, "10485760", "Strata's own: the largest request body the HTTP proxy reads (one record of a streamed v3 produce); larger ones get 413."),
             key("rest.consumer.max.instances", BrokerConfigKey.Type.INT, "100", "Strata's own: HTTP proxy consumer instances a node keeps at most; one more is refused with 429 (error code 42901)."),
             key("rest.consumer.instance.timeout.ms", BrokerConfigKey.Type.INT, "300000", "An HTTP proxy consumer instance unused this long is closed (Confluent's consumer.instance.timeout.ms)."),
@@ -223,6 +224,27 @@ public final class ServerConfig {
                 throw new ConfigException("http.listeners", values.get("http.listeners"),
                         "listener " + e.listenerName() + " is not supported: HTTP://host:port or HTTPS://host:port");
             }
+        }
+        return endpoints;
+    }
+
+    /**
+     * The schema registry's own listeners ({@code schema.registry.listeners}), serving its API at the root path;
+     * empty (the default) when the registry is only under {@code /schema-registry} of the HTTP server. HTTP or HTTPS (with the TLS of the HTTP server),
+     * and only beside {@code http.listeners}, whose first listener other nodes forward registry writes to.
+     */
+    public List<Endpoint> schemaRegistryListeners() {
+        String key = "schema.registry.listeners";
+        List<Endpoint> endpoints = Endpoint.parseList(key, values.get(key));
+        for (Endpoint e : endpoints) {
+            if (!e.listenerName().equals("HTTP") && !e.listenerName().equals("HTTPS")) {
+                throw new ConfigException(key, values.get(key),
+                        "listener " + e.listenerName() + " is not supported: HTTP://host:port or HTTPS://host:port");
+            }
+        }
+        if (!endpoints.isEmpty() && httpListeners().isEmpty()) {
+            throw new ConfigException(key, values.get(key), "the schema registry needs the HTTP server: set "
+                    + "http.listeners too");
         }
         return endpoints;
     }
@@ -484,6 +506,7 @@ public final class ServerConfig {
         advertisedListeners();
         validateListenerSecurity();
         httpListeners();
+        schemaRegistryListeners();
         quorumVoters();
         metadataListenerAddress();
         try {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -14,7 +15,7 @@ import org.apache.avro.SchemaCompatibility.Incompatibility;
 /**
  * A schema parsed from its text, with the compatibility check its type supports: Avro's own reader/writer rules
  * ({@link SchemaCompatibility}) for AVRO, a subset of JSON Schema's keywords ({@link JsonSchemaCompatibility}) for
- * JSON; Protobuf is stored as given and reports no incompatibility (see docs/schema-registry.md). Immutable and
+ * JSON, the field-number rules of {@link ProtobufCompatibility} for PROTOBUF (stored as given). Immutable and
  * thread-safe.
  */
 sealed interface ParsedSchema {
@@ -45,7 +46,8 @@ sealed interface ParsedSchema {
         return switch (type) {
             case AVRO -> Avro.parse(text, references, dependencies);
             case JSON -> Json.parse(text, references, normalize);
-            case PROTOBUF -> new Protobuf(new SchemaContent(SchemaType.PROTOBUF, text.strip(), references));
+            case PROTOBUF -> new Protobuf(new SchemaContent(SchemaType.PROTOBUF, text.strip(), references),
+                    ProtobufCompatibility.parse(text));
         };
     }
 
@@ -116,13 +118,21 @@ sealed interface ParsedSchema {
         }
     }
 
-    /** A Protobuf schema, stored as given. */
-    record Protobuf(SchemaContent content) implements ParsedSchema {
+    /**
+     * A Protobuf schema, stored as given, with its messages when {@link ProtobufCompatibility} follows the text (a
+     * text it does not follow is stored and never judged incompatible, as before Strata checked Protobuf).
+     */
+    record Protobuf(SchemaContent content, Optional<ProtobufCompatibility.Model> model) implements ParsedSchema {
 
         @Override
         public List<String> readErrors(ParsedSchema writer) {
-            return writer instanceof Protobuf ? List.of()
-                    : List.of("Incompatible schema types: PROTOBUF reads " + writer.content().type());
+            if (!(writer instanceof Protobuf old)) {
+                return List.of("Incompatible schema types: PROTOBUF reads " + writer.content().type());
+            }
+            if (model.isEmpty() || old.model().isEmpty()) {
+                return List.of();
+            }
+            return ProtobufCompatibility.readErrors(model.get(), old.model().get());
         }
     }
 }

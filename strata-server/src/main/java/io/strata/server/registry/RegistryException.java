@@ -5,7 +5,7 @@ package io.strata.server.registry;
  * incompatible, 42201 invalid schema...) and message. The HTTP status is the code's first three digits, as
  * Confluent's. Immutable.
  */
-final class RegistryException extends RuntimeException {
+public final class RegistryException extends RuntimeException {
 
     private final int errorCode;
 

@@ -133,6 +133,11 @@ final class SchemaRegistry {
         return state.read(v -> v.schema(id)).orElseThrow(() -> RegistryException.schemaNotFound(Integer.toString(id)));
     }
 
+    /** The schema with global id {@code id}, parsed (once) with its references resolved. */
+    ParsedSchema parsedById(int id) {
+        return parsedStored(schema(id));
+    }
+
     /** The subject versions using a schema id. */
     public List<Entry> idVersions(int id, boolean deleted) {
         schema(id);

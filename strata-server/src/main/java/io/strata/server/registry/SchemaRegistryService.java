@@ -4,27 +4,39 @@ import com.sun.net.httpserver.HttpHandler;
 import io.strata.metadata.MetadataImage;
 import io.strata.server.config.ServerConfig;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * A node's schema registry: Confluent Schema Registry's REST API under {@value #PATH} of the node's HTTP server,
- * kept in the {@code schema.registry.topic} (Confluent's {@code kafkastore.topic}; {@code _schemas} by default).
- * Started once the node serves Kafka clients (the registry reads and writes its topic through them); closed before
- * they stop. Thread-safe.
+ * and at the root path of the registry's own listeners ({@code schema.registry.listeners}) when there are any, kept
+ * in the {@code schema.registry.topic} (Confluent's {@code kafkastore.topic}; {@code _schemas} by default). Started
+ * once the node serves Kafka clients (the registry reads and writes its topic through them); closed before they
+ * stop. Thread-safe.
  */
 public final class SchemaRegistryService implements AutoCloseable {
 
     /** Where the API is served on the node's HTTP server. */
     public static final String PATH = "/schema-registry";
+    /**
+     * The API's path prefixes at the root of a dedicated registry listener, where Confluent's serializers expect
+     * them ({@code /} itself is routed exactly).
+     */
+    public static final List<String> ROOT_PREFIXES = List.of("/subjects", "/schemas", "/compatibility", "/config",
+            "/mode");
     /** The registry's topic unless configured. */
     public static final String DEFAULT_TOPIC = "_schemas";
 
     private final KafkaRegistryLog log;
     private final RegistryEndpoint endpoint;
+    private final RegistryEndpoint rootEndpoint;
+    private final InProcessRegistry local;
 
-    private SchemaRegistryService(KafkaRegistryLog log, RegistryEndpoint endpoint) {
+    private SchemaRegistryService(KafkaRegistryLog log, SchemaRegistry registry, Duration timeout) {
         this.log = log;
-        this.endpoint = endpoint;
+        this.endpoint = new RegistryEndpoint(PATH, registry, timeout);
+        this.rootEndpoint = new RegistryEndpoint("", registry, timeout);
+        this.local = new InProcessRegistry(registry, timeout);
     }
 
     /**
@@ -40,7 +52,7 @@ public final class SchemaRegistryService implements AutoCloseable {
         KafkaRegistryLog log = new KafkaRegistryLog(topic(config), bootstrap, config.nodeId(), baseUrl + PATH,
                 image, state, timeout);
         log.start();
-        return new SchemaRegistryService(log, new RegistryEndpoint(PATH, new SchemaRegistry(state, log), timeout));
+        return new SchemaRegistryService(log, new SchemaRegistry(state, log), timeout);
     }
 
     /** {@code schema.registry.topic}, else Confluent's {@code kafkastore.topic}, else {@value #DEFAULT_TOPIC}. */
@@ -52,6 +64,16 @@ public final class SchemaRegistryService implements AutoCloseable {
     /** The API's handler, for every path under {@value #PATH}. */
     public HttpHandler handler() {
         return endpoint;
+    }
+
+    /** The API's handler at the root path, for {@code /} and every path under {@link #ROOT_PREFIXES}. */
+    public HttpHandler rootHandler() {
+        return rootEndpoint;
+    }
+
+    /** The registry for the node's own features, in-process. */
+    public InProcessRegistry local() {
+        return local;
     }
 
     @Override

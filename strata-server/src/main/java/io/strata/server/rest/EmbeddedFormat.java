@@ -11,17 +11,27 @@ import java.util.Optional;
 
 /**
  * The v2 API's embedded formats: how a key or value travels inside the JSON of a request or response. {@code binary}
- * is base64 of the bytes, {@code json} is the JSON itself (stored as its UTF-8 text). Avro, Protobuf and JSON Schema
- * need a schema registry and are refused. Immutable.
+ * is base64 of the bytes, {@code json} is the JSON itself (stored as its UTF-8 text); {@code avro} and
+ * {@code jsonschema} are JSON too, stored in the schema registry's wire format by {@link SchemaCodec} with a schema
+ * of the registry's type {@link #schemaType}. Protobuf is refused. Immutable.
  */
 enum EmbeddedFormat {
-    BINARY("binary"),
-    JSON("json");
+    BINARY("binary", null),
+    JSON("json", null),
+    AVRO("avro", "AVRO"),
+    JSONSCHEMA("jsonschema", "JSON");
 
     private final String name;
+    private final String schemaType;
 
-    EmbeddedFormat(String name) {
+    EmbeddedFormat(String name, String schemaType) {
         this.name = name;
+        this.schemaType = schemaType;
+    }
+
+    /** The registry's schema type of a schema-based format ({@code AVRO}, {@code JSON}); empty for the others. */
+    Optional<String> schemaType() {
+        return Optional.ofNullable(schemaType);
     }
 
     /** The lower-case name used in consumer instances' {@code format} and in content types. */
@@ -48,7 +58,7 @@ enum EmbeddedFormat {
      * The embedded format a content type names ({@code application/vnd.kafka.binary.v2+json}), empty when it names
      * none ({@code application/vnd.kafka.v2+json}, {@code application/json}, {@code * / *}).
      *
-     * @throws RestException 415 for a format the proxy does not speak (avro, protobuf, jsonschema)
+     * @throws RestException 415 for a format the proxy does not speak (protobuf)
      */
     static Optional<EmbeddedFormat> ofContentType(String contentType) {
         if (contentType == null) {
@@ -63,10 +73,13 @@ enum EmbeddedFormat {
         }
         String middle = type.substring(prefix.length(), type.length() - suffix.length());
         return Optional.of(byName(middle).orElseThrow(() -> new RestException(415, 415,
-                "Embedded format " + middle + " is not supported (binary and json are)")));
+                "Embedded format " + middle + " is not supported (binary, json, avro and jsonschema are)")));
     }
 
-    /** The bytes a request's key or value stands for; JSON null is a null key or value. */
+    /**
+     * The bytes a request's key or value stands for in {@code binary} or {@code json}; JSON null is a null key or
+     * value. Schema-based formats are encoded by {@link SchemaCodec}.
+     */
     byte[] decode(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return null;
@@ -82,6 +95,7 @@ enum EmbeddedFormat {
                     throw RestException.unprocessable("Field " + field + " is not valid base64: " + e.getMessage());
                 }
             }
+            case AVRO, JSONSCHEMA -> throw new IllegalStateException(name + " is encoded by SchemaCodec");
             case JSON -> {
                 try {
                     yield Exchanges.MAPPER.writeValueAsBytes(node);
@@ -92,13 +106,14 @@ enum EmbeddedFormat {
         };
     }
 
-    /** A record's key or value as the response embeds it. */
+    /** A record's key or value as the response embeds it in {@code binary} or {@code json}. */
     JsonNode encode(byte[] bytes) {
         if (bytes == null) {
             return NullNode.getInstance();
         }
         return switch (this) {
             case BINARY -> TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
+            case AVRO, JSONSCHEMA -> throw new IllegalStateException(name + " is decoded by SchemaCodec");
             case JSON -> {
                 try {
                     yield Exchanges.MAPPER.readTree(bytes);

@@ -3,6 +3,7 @@ package io.strata.server.rest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.registry.InProcessRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -32,13 +33,14 @@ public final class RestProxy implements HttpHandler, AutoCloseable {
     private final V2Consumers consumers;
     private final V3Api v3;
 
-    private RestProxy(RestConfig config, String bootstrap, int nodeId, String baseUrl) {
+    private RestProxy(RestConfig config, String bootstrap, int nodeId, String baseUrl, InProcessRegistry registry) {
         this.clients = new KafkaClients(bootstrap, nodeId);
         this.instances = new ConsumerInstances(config.maxConsumerInstances(), config.instanceTimeout());
         ClusterView cluster = new ClusterView(clients);
-        this.topics = new V2Topics(cluster, clients, config);
-        this.consumers = new V2Consumers(instances, clients, config, baseUrl);
-        this.v3 = new V3Api(cluster, clients, config, baseUrl);
+        SchemaCodec schemas = new SchemaCodec(registry);
+        this.topics = new V2Topics(cluster, clients, config, schemas);
+        this.consumers = new V2Consumers(instances, clients, config, baseUrl, schemas);
+        this.v3 = new V3Api(cluster, clients, config, baseUrl, schemas);
     }
 
     /**
@@ -47,14 +49,15 @@ public final class RestProxy implements HttpHandler, AutoCloseable {
      * @param kafka         the node's first client listener as bound
      * @param http          the HTTP listener as bound, named in consumer instances' {@code base_uri}
      * @param advertisedHost the node's advertised host, used when the HTTP listener binds every address
+     * @param registry      the node's schema registry, for the schema-based embedded formats
      */
     public static RestProxy create(ServerConfig config, InetSocketAddress kafka, InetSocketAddress http,
-                                   String advertisedHost) {
+                                   String advertisedHost, InProcessRegistry registry) {
         String bootstrap = (kafka.getAddress().isAnyLocalAddress() ? "localhost" : kafka.getHostString()) + ":"
                 + kafka.getPort();
         String host = http.getAddress().isAnyLocalAddress() ? advertisedHost : http.getHostString();
         String baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getPort();
-        return new RestProxy(RestConfig.from(config), bootstrap, config.nodeId(), baseUrl);
+        return new RestProxy(RestConfig.from(config), bootstrap, config.nodeId(), baseUrl, registry);
     }
 
     @Override

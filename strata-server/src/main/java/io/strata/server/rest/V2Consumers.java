@@ -42,9 +42,12 @@ final class V2Consumers {
     private final KafkaClients clients;
     private final RestConfig config;
     private final String baseUrl;
+    private final SchemaCodec schemas;
 
     /** @param baseUrl {@code http://host:port} where clients reach this node's HTTP server */
-    V2Consumers(ConsumerInstances instances, KafkaClients clients, RestConfig config, String baseUrl) {
+    V2Consumers(ConsumerInstances instances, KafkaClients clients, RestConfig config, String baseUrl,
+                SchemaCodec schemas) {
+        this.schemas = schemas;
         this.instances = instances;
         this.clients = clients;
         this.config = config;
@@ -128,7 +131,7 @@ final class V2Consumers {
         }
         String formatName = Optional.ofNullable(body.get("format")).map(JsonNode::asText).orElse("binary");
         EmbeddedFormat format = EmbeddedFormat.byName(formatName).orElseThrow(() -> invalidConfig(
-                "format " + formatName + " is not supported (binary and json are)"));
+                "format " + formatName + " is not supported (binary, json, avro and jsonschema are)"));
         Map<String, String> settings = new HashMap<>();
         text(body, "auto.offset.reset").map(V2Consumers::offsetReset)
                 .ifPresent(v -> settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, v));
@@ -346,8 +349,8 @@ final class V2Consumers {
                 ObjectNode node = Exchanges.MAPPER.createObjectNode();
                 node.put("topic", record.topic());
                 try {
-                    node.set("key", format.encode(record.key()));
-                    node.set("value", format.encode(record.value()));
+                    node.set("key", json(format, record.key()));
+                    node.set("value", json(format, record.value()));
                 } catch (RestException e) {
                     // Nothing of this poll is returned, so nothing of it may count as consumed.
                     for (TopicPartition p : polled.partitions()) {
@@ -363,6 +366,10 @@ final class V2Consumers {
             return records;
         });
         Exchanges.send(exchange, 200, format.contentType(), body);
+    }
+
+    private JsonNode json(EmbeddedFormat format, byte[] bytes) {
+        return format.schemaType().isPresent() ? schemas.decode(format, bytes) : format.encode(bytes);
     }
 
     private void offsetsResource(HttpExchange exchange, ConsumerInstance instance, String method)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.strata.server.registry.InProcessRegistry.Registered;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +22,21 @@ import org.apache.kafka.common.errors.RetriableException;
 /**
  * Confluent REST Proxy's v2 topic endpoints: {@code GET /topics}, {@code GET /topics/{t}},
  * {@code GET /topics/{t}/partitions[/{p}[/offsets]]}, and produce with {@code POST /topics/{t}} and
- * {@code POST /topics/{t}/partitions/{p}} in the binary and json embedded formats. Thread-safe (stateless).
+ * {@code POST /topics/{t}/partitions/{p}} in the binary and json embedded formats, and in avro and jsonschema with
+ * the schemas of the node's registry ({@link SchemaCodec}). Thread-safe (stateless).
  */
 final class V2Topics {
 
     private final ClusterView cluster;
     private final KafkaClients clients;
     private final RestConfig config;
+    private final SchemaCodec schemas;
 
-    V2Topics(ClusterView cluster, KafkaClients clients, RestConfig config) {
+    V2Topics(ClusterView cluster, KafkaClients clients, RestConfig config, SchemaCodec schemas) {
         this.cluster = cluster;
         this.clients = clients;
         this.config = config;
+        this.schemas = schemas;
     }
 
     /** Serves {@code segments} = the path's parts after {@code topics}. */
@@ -136,7 +140,9 @@ final class V2Topics {
     /**
      * Produces the request's records in order and answers each one's partition and offset or error, as Confluent
      * does: the request fails as a whole only for what concerns all its records (unknown topic or partition, a body
-     * that is not the format's JSON); a record Kafka refuses gets {@code error_code} 1 (or 2 when retriable).
+     * that is not the format's JSON, a schema the registry refuses or data that does not fit it); a record Kafka
+     * refuses gets {@code error_code} 1 (or 2 when retriable). In a schema-based format the schemas are resolved
+     * (registered when given as text) before any record is sent, and their ids answered.
      */
     private void produce(HttpExchange exchange, String topic, Optional<Integer> partition) throws IOException {
         EmbeddedFormat format = EmbeddedFormat.ofContentType(exchange.getRequestHeaders().getFirst("Content-Type"))
@@ -149,6 +155,13 @@ final class V2Topics {
         }
         List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
         int partitions = cluster.topic(topic).partitions().size();
+        Optional<Registered> keySchema = Optional.empty();
+        Optional<Registered> valueSchema = Optional.empty();
+        if (format.schemaType().isPresent()) {
+            keySchema = schemas.schema(format, topic, true, body.get("key_schema"), body.get("key_schema_id"));
+            valueSchema = schemas.schema(format, topic, false, body.get("value_schema"),
+                    body.get("value_schema_id"));
+        }
         for (JsonNode record : records) {
             if (!record.isObject()) {
                 throw RestException.unprocessable("Each record must be a JSON object");
@@ -164,16 +177,18 @@ final class V2Topics {
             if (target != null && target >= partitions) {
                 throw RestException.partitionNotFound(topic, target);
             }
-            batch.add(new ProducerRecord<>(topic, target, format.decode(record.get("key"), "key"),
-                    format.decode(record.get("value"), "value")));
+            batch.add(new ProducerRecord<>(topic, target, bytes(format, keySchema, record.get("key"), "key"),
+                    bytes(format, valueSchema, record.get("value"), "value")));
         }
         List<CompletableFuture<RecordMetadata>> results = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> record : batch) {
             results.add(send(clients, record));
         }
         ObjectNode response = Exchanges.MAPPER.createObjectNode();
-        response.putNull("key_schema_id");
-        response.putNull("value_schema_id");
+        keySchema.ifPresentOrElse(k -> response.put("key_schema_id", k.id()),
+                () -> response.putNull("key_schema_id"));
+        valueSchema.ifPresentOrElse(v -> response.put("value_schema_id", v.id()),
+                () -> response.putNull("value_schema_id"));
         ArrayNode offsets = response.putArray("offsets");
         for (CompletableFuture<RecordMetadata> result : results) {
             ObjectNode entry = offsets.addObject();
@@ -194,6 +209,22 @@ final class V2Topics {
             }
         }
         Exchanges.send(exchange, 200, Exchanges.V2_JSON, response);
+    }
+
+    /** A record's key or value in {@code format}: a schema-based one needs a schema for any non-null data. */
+    private static byte[] bytes(EmbeddedFormat format, Optional<Registered> schema, JsonNode data, String field) {
+        if (format.schemaType().isEmpty()) {
+            return format.decode(data, field);
+        }
+        if (data == null || data.isNull()) {
+            return null;
+        }
+        Registered registered = schema.orElseThrow(() -> field.equals("key")
+                ? new RestException(422, SchemaCodec.KEY_SCHEMA_MISSING, "Request includes keys but does not "
+                        + "include key schema")
+                : new RestException(422, SchemaCodec.VALUE_SCHEMA_MISSING, "Request includes values but does not "
+                        + "include value schema"));
+        return SchemaCodec.encode(registered, data, field);
     }
 
     /** Sends one record with the shared producer; a failure to even send completes the future exceptionally. */

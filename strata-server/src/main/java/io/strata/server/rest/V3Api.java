@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.strata.server.registry.InProcessRegistry.Registered;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,9 +49,11 @@ final class V3Api {
     private final KafkaClients clients;
     private final RestConfig config;
     private final String baseUrl;
+    private final SchemaCodec schemas;
     private volatile String clusterId;
 
-    V3Api(ClusterView cluster, KafkaClients clients, RestConfig config, String baseUrl) {
+    V3Api(ClusterView cluster, KafkaClients clients, RestConfig config, String baseUrl, SchemaCodec schemas) {
+        this.schemas = schemas;
         this.cluster = cluster;
         this.clients = clients;
         this.config = config;
@@ -327,8 +331,8 @@ final class V3Api {
                 }
                 partition = partitionId.asInt();
             }
-            key = data(body.get("key"), "key");
-            value = data(body.get("value"), "value");
+            key = data(body.get("key"), "key", topic.name());
+            value = data(body.get("value"), "value", topic.name());
             Long timestamp = null;
             JsonNode time = body.get("timestamp");
             if (time != null && !time.isNull()) {
@@ -371,8 +375,12 @@ final class V3Api {
         return node;
     }
 
-    /** A key or value of a v3 record: its bytes and type, or absent. */
-    private record Data(String type, byte[] bytes) {
+    /** A key or value of a v3 record: its bytes and type, or absent; the schema it was encoded with, if any. */
+    private record Data(String type, byte[] bytes, Optional<Registered> schema) {
+
+        Data(String type, byte[] bytes) {
+            this(type, bytes, Optional.empty());
+        }
 
         void describe(ObjectNode result, String field) {
             if (type == null) {
@@ -380,28 +388,34 @@ final class V3Api {
             } else {
                 ObjectNode node = result.putObject(field);
                 node.put("type", type);
+                schema.ifPresent(s -> node.put("schema_id", s.id()));
                 node.put("size", bytes == null ? 0 : bytes.length);
             }
         }
     }
 
-    /** {@code {"type":"BINARY|JSON|STRING","data":...}}; no type is JSON; schema-based types are refused. */
-    private static Data data(JsonNode node, String field) {
+    /**
+     * {@code {"type":"BINARY|JSON|STRING","data":...}}, no type being JSON; or schema-based,
+     * {@code {"type":"AVRO|JSONSCHEMA","schema":..,"data":..}} (the schema registered under the topic's subject),
+     * {@code {"schema_id":..,"data":..}} or {@code {"subject":..,"schema_version":..,"data":..}} (the type being the
+     * schema's), encoded in the registry's wire format. PROTOBUF is refused.
+     */
+    private Data data(JsonNode node, String field, String topic) {
         if (node == null || node.isNull()) {
             return new Data(null, null);
         }
         if (!node.isObject()) {
             throw RestException.badRequest(field + " must be an object with type and data");
         }
-        for (String schemaField : List.of("schema", "schema_id", "schema_version", "subject",
-                "subject_name_strategy")) {
-            if (node.has(schemaField)) {
-                throw RestException.badRequest(field + ": schema-based formats are not supported (BINARY, JSON "
-                        + "and STRING are)");
-            }
-        }
-        String type = node.has("type") ? node.get("type").asText().toUpperCase(Locale.ROOT) : "JSON";
+        Optional<String> named = Optional.ofNullable(node.get("type")).filter(t -> !t.isNull())
+                .map(t -> t.asText().toUpperCase(Locale.ROOT));
+        boolean schemaBased = named.filter(t -> t.equals("AVRO") || t.equals("JSONSCHEMA") || t.equals("PROTOBUF"))
+                .isPresent() || node.has("schema") || node.has("schema_id") || node.has("subject");
         JsonNode data = node.get("data");
+        if (schemaBased) {
+            return schemaData(node, field, topic, named, data);
+        }
+        String type = named.orElse("JSON");
         if (data == null || data.isNull()) {
             return new Data(type, null);
         }
@@ -418,9 +432,48 @@ final class V3Api {
             }
             case "STRING" -> new Data(type, data.asText().getBytes(StandardCharsets.UTF_8));
             case "JSON" -> new Data(type, EmbeddedFormat.JSON.decode(data, field));
-            default -> throw RestException.badRequest(field + ".type " + type + " is not supported (BINARY, JSON "
-                    + "and STRING are)");
+            default -> throw RestException.badRequest(field + ".type " + type + " is not supported (BINARY, JSON, "
+                    + "STRING, AVRO and JSONSCHEMA are)");
         };
+    }
+
+    private Data schemaData(JsonNode node, String field, String topic, Optional<String> named, JsonNode data) {
+        if (named.filter(t -> t.equals("PROTOBUF")).isPresent()) {
+            throw RestException.badRequest(field + ".type PROTOBUF is not supported (AVRO and JSONSCHEMA are)");
+        }
+        if (node.has("subject_name_strategy")
+                && !node.get("subject_name_strategy").asText().equalsIgnoreCase("TOPIC_NAME")) {
+            throw RestException.badRequest(field + ".subject_name_strategy: only TOPIC_NAME is supported");
+        }
+        String subject = node.hasNonNull("subject") ? node.get("subject").asText()
+                : SchemaCodec.subject(topic, field.equals("key"));
+        Registered schema;
+        if (node.hasNonNull("schema")) {
+            String type = named.orElseThrow(() -> RestException.badRequest(field + ".type is required with a "
+                    + "schema (AVRO or JSONSCHEMA)"));
+            schema = schemas.register(subject, type.equals("JSONSCHEMA") ? "JSON" : type, node.get("schema").asText());
+        } else {
+            Optional<Integer> id = Optional.ofNullable(node.get("schema_id")).filter(n -> !n.isNull())
+                    .map(n -> {
+                        if (!n.canConvertToInt()) {
+                            throw RestException.badRequest(field + ".schema_id must be an integer");
+                        }
+                        return n.asInt();
+                    });
+            Optional<String> version = Optional.ofNullable(node.get("schema_version")).filter(n -> !n.isNull())
+                    .map(JsonNode::asText);
+            schema = schemas.lookup(id, Optional.of(subject), version);
+        }
+        String type = schema.type().equals("JSON") ? "JSONSCHEMA" : schema.type();
+        if (named.isPresent() && !named.get().equals(type)) {
+            throw RestException.badRequest(field + ": schema " + schema.id() + " is " + type + ", not "
+                    + named.get());
+        }
+        if (schema.type().equals("PROTOBUF")) {
+            throw RestException.badRequest(field + ": schema " + schema.id() + " is PROTOBUF, which is not "
+                    + "supported (AVRO and JSONSCHEMA are)");
+        }
+        return new Data(type, SchemaCodec.encode(schema, data, field), Optional.of(schema));
     }
 
     /** {@code [{"name":..,"value": base64 or null}]}. */

@@ -167,4 +167,15 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTP://:x")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
     }
+
+    @Test
+    void theRegistrysOwnListenersAreOffByDefaultAndNeedTheHttpServer() {
+        assertThat(ServerConfig.from(Map.of()).schemaRegistryListeners()).isEmpty();
+        assertThat(ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081")).schemaRegistryListeners())
+                .containsExactly(new Endpoint("HTTP", "", 8081));
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTPS://:8081")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.listeners");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081",
+                "http.listeners", ""))).isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
+    }
 }

@@ -42,6 +42,11 @@ final class MemoryRegistryLog implements RegistryLog {
         return Optional.empty();
     }
 
+    /** How many records were written. */
+    synchronized int written() {
+        return records.size();
+    }
+
     /** A new state from every record written, in order (what a node restarted on this log reads). */
     synchronized RegistryState replay() {
         RegistryState replayed = new RegistryState();

@@ -17,7 +17,13 @@ class EmbeddedFormatTest {
         assertThat(EmbeddedFormat.ofContentType("application/vnd.kafka.v2+json")).isEmpty();
         assertThat(EmbeddedFormat.ofContentType("application/json")).isEmpty();
         assertThat(EmbeddedFormat.ofContentType(null)).isEmpty();
-        assertThatThrownBy(() -> EmbeddedFormat.ofContentType("application/vnd.kafka.avro.v2+json"))
+        assertThat(EmbeddedFormat.ofContentType("application/vnd.kafka.avro.v2+json")).hasValue(EmbeddedFormat.AVRO);
+        assertThat(EmbeddedFormat.ofContentType("application/vnd.kafka.jsonschema.v2+json"))
+                .hasValue(EmbeddedFormat.JSONSCHEMA);
+        assertThat(EmbeddedFormat.AVRO.schemaType()).hasValue("AVRO");
+        assertThat(EmbeddedFormat.JSONSCHEMA.schemaType()).hasValue("JSON");
+        assertThat(EmbeddedFormat.JSON.schemaType()).isEmpty();
+        assertThatThrownBy(() -> EmbeddedFormat.ofContentType("application/vnd.kafka.protobuf.v2+json"))
                 .isInstanceOfSatisfying(RestException.class, e -> assertThat(e.status()).isEqualTo(415));
         assertThat(EmbeddedFormat.BINARY.contentType()).isEqualTo("application/vnd.kafka.binary.v2+json");
     }
