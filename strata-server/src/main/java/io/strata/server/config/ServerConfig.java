@@ -230,8 +230,9 @@ public final class ServerConfig {
 
     /**
      * The schema registry's own listeners ({@code schema.registry.listeners}), serving its API at the root path;
-     * empty (the default) when the registry is only under {@code /schema-registry} of the HTTP server. HTTP or HTTPS (with the TLS of the HTTP server),
-     * and only beside {@code http.listeners}, whose first listener other nodes forward registry writes to.
+     * empty (the default) when the registry is only under {@code /schema-registry} of the HTTP server. HTTP or
+     * HTTPS (with the HTTP server's TLS), and only beside {@code http.listeners}, whose first listener other nodes
+     * forward registry writes to.
      */
     public List<Endpoint> schemaRegistryListeners() {
         String key = "schema.registry.listeners";
