@@ -17,8 +17,11 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 
 /**
- * AddPartitionsToTxn v0-v3, the producer's request: partitions that do not exist get UNKNOWN_TOPIC_OR_PARTITION
- * and the others OPERATION_NOT_ATTEMPTED; otherwise every partition gets the coordinator's answer.
+ * AddPartitionsToTxn. v0-v3 are the producer's request: partitions that do not exist get
+ * UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED; otherwise every partition gets the
+ * coordinator's answer. v4-v5 are a partition leader's (KIP-890), batched by transaction: {@code verifyOnly} asks
+ * whether the partitions are in the transaction (part 1), otherwise they are added to a version 2 transaction
+ * (part 2).
  */
 final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
 
@@ -33,6 +36,9 @@ final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRe
     @Override
     public ApiMessage handle(RequestContext context, AddPartitionsToTxnRequest request) {
         AddPartitionsToTxnRequestData data = request.data();
+        if (context.apiVersion() >= 4) {
+            return forBroker(data);
+        }
         MetadataImage image = quorum.image();
         Set<TopicPartition> partitions = new HashSet<>();
         Set<TopicPartition> unknown = new HashSet<>();
@@ -58,5 +64,24 @@ final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRe
                 AddPartitionsToTxnResponse.resultForTransaction(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID,
                         errors);
         return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(result.topicResults());
+    }
+
+    private ApiMessage forBroker(AddPartitionsToTxnRequestData data) {
+        AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
+                new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
+            Set<TopicPartition> partitions = new HashSet<>(AddPartitionsToTxnRequest.getPartitions(txn.topics()));
+            Map<TopicPartition, Errors> errors = new HashMap<>();
+            if (txn.verifyOnly()) {
+                errors.putAll(coordinator.verify(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                        partitions));
+            } else {
+                Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(),
+                        txn.producerEpoch(), partitions, true);
+                partitions.forEach(tp -> errors.put(tp, error));
+            }
+            results.add(AddPartitionsToTxnResponse.resultForTransaction(txn.transactionalId(), errors));
+        }
+        return new AddPartitionsToTxnResponseData().setResultsByTransaction(results);
     }
 }
