@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Producer ids and transactions (transactions version 1): InitProducerId, FindCoordinator for both key types, the
+ * Producer ids and transactions (versions 1 and 2): InitProducerId, FindCoordinator for both key types, the
  * transaction coordinator's APIs, with state in {@code __transaction_state}. Registered after {@link GroupApis},
  * whose coordinator answers FindCoordinator for groups and maps groups to {@code __consumer_offsets} partitions.
  */
@@ -56,6 +56,10 @@ public final class TxnApis implements ApiModule {
         owned.add(txnLog);
         NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(), s.replication());
         owned.add(markers);
+        NetworkTransactionVerifier verifier = new NetworkTransactionVerifier(s.nodeId(), s.quorum(),
+                s.replication(), txnLog::coordinatorOf, TxnConfig.verificationEnabled(s.config()));
+        owned.add(verifier);
+        s.replicas().setTransactionVerifier(verifier);
         TransactionCoordinator c = new TransactionCoordinator(s.nodeId(), config, txnLog, markers,
                 producerIds::nextProducerId, Time.SYSTEM, scheduler);
         owned.add(c);
