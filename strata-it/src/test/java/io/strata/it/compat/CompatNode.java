@@ -23,8 +23,13 @@ final class CompatNode implements AutoCloseable {
     }
 
     static CompatNode start(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
+
+    /** A node with {@code overrides} on top of the defaults. */
+    static CompatNode start(Path dataDir, Map<String, String> overrides) throws Exception {
         int controllerPort = freePort();
-        Map<String, String> props = Map.of(
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
                 "node.id", "1",
                 "process.roles", "broker,controller",
                 "listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controllerPort,
@@ -32,7 +37,8 @@ final class CompatNode implements AutoCloseable {
                 "log.dirs", dataDir.resolve("logs").toString(),
                 "http.listeners", "HTTP://127.0.0.1:0",
                 // As in Kafka's own test clusters: a group's first rebalance need not wait for more members.
-                "group.initial.rebalance.delay.ms", "0");
+                "group.initial.rebalance.delay.ms", "0"));
+        props.putAll(overrides);
         return new CompatNode(StrataServer.start(ServerConfig.from(props)));
     }
 

@@ -68,6 +68,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     fail(response, topics.unknownError(), null);
                 } else if (refused.containsKey(new TopicPartition(topic.get().name(), partitionData.index()))) {
                     Errors error = refused.get(new TopicPartition(topic.get().name(), partitionData.index()));
+                    // The older protocol's producers know a fenced epoch as INVALID_PRODUCER_EPOCH.
+                    error = error == Errors.PRODUCER_FENCED && context.apiVersion() < 12
+                            ? Errors.INVALID_PRODUCER_EPOCH : error;
                     fail(response, error, "Transaction verification failed: " + error.message());
                 } else {
                     append(topics.image(), topic.get(), partitionData, acks, context.apiVersion(), response)

@@ -26,7 +26,7 @@ public interface TransactionVerifier {
      *
      * @return the error of each refused partition, in the produce response's terms (Kafka's mapping: the
      *         coordinator's own unavailability becomes the retriable NOT_ENOUGH_REPLICAS, a fenced producer
-     *         INVALID_PRODUCER_EPOCH, a partition not in the transaction INVALID_TXN_STATE); absent if accepted
+     *         PRODUCER_FENCED, a partition not in the transaction INVALID_TXN_STATE); absent if accepted
      */
     Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
                                        Set<TopicPartition> partitions, boolean add);

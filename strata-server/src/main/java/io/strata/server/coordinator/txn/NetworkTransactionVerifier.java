@@ -101,7 +101,7 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
             case NONE -> Errors.NONE;
             case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS,
                  NETWORK_EXCEPTION, REQUEST_TIMED_OUT -> Errors.NOT_ENOUGH_REPLICAS;
-            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> Errors.INVALID_PRODUCER_EPOCH;
+            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> coordinatorError;
             default -> Errors.INVALID_TXN_STATE;
         };
     }
