@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +25,9 @@ public final class CoordinatorPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorPartitions.class);
 
-    /** What a coordinator does when it gains or loses a partition. */
-    public interface Loader {
-        /**
-         * Loads the partition's state from its log.
-         *
-         * @return false if this node has no log for the partition yet (the replica manager follows the same
-         *         image; the load is tried again shortly)
-         */
-        boolean load(int partition);
-
-        /** Drops the partition's state: this node no longer leads it, or is stopping. */
+    /** Drops a partition's state: this node no longer leads it (leadership moved), or is stopping. */
+    @FunctionalInterface
+    public interface Unloader {
         void unload(int partition, String reason);
     }
 
@@ -44,16 +37,25 @@ public final class CoordinatorPartitions {
     private final int nodeId;
     private final String topic;
     private final ScheduledExecutorService scheduler;
-    private final Loader loader;
+    /** Loads a partition's state from its log; false if this node has no log for it yet (tried again shortly). */
+    private final IntPredicate loader;
+    private final Unloader unloader;
     private final Map<Integer, State> owned = new ConcurrentHashMap<>();
     private final ReentrantLock loadLock = new ReentrantLock();
 
-    /** @param scheduler runs the loads and their retries; owned by the caller */
-    public CoordinatorPartitions(int nodeId, String topic, ScheduledExecutorService scheduler, Loader loader) {
+    /**
+     * @param scheduler runs the loads and their retries; owned by the caller
+     * @param loader    loads a partition's state from its log; false if this node has no log for it yet (the
+     *                  replica manager follows the same image: the load is tried again shortly)
+     * @param unloader  drops a partition's state
+     */
+    public CoordinatorPartitions(int nodeId, String topic, ScheduledExecutorService scheduler, IntPredicate loader,
+                                 Unloader unloader) {
         this.nodeId = nodeId;
         this.topic = topic;
         this.scheduler = scheduler;
         this.loader = loader;
+        this.unloader = unloader;
     }
 
     /** Follows the metadata: loads the partitions of the topic this node leads, unloads the others. */
@@ -77,7 +79,7 @@ public final class CoordinatorPartitions {
         for (Integer partition : new ArrayList<>(owned.keySet())) {
             if (!led.contains(partition)) {
                 owned.remove(partition);
-                loader.unload(partition, "leadership moved");
+                unloader.unload(partition, "leadership moved");
             }
         }
     }
@@ -96,7 +98,7 @@ public final class CoordinatorPartitions {
     public void unloadAll() {
         for (Integer partition : new ArrayList<>(owned.keySet())) {
             owned.remove(partition);
-            loader.unload(partition, "the node is stopping");
+            unloader.unload(partition, "the node is stopping");
         }
     }
 
@@ -106,7 +108,7 @@ public final class CoordinatorPartitions {
             if (owned.get(partition) != State.LOADING) {
                 return;
             }
-            if (!loader.load(partition)) {
+            if (!loader.test(partition)) {
                 scheduler.schedule(() -> load(partition), 50, TimeUnit.MILLISECONDS);
                 return;
             }

@@ -38,17 +38,7 @@ final class GroupRegistry {
         this.store = store;
         this.time = time;
         this.partitions = new CoordinatorPartitions(nodeId, GroupConfig.OFFSETS_TOPIC, scheduler,
-                new CoordinatorPartitions.Loader() {
-                    @Override
-                    public boolean load(int partition) {
-                        return GroupRegistry.this.load(partition);
-                    }
-
-                    @Override
-                    public void unload(int partition, String reason) {
-                        GroupRegistry.this.unload(partition, reason);
-                    }
-                });
+                this::load, this::unload);
     }
 
     /**

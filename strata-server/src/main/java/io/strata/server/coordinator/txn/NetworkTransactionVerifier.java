@@ -30,6 +30,14 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
 
     private static final Logger log = LoggerFactory.getLogger(NetworkTransactionVerifier.class);
     private static final short VERSION = 5;
+    /**
+     * How long CONCURRENT_TRANSACTIONS is retried here before the producer is told to retry: the coordinator answers
+     * it while the previous transaction's markers complete, which under version 2 is right after every commit
+     * (Kafka's {@code add.partitions.to.txn.retry.backoff.ms}/{@code .max.ms} are 20 and 100 ms).
+     */
+    private static final long CONCURRENT_RETRY_MS = 1000;
+    private static final long BACKOFF_MIN_MS = 20;
+    private static final long BACKOFF_MAX_MS = 100;
 
     private final MetadataQuorum quorum;
     private final Function<String, Optional<BrokerRegistration>> coordinatorOf;
@@ -52,6 +60,32 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         if (!add && !verificationEnabled) {
             return Map.of();
         }
+        long deadline = System.nanoTime() + CONCURRENT_RETRY_MS * 1_000_000;
+        long backoffMs = BACKOFF_MIN_MS;
+        while (true) {
+            Map<TopicPartition, Errors> answer = ask(transactionalId, producerId, producerEpoch, partitions, add);
+            if (!answer.containsValue(Errors.CONCURRENT_TRANSACTIONS) || System.nanoTime() > deadline) {
+                Map<TopicPartition, Errors> refused = new HashMap<>();
+                answer.forEach((tp, error) -> {
+                    if (error != Errors.NONE) {
+                        refused.put(tp, forProducer(error));
+                    }
+                });
+                return refused;
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+            }
+            backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+        }
+    }
+
+    /** One AddPartitionsToTxn round trip: the coordinator's error per partition. */
+    private Map<TopicPartition, Errors> ask(String transactionalId, long producerId, short producerEpoch,
+                                            Set<TopicPartition> partitions, boolean add) {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return all(partitions, Errors.INVALID_TXN_STATE);
         }
@@ -79,15 +113,9 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
             AddPartitionsToTxnResponse response = channels.send(quorum.image(), coordinator.get().brokerId(),
                     AddPartitionsToTxnRequest.Builder.forBroker(txns).build(VERSION));
             if (response.data().errorCode() != Errors.NONE.code()) {
-                return all(partitions, forProducer(Errors.forCode(response.data().errorCode())));
+                return all(partitions, Errors.forCode(response.data().errorCode()));
             }
-            Map<TopicPartition, Errors> refused = new HashMap<>();
-            response.errors().getOrDefault(transactionalId, Map.of()).forEach((tp, error) -> {
-                if (error != Errors.NONE) {
-                    refused.put(tp, forProducer(error));
-                }
-            });
-            return refused;
+            return response.errors().getOrDefault(transactionalId, Map.of());
         } catch (IOException | RuntimeException e) {
             log.debug("Verifying {} with coordinator {} failed: {}", transactionalId, coordinator.get().brokerId(),
                     e.toString());
@@ -100,7 +128,7 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         return switch (coordinatorError) {
             case NONE -> Errors.NONE;
             case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS,
-                 NETWORK_EXCEPTION, REQUEST_TIMED_OUT -> Errors.NOT_ENOUGH_REPLICAS;
+                 NETWORK_EXCEPTION, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS -> Errors.NOT_ENOUGH_REPLICAS;
             case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> coordinatorError;
             default -> Errors.INVALID_TXN_STATE;
         };

@@ -73,17 +73,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         this.markers = new TxnMarkerWriter(markers, writes, p -> coordinatorEpochs.getOrDefault(p, -1), time,
                 scheduler);
         this.partitions = new CoordinatorPartitions(nodeId, TxnConfig.TOPIC, scheduler,
-                new CoordinatorPartitions.Loader() {
-                    @Override
-                    public boolean load(int partition) {
-                        return TransactionCoordinator.this.load(partition);
-                    }
-
-                    @Override
-                    public void unload(int partition, String reason) {
-                        TransactionCoordinator.this.unload(partition, reason);
-                    }
-                });
+                this::load, this::unload);
         scheduler.scheduleWithFixedDelay(() -> guarded("Aborting timed-out transactions", this::abortTimedOut),
                 config.abortCheckIntervalMs(), config.abortCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded("Expiring transactional ids", this::expireIds),
