@@ -30,6 +30,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.tools.TransactionalMessageCopier;
 import org.apache.kafka.tools.TransactionsCommand;
@@ -38,12 +45,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transactions with the real Kafka clients against one node: interleaved committed and aborted transactions seen
  * by read_committed and read_uncommitted consumers, fencing, consume-transform-produce with
  * {@code sendOffsetsToTransaction} (classic and KIP-848 groups) across a crashed instance, Admin and Kafka's
- * {@code kafka-transactions.sh}; and a {@code kill -9} of a node process mid-transaction.
+ * {@code kafka-transactions.sh}; and a {@code kill -9} of a node process mid-transaction. The node finalizes
+ * transactions version 2 (the default), which the clients then use; the interleaved, fencing and epoch cases run
+ * against a second node pinned to version 1 too ({@code strata.transaction.version=1}), where the same clients use
+ * the older protocol.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionsIT {
@@ -51,13 +63,23 @@ class TransactionsIT {
     private Path dir;
     private TestNode node;
     private Admin admin;
+    /** A node pinned to transactions version 1, and its Admin. */
+    private TestNode v1Node;
+    private Admin v1Admin;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        node = TestNode.start(dir.resolve("node"), Map.of("transaction.state.log.num.partitions", "3",
-                "offsets.topic.num.partitions", "3", "group.initial.rebalance.delay.ms", "0"));
+        Map<String, String> config = Map.of("transaction.state.log.num.partitions", "3",
+                "offsets.topic.num.partitions", "3", "group.initial.rebalance.delay.ms", "0");
+        node = TestNode.start(dir.resolve("node"), config);
         admin = Clients.admin(node.bootstrap());
+        Map<String, String> v1Config = new HashMap<>(config);
+        v1Config.put("strata.transaction.version", "1");
+        v1Node = TestNode.start(dir.resolve("v1-node"), v1Config);
+        v1Admin = Clients.admin(v1Node.bootstrap());
+        v1Admin.createTopics(List.of(new NewTopic("a", 2, (short) 1), new NewTopic("b", 1, (short) 1),
+                new NewTopic("c", 1, (short) 1))).all().get();
         admin.createTopics(List.of(new NewTopic("a", 2, (short) 1), new NewTopic("b", 1, (short) 1),
                 new NewTopic("c", 1, (short) 1), new NewTopic("in-classic", 1, (short) 1),
                 new NewTopic("out-classic", 1, (short) 1), new NewTopic("in-consumer", 1, (short) 1),
@@ -67,29 +89,46 @@ class TransactionsIT {
 
     @AfterAll
     void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (node != null) {
-            node.close();
+        for (AutoCloseable c : new AutoCloseable[] {admin, node, v1Admin, v1Node}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
+    /** The node that finalizes {@code transaction.version} at {@code version} (1 or 2). */
+    private TestNode node(int version) {
+        return version == 1 ? v1Node : node;
+    }
+
+    private Admin admin(int version) {
+        return version == 1 ? v1Admin : admin;
+    }
+
     private KafkaProducer<byte[], byte[]> transactional(String id, Map<String, Object> overrides) {
+        return transactional(2, id, overrides);
+    }
+
+    private KafkaProducer<byte[], byte[]> transactional(int version, String id, Map<String, Object> overrides) {
         Map<String, Object> config = new java.util.HashMap<>(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000));
         config.putAll(overrides);
-        return Clients.producer(node.bootstrap(), config);
+        return Clients.producer(node(version).bootstrap(), config);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String topic, String value) {
         return new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void aSecondProducerWithTheSameTransactionalIdFencesTheFirst() {
-        try (KafkaProducer<byte[], byte[]> first = transactional("fenced", Map.of());
-             KafkaProducer<byte[], byte[]> second = transactional("fenced", Map.of())) {
+    @ParameterizedTest(name = "transaction.version={0}")
+    @ValueSource(ints = {1, 2})
+    void aSecondProducerWithTheSameTransactionalIdFencesTheFirst(int version) {
+        try (KafkaProducer<byte[], byte[]> first = transactional(version, "fenced", Map.of());
+             KafkaProducer<byte[], byte[]> second = transactional(version, "fenced", Map.of())) {
             first.initTransactions();
             second.initTransactions();
             first.beginTransaction();
@@ -210,8 +249,9 @@ class TransactionsIT {
         return values;
     }
 
-    @Test
-    void readCommittedConsumersSeeExactlyTheCommittedTransactionsInOrder() {
+    @ParameterizedTest(name = "transaction.version={0}")
+    @ValueSource(ints = {1, 2})
+    void readCommittedConsumersSeeExactlyTheCommittedTransactionsInOrder(int version) {
         TopicPartition a = new TopicPartition("a", 1);
         TopicPartition b = new TopicPartition("b", 0);
         TopicPartition c = new TopicPartition("c", 0);
@@ -222,7 +262,7 @@ class TransactionsIT {
             committed.put(tp, new ArrayList<>());
             written.put(tp, new ArrayList<>());
         });
-        try (KafkaProducer<byte[], byte[]> producer = transactional("interleaved", Map.of())) {
+        try (KafkaProducer<byte[], byte[]> producer = transactional(version, "interleaved", Map.of())) {
             producer.initTransactions();
             for (int t = 0; t < 10; t++) {
                 producer.beginTransaction();
@@ -246,8 +286,75 @@ class TransactionsIT {
                 }
             }
         }
-        assertThat(readAll(admin, node.bootstrap(), IsolationLevel.READ_COMMITTED, partitions)).isEqualTo(committed);
-        assertThat(readAll(admin, node.bootstrap(), IsolationLevel.READ_UNCOMMITTED, partitions)).isEqualTo(written);
+        assertThat(readAll(admin(version), node(version).bootstrap(), IsolationLevel.READ_COMMITTED, partitions))
+                .isEqualTo(committed);
+        assertThat(readAll(admin(version), node(version).bootstrap(), IsolationLevel.READ_UNCOMMITTED, partitions))
+                .isEqualTo(written);
+    }
+
+    /**
+     * KIP-890: under version 2 every commit bumps the producer epoch (EndTxn v5 hands the producer the new one) and
+     * the markers carry it, as DescribeTransactions and DescribeProducers show; under version 1 it stays.
+     */
+    @ParameterizedTest(name = "transaction.version={0}")
+    @ValueSource(ints = {1, 2})
+    void theEpochIsBumpedAtEveryCommitOnlyUnderVersion2(int version) throws Exception {
+        TopicPartition tp = new TopicPartition("c", 0);
+        String id = "epochs";
+        try (KafkaProducer<byte[], byte[]> producer = transactional(version, id, Map.of())) {
+            producer.initTransactions();
+            int initial = admin(version).describeTransactions(List.of(id)).description(id).get().producerEpoch();
+            for (int t = 1; t <= 3; t++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(tp.topic(), tp.partition(), null, ("e" + t).getBytes(
+                        StandardCharsets.UTF_8)));
+                producer.commitTransaction();
+                int expected = initial + (version == 2 ? t : 0);
+                TransactionDescription txn = admin(version).describeTransactions(List.of(id)).description(id).get();
+                assertThat((int) txn.producerEpoch()).as("coordinator's epoch after commit " + t).isEqualTo(expected);
+                long producerId = txn.producerId();
+                String after = "partition's epoch after commit " + t;
+                // The markers are written after EndTxn answers: the partition's producer state follows shortly.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin(version)
+                        .describeProducers(List.of(tp)).partitionResult(tp).get().activeProducers().stream()
+                        .filter(p -> p.producerId() == producerId).findFirst().orElseThrow().producerEpoch())
+                        .as(after).isEqualTo(expected));
+            }
+        }
+    }
+
+    /**
+     * KIP-890 part 1 (transaction.partition.verification.enable, on by default): a transactional write of the
+     * older protocol to a partition that is not in the producer's transaction is refused with INVALID_TXN_STATE,
+     * so it cannot open a transaction that no marker would close.
+     */
+    @Test
+    void aWriteToAPartitionOutsideTheTransactionIsRefusedByVerification() throws Exception {
+        String id = "verified";
+        try (KafkaProducer<byte[], byte[]> producer = transactional(1, id, Map.of())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("a", 0, null, "in".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            TransactionDescription txn = v1Admin.describeTransactions(List.of(id)).description(id).get();
+            assertThat(txn.topicPartitions()).containsExactly(new TopicPartition("a", 0));
+            MemoryRecords batch = MemoryRecords.withTransactionalRecords(Compression.NONE, txn.producerId(),
+                    (short) txn.producerEpoch(), 0, new SimpleRecord("out".getBytes(StandardCharsets.UTF_8)));
+            ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000)
+                    .setTransactionalId(id);
+            ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("b");
+            topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch));
+            data.topicData().add(topic);
+            try (RawClient raw = new RawClient(v1Node.port())) {
+                ProduceResponse response = raw.request(new ProduceRequest(data, (short) 11));
+                assertThat(Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0)
+                        .errorCode())).isEqualTo(Errors.INVALID_TXN_STATE);
+            }
+            producer.abortTransaction();
+        }
+        TopicPartition b = new TopicPartition("b", 0);
+        assertThat(v1Admin.describeProducers(List.of(b)).partitionResult(b).get().activeProducers())
+                .noneMatch(p -> p.currentTransactionStartOffset().isPresent());
     }
 
     @Test

@@ -9,8 +9,12 @@ import io.strata.server.metrics.BrokerTopicMetrics;
 import io.strata.storage.AppendResult;
 import io.strata.storage.RecordErrors;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ApiException;
@@ -19,6 +23,7 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
@@ -54,6 +59,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         ProduceResponseData.TopicProduceResponseCollection responses =
                 new ProduceResponseData.TopicProduceResponseCollection();
         List<Pending> pending = new ArrayList<>();
+        Map<TopicPartition, Errors> refused = verifyTransactional(data, topics, context.apiVersion());
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             Optional<TopicImage> topic = topics.find(topicData.name(), topicData.topicId());
             // As Kafka: a name is checked whether the topic exists or not; an unknown id stays UNKNOWN_TOPIC_ID.
@@ -71,6 +77,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     fail(response, Errors.TOPIC_AUTHORIZATION_FAILED, null);
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
+                } else if (refused.containsKey(new TopicPartition(topic.get().name(), partitionData.index()))) {
+                    Errors error = refused.get(new TopicPartition(topic.get().name(), partitionData.index()));
+                    // The older protocol's producers know a fenced epoch as INVALID_PRODUCER_EPOCH.
+                    error = error == Errors.PRODUCER_FENCED && context.apiVersion() < 12
+                            ? Errors.INVALID_PRODUCER_EPOCH : error;
+                    fail(response, error, "Transaction verification failed: " + error.message());
                 } else {
                     append(topics.image(), topic.get(), partitionData, acks, context.apiVersion(), response)
                             .ifPresent(pending::add);
@@ -82,6 +94,55 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             awaitCommitted(pending, data.timeoutMs());
         }
         return new ProduceResponseData().setResponses(responses);
+    }
+
+    /**
+     * KIP-890: the partitions whose first write of a producer's transaction the transaction coordinator refused.
+     * A transactional batch for a partition where the log has no transaction of that producer and epoch open is
+     * checked with the coordinator before it is appended: added to the transaction (Produce v12+, transactions
+     * version 2), or verified to be in it (older versions, {@code transaction.partition.verification.enable}).
+     */
+    private Map<TopicPartition, Errors> verifyTransactional(ProduceRequestData data, TopicResolver topics,
+                                                            short version) {
+        Set<TopicPartition> first = new HashSet<>();
+        RecordBatch sample = null;
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            Optional<TopicImage> topic = topics.find(topicData.name(), topicData.topicId());
+            if (topic.isEmpty()) {
+                continue;
+            }
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                if (!(partitionData.records() instanceof MemoryRecords records)) {
+                    continue;
+                }
+                Iterator<? extends RecordBatch> batches = records.batches().iterator();
+                RecordBatch batch = batches.hasNext() ? batches.next() : null;
+                if (batch == null || !batch.isTransactional()) {
+                    continue;
+                }
+                TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                if (!hasOpenTransaction(topics.image(), tp, batch.producerId(), batch.producerEpoch())) {
+                    first.add(tp);
+                    sample = batch;
+                }
+            }
+        }
+        if (first.isEmpty()) {
+            return Map.of();
+        }
+        // A request carries one producer's batches: the coordinator checks them together.
+        return replicas.transactionVerifier().verify(data.transactionalId(), sample.producerId(),
+                sample.producerEpoch(), first, version >= 12);
+    }
+
+    private boolean hasOpenTransaction(MetadataImage image, TopicPartition tp, long producerId, short epoch) {
+        try {
+            return replicas.partitionOrException(image, tp).log().activeProducers().stream()
+                    .anyMatch(p -> p.producerId() == producerId && p.producerEpoch() == epoch
+                            && p.currentTxnStartOffset() >= 0);
+        } catch (ApiException e) {
+            return true; // the append reports why the partition cannot take it
+        }
     }
 
     /** An acks=all append waiting for the high watermark. */

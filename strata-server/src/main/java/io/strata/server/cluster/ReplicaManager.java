@@ -64,6 +64,7 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
     }
     private volatile long publishedVersion = -1;
     private volatile TransactionMarkerListener markerListener = TransactionMarkerListener.NONE;
+    private volatile TransactionVerifier transactionVerifier = TransactionVerifier.NONE;
 
     /**
      * @param following           replicates the partitions this node follows from their leaders
@@ -110,6 +111,18 @@ public final class ReplicaManager implements MetadataPublisher, AutoCloseable {
 
     public TransactionMarkerListener transactionMarkerListener() {
         return markerListener;
+    }
+
+    /**
+     * Registers how leaders verify transactional producers' first writes with their coordinator (the transaction
+     * coordinator's module); {@link TransactionVerifier#NONE} until then.
+     */
+    public void setTransactionVerifier(TransactionVerifier verifier) {
+        this.transactionVerifier = verifier;
+    }
+
+    public TransactionVerifier transactionVerifier() {
+        return transactionVerifier;
     }
 
     @Override

@@ -34,7 +34,8 @@ public final class GroupApis implements ApiModule {
                 .register(ApiKeys.LIST_GROUPS, 0, 5, new ListGroupsHandler(c.admin()))
                 .register(ApiKeys.DESCRIBE_GROUPS, 0, 6, new DescribeGroupsHandler(c.admin()))
                 .register(ApiKeys.DELETE_GROUPS, 0, 2, new DeleteGroupsHandler(c.admin()))
-                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 4, new TxnOffsetCommitHandler(c.offsets()))
+                .register(ApiKeys.TXN_OFFSET_COMMIT, 0, 5, new TxnOffsetCommitHandler(c.offsets(), c::partitionFor,
+                        s.replicas()::transactionVerifier))
                 .register(ApiKeys.OFFSET_DELETE, 0, 0, new OffsetDeleteHandler(c.offsets()))
                 .register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, new ConsumerGroupHeartbeatHandler(c.heartbeats()))
                 .register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, new ConsumerGroupDescribeHandler(c));

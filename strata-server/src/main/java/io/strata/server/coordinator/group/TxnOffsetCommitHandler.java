@@ -3,9 +3,13 @@ package io.strata.server.coordinator.group;
 import io.strata.server.api.ApiAuthorization;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
+import io.strata.server.cluster.TransactionVerifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
@@ -16,16 +20,26 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * TxnOffsetCommit (v0-v4, transactions version 1): offsets sent with {@code sendOffsetsToTransaction}, written in
- * the producer's transaction and made visible by its COMMIT marker. Group membership is checked from v3 when a
- * generation is given (KIP-447).
+ * TxnOffsetCommit: offsets sent with {@code sendOffsetsToTransaction}, written in the producer's transaction and
+ * made visible by its COMMIT marker. Group membership is checked from v3 when a generation is given (KIP-447).
+ * v5 is a transactions version 2 producer's, which sends no AddOffsetsToTxn: the group's
+ * {@code __consumer_offsets} partition is added to the transaction here first (KIP-890), with the coordinator.
  */
 final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequest> {
 
     private final GroupOffsets offsets;
+    private final ToIntFunction<String> partitionFor;
+    private final Supplier<TransactionVerifier> verifier;
 
-    TxnOffsetCommitHandler(GroupOffsets offsets) {
+    /**
+     * @param partitionFor the {@code __consumer_offsets} partition of a group
+     * @param verifier     how the transaction coordinator is asked to add that partition (v5)
+     */
+    TxnOffsetCommitHandler(GroupOffsets offsets, ToIntFunction<String> partitionFor,
+                           Supplier<TransactionVerifier> verifier) {
         this.offsets = offsets;
+        this.partitionFor = partitionFor;
+        this.verifier = verifier;
     }
 
     @Override
@@ -59,7 +73,20 @@ final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequest>
                         p.committedOffset(), p.committedLeaderEpoch(), Optional.ofNullable(p.committedMetadata())));
             }
         }
-        if (!commits.isEmpty()) {
+        Errors added = Errors.NONE;
+        if (!commits.isEmpty() && context.apiVersion() >= 5) {
+            TopicPartition offsetsPartition = new TopicPartition(GroupConfig.OFFSETS_TOPIC,
+                    partitionFor.applyAsInt(data.groupId()));
+            added = verifier.get().verify(data.transactionalId(), data.producerId(), data.producerEpoch(),
+                    Set.of(offsetsPartition), true).getOrDefault(offsetsPartition, Errors.NONE);
+            // The producer retries a coordinator that is not available; a leader's NOT_ENOUGH_REPLICAS it does not.
+            added = added == Errors.NOT_ENOUGH_REPLICAS ? Errors.COORDINATOR_NOT_AVAILABLE : added;
+        }
+        if (added != Errors.NONE) {
+            for (var slot : slots) {
+                slot.setErrorCode(added.code());
+            }
+        } else if (!commits.isEmpty()) {
             int generation = context.apiVersion() >= 3 ? data.generationId() : -1;
             var errors = offsets.commitTransactional(data.groupId(), data.producerId(), data.producerEpoch(),
                     data.memberId() == null ? "" : data.memberId(), Optional.ofNullable(data.groupInstanceId()),

@@ -20,10 +20,13 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * AddPartitionsToTxn v0-v3, the producer's request: WRITE on the transactional id, else
+ * AddPartitionsToTxn. v0-v3 are the producer's request: WRITE on the transactional id, else
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED for all; partitions of topics the producer may not write get
  * TOPIC_AUTHORIZATION_FAILED, partitions that do not exist UNKNOWN_TOPIC_OR_PARTITION and the others
- * OPERATION_NOT_ATTEMPTED; otherwise every partition gets the coordinator's answer.
+ * OPERATION_NOT_ATTEMPTED; otherwise every partition gets the coordinator's answer. v4-v5 are a partition leader's
+ * (KIP-890), batched by transaction and allowed to brokers only (CLUSTER_ACTION, else CLUSTER_AUTHORIZATION_FAILED):
+ * {@code verifyOnly} asks whether the partitions are in the transaction (part 1), otherwise they are added to a
+ * version 2 transaction (part 2).
  */
 final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRequest> {
 
@@ -38,6 +41,12 @@ final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRe
     @Override
     public ApiMessage handle(RequestContext context, AddPartitionsToTxnRequest request) {
         AddPartitionsToTxnRequestData data = request.data();
+        if (context.apiVersion() >= 4) {
+            if (!context.authorizedCluster(AclOperation.CLUSTER_ACTION)) {
+                throw ApiAuthorization.denial(ResourceType.CLUSTER);
+            }
+            return forBroker(data);
+        }
         if (!context.authorized(AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID,
                 data.v3AndBelowTransactionalId())) {
             throw ApiAuthorization.denial(ResourceType.TRANSACTIONAL_ID);
@@ -72,5 +81,24 @@ final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRe
                 AddPartitionsToTxnResponse.resultForTransaction(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID,
                         errors);
         return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(result.topicResults());
+    }
+
+    private ApiMessage forBroker(AddPartitionsToTxnRequestData data) {
+        AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
+                new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
+        for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {
+            Set<TopicPartition> partitions = new HashSet<>(AddPartitionsToTxnRequest.getPartitions(txn.topics()));
+            Map<TopicPartition, Errors> errors = new HashMap<>();
+            if (txn.verifyOnly()) {
+                errors.putAll(coordinator.verify(txn.transactionalId(), txn.producerId(), txn.producerEpoch(),
+                        partitions));
+            } else {
+                Errors error = coordinator.addPartitions(txn.transactionalId(), txn.producerId(),
+                        txn.producerEpoch(), partitions, true);
+                partitions.forEach(tp -> errors.put(tp, error));
+            }
+            results.add(AddPartitionsToTxnResponse.resultForTransaction(txn.transactionalId(), errors));
+        }
+        return new AddPartitionsToTxnResponseData().setResultsByTransaction(results);
     }
 }

@@ -1,21 +1,16 @@
 package io.strata.server.coordinator.txn;
 
-import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
-import io.strata.server.replication.BrokerChannel;
 import io.strata.server.replication.ReplicationConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
@@ -27,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends WriteTxnMarkers to the partitions' leaders (this node included, over its own listener: one code path) on
- * the inter-broker listener, keeping idle connections per broker for the next transaction.
+ * the inter-broker listener ({@link BrokerChannelPool}).
  *
- * <p>Thread-safe: a connection is used by one sender at a time (taken from and returned to its broker's pool).
+ * <p>Thread-safe.
  */
 final class NetworkMarkerChannel implements MarkerChannel {
 
@@ -37,17 +32,12 @@ final class NetworkMarkerChannel implements MarkerChannel {
     /** WriteTxnMarkers v1 (flexible); v2 adds the transaction version, which version 1 transactions leave out. */
     private static final short VERSION = 1;
 
-    private final int nodeId;
     private final MetadataQuorum quorum;
-    /** The inter-broker listener: its name, protocol, credentials and socket time-out. */
-    private final ReplicationConfig interBroker;
-    private final Map<Integer, ConcurrentLinkedDeque<BrokerChannel>> idle = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final BrokerChannelPool channels;
 
     NetworkMarkerChannel(int nodeId, MetadataQuorum quorum, ReplicationConfig interBroker) {
-        this.nodeId = nodeId;
         this.quorum = quorum;
-        this.interBroker = interBroker;
+        this.channels = new BrokerChannelPool("txn-coordinator-" + nodeId, interBroker);
     }
 
     @Override
@@ -83,10 +73,9 @@ final class NetworkMarkerChannel implements MarkerChannel {
                         .setCoordinatorEpoch(markers.coordinatorEpoch()).setTopics(topics)));
         Map<TopicPartition, Errors> outcome = new HashMap<>();
         partitions.forEach(tp -> outcome.put(tp, Errors.NETWORK_EXCEPTION));
-        BrokerChannel channel = null;
         try {
-            channel = take(image, leader);
-            WriteTxnMarkersResponse response = channel.send(new WriteTxnMarkersRequest.Builder(data).build(VERSION));
+            WriteTxnMarkersResponse response = channels.send(image, leader,
+                    new WriteTxnMarkersRequest.Builder(data).build(VERSION));
             for (WriteTxnMarkersResponseData.WritableTxnMarkerResult result : response.data().markers()) {
                 for (WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult t : result.topics()) {
                     for (WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult p : t.partitions()) {
@@ -97,49 +86,15 @@ final class NetworkMarkerChannel implements MarkerChannel {
                     }
                 }
             }
-            give(leader, channel);
         } catch (IOException | RuntimeException e) {
             log.debug("Writing markers of producer {} to broker {} failed: {}", markers.producerId(), leader,
                     e.toString());
-            if (channel != null) {
-                channel.close();
-            }
         }
         return outcome;
     }
 
-    private BrokerChannel take(MetadataImage image, int brokerId) throws IOException {
-        BrokerChannel channel = idle.computeIfAbsent(brokerId, b -> new ConcurrentLinkedDeque<>()).pollFirst();
-        if (channel != null) {
-            return channel;
-        }
-        BrokerRegistration broker = image.brokers().get(brokerId);
-        if (broker == null || broker.fenced()) {
-            throw new IOException("Broker " + brokerId + " is not available");
-        }
-        BrokerRegistration.Endpoint endpoint = broker.endpoints().stream()
-                .filter(e -> e.listenerName().equals(interBroker.listenerName())).findFirst()
-                .orElseThrow(() -> new IOException("Broker " + brokerId + " has no " + interBroker.listenerName()
-                        + " listener"));
-        return BrokerChannel.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
-                "txn-coordinator-" + nodeId, interBroker.socketTimeoutMs(), interBroker.clientSecurity());
-    }
-
-    private void give(int brokerId, BrokerChannel channel) {
-        idle.computeIfAbsent(brokerId, b -> new ConcurrentLinkedDeque<>()).addFirst(channel);
-        if (closed) {
-            close();
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        idle.values().forEach(q -> {
-            BrokerChannel c;
-            while ((c = q.pollFirst()) != null) {
-                c.close();
-            }
-        });
+        channels.close();
     }
 }

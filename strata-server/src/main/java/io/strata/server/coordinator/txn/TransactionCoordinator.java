@@ -1,29 +1,19 @@
 package io.strata.server.coordinator.txn;
 
 import io.strata.metadata.MetadataImage;
+import io.strata.server.coordinator.CoordinatorPartitions;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.NotCoordinatorException;
-import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
-import org.apache.kafka.common.errors.NotEnoughReplicasException;
-import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
@@ -31,27 +21,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transaction coordinator of this node (KIP-98, transactions version 1): the transactional ids whose
- * {@code __transaction_state} partition it leads, loaded when it gains leadership and dropped when it loses it.
+ * The transaction coordinator of this node (KIP-98, and KIP-890's transactions version 2 for the producers that
+ * use it): the transactional ids whose {@code __transaction_state} partition it leads, loaded when it gains
+ * leadership and dropped when it loses it ({@link CoordinatorPartitions}).
  *
- * <p>Every state change is written first and applied once committed; while a write is in flight, other requests
- * for the id get CONCURRENT_TRANSACTIONS. EndTxn answers once PrepareCommit/PrepareAbort is committed; the markers
- * are then written to every partition's leader, retried until each is written (leader changes, NOT_LEADER, a node
- * down), and CompleteCommit/CompleteAbort follows. A load completes the transactions it finds preparing. A timer
- * aborts transactions older than their timeout (fencing their producer with an epoch bump, as Kafka does) and
- * forgets transactional ids idle for {@code transactional.id.expiration.ms}.
+ * <p>Each request is decided by {@link TxnTransitions}, written first and applied once committed
+ * ({@link TxnWrites}); while a write is in flight, other requests for the id get CONCURRENT_TRANSACTIONS. EndTxn
+ * answers once PrepareCommit/PrepareAbort is committed; {@link TxnMarkerWriter} then writes the markers and the
+ * completion. A load completes the transactions it finds preparing. A timer aborts transactions older than their
+ * timeout (fencing their producer with an epoch bump, as Kafka does) and forgets transactional ids idle for
+ * {@code transactional.id.expiration.ms}.
  *
  * <p>Thread-safe: each id's state is guarded by its own lock, never held while a write commits or markers travel.
  */
 public final class TransactionCoordinator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionCoordinator.class);
-    private static final long MARKER_BACKOFF_MIN_MS = 20;
-    private static final long MARKER_BACKOFF_MAX_MS = 1000;
 
-    private enum Load { LOADING, LOADED }
-
-    /** The answer to InitProducerId. */
+    /** The answer to InitProducerId, and to EndTxn (v5 gives the producer id and epoch to continue with). */
     public record InitResult(Errors error, long producerId, short producerEpoch) {
         static InitResult failed(Errors error) {
             return new InitResult(error, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH);
@@ -62,19 +49,15 @@ public final class TransactionCoordinator implements AutoCloseable {
     public record Description(String transactionalId, TxnValue value) {
     }
 
-    private final int nodeId;
     private final TxnConfig config;
     private final TxnStore store;
-    private final MarkerChannel markers;
     private final LongSupplier producerIds;
     private final Time time;
-    private final ScheduledExecutorService scheduler;
-    /** Marker writes and their retries: blocking calls, one virtual thread each. */
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final TxnWrites writes;
+    private final TxnMarkerWriter markers;
+    private final CoordinatorPartitions partitions;
     private final Map<String, TxnMetadata> txns = new ConcurrentHashMap<>();
-    private final Map<Integer, Load> owned = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> coordinatorEpochs = new ConcurrentHashMap<>();
-    private final ReentrantLock loadLock = new ReentrantLock();
 
     /**
      * @param producerIds hands out producer ids never used before (the cluster's producer id blocks)
@@ -82,13 +65,15 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     TransactionCoordinator(int nodeId, TxnConfig config, TxnStore store, MarkerChannel markers,
                            LongSupplier producerIds, Time time, ScheduledExecutorService scheduler) {
-        this.nodeId = nodeId;
         this.config = config;
         this.store = store;
-        this.markers = markers;
         this.producerIds = producerIds;
         this.time = time;
-        this.scheduler = scheduler;
+        this.writes = new TxnWrites(store);
+        this.markers = new TxnMarkerWriter(markers, writes, p -> coordinatorEpochs.getOrDefault(p, -1), time,
+                scheduler);
+        this.partitions = new CoordinatorPartitions(nodeId, TxnConfig.TOPIC, scheduler,
+                this::load, this::unload);
         scheduler.scheduleWithFixedDelay(() -> guarded("Aborting timed-out transactions", this::abortTimedOut),
                 config.abortCheckIntervalMs(), config.abortCheckIntervalMs(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(() -> guarded("Expiring transactional ids", this::expireIds),
@@ -108,77 +93,42 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     /** Follows the metadata: loads the partitions of {@code __transaction_state} this node leads, drops the rest. */
     void onMetadata(MetadataImage image) {
-        Set<Integer> led = new HashSet<>();
-        image.topic(TxnConfig.TOPIC).ifPresent(t -> t.partitions().forEach((index, p) -> {
-            if (p.leader() == nodeId) {
-                led.add(index);
-            }
-        }));
-        lead(led);
+        partitions.onMetadata(image);
     }
 
     /** Loads the partitions in {@code led} not loaded yet and unloads the others. */
     void lead(Set<Integer> led) {
-        for (Integer partition : led) {
-            if (owned.putIfAbsent(partition, Load.LOADING) == null) {
-                scheduler.execute(() -> load(partition));
-            }
-        }
-        for (Integer partition : new ArrayList<>(owned.keySet())) {
-            if (!led.contains(partition)) {
-                owned.remove(partition);
-                unload(partition);
-            }
-        }
+        partitions.lead(led);
     }
 
-    private void load(int partition) {
-        loadLock.lock();
-        try {
-            if (owned.get(partition) != Load.LOADING) {
-                return;
-            }
-            Optional<Map<String, TxnValue>> loaded = store.load(partition);
-            if (loaded.isEmpty()) {
-                // The replica manager follows the same image and has not created the log yet.
-                scheduler.schedule(() -> load(partition), 50, TimeUnit.MILLISECONDS);
-                return;
-            }
-            coordinatorEpochs.put(partition, store.coordinatorEpoch(partition));
-            List<TxnMetadata> completing = new ArrayList<>();
-            loaded.get().forEach((id, value) -> {
-                TxnMetadata m = new TxnMetadata(id, partition, value);
-                txns.put(id, m);
-                if (value.state().isPreparing() || value.state() == TxnState.PREPARE_EPOCH_FENCE) {
-                    completing.add(m);
-                }
-            });
-            owned.replace(partition, Load.LOADING, Load.LOADED);
-            if (!loaded.get().isEmpty()) {
-                log.info("Loaded {} transactional ids of {}-{}; completing {} transactions", loaded.get().size(),
-                        TxnConfig.TOPIC, partition, completing.size());
-            }
-            for (TxnMetadata m : completing) {
-                m.lock.lock();
-                try {
-                    if (m.value.state() == TxnState.PREPARE_EPOCH_FENCE) {
-                        // A fence written but not followed by its abort: the abort is what it was for.
-                        m.value = withState(m.value, TxnState.PREPARE_ABORT);
-                    }
-                } finally {
-                    m.lock.unlock();
-                }
-                sendMarkers(m, m.value, m.value.partitions(), MARKER_BACKOFF_MIN_MS);
-            }
-        } catch (RuntimeException e) {
-            log.error("Failed to load {}-{}; retrying", TxnConfig.TOPIC, partition, e);
-            scheduler.schedule(() -> load(partition), 1, TimeUnit.SECONDS);
-        } finally {
-            loadLock.unlock();
+    /** Replays a partition and completes the transactions it finds preparing; false while it has no log here. */
+    private boolean load(int partition) {
+        Optional<Map<String, TxnValue>> loaded = store.load(partition);
+        if (loaded.isEmpty()) {
+            return false;
         }
+        coordinatorEpochs.put(partition, store.coordinatorEpoch(partition));
+        List<TxnMetadata> completing = new ArrayList<>();
+        loaded.get().forEach((id, value) -> {
+            if (value.state() == TxnState.PREPARE_EPOCH_FENCE) {
+                // A fence written but not followed by its abort: the abort is what it was for.
+                value = TxnTransitions.withState(value, TxnState.PREPARE_ABORT, time.milliseconds());
+            }
+            TxnMetadata m = new TxnMetadata(id, partition, value);
+            txns.put(id, m);
+            if (value.state().isPreparing()) {
+                completing.add(m);
+            }
+        });
+        if (!loaded.get().isEmpty()) {
+            log.info("Loaded {} transactional ids of {}-{}; completing {} transactions", loaded.get().size(),
+                    TxnConfig.TOPIC, partition, completing.size());
+        }
+        completing.forEach(m -> markers.complete(m, m.value));
+        return true;
     }
 
-    private void unload(int partition) {
+    private void unload(int partition, String reason) {
         coordinatorEpochs.remove(partition);
         int count = 0;
         for (TxnMetadata m : txns.values()) {
@@ -195,7 +145,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             count++;
         }
         if (count > 0) {
-            log.info("Unloaded {} transactional ids of {}-{}", count, TxnConfig.TOPIC, partition);
+            log.info("Unloaded {} transactional ids of {}-{}: {}", count, TxnConfig.TOPIC, partition, reason);
         }
     }
 
@@ -207,11 +157,11 @@ public final class TransactionCoordinator implements AutoCloseable {
         if (transactionalId == null || transactionalId.isEmpty()) {
             return Errors.INVALID_REQUEST;
         }
-        Load load = owned.get(store.partitionFor(transactionalId));
+        CoordinatorPartitions.State load = partitions.state(store.partitionFor(transactionalId));
         if (load == null) {
             return Errors.NOT_COORDINATOR;
         }
-        return load == Load.LOADING ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
+        return load == CoordinatorPartitions.State.LOADING ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NONE;
     }
 
     // ---------------------------------------------------------------------------------------------- InitProducerId
@@ -243,7 +193,6 @@ public final class TransactionCoordinator implements AutoCloseable {
                             Set.of(), time.milliseconds(), -1)));
         }
         TxnValue target;
-        boolean fence = false;
         short previousEpoch;
         m.lock.lock();
         try {
@@ -265,40 +214,25 @@ public final class TransactionCoordinator implements AutoCloseable {
                     return InitResult.failed(Errors.PRODUCER_FENCED);
                 }
             }
-            long now = time.milliseconds();
-            switch (v.state()) {
-                case PREPARE_COMMIT, PREPARE_ABORT, PREPARE_EPOCH_FENCE, DEAD -> {
-                    return InitResult.failed(Errors.CONCURRENT_TRANSACTIONS);
+            switch (TxnTransitions.init(v, timeoutMs, time.milliseconds(), producerIds)) {
+                case TxnTransitions.Transition.Answer a -> {
+                    return InitResult.failed(a.error());
                 }
-                case ONGOING -> {
-                    // Fence the previous incarnation with a bumped epoch and abort its transaction; the producer
-                    // retries and finds it CompleteAbort.
-                    target = new TxnValue(v.producerId(), v.previousProducerId(), -1, bump(v.producerEpoch()),
-                            v.timeoutMs(), TxnState.PREPARE_ABORT, v.partitions(), now, v.startMs());
-                    fence = true;
-                }
-                default -> {
-                    if (v.producerEpoch() >= Short.MAX_VALUE - 1) {
-                        // Epoch exhausted: a new producer id starts at epoch 0.
-                        target = new TxnValue(producerIds.getAsLong(), v.producerId(), -1, (short) 0, timeoutMs,
-                                TxnState.EMPTY, Set.of(), now, -1);
-                    } else {
-                        target = new TxnValue(v.producerId(), v.previousProducerId(), -1,
-                                (short) (v.producerEpoch() + 1), timeoutMs, TxnState.EMPTY, Set.of(), now, -1);
-                    }
-                }
+                case TxnTransitions.Transition.Write w -> target = w.target();
             }
             m.pending = Optional.of(target);
             previousEpoch = v.producerEpoch();
         } finally {
             m.lock.unlock();
         }
-        Errors written = awaitWrite(m, target);
+        Errors written = writes.await(m, target);
         if (written != Errors.NONE) {
             return InitResult.failed(written);
         }
-        if (fence) {
-            sendMarkers(m, target, target.partitions(), MARKER_BACKOFF_MIN_MS);
+        if (target.state() == TxnState.PREPARE_ABORT) {
+            // The previous incarnation is fenced and its transaction aborts; the producer retries and finds it
+            // CompleteAbort.
+            markers.complete(m, target);
             return InitResult.failed(Errors.CONCURRENT_TRANSACTIONS);
         }
         m.lock.lock();
@@ -310,267 +244,132 @@ public final class TransactionCoordinator implements AutoCloseable {
         return new InitResult(Errors.NONE, target.producerId(), target.producerEpoch());
     }
 
-    private static short bump(short epoch) {
-        // An epoch at its maximum stays there: the fence then rests on the state, and the next InitProducerId
-        // rotates the producer id.
-        return epoch >= Short.MAX_VALUE - 1 ? epoch : (short) (epoch + 1);
-    }
-
     // ---------------------------------------------------------------------------------------------- partitions
 
     /**
      * AddPartitionsToTxn (and AddOffsetsToTxn, with the group's {@code __consumer_offsets} partition): adds the
-     * partitions to the producer's transaction, starting it if none is open.
+     * partitions to the producer's transaction, starting it if none is open. {@code v2}: a partition leader (or
+     * the group coordinator) adds the partition of a version 2 producer's first write to it.
      */
     public Errors addPartitions(String transactionalId, long producerId, short producerEpoch,
-                                Set<TopicPartition> partitions) {
-        Errors owner = ownership(transactionalId);
-        if (owner != Errors.NONE) {
-            return owner;
-        }
-        TxnMetadata m = txns.get(transactionalId);
-        if (m == null) {
-            return Errors.INVALID_PRODUCER_ID_MAPPING;
-        }
-        TxnValue target;
-        m.lock.lock();
-        try {
-            Errors error = validateProducer(m, producerId, producerEpoch);
-            if (error != Errors.NONE) {
-                return error;
-            }
-            TxnValue v = m.value;
-            if (v.state().isPreparing() || v.state() == TxnState.PREPARE_EPOCH_FENCE || v.state() == TxnState.DEAD) {
-                return Errors.CONCURRENT_TRANSACTIONS;
-            }
-            if (v.state() == TxnState.ONGOING && v.partitions().containsAll(partitions)) {
-                return Errors.NONE;
-            }
-            Set<TopicPartition> all = new HashSet<>(v.partitions());
-            all.addAll(partitions);
-            long now = time.milliseconds();
-            target = new TxnValue(v.producerId(), v.previousProducerId(), -1, v.producerEpoch(), v.timeoutMs(),
-                    TxnState.ONGOING, all, now, v.state() == TxnState.ONGOING ? v.startMs() : now);
-            m.pending = Optional.of(target);
-        } finally {
-            m.lock.unlock();
-        }
-        return awaitWrite(m, target);
+                                Set<TopicPartition> partitions, boolean v2) {
+        return change(transactionalId, producerId, producerEpoch, false,
+                v -> TxnTransitions.addPartitions(v, partitions, time.milliseconds(), v2)).error();
     }
 
-    /** Under the id's lock: the checks every request of a producer passes. */
-    private static Errors validateProducer(TxnMetadata m, long producerId, short producerEpoch) {
-        if (m.removed) {
-            return Errors.NOT_COORDINATOR;
+    /** The older protocol's AddPartitionsToTxn. */
+    public Errors addPartitions(String transactionalId, long producerId, short producerEpoch,
+                                Set<TopicPartition> partitions) {
+        return addPartitions(transactionalId, producerId, producerEpoch, partitions, false);
+    }
+
+    /**
+     * Verification (AddPartitionsToTxn v4+ with verifyOnly, KIP-890 part 1): for each partition NONE if it is in
+     * the producer's open transaction, else INVALID_TXN_STATE; or one error for all of them (the producer is
+     * fenced, unknown, or a write is in flight).
+     */
+    public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
+                                             Set<TopicPartition> partitions) {
+        Map<TopicPartition, Errors> out = new HashMap<>();
+        Errors error = change(transactionalId, producerId, producerEpoch, false, v -> {
+            partitions.forEach(tp -> out.put(tp, TxnTransitions.verify(v, tp)));
+            return new TxnTransitions.Transition.Answer(Errors.NONE);
+        }).error();
+        if (error != Errors.NONE) {
+            partitions.forEach(tp -> out.put(tp, error));
         }
-        if (m.value.producerId() != producerId) {
-            return Errors.INVALID_PRODUCER_ID_MAPPING;
-        }
-        if (m.value.producerEpoch() != producerEpoch) {
-            return Errors.PRODUCER_FENCED;
-        }
-        if (m.pending.isPresent()) {
-            return Errors.CONCURRENT_TRANSACTIONS;
-        }
-        return Errors.NONE;
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------- EndTxn
 
     /**
      * EndTxn: writes PrepareCommit or PrepareAbort and answers once it is committed; markers and the completion
-     * follow in the background. A retry after the transaction completed the same way succeeds.
+     * follow in the background. {@code v2} (EndTxn v5): the epoch is bumped and the answer carries the producer id
+     * and epoch to continue with.
      */
+    public InitResult endTxn(String transactionalId, long producerId, short producerEpoch, boolean commit,
+                             boolean v2) {
+        Changed result = change(transactionalId, producerId, producerEpoch, v2, v -> TxnTransitions.endTxn(v,
+                producerEpoch, commit, v2, time.milliseconds(), producerIds));
+        if (result.error() == Errors.NONE && result.prepared().isPresent()) {
+            markers.complete(result.metadata(), result.prepared().get());
+        }
+        return new InitResult(result.error(), result.producerId(), result.producerEpoch());
+    }
+
+    /** The older protocol's EndTxn. */
     public Errors endTxn(String transactionalId, long producerId, short producerEpoch, boolean commit) {
+        return endTxn(transactionalId, producerId, producerEpoch, commit, false).error();
+    }
+
+    /** What {@link #change} did: the error, the producer id/epoch to continue with, and the state it wrote. */
+    private record Changed(Errors error, long producerId, short producerEpoch, TxnMetadata metadata,
+                           Optional<TxnValue> prepared) {
+        static Changed failed(Errors error) {
+            return new Changed(error, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, null,
+                    Optional.empty());
+        }
+    }
+
+    /**
+     * The path of every request of a producer: this node must coordinate the id, the producer id must be the
+     * id's and its epoch current (or, if {@code anyEpoch}, left to {@code decide}), no write may be in flight;
+     * then {@code decide}'s transition is written and applied.
+     */
+    private Changed change(String transactionalId, long producerId, short producerEpoch, boolean anyEpoch,
+                           java.util.function.Function<TxnValue, TxnTransitions.Transition> decide) {
         Errors owner = ownership(transactionalId);
         if (owner != Errors.NONE) {
-            return owner;
+            return Changed.failed(owner);
         }
         TxnMetadata m = txns.get(transactionalId);
         if (m == null) {
-            return Errors.INVALID_PRODUCER_ID_MAPPING;
+            return Changed.failed(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
         TxnValue target;
         m.lock.lock();
         try {
-            Errors error = validateProducer(m, producerId, producerEpoch);
+            Errors error = validateProducer(m, producerId, producerEpoch, anyEpoch);
             if (error != Errors.NONE) {
-                return error;
+                return Changed.failed(error);
             }
-            TxnValue v = m.value;
-            switch (v.state()) {
-                case ONGOING -> {
-                    target = withState(v, commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT);
-                    m.pending = Optional.of(target);
+            switch (decide.apply(m.value)) {
+                case TxnTransitions.Transition.Answer a -> {
+                    return a.error() != Errors.NONE ? Changed.failed(a.error())
+                            : new Changed(Errors.NONE, TxnTransitions.nextProducerId(m.value),
+                                    TxnTransitions.nextProducerEpoch(m.value), m, Optional.empty());
                 }
-                case COMPLETE_COMMIT -> {
-                    return commit ? Errors.NONE : Errors.INVALID_TXN_STATE;
-                }
-                case COMPLETE_ABORT -> {
-                    return commit ? Errors.INVALID_TXN_STATE : Errors.NONE;
-                }
-                case PREPARE_COMMIT -> {
-                    return commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE;
-                }
-                case PREPARE_ABORT -> {
-                    return commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS;
-                }
-                case PREPARE_EPOCH_FENCE, DEAD -> {
-                    return Errors.CONCURRENT_TRANSACTIONS;
-                }
-                default -> {
-                    return Errors.INVALID_TXN_STATE;
-                }
+                case TxnTransitions.Transition.Write w -> target = w.target();
             }
-        } finally {
-            m.lock.unlock();
-        }
-        Errors written = awaitWrite(m, target);
-        if (written == Errors.NONE) {
-            sendMarkers(m, target, target.partitions(), MARKER_BACKOFF_MIN_MS);
-        }
-        return written;
-    }
-
-    private TxnValue withState(TxnValue v, TxnState state) {
-        return new TxnValue(v.producerId(), v.previousProducerId(), v.nextProducerId(), v.producerEpoch(),
-                v.timeoutMs(), state, v.partitions(), time.milliseconds(), v.startMs());
-    }
-
-    // ---------------------------------------------------------------------------------------------- markers
-
-    /**
-     * Writes the markers of a prepared transaction to the partitions in {@code remaining}, on a virtual thread,
-     * retrying the partitions not written yet with a growing back-off; then writes the completion. Stops if the
-     * id is no longer coordinated here (the new coordinator completes the transaction on its load).
-     */
-    private void sendMarkers(TxnMetadata m, TxnValue prepared, Set<TopicPartition> remaining, long backoffMs) {
-        try {
-            senders.execute(() -> {
-                if (isStale(m, prepared)) {
-                    return;
-                }
-                Set<TopicPartition> left = new HashSet<>(remaining);
-                if (!left.isEmpty()) {
-                    Map<TopicPartition, Errors> outcome = markers.write(new MarkerChannel.Markers(
-                            prepared.producerId(), prepared.producerEpoch(),
-                            prepared.state() == TxnState.PREPARE_COMMIT,
-                            coordinatorEpochs.getOrDefault(m.partition, -1), left));
-                    if (outcome.containsValue(Errors.TRANSACTION_COORDINATOR_FENCED)) {
-                        // A newer coordinator wrote markers for this producer: the transaction is its to complete.
-                        log.info("Markers of {} refused: this coordinator is fenced; leaving the transaction to the "
-                                + "newer one", m.transactionalId);
-                        return;
-                    }
-                    outcome.forEach((tp, error) -> {
-                        if (error == Errors.NONE || error == Errors.UNKNOWN_TOPIC_OR_PARTITION) {
-                            left.remove(tp);
-                        }
-                    });
-                    if (!left.isEmpty()) {
-                        log.debug("Markers of {} not written yet to {}: {}", m.transactionalId, left, outcome);
-                        retryLater(() -> sendMarkers(m, prepared, left, Math.min(backoffMs * 2,
-                                MARKER_BACKOFF_MAX_MS)), backoffMs);
-                        return;
-                    }
-                }
-                complete(m, prepared, backoffMs);
-            });
-        } catch (RejectedExecutionException e) {
-            log.debug("The coordinator is stopping; the markers of {} are left to the next load", m.transactionalId);
-        }
-    }
-
-    /** Writes CompleteCommit/CompleteAbort once every marker of {@code prepared} is written. */
-    private void complete(TxnMetadata m, TxnValue prepared, long backoffMs) {
-        TxnValue target;
-        m.lock.lock();
-        try {
-            if (m.removed || !m.value.equals(prepared)) {
-                return;
-            }
-            if (m.pending.isPresent()) {
-                retryLater(() -> complete(m, prepared, backoffMs), backoffMs);
-                return;
-            }
-            target = new TxnValue(prepared.producerId(), prepared.previousProducerId(), -1,
-                    prepared.producerEpoch(), prepared.timeoutMs(), prepared.state() == TxnState.PREPARE_COMMIT
-                    ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT, Set.of(), time.milliseconds(),
-                    prepared.startMs());
             m.pending = Optional.of(target);
         } finally {
             m.lock.unlock();
         }
-        Errors written = awaitWrite(m, target);
-        if (written != Errors.NONE && written != Errors.NOT_COORDINATOR) {
-            log.info("Completing the transaction of {} failed ({}); retrying", m.transactionalId, written);
-            retryLater(() -> complete(m, prepared, Math.min(backoffMs * 2, MARKER_BACKOFF_MAX_MS)), backoffMs);
+        Errors written = writes.await(m, target);
+        if (written != Errors.NONE) {
+            return Changed.failed(written);
         }
+        return new Changed(Errors.NONE, TxnTransitions.nextProducerId(target),
+                TxnTransitions.nextProducerEpoch(target), m,
+                target.state().isPreparing() ? Optional.of(target) : Optional.empty());
     }
 
-    private static boolean isStale(TxnMetadata m, TxnValue prepared) {
-        m.lock.lock();
-        try {
-            return m.removed || !m.value.equals(prepared);
-        } finally {
-            m.lock.unlock();
-        }
-    }
-
-    private void retryLater(Runnable task, long delayMs) {
-        try {
-            scheduler.schedule(() -> {
-                try {
-                    senders.execute(task);
-                } catch (RejectedExecutionException e) {
-                    log.debug("The coordinator is stopping");
-                }
-            }, delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            log.debug("The coordinator is stopping");
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------- writes
-
-    /**
-     * Writes {@code m.pending} (= {@code target}) and waits for its commit, without the lock; applies it on
-     * success. The pending state is cleared either way.
-     */
-    private Errors awaitWrite(TxnMetadata m, TxnValue target) {
-        CompletableFuture<Void> write = store.append(m.partition, m.transactionalId, Optional.of(target));
-        Errors error = Errors.NONE;
-        try {
-            write.join();
-        } catch (CompletionException e) {
-            error = writeError(e.getCause() != null ? e.getCause() : e);
-        }
-        m.lock.lock();
-        try {
-            m.pending = Optional.empty();
-            if (error == Errors.NONE) {
-                if (m.removed) {
-                    return Errors.NOT_COORDINATOR;
-                }
-                m.value = target;
-            }
-        } finally {
-            m.lock.unlock();
-        }
-        return error;
-    }
-
-    /** Kafka's mapping of a failed state write to the client's error. */
-    private static Errors writeError(Throwable t) {
-        if (t instanceof NotCoordinatorException || t instanceof NotLeaderOrFollowerException) {
+    /** Under the id's lock: the checks every request of a producer passes. */
+    private static Errors validateProducer(TxnMetadata m, long producerId, short producerEpoch, boolean anyEpoch) {
+        if (m.removed) {
             return Errors.NOT_COORDINATOR;
         }
-        if (t instanceof TimeoutException || t instanceof NotEnoughReplicasException
-                || t instanceof NotEnoughReplicasAfterAppendException) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
+        if (m.value.producerId() != producerId) {
+            return Errors.INVALID_PRODUCER_ID_MAPPING;
         }
-        log.warn("Writing transaction state failed", t);
-        return Errors.UNKNOWN_SERVER_ERROR;
+        if (!anyEpoch && m.value.producerEpoch() != producerEpoch) {
+            return Errors.PRODUCER_FENCED;
+        }
+        if (m.pending.isPresent()) {
+            return Errors.CONCURRENT_TRANSACTIONS;
+        }
+        return Errors.NONE;
     }
 
     // ---------------------------------------------------------------------------------------------- timers
@@ -590,24 +389,14 @@ public final class TransactionCoordinator implements AutoCloseable {
                         || now - v.startMs() <= v.timeoutMs()) {
                     continue;
                 }
-                target = new TxnValue(v.producerId(), v.previousProducerId(), -1, bump(v.producerEpoch()),
-                        v.timeoutMs(), TxnState.PREPARE_ABORT, v.partitions(), now, v.startMs());
+                target = TxnTransitions.fenceAndAbort(v, now);
                 m.pending = Optional.of(target);
             } finally {
                 m.lock.unlock();
             }
             log.info("Aborting the transaction of {} (producer id {}): open longer than its timeout of {} ms",
                     m.transactionalId, target.producerId(), target.timeoutMs());
-            try {
-                senders.execute(() -> {
-                    if (awaitWrite(m, target) == Errors.NONE) {
-                        sendMarkers(m, target, target.partitions(), MARKER_BACKOFF_MIN_MS);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                clearPending(m);
-                return;
-            }
+            markers.writeThenComplete(m, target);
         }
     }
 
@@ -647,15 +436,6 @@ public final class TransactionCoordinator implements AutoCloseable {
         }
     }
 
-    private static void clearPending(TxnMetadata m) {
-        m.lock.lock();
-        try {
-            m.pending = Optional.empty();
-        } finally {
-            m.lock.unlock();
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------- admin
 
     /**
@@ -688,7 +468,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      * COORDINATOR_LOAD_IN_PROGRESS while a partition is loading, as Kafka answers.
      */
     public Optional<Collection<Description>> list() {
-        if (owned.containsValue(Load.LOADING)) {
+        if (partitions.anyLoading()) {
             return Optional.empty();
         }
         List<Description> out = new ArrayList<>();
@@ -712,10 +492,7 @@ public final class TransactionCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        senders.shutdownNow();
-        for (Integer partition : new ArrayList<>(owned.keySet())) {
-            owned.remove(partition);
-            unload(partition);
-        }
+        markers.close();
+        partitions.unloadAll();
     }
 }

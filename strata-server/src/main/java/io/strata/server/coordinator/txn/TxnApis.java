@@ -21,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Producer ids and transactions (transactions version 1): InitProducerId, FindCoordinator for both key types, the
+ * Producer ids and transactions (versions 1 and 2): InitProducerId, FindCoordinator for both key types, the
  * transaction coordinator's APIs, with state in {@code __transaction_state}. Registered after {@link GroupApis},
  * whose coordinator answers FindCoordinator for groups and maps groups to {@code __consumer_offsets} partitions.
  */
@@ -56,6 +56,10 @@ public final class TxnApis implements ApiModule {
         owned.add(txnLog);
         NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(), s.replication());
         owned.add(markers);
+        NetworkTransactionVerifier verifier = new NetworkTransactionVerifier(s.nodeId(), s.quorum(),
+                s.replication(), txnLog::coordinatorOf, TxnConfig.verificationEnabled(s.config()));
+        owned.add(verifier);
+        s.replicas().setTransactionVerifier(verifier);
         TransactionCoordinator c = new TransactionCoordinator(s.nodeId(), config, txnLog, markers,
                 producerIds::nextProducerId, Time.SYSTEM, scheduler);
         owned.add(c);
@@ -74,9 +78,9 @@ public final class TxnApis implements ApiModule {
         dispatcher.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(group::findCoordinator,
                         id -> txnLog.ensureTopic().flatMap(t -> txnLog.coordinatorOf(id))))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, c))
-                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 3, new AddPartitionsToTxnHandler(c, s.quorum()))
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, new AddPartitionsToTxnHandler(c, s.quorum()))
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 3, new AddOffsetsToTxnHandler(c, group::partitionFor))
-                .register(ApiKeys.END_TXN, 0, 4, new EndTxnHandler(c))
+                .register(ApiKeys.END_TXN, 0, 5, new EndTxnHandler(c))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, new DescribeTransactionsHandler(c))
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, new ListTransactionsHandler(c));
     }

@@ -36,6 +36,18 @@ public record TxnConfig(int logPartitions, short logReplication, int logMinIsr, 
                 30_000);
     }
 
+    /**
+     * {@code transaction.partition.verification.enable} (Kafka's default: true): whether partition leaders verify
+     * the older protocol's first transactional write to a partition with the coordinator (KIP-890 part 1).
+     */
+    public static boolean verificationEnabled(ServerConfig config) {
+        String v = config.get("transaction.partition.verification.enable").orElse("true").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new ConfigException("transaction.partition.verification.enable", v, "expected true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
     private static long value(ServerConfig config, String key, long defaultValue) {
         String v = config.get(key).orElse(null);
         if (v == null) {

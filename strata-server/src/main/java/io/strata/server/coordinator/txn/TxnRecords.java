@@ -15,8 +15,9 @@ import org.apache.kafka.common.utils.ByteUtils;
 /**
  * The records of {@code __transaction_state} in Apache Kafka's layout, so that Kafka's tools (the
  * {@code TransactionLogMessageFormatter}) read them: the key is version 0 with the transactional id; the value is
- * written as version 1 (the flexible one: compact strings and arrays, previous and next producer id as tagged
- * fields 0 and 1) and read in versions 0 and 1. A null value is a tombstone (an expired transactional id).
+ * written as version 1 (the flexible one: compact strings and arrays, previous and next producer id and the client's
+ * transaction version as tagged fields 0, 1 and 2) and read in versions 0 and 1. A null value is a tombstone (an
+ * expired transactional id).
  *
  * <p>Stateless and thread-safe.
  */
@@ -26,6 +27,7 @@ public final class TxnRecords {
     private static final short VALUE_VERSION = 1;
     private static final int TAG_PREVIOUS_PRODUCER_ID = 0;
     private static final int TAG_NEXT_PRODUCER_ID = 1;
+    private static final int TAG_CLIENT_TRANSACTION_VERSION = 2;
 
     private TxnRecords() {
     }
@@ -71,7 +73,8 @@ public final class TxnRecords {
             });
         }
         b.putLong(v.lastUpdateMs()).putLong(v.startMs());
-        int tags = (v.previousProducerId() != -1 ? 1 : 0) + (v.nextProducerId() != -1 ? 1 : 0);
+        int tags = (v.previousProducerId() != -1 ? 1 : 0) + (v.nextProducerId() != -1 ? 1 : 0)
+                + (v.clientTxnVersion() != 0 ? 1 : 0);
         ByteUtils.writeUnsignedVarint(tags, b);
         if (v.previousProducerId() != -1) {
             ByteUtils.writeUnsignedVarint(TAG_PREVIOUS_PRODUCER_ID, b);
@@ -82,6 +85,11 @@ public final class TxnRecords {
             ByteUtils.writeUnsignedVarint(TAG_NEXT_PRODUCER_ID, b);
             ByteUtils.writeUnsignedVarint(8, b);
             b.putLong(v.nextProducerId());
+        }
+        if (v.clientTxnVersion() != 0) {
+            ByteUtils.writeUnsignedVarint(TAG_CLIENT_TRANSACTION_VERSION, b);
+            ByteUtils.writeUnsignedVarint(2, b);
+            b.putShort(v.clientTxnVersion());
         }
         byte[] out = new byte[b.position()];
         b.flip().get(out);
@@ -125,6 +133,7 @@ public final class TxnRecords {
         long startMs = b.getLong();
         long previous = -1;
         long next = -1;
+        short clientTxnVersion = 0;
         if (flexible) {
             int tags = ByteUtils.readUnsignedVarint(b);
             for (int i = 0; i < tags; i++) {
@@ -134,12 +143,15 @@ public final class TxnRecords {
                     previous = b.getLong();
                 } else if (tag == TAG_NEXT_PRODUCER_ID) {
                     next = b.getLong();
+                } else if (tag == TAG_CLIENT_TRANSACTION_VERSION) {
+                    clientTxnVersion = b.getShort();
                 } else {
                     b.position(b.position() + size);
                 }
             }
         }
-        return new TxnValue(producerId, previous, next, epoch, timeoutMs, state, partitions, lastUpdateMs, startMs);
+        return new TxnValue(producerId, previous, next, epoch, timeoutMs, state, partitions, lastUpdateMs, startMs,
+                clientTxnVersion);
     }
 
     private static void skipTags(ByteBuffer b) {

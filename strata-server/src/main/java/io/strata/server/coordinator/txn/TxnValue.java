@@ -8,20 +8,34 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param producerId         the producer id in use
  * @param previousProducerId the id before an epoch exhaustion gave a new one, else -1
- * @param nextProducerId     the id that follows after the current transaction completes, else -1 (kept for
- *                           Kafka's layout; transactions version 1 never sets it)
+ * @param nextProducerId     the id the producer gets once the completing transaction completes (transactions
+ *                           version 2, when its epoch bump exhausted the epoch), else -1
  * @param producerEpoch      the current epoch
  * @param timeoutMs          the producer's {@code transaction.timeout.ms}
  * @param state              the state
  * @param partitions         the partitions of the open (or completing) transaction
  * @param lastUpdateMs       when the state last changed (the base of transactional id expiry)
  * @param startMs            when the open transaction started, else -1
+ * @param clientTxnVersion   the transaction version the producer's transaction runs under (2: KIP-890's epoch bump
+ *                           at every end; 0 for the older protocol), Kafka's {@code ClientTransactionVersion}
  */
 public record TxnValue(long producerId, long previousProducerId, long nextProducerId, short producerEpoch,
                        int timeoutMs, TxnState state, Set<TopicPartition> partitions, long lastUpdateMs,
-                       long startMs) {
+                       long startMs, short clientTxnVersion) {
 
     public TxnValue {
         partitions = Set.copyOf(partitions);
+    }
+
+    /** A state of the older protocol (client transaction version 0). */
+    public TxnValue(long producerId, long previousProducerId, long nextProducerId, short producerEpoch,
+                    int timeoutMs, TxnState state, Set<TopicPartition> partitions, long lastUpdateMs, long startMs) {
+        this(producerId, previousProducerId, nextProducerId, producerEpoch, timeoutMs, state, partitions,
+                lastUpdateMs, startMs, (short) 0);
+    }
+
+    /** Whether the transaction runs under transactions version 2. */
+    boolean isV2() {
+        return clientTxnVersion >= 2;
     }
 }

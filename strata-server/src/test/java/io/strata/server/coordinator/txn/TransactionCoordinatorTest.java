@@ -106,6 +106,31 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void version2PartitionsAreAddedByLeadersAndEveryEndBumpsTheEpochOfTheMarkers() {
+        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
+        assertThat(coordinator.verify(ID, 1000, (short) 0, Set.of(A))).containsEntry(A, Errors.INVALID_TXN_STATE);
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A), true)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.verify(ID, 1000, (short) 0, Set.of(A, B))).containsEntry(A, Errors.NONE)
+                .containsEntry(B, Errors.INVALID_TXN_STATE);
+
+        var committed = coordinator.endTxn(ID, 1000, (short) 0, true, true);
+        assertThat(committed).isEqualTo(new TransactionCoordinator.InitResult(Errors.NONE, 1000, (short) 1));
+        await().until(() -> state().state() == TxnState.COMPLETE_COMMIT);
+        assertThat(markers.written()).singleElement().satisfies(e -> {
+            assertThat(e.getKey()).isEqualTo(A);
+            assertThat(e.getValue().producerEpoch()).isEqualTo((short) 1);
+        });
+        // The old epoch is fenced, except for a retry of the same EndTxn, which gets the same answer.
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A), true)).isEqualTo(Errors.PRODUCER_FENCED);
+        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true, true)).isEqualTo(committed);
+
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 1, Set.of(B), true)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.endTxn(ID, 1000, (short) 1, false, true).producerEpoch()).isEqualTo((short) 2);
+        await().until(() -> state().state() == TxnState.COMPLETE_ABORT);
+        assertThat(state().producerEpoch()).isEqualTo((short) 2);
+    }
+
+    @Test
     void endTxnWithoutATransactionIsAnInvalidState() {
         coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
         assertThat(coordinator.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.INVALID_TXN_STATE);

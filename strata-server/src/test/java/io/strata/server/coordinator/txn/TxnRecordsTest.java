@@ -30,6 +30,11 @@ class TxnRecordsTest {
 
         TxnValue empty = new TxnValue(42, -1, -1, (short) 0, 60_000, TxnState.EMPTY, Set.of(), 1000, -1);
         assertThat(TxnRecords.readValue(ByteBuffer.wrap(TxnRecords.value(empty)))).isEqualTo(empty);
+
+        // Transactions version 2: the next producer id and the client's transaction version are tagged fields.
+        TxnValue v2 = new TxnValue(42, -1, 43, Short.MAX_VALUE, 60_000, TxnState.PREPARE_COMMIT,
+                Set.of(new TopicPartition("a", 0)), 1000, 900, (short) 2);
+        assertThat(TxnRecords.readValue(ByteBuffer.wrap(TxnRecords.value(v2)))).isEqualTo(v2);
     }
 
     @Test

@@ -1,0 +1,33 @@
+package io.strata.server.cluster;
+
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * How a partition leader checks a transactional producer's first write to a partition with the producer's
+ * transaction coordinator before accepting it (KIP-890): AddPartitionsToTxn v4+ from broker to coordinator. Part 1
+ * (verify only): a write to a partition that is not in the producer's open transaction is refused, so it can never
+ * open a transaction that no marker closes (a "hanging" transaction). Part 2 (transactions version 2): the
+ * coordinator adds the partition to the transaction itself, as the producer no longer does.
+ *
+ * <p>Thread-safety: implementations are called from request threads concurrently and may block (on a virtual
+ * thread) while the coordinator answers.
+ */
+@FunctionalInterface
+public interface TransactionVerifier {
+
+    /** Accepts every write: the registration until a transaction coordinator plugs in. */
+    TransactionVerifier NONE = (transactionalId, producerId, producerEpoch, partitions, add) -> Map.of();
+
+    /**
+     * Verifies (or, if {@code add}, adds) the partitions of a producer's transaction.
+     *
+     * @return the error of each refused partition, in the produce response's terms (Kafka's mapping: the
+     *         coordinator's own unavailability becomes the retriable NOT_ENOUGH_REPLICAS, a fenced producer
+     *         PRODUCER_FENCED, a partition not in the transaction INVALID_TXN_STATE); absent if accepted
+     */
+    Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
+                                       Set<TopicPartition> partitions, boolean add);
+}

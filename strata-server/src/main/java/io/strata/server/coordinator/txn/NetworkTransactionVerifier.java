@@ -1,0 +1,147 @@
+package io.strata.server.coordinator.txn;
+
+import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.MetadataQuorum;
+import io.strata.server.cluster.TransactionVerifier;
+import io.strata.server.replication.ReplicationConfig;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partition leader's side of KIP-890: asks the producer's transaction coordinator (this node included, over
+ * its own listener) with AddPartitionsToTxn v5 whether the partitions are in the transaction, or to add them
+ * (transactions version 2). Verification of the older protocol's writes follows
+ * {@code transaction.partition.verification.enable}; adding is what version 2 producers rely on, so it is always on.
+ *
+ * <p>Thread-safe; blocks the calling (virtual) thread for one round trip.
+ */
+final class NetworkTransactionVerifier implements TransactionVerifier, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NetworkTransactionVerifier.class);
+    private static final short VERSION = 5;
+    /**
+     * How long CONCURRENT_TRANSACTIONS is retried here before the producer is told to retry: the coordinator answers
+     * it while the previous transaction's markers complete, which under version 2 is right after every commit
+     * (Kafka's {@code add.partitions.to.txn.retry.backoff.ms}/{@code .max.ms} are 20 and 100 ms).
+     */
+    private static final long CONCURRENT_RETRY_MS = 1000;
+    private static final long BACKOFF_MIN_MS = 20;
+    private static final long BACKOFF_MAX_MS = 100;
+
+    private final MetadataQuorum quorum;
+    private final Function<String, Optional<BrokerRegistration>> coordinatorOf;
+    private final boolean verificationEnabled;
+    private final BrokerChannelPool channels;
+
+    /** @param coordinatorOf the broker that coordinates a transactional id, if it has a leader */
+    NetworkTransactionVerifier(int nodeId, MetadataQuorum quorum, ReplicationConfig interBroker,
+                               Function<String, Optional<BrokerRegistration>> coordinatorOf,
+                               boolean verificationEnabled) {
+        this.quorum = quorum;
+        this.coordinatorOf = coordinatorOf;
+        this.verificationEnabled = verificationEnabled;
+        this.channels = new BrokerChannelPool("txn-verifier-" + nodeId, interBroker);
+    }
+
+    @Override
+    public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
+                                              Set<TopicPartition> partitions, boolean add) {
+        if (!add && !verificationEnabled) {
+            return Map.of();
+        }
+        long deadline = System.nanoTime() + CONCURRENT_RETRY_MS * 1_000_000;
+        long backoffMs = BACKOFF_MIN_MS;
+        while (true) {
+            Map<TopicPartition, Errors> answer = ask(transactionalId, producerId, producerEpoch, partitions, add);
+            if (!answer.containsValue(Errors.CONCURRENT_TRANSACTIONS) || System.nanoTime() > deadline) {
+                Map<TopicPartition, Errors> refused = new HashMap<>();
+                answer.forEach((tp, error) -> {
+                    if (error != Errors.NONE) {
+                        refused.put(tp, forProducer(error));
+                    }
+                });
+                return refused;
+            }
+            try {
+                Thread.sleep(backoffMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+            }
+            backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
+        }
+    }
+
+    /** One AddPartitionsToTxn round trip: the coordinator's error per partition. */
+    private Map<TopicPartition, Errors> ask(String transactionalId, long producerId, short producerEpoch,
+                                            Set<TopicPartition> partitions, boolean add) {
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return all(partitions, Errors.INVALID_TXN_STATE);
+        }
+        Optional<BrokerRegistration> coordinator = coordinatorOf.apply(transactionalId);
+        if (coordinator.isEmpty()) {
+            return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+        }
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+        Map<String, AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic> byTopic = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            byTopic.computeIfAbsent(tp.topic(), t -> {
+                AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic =
+                        new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName(t);
+                topics.add(topic);
+                return topic;
+            }).partitions().add(tp.partition());
+        }
+        AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection txns =
+                new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+        txns.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction()
+                .setTransactionalId(transactionalId).setProducerId(producerId).setProducerEpoch(producerEpoch)
+                .setVerifyOnly(!add).setTopics(topics));
+        try {
+            AddPartitionsToTxnResponse response = channels.send(quorum.image(), coordinator.get().brokerId(),
+                    AddPartitionsToTxnRequest.Builder.forBroker(txns).build(VERSION));
+            if (response.data().errorCode() != Errors.NONE.code()) {
+                return all(partitions, Errors.forCode(response.data().errorCode()));
+            }
+            return response.errors().getOrDefault(transactionalId, Map.of());
+        } catch (IOException | RuntimeException e) {
+            log.debug("Verifying {} with coordinator {} failed: {}", transactionalId, coordinator.get().brokerId(),
+                    e.toString());
+            return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+        }
+    }
+
+    /** Kafka's translation of the coordinator's answer into the producer's error for its write. */
+    static Errors forProducer(Errors coordinatorError) {
+        return switch (coordinatorError) {
+            case NONE -> Errors.NONE;
+            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS,
+                 NETWORK_EXCEPTION, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS -> Errors.NOT_ENOUGH_REPLICAS;
+            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> coordinatorError;
+            default -> Errors.INVALID_TXN_STATE;
+        };
+    }
+
+    private static Map<TopicPartition, Errors> all(Set<TopicPartition> partitions, Errors error) {
+        Map<TopicPartition, Errors> out = new HashMap<>();
+        partitions.forEach(tp -> out.put(tp, error));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        channels.close();
+    }
+}
