@@ -173,7 +173,9 @@ class ServerConfigTest {
         assertThat(ServerConfig.from(Map.of()).schemaRegistryListeners()).isEmpty();
         assertThat(ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081")).schemaRegistryListeners())
                 .containsExactly(new Endpoint("HTTP", "", 8081));
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTPS://:8081")))
+        assertThat(ServerConfig.from(Map.of("schema.registry.listeners", "HTTPS://:8081")).schemaRegistryListeners())
+                .containsExactly(new Endpoint("HTTPS", "", 8081));
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "FTP://:8081")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.listeners");
         assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081",
                 "http.listeners", ""))).isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
