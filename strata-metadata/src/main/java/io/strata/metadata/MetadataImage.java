@@ -17,11 +17,13 @@ import org.apache.kafka.common.Uuid;
  * @param configs       dynamic configs per resource
  * @param nextProducerId the first producer id not yet allocated
  * @param scramCredentials SCRAM credentials per user and mechanism
+ * @param clientQuotas  client quota values (key to value) per entity; an entity without quotas is absent
  */
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                             Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
-                            Map<ScramCredential.Key, ScramCredential> scramCredentials) {
+                            Map<ScramCredential.Key, ScramCredential> scramCredentials,
+                            Map<ClientQuotaEntity, Map<String, Double>> clientQuotas) {
 
     /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
     public static final String NO_CLUSTER_ID = "";
@@ -29,18 +31,33 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
     public MetadataImage {
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(scramCredentials, "scramCredentials");
+        Objects.requireNonNull(clientQuotas, "clientQuotas");
+    }
+
+    /** An image without client quotas. */
+    public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
+                         Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
+                         Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
+                         Map<ScramCredential.Key, ScramCredential> scramCredentials) {
+        this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, scramCredentials,
+                Map.of());
     }
 
     /** An image without SCRAM credentials. */
     public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                          Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
-        this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, Map.of());
+        this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, Map.of(), Map.of());
     }
 
     /** The SCRAM credential of {@code user} for {@code mechanism}, if any. */
     public Optional<ScramCredential> scramCredential(String user, String mechanism) {
         return Optional.ofNullable(scramCredentials.get(new ScramCredential.Key(user, mechanism)));
+    }
+
+    /** The quota values of {@code entity} (key to value), empty when it has none. */
+    public Map<String, Double> clientQuotas(ClientQuotaEntity entity) {
+        return clientQuotas.getOrDefault(entity, Map.of());
     }
 
     /** Whether the metadata log has agreed the cluster id yet. */

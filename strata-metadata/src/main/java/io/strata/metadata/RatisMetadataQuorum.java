@@ -1,5 +1,6 @@
 package io.strata.metadata;
 
+import io.strata.metadata.controller.ClientQuotaControl;
 import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
@@ -335,6 +336,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             List<ScramCredentialChange> changes) {
         List<ScramCredentialChange> copy = List.copyOf(changes);
         return submit("alterScramCredentials", image -> ScramControl.alter(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes) {
+        List<ClientQuotaChange> copy = List.copyOf(changes);
+        return submit("alterClientQuotas", image -> ClientQuotaControl.alter(image, copy));
     }
 
     @Override

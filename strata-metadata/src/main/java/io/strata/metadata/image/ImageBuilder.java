@@ -1,12 +1,14 @@
 package io.strata.metadata.image;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -48,6 +50,7 @@ public final class ImageBuilder {
     private long nextProducerId;
     private String clusterId;
     private Map<ScramCredential.Key, ScramCredential> scramCredentials;
+    private Map<ClientQuotaEntity, Map<String, Double>> clientQuotas;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
@@ -58,6 +61,7 @@ public final class ImageBuilder {
         this.configs = base.configs();
         this.nextProducerId = base.nextProducerId();
         this.scramCredentials = base.scramCredentials();
+        this.clientQuotas = base.clientQuotas();
     }
 
     /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
@@ -195,6 +199,19 @@ public final class ImageBuilder {
                             + " credential");
                 }
             }
+            case ClientQuotaRecord r -> {
+                // Removing an absent key is no conflict: the value is what the record says either way.
+                if (clientQuotas == base.clientQuotas()) {
+                    clientQuotas = new HashMap<>(clientQuotas);
+                }
+                Map<String, Double> values = new HashMap<>(clientQuotas.getOrDefault(r.entity(), Map.of()));
+                r.value().ifPresentOrElse(v -> values.put(r.key(), v), () -> values.remove(r.key()));
+                if (values.isEmpty()) {
+                    clientQuotas.remove(r.entity());
+                } else {
+                    clientQuotas.put(r.entity(), Map.copyOf(values));
+                }
+            }
         }
     }
 
@@ -224,7 +241,7 @@ public final class ImageBuilder {
         return new MetadataImage(version, clusterId, frozen(brokers, base.brokers()),
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
                 frozen(configs, base.configs()), nextProducerId,
-                frozen(scramCredentials, base.scramCredentials()));
+                frozen(scramCredentials, base.scramCredentials()), frozen(clientQuotas, base.clientQuotas()));
     }
 
     private Map<ScramCredential.Key, ScramCredential> mutableScramCredentials() {

@@ -6,6 +6,7 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -71,6 +72,8 @@ public final class ImageCodec {
                 .sorted(Comparator.comparing((Map.Entry<ScramCredential.Key, ScramCredential> e) -> e.getKey().user())
                         .thenComparing(e -> e.getKey().mechanism()))
                 .forEach(e -> records.add(new ScramCredentialRecord(e.getKey().user(), e.getValue())));
+        new TreeMap<>(image.clientQuotas()).forEach((entity, values) -> new TreeMap<>(values).forEach((key, value) ->
+                records.add(new ClientQuotaRecord(entity, key, Optional.of(value)))));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

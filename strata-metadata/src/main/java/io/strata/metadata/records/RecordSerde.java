@@ -1,9 +1,11 @@
 package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -27,8 +29,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -62,6 +67,7 @@ public final class RecordSerde {
     static final byte CLUSTER_ID = 10;
     static final byte SCRAM_CREDENTIAL = 11;
     static final byte REMOVE_SCRAM_CREDENTIAL = 12;
+    static final byte CLIENT_QUOTA = 15;
 
     private static final byte V1 = 1;
     private static final byte V2_REASSIGNING = 2;
@@ -174,6 +180,20 @@ public final class RecordSerde {
                 writeString(out, r.user());
                 writeString(out, r.mechanism());
             }
+            case ClientQuotaRecord r -> {
+                header(out, CLIENT_QUOTA);
+                Map<String, Optional<String>> components = new TreeMap<>(r.entity().components());
+                out.writeInt(components.size());
+                for (Map.Entry<String, Optional<String>> c : components.entrySet()) {
+                    writeString(out, c.getKey());
+                    writeOptionalString(out, c.getValue());
+                }
+                writeString(out, r.key());
+                out.writeBoolean(r.value().isPresent());
+                if (r.value().isPresent()) {
+                    out.writeDouble(r.value().get());
+                }
+            }
         }
     }
 
@@ -222,6 +242,19 @@ public final class RecordSerde {
             case SCRAM_CREDENTIAL -> new ScramCredentialRecord(readString(in), new ScramCredential(readString(in),
                     readBytes(in), readBytes(in), readBytes(in), in.readInt()));
             case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readString(in));
+            case CLIENT_QUOTA -> {
+                int n = checkedCount(in.readInt());
+                Map<String, Optional<String>> components = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    components.put(readString(in), readOptionalString(in));
+                }
+                if (components.size() != n || n == 0) {
+                    throw new IOException("Corrupt client quota entity of " + n + " components");
+                }
+                String key = readString(in);
+                Optional<Double> value = in.readBoolean() ? Optional.of(in.readDouble()) : Optional.empty();
+                yield new ClientQuotaRecord(new ClientQuotaEntity(components), key, value);
+            }
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -53,7 +55,11 @@ class ImageCodecTest {
                 new ScramCredentialRecord("bob", new ScramCredential("SCRAM-SHA-256", new byte[] {1}, new byte[] {2},
                         new byte[] {3}, 8192)),
                 new ScramCredentialRecord("alice", new ScramCredential("SCRAM-SHA-512", new byte[] {4},
-                        new byte[] {5}, new byte[] {6}, 4096))), 42);
+                        new byte[] {5}, new byte[] {6}, 4096)),
+                new ClientQuotaRecord(ClientQuotaEntity.user(Optional.of("alice")), "producer_byte_rate",
+                        Optional.of(1048576.0)),
+                new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.of("alice"), Optional.empty()),
+                        "request_percentage", Optional.of(50.0))), 42);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(image, new DataOutputStream(bytes));
@@ -66,6 +72,8 @@ class ImageCodecTest {
         assertThat(read.nextProducerId()).isEqualTo(3000);
         assertThat(read.scramCredential("bob", "SCRAM-SHA-256").orElseThrow().iterations()).isEqualTo(8192);
         assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
+        assertThat(read.clientQuotas(ClientQuotaEntity.user(Optional.of("alice"))))
+                .containsEntry("producer_byte_rate", 1048576.0);
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -58,7 +60,13 @@ class RecordSerdeTest {
                 new ClusterIdRecord("clüster-ä"),
                 new ScramCredentialRecord("alice, the =admin", new ScramCredential("SCRAM-SHA-512",
                         new byte[] {1, 2, 3}, new byte[64], new byte[] {9}, 4096)),
-                new RemoveScramCredentialRecord("alice", "SCRAM-SHA-256"));
+                new RemoveScramCredentialRecord("alice", "SCRAM-SHA-256"),
+                new ClientQuotaRecord(ClientQuotaEntity.user(Optional.of("alice")), "producer_byte_rate",
+                        Optional.of(1048576.0)),
+                new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.empty(), Optional.of("app")),
+                        "request_percentage", Optional.of(12.5)),
+                new ClientQuotaRecord(ClientQuotaEntity.clientId(Optional.empty()), "consumer_byte_rate",
+                        Optional.empty()));
     }
 
     @ParameterizedTest
