@@ -24,6 +24,9 @@ import io.strata.server.console.ConsoleAccess;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
+import io.strata.server.quota.ClientQuotaManager;
+import io.strata.server.quota.QuotaApis;
+import io.strata.server.quota.RequestThrottler;
 import io.strata.server.network.SocketServer;
 import io.strata.server.registry.SchemaRegistryService;
 import io.strata.server.replication.ReplicaFetcherManager;
@@ -175,7 +178,12 @@ public final class StrataServer implements AutoCloseable {
                     waiter, metrics, replication);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
-            RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests());
+            ClientQuotaManager clientQuotas = new ClientQuotaManager(quorum::image, new ClientQuotaManager.Windows(
+                    config.quotaWindowNum(), config.quotaWindowSizeSeconds() * 1000L,
+                    config.controllerQuotaWindowNum(), config.controllerQuotaWindowSizeSeconds() * 1000L),
+                    Time.SYSTEM, metrics.registry());
+            RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests(), Optional.of(
+                    new RequestThrottler(clientQuotas, quorum::image, config.numPartitions())));
             for (ApiModule module : modules(security::get)) {
                 started.add(module);
                 module.register(dispatcher, services);
@@ -267,7 +275,8 @@ public final class StrataServer implements AutoCloseable {
     /** The node's API modules, in start order. */
     private static List<ApiModule> modules(Function<String, ListenerSecurity> security) {
         GroupApis groups = new GroupApis();
-        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups), new SecurityApis(security));
+        return List.of(new CoreApis(), new AdminApis(), groups, new TxnApis(groups), new SecurityApis(security),
+                new QuotaApis());
     }
 
     /**

@@ -4,11 +4,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import io.strata.server.quota.RequestThrottler;
 import io.strata.server.security.RawSaslTokens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * pick a version. On SASL listeners only ApiVersions, SaslHandshake and SaslAuthenticate are served before
  * authentication (anything else closes the connection), and a failed authentication is answered and then closed,
  * as Kafka's authenticator does. Every parsed request is counted and timed in {@link RequestMetrics}, with the
- * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
+ * partition errors of Produce and Fetch responses and the errors of failed requests. With a
+ * {@link RequestThrottler}, every handled request is measured against its client's quotas, and a throttled response
+ * carries its throttle time and mutes the connection for that long. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
 
@@ -46,14 +50,22 @@ public final class RequestDispatcher implements RequestChannel {
     private final Map<ApiKeys, ApiVersionTable.Range> ranges = new EnumMap<>(ApiKeys.class);
     private volatile ApiVersionTable versions = new ApiVersionTable(Map.of());
     private final RequestMetrics metrics;
+    private final Optional<RequestThrottler> throttler;
 
     /** A dispatcher whose request metrics are not exposed (tests). */
     public RequestDispatcher() {
         this(new RequestMetrics(new PrometheusRegistry()));
     }
 
+    /** A dispatcher that enforces no client quotas. */
     public RequestDispatcher(RequestMetrics metrics) {
+        this(metrics, Optional.empty());
+    }
+
+    /** A dispatcher that applies client quotas to every request through {@code throttler}. */
+    public RequestDispatcher(RequestMetrics metrics, Optional<RequestThrottler> throttler) {
         this.metrics = metrics;
+        this.throttler = throttler;
     }
 
     /**
@@ -116,15 +128,26 @@ public final class RequestDispatcher implements RequestChannel {
         } catch (RuntimeException e) {
             return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
         }
-        ApiMessage response = invoke(new RequestContext(header, connection), request);
+        int requestBytes = frame.limit();
+        RequestContext context = new RequestContext(header, connection);
+        AbstractRequest parsed = request;
+        Optional<ApiMessage> refused = throttler.flatMap(t -> t.admit(context, parsed));
+        ApiMessage response = refused.isPresent() ? refused.get() : invoke(context, request);
         long handledNanos = System.nanoTime();
         metrics.recordLocal(key, handledNanos - startNanos);
         countErrors(key, response);
+        long muteMs = 0;
+        if (throttler.isPresent()) {
+            RequestThrottler.Throttled throttled = throttler.get().apply(context, request, requestBytes,
+                    handledNanos - startNanos, response);
+            response = throttled.response();
+            muteMs = throttled.throttleMs();
+        }
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
             metrics.recordTotal(key, handledNanos - startNanos);
             // acks=0 gets no response; on error Kafka closes the connection so that the client refreshes metadata.
             return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
-                    : new NoResponse();
+                    : new NoResponse(muteMs);
         }
         Send send = new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version), key,
                 startNanos);
@@ -134,7 +157,7 @@ public final class RequestDispatcher implements RequestChannel {
                     response instanceof SaslHandshakeResponseData h ? h.errorCode()
                             : ((SaslAuthenticateResponseData) response).errorCode()) + ")");
         }
-        return new Respond(send);
+        return new Respond(send, muteMs);
     }
 
     private static boolean failedAuthentication(ConnectionInfo connection, ApiMessage response) {
