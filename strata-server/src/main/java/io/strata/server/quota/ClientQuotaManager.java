@@ -100,6 +100,14 @@ public final class ClientQuotaManager {
         return throttleMs;
     }
 
+    /**
+     * The most the client may use of {@code type} over the span a rate is measured on (Kafka's
+     * {@code getMaxValueInQuotaWindow}), if it has such a quota.
+     */
+    public Optional<Double> maxValueInQuotaWindow(QuotaType type, String user, String clientId) {
+        return quota(type, user, clientId).map(m -> m.bound() * (windows.samples() - 1) * windows.windowMs() / 1000.0);
+    }
+
     /** Takes back a recorded value (a fetch answered empty because the client is throttled, as Kafka does). */
     public void unrecord(QuotaType type, String user, String clientId, double value) {
         quota(type, user, clientId).ifPresent(match -> {

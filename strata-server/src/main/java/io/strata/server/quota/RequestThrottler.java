@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -56,7 +57,9 @@ public final class RequestThrottler {
     }
 
     /**
-     * The controller mutation quota (KIP-599), applied before the handler runs: a CreateTopics (v6+), DeleteTopics
+     * Applied before the handler runs. A consumer's fetch is capped to what its quota allows over the measured span
+     * ({@code consumer_byte_rate * (quota.window.num - 1) * quota.window.size.seconds}). The controller mutation
+     * quota (KIP-599): a CreateTopics (v6+), DeleteTopics
      * (v5+) or CreatePartitions (v3+) request from a client whose quota is exhausted is refused with
      * THROTTLING_QUOTA_EXCEEDED for every topic (older versions are accepted and throttled afterwards, as Kafka
      * does); otherwise the partitions it creates or deletes are counted, which may take the client over its quota
@@ -66,11 +69,21 @@ public final class RequestThrottler {
      */
     public Optional<ApiMessage> admit(RequestContext context, AbstractRequest request) {
         ApiKeys key = context.header().apiKey();
-        if (!MUTATIONS.contains(key) || !quotas.anyQuotas()) {
+        boolean fetch = request instanceof FetchRequest f && f.replicaId() < 0;
+        if (!MUTATIONS.contains(key) && !fetch || !quotas.anyQuotas()) {
             return Optional.empty();
         }
         String user = context.principal().name();
         String clientId = clientId(context);
+        if (fetch) {
+            // As Kafka: a consumer never gets more in one response than its quota allows over the measured span,
+            // else a response too large for its quota would be refused (emptied) on every try.
+            quotas.maxValueInQuotaWindow(QuotaType.FETCH, user, clientId).ifPresent(max -> {
+                FetchRequestData data = ((FetchRequest) request).data();
+                data.setMaxBytes((int) Math.max(1, Math.min(data.maxBytes(), max)));
+            });
+            return Optional.empty();
+        }
         short version = context.apiVersion();
         boolean strict = key == ApiKeys.CREATE_TOPICS && version >= 6 || key == ApiKeys.DELETE_TOPICS && version >= 5
                 || key == ApiKeys.CREATE_PARTITIONS && version >= 3;
