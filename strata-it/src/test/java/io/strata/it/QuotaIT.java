@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
@@ -94,12 +95,16 @@ class QuotaIT {
         KafkaProducer<byte[], byte[]> throttled = producer(node.bootstrap(), "throttled-producer");
         try (KafkaProducer<byte[], byte[]> free = producer(node.bootstrap(), "free-producer")) {
             Thread sender = Thread.ofVirtual().start(() -> {
-                while (!stop.get()) {
-                    throttled.send(new ProducerRecord<>("throttled", value), (m, e) -> {
-                        if (e == null) {
-                            acked.addAndGet(value.length);
-                        }
-                    });
+                try {
+                    while (!stop.get()) {
+                        throttled.send(new ProducerRecord<>("throttled", value), (m, e) -> {
+                            if (e == null) {
+                                acked.addAndGet(value.length);
+                            }
+                        });
+                    }
+                } catch (KafkaException e) {
+                    // closed while waiting for buffer space: the test is over
                 }
             });
             try {
