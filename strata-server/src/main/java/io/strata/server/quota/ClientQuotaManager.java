@@ -116,10 +116,13 @@ public final class ClientQuotaManager {
         });
     }
 
-    /** Whether the client's controller mutation quota is exhausted (strict requests are then refused). */
-    public boolean mutationQuotaExceeded(String user, String clientId) {
+    /**
+     * How long until the client's controller mutation quota is no longer exhausted (strict requests are refused
+     * until then), zero when it is not; unlike {@link #mutationThrottleTimeMs}, not counted as throttle time.
+     */
+    public long mutationOverrunMs(String user, String clientId) {
         return quota(QuotaType.CONTROLLER_MUTATION, user, clientId)
-                .map(m -> bucket(m).exceeded(m.bound(), time.milliseconds())).orElse(false);
+                .map(m -> bucket(m).throttleTimeMs(m.bound(), time.milliseconds())).orElse(0L);
     }
 
     /** Counts {@code partitions} created or deleted by the client. */
@@ -128,7 +131,10 @@ public final class ClientQuotaManager {
                 .ifPresent(m -> bucket(m).record(partitions, m.bound(), time.milliseconds()));
     }
 
-    /** How long to throttle the client for its controller mutations, zero when within its quota. */
+    /**
+     * How long to throttle the client for its controller mutations, zero when within its quota; counted in the
+     * throttle time metric.
+     */
     public long mutationThrottleTimeMs(String user, String clientId) {
         Optional<QuotaResolver.Match> match = quota(QuotaType.CONTROLLER_MUTATION, user, clientId);
         if (match.isEmpty()) {

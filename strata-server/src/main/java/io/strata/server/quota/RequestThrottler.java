@@ -87,8 +87,9 @@ public final class RequestThrottler {
         short version = context.apiVersion();
         boolean strict = key == ApiKeys.CREATE_TOPICS && version >= 6 || key == ApiKeys.DELETE_TOPICS && version >= 5
                 || key == ApiKeys.CREATE_PARTITIONS && version >= 3;
-        if (strict && quotas.mutationQuotaExceeded(user, clientId)) {
-            long throttleMs = quotas.mutationThrottleTimeMs(user, clientId);
+        long throttleMs = strict ? quotas.mutationOverrunMs(user, clientId) : 0;
+        if (throttleMs > 0) {
+            // The response's throttle time is set (and counted) by apply, as for any throttled request.
             return Optional.of(request.getErrorResponse((int) Math.min(Integer.MAX_VALUE, throttleMs),
                     new ThrottlingQuotaExceededException((int) throttleMs, "The throttling quota has been exceeded."))
                     .data());

@@ -34,12 +34,10 @@ public final class TokenBucket {
         }
     }
 
-    /** Whether the bucket is below zero, so a strict request is refused (THROTTLING_QUOTA_EXCEEDED). */
-    public boolean exceeded(double bound, long nowMs) {
-        return throttleTimeMs(bound, nowMs) > 0;
-    }
-
-    /** The time until the bucket is back at zero; zero when it is not below. */
+    /**
+     * The time until the bucket is back at zero; zero when it is not below. While it is not zero, strict requests
+     * are refused (THROTTLING_QUOTA_EXCEEDED).
+     */
     public long throttleTimeMs(double bound, long nowMs) {
         lock.lock();
         try {
