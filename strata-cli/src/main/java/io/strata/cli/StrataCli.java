@@ -7,6 +7,7 @@ import io.strata.cli.config.ConfigCommand;
 import io.strata.cli.consume.ConsumeCommand;
 import io.strata.cli.group.GroupCommand;
 import io.strata.cli.produce.ProduceCommand;
+import io.strata.cli.quota.QuotaCommand;
 import io.strata.cli.schema.SchemaCommand;
 import io.strata.cli.top.TopCommand;
 import io.strata.cli.topic.TopicCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Strata: a Kafka-compatible streaming platform.",
         subcommands = {ServerCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
                 ClusterCommand.class, ConfigCommand.class, GroupCommand.class, SchemaCommand.class,
-                TopCommand.class, TransactionsCommand.class, UserCommand.class, AclCommand.class,
+                TopCommand.class, TransactionsCommand.class, UserCommand.class, AclCommand.class, QuotaCommand.class,
                 CommandLine.HelpCommand.class})
 public final class StrataCli {
 

@@ -20,12 +20,14 @@ import org.apache.kafka.common.acl.AclBinding;
  * @param scramCredentials SCRAM credentials per user and mechanism
  * @param acls          access control entries by id (Kafka's AccessControlEntryRecord ids), each a literal or
  *                      prefixed resource pattern with its principal, host, operation and permission
+ * @param clientQuotas  client quota values (key to value) per entity; an entity without quotas is absent
  */
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                             Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
                             Map<ScramCredential.Key, ScramCredential> scramCredentials,
-                            Map<Uuid, AclBinding> acls) {
+                            Map<Uuid, AclBinding> acls,
+                            Map<ClientQuotaEntity, Map<String, Double>> clientQuotas) {
 
     /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
     public static final String NO_CLUSTER_ID = "";
@@ -34,18 +36,19 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(scramCredentials, "scramCredentials");
         Objects.requireNonNull(acls, "acls");
+        Objects.requireNonNull(clientQuotas, "clientQuotas");
     }
 
-    /** An image without ACLs. */
+    /** An image without ACLs and client quotas. */
     public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                          Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
                          Map<ScramCredential.Key, ScramCredential> scramCredentials) {
         this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, scramCredentials,
-                Map.of());
+                Map.of(), Map.of());
     }
 
-    /** An image without SCRAM credentials and ACLs. */
+    /** An image without SCRAM credentials, ACLs and client quotas. */
     public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                          Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId) {
@@ -55,6 +58,11 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
     /** The SCRAM credential of {@code user} for {@code mechanism}, if any. */
     public Optional<ScramCredential> scramCredential(String user, String mechanism) {
         return Optional.ofNullable(scramCredentials.get(new ScramCredential.Key(user, mechanism)));
+    }
+
+    /** The quota values of {@code entity} (key to value), empty when it has none. */
+    public Map<String, Double> clientQuotas(ClientQuotaEntity entity) {
+        return clientQuotas.getOrDefault(entity, Map.of());
     }
 
     /** Whether the metadata log has agreed the cluster id yet. */

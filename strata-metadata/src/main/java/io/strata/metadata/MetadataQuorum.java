@@ -80,6 +80,9 @@ public interface MetadataQuorum extends AutoCloseable {
      */
     CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters);
 
+    /** Sets and removes client quotas in one entry (AlterClientQuotas); the changes are validated by the caller. */
+    CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes);
+
     /** Allocates a block of producer ids for {@code brokerId}. */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
 

@@ -1,6 +1,7 @@
 package io.strata.metadata;
 
 import io.strata.metadata.controller.AclControl;
+import io.strata.metadata.controller.ClientQuotaControl;
 import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
@@ -350,6 +351,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     public CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters) {
         List<AclBindingFilter> copy = List.copyOf(filters);
         return submit("deleteAcls", image -> AclControl.delete(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes) {
+        List<ClientQuotaChange> copy = List.copyOf(changes);
+        return submit("alterClientQuotas", image -> ClientQuotaControl.alter(image, copy));
     }
 
     @Override

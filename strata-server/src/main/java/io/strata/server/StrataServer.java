@@ -28,6 +28,9 @@ import io.strata.server.http.HttpSecurity;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerMetrics;
 import io.strata.server.metrics.MetricsEndpoint;
+import io.strata.server.quota.ClientQuotaManager;
+import io.strata.server.quota.QuotaApis;
+import io.strata.server.quota.RequestThrottler;
 import io.strata.server.network.SocketServer;
 import io.strata.server.registry.SchemaRegistryService;
 import io.strata.server.replication.ReplicaFetcherManager;
@@ -191,8 +194,13 @@ public final class StrataServer implements AutoCloseable {
                     waiter, metrics, replication);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
+            ClientQuotaManager clientQuotas = new ClientQuotaManager(quorum::image, new ClientQuotaManager.Windows(
+                    config.quotaWindowNum(), config.quotaWindowSizeSeconds() * 1000L,
+                    config.controllerQuotaWindowNum(), config.controllerQuotaWindowSizeSeconds() * 1000L),
+                    Time.SYSTEM, metrics.registry());
             RequestDispatcher dispatcher = new RequestDispatcher(metrics.requests(),
-                    AclAuthorizer.from(config, () -> quorum.image().acls()));
+                    AclAuthorizer.from(config, () -> quorum.image().acls()), Optional.of(
+                    new RequestThrottler(clientQuotas, quorum::image, config.numPartitions())));
             for (ApiModule module : modules(security::get, dynamicTls)) {
                 started.add(module);
                 module.register(dispatcher, services);
@@ -299,7 +307,7 @@ public final class StrataServer implements AutoCloseable {
     private static List<ApiModule> modules(Function<String, ListenerSecurity> security, DynamicTls tls) {
         GroupApis groups = new GroupApis();
         return List.of(new CoreApis(), new AdminApis(tls), groups, new TxnApis(groups), new SecurityApis(security),
-                new AclApis());
+                new AclApis(), new QuotaApis());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strata.metadata.image;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
@@ -8,6 +9,7 @@ import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.AclRecord;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -52,6 +54,7 @@ public final class ImageBuilder {
     private String clusterId;
     private Map<ScramCredential.Key, ScramCredential> scramCredentials;
     private Map<Uuid, AclBinding> acls;
+    private Map<ClientQuotaEntity, Map<String, Double>> clientQuotas;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
@@ -63,6 +66,7 @@ public final class ImageBuilder {
         this.nextProducerId = base.nextProducerId();
         this.scramCredentials = base.scramCredentials();
         this.acls = base.acls();
+        this.clientQuotas = base.clientQuotas();
     }
 
     /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
@@ -210,6 +214,19 @@ public final class ImageBuilder {
                     throw new MetadataConflictException("No ACL with id " + r.id());
                 }
             }
+            case ClientQuotaRecord r -> {
+                // Removing an absent key is no conflict: the value is what the record says either way.
+                if (clientQuotas == base.clientQuotas()) {
+                    clientQuotas = new HashMap<>(clientQuotas);
+                }
+                Map<String, Double> values = new HashMap<>(clientQuotas.getOrDefault(r.entity(), Map.of()));
+                r.value().ifPresentOrElse(v -> values.put(r.key(), v), () -> values.remove(r.key()));
+                if (values.isEmpty()) {
+                    clientQuotas.remove(r.entity());
+                } else {
+                    clientQuotas.put(r.entity(), Map.copyOf(values));
+                }
+            }
         }
     }
 
@@ -239,7 +256,8 @@ public final class ImageBuilder {
         return new MetadataImage(version, clusterId, frozen(brokers, base.brokers()),
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
                 frozen(configs, base.configs()), nextProducerId,
-                frozen(scramCredentials, base.scramCredentials()), frozen(acls, base.acls()));
+                frozen(scramCredentials, base.scramCredentials()), frozen(acls, base.acls()),
+                frozen(clientQuotas, base.clientQuotas()));
     }
 
     private Map<Uuid, AclBinding> mutableAcls() {

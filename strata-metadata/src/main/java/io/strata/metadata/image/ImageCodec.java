@@ -7,6 +7,7 @@ import io.strata.metadata.ScramCredential;
 import io.strata.metadata.TopicImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.AclRecord;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -74,6 +75,8 @@ public final class ImageCodec {
                 .forEach(e -> records.add(new ScramCredentialRecord(e.getKey().user(), e.getValue())));
         image.acls().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> records.add(new AclRecord(e.getKey(), e.getValue())));
+        new TreeMap<>(image.clientQuotas()).forEach((entity, values) -> new TreeMap<>(values).forEach((key, value) ->
+                records.add(new ClientQuotaRecord(entity, key, Optional.of(value)))));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

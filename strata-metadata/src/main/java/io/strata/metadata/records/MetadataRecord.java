@@ -1,6 +1,7 @@
 package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
@@ -227,6 +228,17 @@ public sealed interface MetadataRecord {
     record RemoveAclRecord(Uuid id) implements MetadataRecord {
         public RemoveAclRecord {
             Objects.requireNonNull(id, "id");
+        }
+    }
+
+    /**
+     * Sets ({@code value} present) or removes one quota key of a client quota entity (Kafka's ClientQuotaRecord).
+     */
+    record ClientQuotaRecord(ClientQuotaEntity entity, String key, Optional<Double> value) implements MetadataRecord {
+        public ClientQuotaRecord {
+            Objects.requireNonNull(entity, "entity");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
         }
     }
 }

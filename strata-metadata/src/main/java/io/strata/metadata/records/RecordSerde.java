@@ -1,10 +1,12 @@
 package io.strata.metadata.records;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.AclRecord;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -29,8 +31,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -73,6 +78,7 @@ public final class RecordSerde {
     static final byte REMOVE_SCRAM_CREDENTIAL = 12;
     static final byte ACCESS_CONTROL_ENTRY = 13;
     static final byte REMOVE_ACCESS_CONTROL_ENTRY = 14;
+    static final byte CLIENT_QUOTA = 15;
 
     private static final byte V1 = 1;
     private static final byte V2_REASSIGNING = 2;
@@ -202,6 +208,20 @@ public final class RecordSerde {
                 header(out, REMOVE_ACCESS_CONTROL_ENTRY);
                 writeUuid(out, r.id());
             }
+            case ClientQuotaRecord r -> {
+                header(out, CLIENT_QUOTA);
+                Map<String, Optional<String>> components = new TreeMap<>(r.entity().components());
+                out.writeInt(components.size());
+                for (Map.Entry<String, Optional<String>> c : components.entrySet()) {
+                    writeString(out, c.getKey());
+                    writeOptionalString(out, c.getValue());
+                }
+                writeString(out, r.key());
+                out.writeBoolean(r.value().isPresent());
+                if (r.value().isPresent()) {
+                    out.writeDouble(r.value().get());
+                }
+            }
         }
     }
 
@@ -252,6 +272,19 @@ public final class RecordSerde {
             case REMOVE_SCRAM_CREDENTIAL -> new RemoveScramCredentialRecord(readString(in), readString(in));
             case ACCESS_CONTROL_ENTRY -> readAcl(in);
             case REMOVE_ACCESS_CONTROL_ENTRY -> new RemoveAclRecord(readUuid(in));
+            case CLIENT_QUOTA -> {
+                int n = checkedCount(in.readInt());
+                Map<String, Optional<String>> components = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    components.put(readString(in), readOptionalString(in));
+                }
+                if (components.size() != n || n == 0) {
+                    throw new IOException("Corrupt client quota entity of " + n + " components");
+                }
+                String key = readString(in);
+                Optional<Double> value = in.readBoolean() ? Optional.of(in.readDouble()) : Optional.empty();
+                yield new ClientQuotaRecord(new ClientQuotaEntity(components), key, value);
+            }
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }

@@ -12,9 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -67,7 +69,11 @@ class ImageCodecTest {
                         AclPermissionType.ALLOW))),
                 new AclRecord(Uuid.randomUuid(), new AclBinding(new ResourcePattern(ResourceType.TOPIC, "*",
                         PatternType.LITERAL), new AccessControlEntry("User:bob", "*", AclOperation.WRITE,
-                        AclPermissionType.DENY)))), 42);
+                        AclPermissionType.DENY))),
+                new ClientQuotaRecord(ClientQuotaEntity.user(Optional.of("alice")), "producer_byte_rate",
+                        Optional.of(1048576.0)),
+                new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.of("alice"), Optional.empty()),
+                        "request_percentage", Optional.of(50.0))), 42);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(image, new DataOutputStream(bytes));
@@ -81,6 +87,8 @@ class ImageCodecTest {
         assertThat(read.acls()).hasSize(2).isEqualTo(image.acls()); // ACLs survive a snapshot with their ids
         assertThat(read.scramCredential("bob", "SCRAM-SHA-256").orElseThrow().iterations()).isEqualTo(8192);
         assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
+        assertThat(read.clientQuotas(ClientQuotaEntity.user(Optional.of("alice"))))
+                .containsEntry("producer_byte_rate", 1048576.0);
     }
 
     @Test

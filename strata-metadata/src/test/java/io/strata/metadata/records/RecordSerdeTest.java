@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.ClientQuotaEntity;
 import io.strata.metadata.ScramCredential;
+import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
@@ -73,7 +75,13 @@ class RecordSerdeTest {
                 new AclRecord(id, new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster",
                         PatternType.LITERAL), new AccessControlEntry("User:*", "*", AclOperation.ALL,
                         AclPermissionType.DENY))),
-                new RemoveAclRecord(id));
+                new RemoveAclRecord(id),
+                new ClientQuotaRecord(ClientQuotaEntity.user(Optional.of("alice")), "producer_byte_rate",
+                        Optional.of(1048576.0)),
+                new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.empty(), Optional.of("app")),
+                        "request_percentage", Optional.of(12.5)),
+                new ClientQuotaRecord(ClientQuotaEntity.clientId(Optional.empty()), "consumer_byte_rate",
+                        Optional.empty()));
     }
 
     @Test

@@ -78,6 +78,8 @@ public final class ApiAuthorization {
         cluster(ApiKeys.ELECT_LEADERS, AclOperation.ALTER);
         cluster(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, AclOperation.ALTER);
         cluster(ApiKeys.LIST_PARTITION_REASSIGNMENTS, AclOperation.DESCRIBE);
+        cluster(ApiKeys.ALTER_CLIENT_QUOTAS, AclOperation.ALTER_CONFIGS);
+        cluster(ApiKeys.DESCRIBE_CLIENT_QUOTAS, AclOperation.DESCRIBE_CONFIGS);
         cluster(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, AclOperation.DESCRIBE);
         cluster(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, AclOperation.ALTER);
         cluster(ApiKeys.DESCRIBE_LOG_DIRS, AclOperation.DESCRIBE);

@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.server.metrics.RequestMetrics;
 import io.strata.server.network.ConnectionInfo;
 import io.strata.server.network.RequestChannel;
+import io.strata.server.quota.RequestThrottler;
 import io.strata.server.security.Authorizer;
 import io.strata.server.security.RawSaslTokens;
 import java.io.IOException;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * as Kafka's authenticator does. Before a handler runs, its API's whole-request authorisation rule
  * ({@link ApiAuthorization}) is checked and a denial answered with the request's error response; an API without a
  * rule cannot be registered. Every parsed request is counted and timed in {@link RequestMetrics}, with the
- * partition errors of Produce and Fetch responses and the errors of failed requests. Thread-safe.
+ * partition errors of Produce and Fetch responses and the errors of failed requests. With a
+ * {@link RequestThrottler}, every handled request is measured against its client's quotas, and a throttled response
+ * carries its throttle time and mutes the connection for that long. Thread-safe.
  */
 public final class RequestDispatcher implements RequestChannel {
 
@@ -52,23 +55,36 @@ public final class RequestDispatcher implements RequestChannel {
     private volatile ApiVersionTable versions = new ApiVersionTable(Map.of());
     private final RequestMetrics metrics;
     private final Authorizer authorizer;
+    private final Optional<RequestThrottler> throttler;
 
     /** A dispatcher whose request metrics are not exposed, without an authorizer (tests). */
     public RequestDispatcher() {
         this(new RequestMetrics(new PrometheusRegistry()), Authorizer.ALLOW_ALL);
     }
 
-    /** A dispatcher without an authorizer. */
+    /** A dispatcher without an authorizer or client quotas. */
     public RequestDispatcher(RequestMetrics metrics) {
-        this(metrics, Authorizer.ALLOW_ALL);
+        this(metrics, Authorizer.ALLOW_ALL, Optional.empty());
+    }
+
+    /** A dispatcher without client quotas. */
+    public RequestDispatcher(RequestMetrics metrics, Authorizer authorizer) {
+        this(metrics, authorizer, Optional.empty());
+    }
+
+    /** A dispatcher without an authorizer that applies client quotas through {@code throttler}. */
+    public RequestDispatcher(RequestMetrics metrics, Optional<RequestThrottler> throttler) {
+        this(metrics, Authorizer.ALLOW_ALL, throttler);
     }
 
     /**
      * @param authorizer checks every request by its API's {@link ApiAuthorization} rule
+     * @param throttler  applies client quotas to every request, if present
      */
-    public RequestDispatcher(RequestMetrics metrics, Authorizer authorizer) {
+    public RequestDispatcher(RequestMetrics metrics, Authorizer authorizer, Optional<RequestThrottler> throttler) {
         this.metrics = metrics;
         this.authorizer = authorizer;
+        this.throttler = throttler;
     }
 
     /**
@@ -135,17 +151,28 @@ public final class RequestDispatcher implements RequestChannel {
         } catch (RuntimeException e) {
             return new Disconnect("malformed " + key.name + " v" + version + " request (" + e.getMessage() + ")");
         }
-        ApiMessage response = invoke(new RequestContext(header, connection, authorizer), request);
+        int requestBytes = frame.limit();
+        RequestContext context = new RequestContext(header, connection, authorizer);
+        AbstractRequest parsed = request;
+        Optional<ApiMessage> refused = throttler.flatMap(t -> t.admit(context, parsed));
+        ApiMessage response = refused.isPresent() ? refused.get() : invoke(context, request);
         long handledNanos = System.nanoTime();
         metrics.recordLocal(key, handledNanos - startNanos);
         if (metrics.recording()) {
             countErrors(key, response);
         }
+        long muteMs = 0;
+        if (throttler.isPresent()) {
+            RequestThrottler.Throttled throttled = throttler.get().apply(context, request, requestBytes,
+                    handledNanos - startNanos, response);
+            response = throttled.response();
+            muteMs = throttled.throttleMs();
+        }
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
             metrics.recordTotal(key, handledNanos - startNanos);
             // acks=0 gets no response; on error Kafka closes the connection so that the client refreshes metadata.
             return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
-                    : new NoResponse();
+                    : new NoResponse(muteMs);
         }
         Send send = new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version), key,
                 startNanos);
@@ -155,7 +182,7 @@ public final class RequestDispatcher implements RequestChannel {
                     response instanceof SaslHandshakeResponseData h ? h.errorCode()
                             : ((SaslAuthenticateResponseData) response).errorCode()) + ")");
         }
-        return new Respond(send);
+        return new Respond(send, muteMs);
     }
 
     private static boolean failedAuthentication(ConnectionInfo connection, ApiMessage response) {

@@ -88,6 +88,10 @@ public final class ServerConfig {
             key("sasl.enabled.mechanisms", BrokerConfigKey.Type.LIST, "GSSAPI", "SASL mechanisms of SASL listeners (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 are supported); listener.name.<l>.sasl.enabled.mechanisms per listener."),
             key("connections.max.reauth.ms", BrokerConfigKey.Type.LONG, "0", "Longest SASL session before the client must re-authenticate (KIP-368); 0 for no limit."),
             key("sasl.server.max.receive.size", BrokerConfigKey.Type.INT, "524288", "Largest request read before a connection has authenticated."),
+            key("quota.window.num", BrokerConfigKey.Type.INT, "11", "Samples kept in memory for client quotas."),
+            key("quota.window.size.seconds", BrokerConfigKey.Type.INT, "1", "Time span of each client quota sample."),
+            key("controller.quota.window.num", BrokerConfigKey.Type.INT, "11", "Samples kept in memory for controller mutation quotas."),
+            key("controller.quota.window.size.seconds", BrokerConfigKey.Type.INT, "1", "Time span of each controller mutation quota sample."),
             key("strata.connection.authentication.timeout.ms", BrokerConfigKey.Type.LONG, "10000", "Strata's own: a connection that has not finished its TLS handshake and SASL authentication within this time is closed."),
             key("authorizer.class.name", BrokerConfigKey.Type.STRING, "", "The authorizer: org.apache.kafka.metadata.authorizer.StandardAuthorizer (or acl) checks ACLs stored in the metadata log; empty allows everything."),
             key("super.users", BrokerConfigKey.Type.STRING, null, "Principals the authorizer allows everything, separated by semicolons (User:admin;User:broker)."),
@@ -342,6 +346,26 @@ public final class ServerConfig {
     /** {@code sasl.server.max.receive.size}: the largest request read before authentication. */
     public int saslServerMaxReceiveBytes() {
         return intValue("sasl.server.max.receive.size");
+    }
+
+    /** {@code quota.window.num}: samples of client quota rates (produce, fetch, request time). */
+    public int quotaWindowNum() {
+        return intValue("quota.window.num");
+    }
+
+    /** {@code quota.window.size.seconds}: the span of each client quota sample. */
+    public int quotaWindowSizeSeconds() {
+        return intValue("quota.window.size.seconds");
+    }
+
+    /** {@code controller.quota.window.num}: samples of controller mutation rates. */
+    public int controllerQuotaWindowNum() {
+        return intValue("controller.quota.window.num");
+    }
+
+    /** {@code controller.quota.window.size.seconds}: the span of each controller mutation sample. */
+    public int controllerQuotaWindowSizeSeconds() {
+        return intValue("controller.quota.window.size.seconds");
     }
 
     /** {@code strata.connection.authentication.timeout.ms}: the time to finish TLS and SASL authentication. */

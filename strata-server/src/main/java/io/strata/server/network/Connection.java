@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.network.Send;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * buffer of its own that is dropped after its request. Buffers grow (doubling) as a frame's bytes arrive, not to
  * the size its prefix announces: a client that announces {@code socket.request.max.bytes} and sends little costs
  * the node little memory.
+ *
+ * <p>A response with a throttle time mutes the connection for that long after it is written (KIP-219): a client
+ * over its quota is held back even if it ignores the throttle time, while other connections are not slowed.
  *
  * <p>On a TLS listener the handshake comes first ({@link TlsTransport}); a failed one closes the connection. A
  * frame whose size is negative or above {@code socket.request.max.bytes} (before authentication:
@@ -108,13 +113,15 @@ final class Connection implements Runnable {
                 busy = true;
                 RequestChannel.Outcome outcome = requests.handle(info, frameBuffer.duplicate().limit(frameEnd)
                         .position(4).slice());
+                long muteMs = 0;
                 switch (outcome) {
-                    case RequestChannel.Respond(Send send) -> {
+                    case RequestChannel.Respond(Send send, long mute) -> {
                         while (!send.completed()) {
                             send.writeTo(out);
                         }
+                        muteMs = mute;
                     }
-                    case RequestChannel.NoResponse ignored -> { }
+                    case RequestChannel.NoResponse(long mute) -> muteMs = mute;
                     case RequestChannel.Disconnect(String reason) -> {
                         log.info("Closing connection {}: {}", info.connectionId(), reason);
                         return;
@@ -127,6 +134,12 @@ final class Connection implements Runnable {
                                 reason);
                         return;
                     }
+                }
+                // Muted: nothing is read from this client (still busy, not idle) until its throttle time is over.
+                long unmuteNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(muteMs);
+                for (long left = unmuteNanos - System.nanoTime(); muteMs > 0 && left > 0 && socket.isOpen();
+                     left = unmuteNanos - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
                 }
                 busy = false;
                 lastActiveNanos = System.nanoTime();

@@ -23,12 +23,21 @@ public interface RequestChannel {
     sealed interface Outcome permits Respond, NoResponse, Disconnect, RespondThenDisconnect {
     }
 
-    /** Write this response, then read the next request. */
-    record Respond(Send send) implements Outcome {
+    /**
+     * Write this response, then read the next request once {@code muteMs} have passed: a client over its quota is
+     * not read from for its throttle time (Kafka's muted channel), while other connections go on.
+     */
+    record Respond(Send send, long muteMs) implements Outcome {
+        public Respond(Send send) {
+            this(send, 0);
+        }
     }
 
-    /** Nothing to write (acks=0 produce). */
-    record NoResponse() implements Outcome {
+    /** Nothing to write (acks=0 produce); the next request is read once {@code muteMs} have passed. */
+    record NoResponse(long muteMs) implements Outcome {
+        public NoResponse() {
+            this(0);
+        }
     }
 
     /** Write this response, then close the connection (a failed authentication). */

@@ -1,6 +1,7 @@
 package io.strata.server.api;
 
 import io.strata.metadata.BrokerRegistration;
+import io.strata.metadata.ClientQuotaChange;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
@@ -12,6 +13,7 @@ import io.strata.metadata.QuorumStatus;
 import io.strata.metadata.ScramCredentialChange;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.AclControl;
+import io.strata.metadata.controller.ClientQuotaControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
@@ -129,6 +131,11 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<List<List<AclBinding>>> deleteAcls(List<AclBindingFilter> filters) {
         return commit(AclControl.delete(image, filters));
+    }
+
+    @Override
+    public CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes) {
+        return commit(ClientQuotaControl.alter(image, changes));
     }
 
     @Override
