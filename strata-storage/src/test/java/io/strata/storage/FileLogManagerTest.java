@@ -119,8 +119,10 @@ class FileLogManagerTest {
             rolling.appendAsLeader(batch("v" + i), 0);
         }
         assertThat(filesEndingWith(real.resolve("roll-0"), ".log")).hasSizeGreaterThan(2);
-        assertThat(openFilesUnder(d)).hasSize(partitions + filesEndingWith(real.resolve("roll-0"), ".log").size())
-                .allSatisfy(f -> assertThat(f.toString()).endsWith(".log"));
+        // A roll writes the producer-state snapshot off the append path: its file is open only until written.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(openFilesUnder(d))
+                .hasSize(partitions + filesEndingWith(real.resolve("roll-0"), ".log").size())
+                .allSatisfy(f -> assertThat(f.toString()).endsWith(".log")));
         manager.close();
         assertThat(openFilesUnder(d)).isEmpty();
 
