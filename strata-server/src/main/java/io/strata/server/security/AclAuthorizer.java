@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
@@ -41,6 +42,8 @@ public final class AclAuthorizer implements Authorizer {
     private final Set<String> superUsers;
     private final boolean allowEveryoneIfNoAclFound;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), AclIndex.EMPTY);
+    /** Serialises rebuilds of the index, so that one image's ACLs are indexed once. */
+    private final ReentrantLock rebuild = new ReentrantLock();
 
     private record Snapshot(Map<Uuid, AclBinding> source, AclIndex index) {
     }
@@ -181,13 +184,16 @@ public final class AclAuthorizer implements Authorizer {
         if (s.source() == current) {
             return s.index();
         }
-        synchronized (this) {
+        rebuild.lock();
+        try {
             s = snapshot;
             if (s.source() != current) {
                 s = new Snapshot(current, new AclIndex(current.values()));
                 snapshot = s;
             }
             return s.index();
+        } finally {
+            rebuild.unlock();
         }
     }
 }

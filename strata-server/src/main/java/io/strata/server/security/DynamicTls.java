@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
@@ -45,6 +46,7 @@ public final class DynamicTls implements MetadataPublisher {
     private final ServerConfig config;
     private final ConfigResourceKey brokerResource;
     private final Map<String, TlsContext> listeners;
+    private final ReentrantLock lock = new ReentrantLock();
     private Map<String, String> applied = Map.of();
 
     /** @param listeners the TLS contexts of this node's TLS listeners, by listener name */
@@ -119,28 +121,35 @@ public final class DynamicTls implements MetadataPublisher {
      *
      * @throws ConfigException if a listener's stores could not be loaded (the others are still applied)
      */
-    public synchronized void apply(Map<String, String> brokerConfigs, boolean force) {
-        Map<String, String> tls = tlsSubset(brokerConfigs);
-        if (!force && tls.equals(applied)) {
-            return;
-        }
-        ConfigException failure = null;
-        for (Map.Entry<String, TlsContext> e : listeners.entrySet()) {
-            String listener = e.getKey();
-            boolean changed = !forListener(tls, listener).equals(forListener(applied, listener));
-            if (changed || (force && touches(tls, listener))) {
-                try {
-                    e.getValue().reload(lookup(listener, tls));
-                } catch (ConfigException ex) {
-                    failure = ex;
+    public void apply(Map<String, String> brokerConfigs, boolean force) {
+        // A lock, not synchronized: loading a store reads files, and callers may be virtual threads.
+        lock.lock();
+        try {
+            Map<String, String> tls = tlsSubset(brokerConfigs);
+            if (!force && tls.equals(applied)) {
+                return;
+            }
+            ConfigException failure = null;
+            for (Map.Entry<String, TlsContext> e : listeners.entrySet()) {
+                String listener = e.getKey();
+                boolean changed = !forListener(tls, listener).equals(forListener(applied, listener));
+                if (changed || (force && touches(tls, listener))) {
+                    try {
+                        e.getValue().reload(lookup(listener, tls));
+                    } catch (ConfigException ex) {
+                        failure = ex;
+                    }
                 }
             }
-        }
-        applied = tls;
-        if (failure != null) {
-            throw failure;
+            applied = tls;
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
         }
     }
+
 
     private Function<String, Optional<String>> lookup(String listener, Map<String, String> dynamic) {
         String prefix = prefix(listener);
