@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchemaRegistryClusterIT {
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @TempDir
     Path dir;
 
@@ -137,7 +139,7 @@ class SchemaRegistryClusterIT {
                 .header("Content-Type", "application/vnd.kafka.json.v2+json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"records\":[" + records + "]}"))
                 .timeout(Duration.ofSeconds(60)).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).doesNotContain("\"error_code\":4", "\"error_code\":5");
     }

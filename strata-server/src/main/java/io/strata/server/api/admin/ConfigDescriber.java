@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 /**
@@ -77,7 +78,7 @@ final class ConfigDescriber {
                     : ConfigSource.DEFAULT_CONFIG;
             described.add(new Described(ConfigCatalog.brokerEntry(key), value, source, false, chain));
         }
-        new java.util.TreeMap<>(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, nodeId)))
+        new TreeMap<>(image.configs(new ConfigResourceKey(ConfigResourceKey.Type.BROKER, nodeId)))
                 .forEach((name, value) -> {
                     if (DynamicTls.isDynamicKey(name)) {
                         described.add(new Described(ConfigCatalog.tlsEntry(name), value,
