@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>As a {@link MetadataPublisher} it applies the stores of each new image (so also of the first one after a
  * restart) on the publisher thread; a store that fails to load there is logged and the listener keeps its stores.
  *
- * <p>Thread-safe: {@link #apply} is serialised; {@link TlsContext} swaps its stores atomically.
+ * <p>Thread-safe: {@link #apply} and {@link #install} are serialised; {@link TlsContext} swaps its stores atomically.
  */
 public final class DynamicTls implements MetadataPublisher {
 
@@ -64,7 +64,7 @@ public final class DynamicTls implements MetadataPublisher {
     @Override
     public void publish(ImageDelta delta) {
         try {
-            apply(delta.image().configs(brokerResource), false);
+            apply(delta.image().configs(brokerResource));
         } catch (ConfigException e) {
             log.error("A TLS listener keeps its previous key and trust stores: {}", e.getMessage());
         }
@@ -88,13 +88,22 @@ public final class DynamicTls implements MetadataPublisher {
         return KEYS.contains(k) && !k.endsWith(".location") && !k.endsWith(".type");
     }
 
+    /** Stores loaded and checked by {@link #load}, to be put in use by {@link #install}. */
+    public record Loaded(Map<String, String> tls, Map<String, TlsContext> contexts) {
+        public Loaded {
+            tls = Map.copyOf(tls);
+            contexts = Map.copyOf(contexts);
+        }
+    }
+
     /**
-     * Checks that this broker's dynamic configs {@code brokerConfigs} name only TLS listeners of this node and that
-     * every listener they touch loads its stores.
+     * Checks that this broker's dynamic configs {@code brokerConfigs} name only TLS listeners of this node, and loads
+     * the stores of every listener they touch, without putting them in use: a request's stores are checked before
+     * anything is written, and the same loaded stores are then {@linkplain #install installed}.
      *
      * @throws ConfigException naming the key or listener at fault
      */
-    public void validate(Map<String, String> brokerConfigs) {
+    public Loaded load(Map<String, String> brokerConfigs) {
         Map<String, String> tls = tlsSubset(brokerConfigs);
         for (String key : tls.keySet()) {
             listenerOf(key).filter(l -> listeners.keySet().stream().noneMatch(l::equalsIgnoreCase)).ifPresent(l -> {
@@ -102,38 +111,52 @@ public final class DynamicTls implements MetadataPublisher {
                         + " on this broker; TLS listeners: " + listeners.keySet());
             });
         }
-        for (Map.Entry<String, TlsContext> e : listeners.entrySet()) {
-            if (touches(tls, e.getKey())) {
+        Map<String, TlsContext> loaded = new HashMap<>();
+        for (String listener : listeners.keySet()) {
+            if (touches(tls, listener)) {
                 try {
-                    TlsContext.create(lookup(e.getKey(), tls), true);
+                    loaded.put(listener, TlsContext.create(lookup(listener, tls), true));
                 } catch (ConfigException ex) {
-                    throw new ConfigException("Validation of dynamic config update of listener " + e.getKey()
+                    throw new ConfigException("Validation of dynamic config update of listener " + listener
                             + "'s key store or trust store failed: " + ex.getMessage());
                 }
             }
         }
+        return new Loaded(tls, loaded);
     }
 
     /**
-     * Applies this broker's dynamic configs: every TLS listener whose dynamic keys changed since the last call (all
-     * listeners touched by them when {@code force}) reloads its stores. A store that fails to load is logged by the
-     * caller's exception and leaves that listener as it was.
+     * Puts stores from {@link #load} in use: new connections of each listener they touch get them (also when the
+     * configs did not change, for a certificate renewed in place).
+     */
+    public void install(Loaded loaded) {
+        lock.lock();
+        try {
+            loaded.contexts().forEach((listener, context) -> listeners.get(listener).adopt(context));
+            applied = loaded.tls();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Applies this broker's dynamic configs: every TLS listener whose dynamic keys changed since the last call
+     * reloads its stores. A store that fails to load leaves that listener as it was.
      *
      * @throws ConfigException if a listener's stores could not be loaded (the others are still applied)
      */
-    public void apply(Map<String, String> brokerConfigs, boolean force) {
+    public void apply(Map<String, String> brokerConfigs) {
         // A lock, not synchronized: loading a store reads files, and callers may be virtual threads.
         lock.lock();
         try {
             Map<String, String> tls = tlsSubset(brokerConfigs);
-            if (!force && tls.equals(applied)) {
+            if (tls.equals(applied)) {
                 return;
             }
             ConfigException failure = null;
             for (Map.Entry<String, TlsContext> e : listeners.entrySet()) {
                 String listener = e.getKey();
-                boolean changed = !forListener(tls, listener).equals(forListener(applied, listener));
-                if (changed || (force && touches(tls, listener))) {
+                if (!forListener(tls, listener).equals(forListener(applied, listener))) {
                     try {
                         e.getValue().reload(lookup(listener, tls));
                     } catch (ConfigException ex) {
@@ -149,7 +172,6 @@ public final class DynamicTls implements MetadataPublisher {
             lock.unlock();
         }
     }
-
 
     private Function<String, Optional<String>> lookup(String listener, Map<String, String> dynamic) {
         String prefix = prefix(listener);

@@ -100,7 +100,12 @@ public final class TlsContext {
      * @throws ConfigException if the stores cannot be loaded
      */
     public void reload(Function<String, Optional<String>> config) {
-        context = create(config, true).context;
+        adopt(create(config, true));
+    }
+
+    /** Makes the stores of {@code loaded} (a context of the same listener) the ones new connections get. */
+    public void adopt(TlsContext loaded) {
+        context = loaded.context;
     }
 
     /** An engine for a connection accepted from {@code peerHost:peerPort}. */

@@ -61,15 +61,21 @@ class DynamicTlsTest {
     }
 
     @Test
-    void validatesStoresBeforeTheyAreWritten() throws Exception {
+    void loadsAndChecksStoresBeforeInstallingThem() throws Exception {
         DynamicTls tls = new DynamicTls(config(first), 1, Map.of("SSL", context(first)));
 
-        tls.validate(Map.of(LOCATION, second.toString(), "retention.ms", "5"));
-        assertThatThrownBy(() -> tls.validate(Map.of(LOCATION, dir.resolve("missing.p12").toString())))
+        TlsContext context = context(first);
+        DynamicTls checked = new DynamicTls(config(first), 1, Map.of("SSL", context));
+        DynamicTls.Loaded loaded = checked.load(Map.of(LOCATION, second.toString(), "retention.ms", "5"));
+        assertThat(loaded.contexts()).containsOnlyKeys("SSL");
+        assertThat(presented(context)).as("loading alone changes nothing").isEqualTo("CN=first");
+        checked.install(loaded);
+        assertThat(presented(context)).isEqualTo("CN=second");
+        assertThatThrownBy(() -> tls.load(Map.of(LOCATION, dir.resolve("missing.p12").toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("listener SSL");
-        assertThatThrownBy(() -> tls.validate(Map.of("listener.name.ssl.ssl.keystore.password", "wrong")))
+        assertThatThrownBy(() -> tls.load(Map.of("listener.name.ssl.ssl.keystore.password", "wrong")))
                 .isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> tls.validate(Map.of("listener.name.other.ssl.keystore.location",
+        assertThatThrownBy(() -> tls.load(Map.of("listener.name.other.ssl.keystore.location",
                 second.toString()))).isInstanceOf(ConfigException.class).hasMessageContaining("OTHER");
     }
 
@@ -80,20 +86,20 @@ class DynamicTlsTest {
         DynamicTls tls = new DynamicTls(config(first), 1, Map.of("SSL", context));
         SSLEngine before = context.serverEngine("127.0.0.1", 1);
 
-        tls.apply(Map.of(LOCATION, live.toString()), false);
+        tls.apply(Map.of(LOCATION, live.toString()));
         assertThat(presented(context)).isEqualTo("CN=first");
-        assertThatThrownBy(() -> tls.apply(Map.of(LOCATION, dir.resolve("missing.p12").toString()), false))
+        assertThatThrownBy(() -> tls.apply(Map.of(LOCATION, dir.resolve("missing.p12").toString())))
                 .isInstanceOf(ConfigException.class);
         assertThat(presented(context)).isEqualTo("CN=first");
 
-        tls.apply(Map.of(LOCATION, live.toString()), false);
+        tls.apply(Map.of(LOCATION, live.toString()));
         assertThat(presented(context)).isEqualTo("CN=first");
 
-        // Renewed in place: unchanged configs reload only when forced (the operator set the key again).
+        // Renewed in place: unchanged configs reload only when installed again (the operator set the key again).
         Files.copy(second, live, StandardCopyOption.REPLACE_EXISTING);
-        tls.apply(Map.of(LOCATION, live.toString()), false);
+        tls.apply(Map.of(LOCATION, live.toString()));
         assertThat(presented(context)).isEqualTo("CN=first");
-        tls.apply(Map.of(LOCATION, live.toString()), true);
+        tls.install(tls.load(Map.of(LOCATION, live.toString())));
         assertThat(presented(context)).isEqualTo("CN=second");
         // An engine made before the reload keeps the store it was made with.
         assertThat(presented(context, before)).isEqualTo("CN=first");

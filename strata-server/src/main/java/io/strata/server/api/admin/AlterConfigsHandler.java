@@ -51,7 +51,7 @@ final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequest> {
                     }
                     target.put(config.name(), config.value());
                 }
-                alterer.replace(key, current, target, data.validateOnly());
+                alterer.replace(key, current, target, target.keySet(), data.validateOnly());
                 response.setErrorCode(Errors.NONE.code());
             } catch (ApiException e) {
                 response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
@@ -111,13 +112,23 @@ final class ConfigAlterer {
 
     /**
      * Validates {@code target}, the resource's complete new dynamic configs, and unless {@code validateOnly}
-     * persists the difference to {@code current}.
+     * persists the difference to {@code current}. TLS stores are loaded and checked, then put in use, only when the
+     * request names one of their keys ({@code named}): setting a store's location again, unchanged, reloads a
+     * certificate renewed in place, and an alter of anything else leaves the stores alone.
      *
      * @throws InvalidConfigurationException for unknown or non-dynamic keys and invalid values
      */
-    void replace(ConfigResourceKey key, Map<String, String> current, Map<String, String> target,
+    void replace(ConfigResourceKey key, Map<String, String> current, Map<String, String> target, Set<String> named,
                  boolean validateOnly) {
         validate(key, target);
+        Optional<DynamicTls.Loaded> stores = Optional.empty();
+        if (key.type() == ConfigResourceKey.Type.BROKER && named.stream().anyMatch(DynamicTls::isDynamicKey)) {
+            try {
+                stores = Optional.of(tls.load(target));
+            } catch (ConfigException e) {
+                throw new InvalidConfigurationException(e.getMessage());
+            }
+        }
         Map<String, String> changes = new HashMap<>();
         target.forEach((k, v) -> {
             if (!Objects.equals(current.get(k), v)) {
@@ -128,13 +139,8 @@ final class ConfigAlterer {
         if (!validateOnly && !changes.isEmpty()) {
             waiter.await(quorum.alterConfigs(key, changes));
         }
-        if (!validateOnly && target.keySet().stream().anyMatch(DynamicTls::isDynamicKey)) {
-            // Also when nothing changed: the same location again means "reload the renewed file".
-            try {
-                tls.apply(target, true);
-            } catch (ConfigException e) {
-                throw new InvalidConfigurationException(e.getMessage());
-            }
+        if (!validateOnly) {
+            stores.ifPresent(tls::install);
         }
     }
 
@@ -175,12 +181,5 @@ final class ConfigAlterer {
                     + "be specified: " + perBrokerOnly);
         }
         LogConfig.fromTopicConfigs(asTopicKeys);
-        if (!key.name().isEmpty()) {
-            try {
-                tls.validate(target);
-            } catch (ConfigException e) {
-                throw new InvalidConfigurationException(e.getMessage());
-            }
-        }
     }
 }

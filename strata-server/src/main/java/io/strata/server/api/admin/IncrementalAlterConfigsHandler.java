@@ -62,7 +62,9 @@ final class IncrementalAlterConfigsHandler implements ApiHandler<IncrementalAlte
                         AclOperation.ALTER_CONFIGS);
                 ConfigResourceKey key = alterer.key(resource.resourceType(), resource.resourceName());
                 Map<String, String> current = alterer.current(quorum.image(), key);
-                alterer.replace(key, current, apply(key, current, resource.configs()), data.validateOnly());
+                Set<String> named = new HashSet<>();
+                resource.configs().forEach(op -> named.add(op.name()));
+                alterer.replace(key, current, apply(key, current, resource.configs()), named, data.validateOnly());
                 response.setErrorCode(Errors.NONE.code());
             } catch (ApiException e) {
                 response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
