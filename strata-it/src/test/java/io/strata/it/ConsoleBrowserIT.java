@@ -32,7 +32,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web console in real headless Chromium against a real node: create a topic through the form (with its
  * confirmation step), produce with a real KafkaProducer, read the messages (hostile ones shown as text, never run),
  * watch a group's lag rise and fall, delete the topic. Screenshots go to {@code target/console-screenshots/}.
- * Also the API's guards against other origins, checked with a plain HTTP client.
+ * Also the API's guards against other origins, checked with a plain HTTP client, and the ACLs page of a cluster
+ * without an authorizer.
  */
 class ConsoleBrowserIT {
 
@@ -166,6 +167,14 @@ class ConsoleBrowserIT {
         try (Admin admin = Clients.admin(node.bootstrap())) {
             assertThat(admin.listTopics().names().get()).doesNotContain(TOPIC);
         }
+    }
+
+    @Test
+    void aclsPageSaysWhenTheClusterHasNoAuthorizer() {
+        browser.get(base + "/#/acls");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("acls-disabled"), "SECURITY_DISABLED"));
+        assertThat(text("acls-disabled")).contains("No Authorizer is configured.");
+        assertThat(browser.findElements(By.id("acl-form"))).isEmpty();
     }
 
     @Test

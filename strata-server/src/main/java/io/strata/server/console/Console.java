@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -67,6 +69,9 @@ public final class Console implements AutoCloseable {
     private final TopicsApi topics;
     private final MessagesApi messages;
     private final GroupsApi groups;
+    private final AclsApi acls;
+    private final UsersApi users;
+    private final QuotasApi quotas;
 
     private Console(int nodeId, MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics counters,
                     String bootstrap, ConsoleAccess access) {
@@ -83,6 +88,10 @@ public final class Console implements AutoCloseable {
                 clients);
         this.messages = new MessagesApi(quorum::image, clients);
         this.groups = new GroupsApi(quorum::image, leaderLog, clients);
+        SecurityCalls security = new AdminSecurityCalls(clients);
+        this.acls = new AclsApi(security);
+        this.users = new UsersApi(security);
+        this.quotas = new QuotasApi(security);
     }
 
     /**
@@ -101,6 +110,7 @@ public final class Console implements AutoCloseable {
     private void routes(HttpService http) {
         asset(http, "/", "index.html", "text/html; charset=utf-8");
         asset(http, "/console.js", "console.js", "text/javascript; charset=utf-8");
+        asset(http, "/console-security.js", "console-security.js", "text/javascript; charset=utf-8");
         asset(http, "/console.css", "console.css", "text/css; charset=utf-8");
         api(http, "/api/console/overview", Map.of("GET", ex -> overview.overview()));
         api(http, "/api/console/topics", Map.of(
@@ -115,6 +125,23 @@ public final class Console implements AutoCloseable {
         api(http, "/api/console/group", Map.of("GET", ex -> groups.describe(ex.required("id"), Paging.of(ex))));
         api(http, "/api/console/group/reset", Map.of("POST", ex -> groups.reset(ex.required("id"),
                 ex.param("topic"), strategy(ex.required("strategy")), ex.longParam("value"), ex.flag("dryRun"))));
+        api(http, "/api/console/acls", Map.of(
+                "GET", ex -> acls.list(ex.param("resourceType").map(AclsApi::resourceType), ex.param("name"),
+                        ex.param("principal"), Paging.of(ex)),
+                "POST", ex -> acls.create(AclsApi.binding(ex::param)),
+                "DELETE", ex -> acls.delete(AclsApi.binding(ex::param))));
+        api(http, "/api/console/users", Map.of(
+                "GET", ex -> users.list(ex.param("q"), Paging.of(ex)),
+                "POST", ex -> users.upsert(ex.required("name"),
+                        UsersApi.mechanism(ex.param("mechanism").orElse("SCRAM-SHA-512")),
+                        ex.intParam("iterations", 1, Integer.MAX_VALUE, UsersApi.DEFAULT_ITERATIONS),
+                        ex.secret("password")),
+                "DELETE", ex -> users.delete(ex.required("name"))));
+        api(http, "/api/console/quotas", Map.of(
+                "GET", ex -> quotas.list(ex.param("q"), Paging.of(ex)),
+                "POST", ex -> quotas.alter(ex.param("user"), ex.param("clientId"),
+                        properties(ex.param("set").orElse("")), keys(ex.param("remove").orElse("")),
+                        ex.flag("validateOnly"))));
     }
 
     private Object createTopic(ConsoleExchange ex) {
@@ -126,14 +153,8 @@ public final class Console implements AutoCloseable {
     }
 
     private Object alterConfigs(ConsoleExchange ex) {
-        List<String> remove = new ArrayList<>();
-        for (String line : ex.param("remove").orElse("").split("[,\\s]+")) {
-            if (!line.isBlank()) {
-                remove.add(line.trim());
-            }
-        }
-        return topics.alterConfigs(ex.required("name"), properties(ex.param("set").orElse("")), remove,
-                ex.flag("validateOnly"));
+        return topics.alterConfigs(ex.required("name"), properties(ex.param("set").orElse("")),
+                keys(ex.param("remove").orElse("")), ex.flag("validateOnly"));
     }
 
     private Object readMessages(ConsoleExchange ex) {
@@ -172,6 +193,17 @@ public final class Console implements AutoCloseable {
                 throw new ConsoleExchange.Refusal(400, "expected key=value, got: " + line.trim());
             }
             out.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** Names separated by commas or white space. */
+    static List<String> keys(String text) {
+        List<String> out = new ArrayList<>();
+        for (String key : text.split("[,\\s]+")) {
+            if (!key.isBlank()) {
+                out.add(key.trim());
+            }
         }
         return out;
     }
@@ -242,6 +274,8 @@ public final class Console implements AutoCloseable {
             case UnknownTopicOrPartitionException u -> 404;
             case GroupIdNotFoundException g -> 404;
             case TopicExistsException t -> 409;
+            case ResourceNotFoundException r -> 404;
+            case AuthorizationException a -> 403;
             case TimeoutException t -> 504;
             default -> 400;
         };

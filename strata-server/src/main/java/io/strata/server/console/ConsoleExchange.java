@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One console HTTP exchange: its query or form parameters and the answer, always with the headers that keep hostile
@@ -38,20 +39,23 @@ final class ConsoleExchange {
 
     private final HttpExchange exchange;
     private final Map<String, String> params;
+    private final Set<String> inQuery;
 
-    private ConsoleExchange(HttpExchange exchange, Map<String, String> params) {
+    private ConsoleExchange(HttpExchange exchange, Map<String, String> params, Set<String> inQuery) {
         this.exchange = exchange;
         this.params = params;
+        this.inQuery = inQuery;
     }
 
     /** Reads the exchange's parameters; a POST's form body is read here (bounded). */
     static ConsoleExchange of(HttpExchange exchange) throws IOException {
         Map<String, String> params = new HashMap<>();
         parse(exchange.getRequestURI().getRawQuery(), params);
+        Set<String> inQuery = Set.copyOf(params.keySet());
         if (exchange.getRequestMethod().equals("POST")) {
             parse(body(exchange.getRequestBody()), params);
         }
-        return new ConsoleExchange(exchange, params);
+        return new ConsoleExchange(exchange, params, inQuery);
     }
 
     private static String body(InputStream in) throws IOException {
@@ -89,6 +93,17 @@ final class ConsoleExchange {
     /** A parameter that must be present; 400 otherwise. */
     String required(String name) {
         return param(name).orElseThrow(() -> new Refusal(400, "missing parameter " + name));
+    }
+
+    /**
+     * A secret (a password) that must come in a POST's body, never in the URL, where logs, proxies and the
+     * browser's history would keep it; 400 otherwise. Its value never appears in an answer or a message.
+     */
+    String secret(String name) {
+        if (inQuery.contains(name)) {
+            throw new Refusal(400, "parameter " + name + " is accepted in the request body only");
+        }
+        return required(name);
     }
 
     /** An integer parameter within {@code [min, max]}, {@code otherwise} when absent; 400 when out of range. */

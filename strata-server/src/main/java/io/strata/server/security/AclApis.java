@@ -41,9 +41,14 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * CreateAcls, DescribeAcls and DeleteAcls, v1-3 as Kafka 4.x (literal and prefixed patterns from v1). ACLs live in the metadata log
  * (so they reach every node and survive restarts); DescribeAcls reads the node's image. The dispatcher has checked
- * CLUSTER ALTER (create, delete) or DESCRIBE (describe) already. Handlers are thread-safe.
+ * CLUSTER ALTER (create, delete) or DESCRIBE (describe) already. A node without {@code authorizer.class.name}
+ * answers all three with SECURITY_DISABLED, as Kafka does: it would not enforce the ACLs it stored. Handlers are
+ * thread-safe.
  */
 public final class AclApis implements ApiModule {
+
+    /** Kafka's message for ACL requests to a node without an authorizer. */
+    static final String NO_AUTHORIZER = "No Authorizer is configured.";
 
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
@@ -57,6 +62,11 @@ public final class AclApis implements ApiModule {
 
         @Override
         public ApiMessage handle(RequestContext context, CreateAclsRequest request) {
+            if (!context.authorizer().enabled()) {
+                return new CreateAclsResponseData().setResults(request.data().creations().stream()
+                        .map(c -> new AclCreationResult().setErrorCode(Errors.SECURITY_DISABLED.code())
+                                .setErrorMessage(NO_AUTHORIZER)).toList());
+            }
             List<AclBinding> bindings = new ArrayList<>();
             List<AclCreationResult> results = new ArrayList<>();
             List<AclCreationResult> sent = new ArrayList<>();
@@ -99,6 +109,10 @@ public final class AclApis implements ApiModule {
 
         @Override
         public ApiMessage handle(RequestContext context, DescribeAclsRequest request) {
+            if (!context.authorizer().enabled()) {
+                return new DescribeAclsResponseData().setErrorCode(Errors.SECURITY_DISABLED.code())
+                        .setErrorMessage(NO_AUTHORIZER);
+            }
             AclBindingFilter filter = request.filter();
             if (filter.isUnknown()) {
                 return new DescribeAclsResponseData().setErrorCode(Errors.INVALID_REQUEST.code())
@@ -124,6 +138,11 @@ public final class AclApis implements ApiModule {
 
         @Override
         public ApiMessage handle(RequestContext context, DeleteAclsRequest request) {
+            if (!context.authorizer().enabled()) {
+                return new DeleteAclsResponseData().setFilterResults(request.data().filters().stream()
+                        .map(f -> new DeleteAclsFilterResult().setErrorCode(Errors.SECURITY_DISABLED.code())
+                                .setErrorMessage(NO_AUTHORIZER)).toList());
+            }
             List<AclBindingFilter> filters = new ArrayList<>();
             for (var f : request.data().filters()) {
                 filters.add(new AclBindingFilter(

@@ -17,4 +17,11 @@ class ConsoleTest {
         assertThatThrownBy(() -> Console.properties("retention.ms"))
                 .isInstanceOfSatisfying(ConsoleExchange.Refusal.class, r -> assertThat(r.status).isEqualTo(400));
     }
+
+    @Test
+    void keysAreSeparatedByCommasOrWhiteSpace() {
+        assertThat(Console.keys(" retention.ms, cleanup.policy\nsegment.ms ,,")).containsExactly("retention.ms",
+                "cleanup.policy", "segment.ms");
+        assertThat(Console.keys("")).isEmpty();
+    }
 }
