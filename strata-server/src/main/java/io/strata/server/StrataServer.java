@@ -41,6 +41,7 @@ import io.strata.server.security.DynamicTls;
 import io.strata.server.security.ListenerSecurity;
 import io.strata.server.security.PasswordVerifier;
 import io.strata.server.security.SecurityApis;
+import io.strata.server.security.SelfClientConfig;
 import io.strata.server.rest.RestProxy;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
@@ -169,8 +170,9 @@ public final class StrataServer implements AutoCloseable {
             // Stores changed at run time (this broker's dynamic configs) apply again with the first image.
             DynamicTls dynamicTls = new DynamicTls(config, nodeId, DynamicTls.tlsListeners(security));
             publishing.register(dynamicTls);
-            ReplicationConfig replication = config.replicationConfig().withClientSecurity(
-                    BrokerClientSecurity.resolve(config, security.get(config.interBrokerListenerName())));
+            BrokerClientSecurity interBroker = BrokerClientSecurity.resolve(config,
+                    security.get(config.interBrokerListenerName()));
+            ReplicationConfig replication = config.replicationConfig().withClientSecurity(interBroker);
             ReplicaFetcherManager fetchers = new ReplicaFetcherManager(nodeId, replication,
                     broker -> address(quorum.image(), broker, replication.listenerName()));
             started.add(fetchers);
@@ -224,17 +226,19 @@ public final class StrataServer implements AutoCloseable {
             network.startAccepting();
             http.route("/metrics", new MetricsEndpoint(metrics.registry()));
             if (!http.listeners().isEmpty()) {
-                SchemaRegistryService registry = SchemaRegistryService.start(config, bootstrap(bound),
+                // The built-ins' Kafka clients use this node's inter-broker listener, as the node itself.
+                SelfClientConfig self = SelfClientConfig.of(selfBootstrap(config, bound, endpoints), interBroker);
+                SchemaRegistryService registry = SchemaRegistryService.start(config, self,
                         httpUrl(http.listeners().getFirst(), endpoints.getFirst().host()), quorum::image);
                 started.add(registry);
                 http.routePrefix(SchemaRegistryService.PATH, registry.handler());
                 // Confluent's layout on the registry's own listeners: the API at the root path.
                 registryHttp.route("/", registry.rootHandler());
                 SchemaRegistryService.ROOT_PREFIXES.forEach(p -> registryHttp.routePrefix(p, registry.rootHandler()));
-                // The console's Kafka clients use this node's first listener; closed before the network stops.
-                started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(),
-                        bootstrap(bound), ConsoleAccess.sameOrigin()));
-                RestProxy proxy = RestProxy.create(config, bound.getFirst().address(),
+                // Closed before the network stops.
+                started.add(Console.register(http, nodeId, quorum, replicas, metrics.topics(), self,
+                        ConsoleAccess.sameOrigin()));
+                RestProxy proxy = RestProxy.create(config, self,
                         http.listeners().getFirst().address(), endpoints.getFirst().host(), registry.local());
                 started.add(proxy);
                 RestProxy.PREFIXES.forEach(prefix -> http.routePrefix(prefix, proxy));
@@ -272,6 +276,25 @@ public final class StrataServer implements AutoCloseable {
         InetSocketAddress address = bound.getFirst().address();
         return (address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString()) + ":"
                 + address.getPort();
+    }
+
+    /**
+     * {@code host:port} of the inter-broker listener as this node's own clients reach it: the bound address, or for
+     * a wildcard bind the advertised host when the listener has TLS (its certificate names that host), else localhost.
+     */
+    private static String selfBootstrap(ServerConfig config, List<SocketServer.BoundListener> bound,
+                                        List<BrokerRegistration.Endpoint> advertised) {
+        String listener = config.interBrokerListenerName();
+        InetSocketAddress address = bound.stream().filter(b -> b.listenerName().equals(listener))
+                .map(SocketServer.BoundListener::address).findFirst().orElseThrow();
+        if (!address.getAddress().isAnyLocalAddress()) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        boolean tls = advertised.stream().filter(e -> e.listenerName().equals(listener))
+                .anyMatch(e -> e.securityProtocol().endsWith("SSL"));
+        String host = tls ? advertised.stream().filter(e -> e.listenerName().equals(listener))
+                .map(BrokerRegistration.Endpoint::host).findFirst().orElse("localhost") : "localhost";
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** Where other nodes reach this node's HTTP server: its bound host, or for a wildcard bind the Kafka host. */

@@ -6,6 +6,7 @@ import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.http.HttpService;
 import io.strata.server.metrics.BrokerTopicMetrics;
+import io.strata.server.security.SelfClientConfig;
 import io.strata.storage.Log;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,9 +75,9 @@ public final class Console implements AutoCloseable {
     private final QuotasApi quotas;
 
     private Console(int nodeId, MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics counters,
-                    String bootstrap, ConsoleAccess access) {
+                    SelfClientConfig kafka, ConsoleAccess access) {
         this.access = access;
-        this.clients = new ConsoleClients(bootstrap);
+        this.clients = new ConsoleClients(kafka);
         ThroughputHistory history = new ThroughputHistory(counters::totals, System::currentTimeMillis, SAMPLES);
         this.sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
                 .name("strata-console-sampler").factory());
@@ -97,12 +98,12 @@ public final class Console implements AutoCloseable {
     /**
      * Serves the console on {@code http}.
      *
-     * @param bootstrap the node's own client listener ({@code host:port}), which the console's Kafka clients use
+     * @param kafka     how the console's Kafka clients reach the cluster
      * @param access    who may call the API; {@link ConsoleAccess#sameOrigin()} while there is no authentication
      */
     public static Console register(HttpService http, int nodeId, MetadataQuorum quorum, ReplicaManager replicas,
-                                   BrokerTopicMetrics counters, String bootstrap, ConsoleAccess access) {
-        Console console = new Console(nodeId, quorum, replicas, counters, bootstrap, access);
+                                   BrokerTopicMetrics counters, SelfClientConfig kafka, ConsoleAccess access) {
+        Console console = new Console(nodeId, quorum, replicas, counters, kafka, access);
         console.routes(http);
         return console;
     }

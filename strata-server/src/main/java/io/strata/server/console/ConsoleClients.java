@@ -1,5 +1,6 @@
 package io.strata.server.console;
 
+import io.strata.server.security.SelfClientConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,15 +27,15 @@ final class ConsoleClients implements AutoCloseable {
     /** How long a console request waits for the cluster: far below the HTTP server's response limit. */
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private final String bootstrap;
+    private final SelfClientConfig kafka;
     private final ReentrantLock lock = new ReentrantLock();
     private final Semaphore lendable = new Semaphore(CONSUMERS);
     private final BlockingQueue<KafkaConsumer<byte[], byte[]>> idle = new ArrayBlockingQueue<>(CONSUMERS);
     private Admin admin;
     private volatile boolean closed;
 
-    ConsoleClients(String bootstrap) {
-        this.bootstrap = bootstrap;
+    ConsoleClients(SelfClientConfig kafka) {
+        this.kafka = kafka;
     }
 
     /** The shared Admin client. */
@@ -45,10 +46,10 @@ final class ConsoleClients implements AutoCloseable {
                 throw new IllegalStateException("the console is closed");
             }
             if (admin == null) {
-                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                admin = Admin.create(kafka.properties(Map.of(
                         AdminClientConfig.CLIENT_ID_CONFIG, "strata-console",
                         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis())));
             }
             return admin;
         } finally {
@@ -66,7 +67,7 @@ final class ConsoleClients implements AutoCloseable {
             return consumer;
         }
         try {
-            return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            return new KafkaConsumer<>(kafka.properties(Map.of(
                     ConsumerConfig.CLIENT_ID_CONFIG, "strata-console-browser",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
@@ -77,7 +78,7 @@ final class ConsoleClients implements AutoCloseable {
                     // partition would hold up the next request's fetch from the same broker.
                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 0,
                     ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                    ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
+                    ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis())),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
             lendable.release();

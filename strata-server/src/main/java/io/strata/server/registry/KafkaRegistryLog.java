@@ -3,6 +3,7 @@ package io.strata.server.registry;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
+import io.strata.server.security.SelfClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     private final Supplier<MetadataImage> image;
     private final RegistryState state;
     private final long timeoutMs;
-    private final Properties common = new Properties();
+    private final Properties common;
     private final ReentrantLock clientsLock = new ReentrantLock();
     /** Created on first need: a node whose registry is never used opens no connection to itself. */
     private Clients clients;
@@ -78,10 +79,10 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param bootstrap this node's own client listener, {@code host:port}
+     * @param kafka     how the log's Kafka clients reach the cluster
      * @param url       where this node serves the registry, published for forwarding
      */
-    KafkaRegistryLog(String topic, String bootstrap, int nodeId, String url, Supplier<MetadataImage> image,
+    KafkaRegistryLog(String topic, SelfClientConfig kafka, int nodeId, String url, Supplier<MetadataImage> image,
                      RegistryState state, Duration timeout) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
@@ -90,8 +91,8 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         this.image = image;
         this.state = state;
         this.timeoutMs = timeout.toMillis();
-        common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        common.put(AdminClientConfig.CLIENT_ID_CONFIG, "strata-schema-registry-" + nodeId);
+        this.common = kafka.properties(Map.of(AdminClientConfig.CLIENT_ID_CONFIG,
+                "strata-schema-registry-" + nodeId));
         this.reader = Thread.ofPlatform().name("strata-schema-registry-reader").daemon().unstarted(this::read);
     }
 

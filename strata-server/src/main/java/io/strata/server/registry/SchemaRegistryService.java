@@ -3,6 +3,7 @@ package io.strata.server.registry;
 import com.sun.net.httpserver.HttpHandler;
 import io.strata.metadata.MetadataImage;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.security.SelfClientConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -42,14 +43,14 @@ public final class SchemaRegistryService implements AutoCloseable {
     /**
      * Starts the registry of node {@code nodeId}.
      *
-     * @param bootstrap this node's own client listener, {@code host:port}
+     * @param kafka     how the registry's Kafka clients reach the cluster
      * @param baseUrl   where other nodes reach this node's HTTP server ({@code http://host:port}), for forwarding
      */
-    public static SchemaRegistryService start(ServerConfig config, String bootstrap, String baseUrl,
+    public static SchemaRegistryService start(ServerConfig config, SelfClientConfig kafka, String baseUrl,
                                               Supplier<MetadataImage> image) {
         Duration timeout = Duration.ofMillis(config.metadataRequestTimeoutMs());
         RegistryState state = new RegistryState();
-        KafkaRegistryLog log = new KafkaRegistryLog(topic(config), bootstrap, config.nodeId(), baseUrl + PATH,
+        KafkaRegistryLog log = new KafkaRegistryLog(topic(config), kafka, config.nodeId(), baseUrl + PATH,
                 image, state, timeout);
         log.start();
         return new SchemaRegistryService(log, new SchemaRegistry(state, log), timeout);

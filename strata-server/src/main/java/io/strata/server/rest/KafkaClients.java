@@ -1,6 +1,8 @@
 package io.strata.server.rest;
 
+import io.strata.server.security.SelfClientConfig;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,15 +23,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaClients implements AutoCloseable {
 
-    private final String bootstrap;
+    private final SelfClientConfig kafka;
     private final String clientId;
     private final ReentrantLock lock = new ReentrantLock();
     private KafkaProducer<byte[], byte[]> producer;
     private Admin admin;
     private boolean closed;
 
-    KafkaClients(String bootstrap, int nodeId) {
-        this.bootstrap = bootstrap;
+    KafkaClients(SelfClientConfig kafka, int nodeId) {
+        this.kafka = kafka;
         this.clientId = "strata-rest-proxy-" + nodeId;
     }
 
@@ -38,8 +40,7 @@ final class KafkaClients implements AutoCloseable {
         try {
             ensureOpen();
             if (producer == null) {
-                Properties props = new Properties();
-                props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                Properties props = kafka.properties(Map.of());
                 props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
                 props.put(ProducerConfig.ACKS_CONFIG, "all");
                 // Answered well within the HTTP server's 60 s response limit.
@@ -59,10 +60,10 @@ final class KafkaClients implements AutoCloseable {
         try {
             ensureOpen();
             if (admin == null) {
-                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                admin = Admin.create(kafka.properties(Map.of(
                         AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin",
                         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000",
-                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"));
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000")));
             }
             return admin;
         } finally {
@@ -72,11 +73,11 @@ final class KafkaClients implements AutoCloseable {
 
     /** A new consumer of {@code group} with the instance's settings on top of the proxy's. */
     KafkaConsumer<byte[], byte[]> consumer(String group, String instance, Map<String, String> settings) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + instance);
-        props.putAll(settings);
+        // The instance's settings first, so that the node's connection settings win.
+        Map<String, Object> client = new HashMap<>(settings);
+        client.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        client.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-" + instance);
+        Properties props = kafka.properties(client);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.registry.InProcessRegistry;
+import io.strata.server.security.SelfClientConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -33,8 +34,8 @@ public final class RestProxy implements HttpHandler, AutoCloseable {
     private final V2Consumers consumers;
     private final V3Api v3;
 
-    private RestProxy(RestConfig config, String bootstrap, int nodeId, String baseUrl, InProcessRegistry registry) {
-        this.clients = new KafkaClients(bootstrap, nodeId);
+    private RestProxy(RestConfig config, SelfClientConfig kafka, int nodeId, String baseUrl, InProcessRegistry registry) {
+        this.clients = new KafkaClients(kafka, nodeId);
         this.instances = new ConsumerInstances(config.maxConsumerInstances(), config.instanceTimeout());
         ClusterView cluster = new ClusterView(clients);
         SchemaCodec schemas = new SchemaCodec(registry);
@@ -46,18 +47,16 @@ public final class RestProxy implements HttpHandler, AutoCloseable {
     /**
      * A proxy for this node. Connects to nothing until the first request.
      *
-     * @param kafka         the node's first client listener as bound
+     * @param kafka         how the proxy's Kafka clients reach the cluster
      * @param http          the HTTP listener as bound, named in consumer instances' {@code base_uri}
      * @param advertisedHost the node's advertised host, used when the HTTP listener binds every address
      * @param registry      the node's schema registry, for the schema-based embedded formats
      */
-    public static RestProxy create(ServerConfig config, InetSocketAddress kafka, InetSocketAddress http,
+    public static RestProxy create(ServerConfig config, SelfClientConfig kafka, InetSocketAddress http,
                                    String advertisedHost, InProcessRegistry registry) {
-        String bootstrap = (kafka.getAddress().isAnyLocalAddress() ? "localhost" : kafka.getHostString()) + ":"
-                + kafka.getPort();
         String host = http.getAddress().isAnyLocalAddress() ? advertisedHost : http.getHostString();
         String baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getPort();
-        return new RestProxy(RestConfig.from(config), bootstrap, config.nodeId(), baseUrl, registry);
+        return new RestProxy(RestConfig.from(config), kafka, config.nodeId(), baseUrl, registry);
     }
 
     @Override
