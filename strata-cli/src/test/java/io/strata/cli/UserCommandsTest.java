@@ -76,6 +76,13 @@ class UserCommandsTest {
         Cli.Result missing = Cli.run(node, "user", "remove", "alice");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("user 'alice' has no SCRAM credential");
+
+        assertThat(Cli.run(node, "user", "add", "bob", "--password", "bob-512", "--mechanism", "SCRAM-SHA-512")
+                .exit()).isZero();
+        Cli.Result both = Cli.run(node, "user", "remove", "bob");
+        assertThat(both.exit()).as(both.err()).isZero();
+        assertThat(both.out()).isEqualTo("Removed user 'bob' (SCRAM-SHA-256, SCRAM-SHA-512).\n");
+        assertThat(Cli.run(node, "user", "list", "--output", "json").json().get("users")).isEmpty();
     }
 
     @Test

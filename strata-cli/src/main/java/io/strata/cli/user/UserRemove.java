@@ -49,12 +49,14 @@ public final class UserRemove extends AdminCommand {
                 throw notFound();
             }
         }
-        List<UserScramCredentialAlteration> deletions = mechanisms.stream()
-                .map(m -> (UserScramCredentialAlteration) new UserScramCredentialDeletion(name, m)).toList();
-        try {
-            Await.get(admin.alterUserScramCredentials(deletions).all());
-        } catch (ResourceNotFoundException e) {
-            throw notFound();
+        // One request per mechanism: a KRaft controller refuses a user changed twice in one request.
+        for (ScramMechanism m : mechanisms) {
+            try {
+                Await.get(admin.alterUserScramCredentials(List.<UserScramCredentialAlteration>of(
+                        new UserScramCredentialDeletion(name, m))).all());
+            } catch (ResourceNotFoundException e) {
+                throw notFound();
+            }
         }
         Output.of(spec).line("Removed user '" + name + "' (" + String.join(", ", mechanisms.stream()
                 .map(ScramMechanism::mechanismName).toList()) + ").");
