@@ -23,28 +23,27 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Quotas on a cluster of two node processes are per node, as Kafka's are per broker: a quota set through node 1's
- * Admin API reaches node 2 through the metadata log, and each node holds a client to it for the traffic it receives
- * (a producer writing to a partition led by each node gets the quota from each); removed through node 2, it stops
- * throttling on both. The nodes measure over {@code quota.window.num=5} one-second windows, to keep the cycle short.
- * About 25 s (node start about 10 s, one quota cycle about 7 s).
+ * Quotas on a cluster of two nodes (each a whole node with its own ports and quorum member, run in this JVM as in
+ * {@code ReplicationIT}) are per node, as Kafka's are per broker: a quota set through node 1's Admin API reaches node 2
+ * through the metadata log, and each node holds a client to it for the traffic it receives (a producer writing to a
+ * partition led by each node gets the quota from each); removed through node 2, it stops throttling on both. About
+ * 35 s on a quiet host (nodes start in about 10 s, one quota cycle takes about 15 s).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuotaClusterIT {
 
-    private static final long SPAN_SECONDS = 5;
     private static final int QUOTA = 524_288;
     private static final ClientQuotaEntity CAPPED = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID,
             "capped"));
 
-    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<TestNode> nodes = new ArrayList<>();
     private final List<Admin> admins = new ArrayList<>();
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        nodes.addAll(NodeProcess.cluster(dir, 2, Map.of("quota.window.num", Long.toString(SPAN_SECONDS))));
-        NodeProcess.startAll(nodes);
-        for (NodeProcess node : nodes) {
+        nodes.addAll(TestNode.cluster(dir, 2, Map.of()));
+        TestNode.startAll(nodes);
+        for (TestNode node : nodes) {
             admins.add(Clients.admin(node.bootstrap())); // each talks to its own node only
         }
         admins.getFirst().createTopics(List.of(new NewTopic("spread", Map.of(0, List.of(1), 1, List.of(2)))))
@@ -52,21 +51,20 @@ class QuotaClusterIT {
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
+    void stop() {
         admins.forEach(Admin::close);
-        for (NodeProcess node : nodes) {
-            node.close();
-        }
+        nodes.forEach(TestNode::close);
     }
 
     private String bootstrap() {
-        return String.join(",", nodes.stream().map(NodeProcess::bootstrap).toList());
+        return String.join(",", nodes.stream().map(TestNode::bootstrap).toList());
     }
 
+    /** Requests of half the quota: few enough to keep up with it on a busy host. */
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return Clients.producer(bootstrap, Map.of(ProducerConfig.CLIENT_ID_CONFIG, "capped",
                 ProducerConfig.ACKS_CONFIG, "1", ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, QUOTA / 8));
+                ProducerConfig.BATCH_SIZE_CONFIG, QUOTA / 2));
     }
 
     private void alter(Admin admin, Double value) throws Exception {
@@ -96,14 +94,14 @@ class QuotaClusterIT {
 
         // Partition 0 is led by node 1, partition 1 by node 2: one backlogged producer for each.
         byte[] value = new byte[1024];
-        List<HeldRate> rates = List.of(new HeldRate(SPAN_SECONDS), new HeldRate(SPAN_SECONDS));
+        List<HeldRate> rates = List.of(new HeldRate(QuotaIT.SPAN_SECONDS), new HeldRate(QuotaIT.SPAN_SECONDS));
         List<AutoCloseable> running = new ArrayList<>();
         try {
             for (int partition = 0; partition < 2; partition++) {
                 running.add(QuotaIT.backlogged(producer(bootstrap()), new ProducerRecord<>("spread", partition, null,
                         value), rates.get(partition)));
             }
-            await().atMost(Duration.ofSeconds(SPAN_SECONDS * 4))
+            await().atMost(Duration.ofSeconds(QuotaIT.SPAN_SECONDS * 4))
                     .until(() -> rates.stream().allMatch(HeldRate::measured));
         } finally {
             for (AutoCloseable producer : running) {
@@ -119,9 +117,9 @@ class QuotaClusterIT {
 
         alter(admins.getLast(), null);
         awaitOnEveryNode(null);
-        // Four spans' worth of the quota to each node at full speed: throttled by neither now.
+        // Two spans' worth of the quota to each node at full speed: throttled by neither now.
         try (KafkaProducer<byte[], byte[]> free = producer(bootstrap())) {
-            for (int i = 0; i < 8 * SPAN_SECONDS * QUOTA / value.length; i++) {
+            for (int i = 0; i < 4 * QuotaIT.SPAN_SECONDS * QUOTA / value.length; i++) {
                 free.send(new ProducerRecord<>("spread", i % 2, null, value));
             }
             free.flush();
