@@ -161,11 +161,17 @@ public final class RequestDispatcher implements RequestChannel {
         if (metrics.recording()) {
             countErrors(key, response);
         }
+        // A consumer's fetch is measured by its response's size, which serialising it computes: done once, here.
+        Send fetchSend = request instanceof FetchRequest && throttler.isPresent()
+                ? SendBuilder.buildResponseSend(header.toResponseHeader(), response, version) : null;
         long muteMs = 0;
         if (throttler.isPresent()) {
             RequestThrottler.Throttled throttled = throttler.get().apply(context, request, requestBytes,
-                    handledNanos - startNanos, response);
-            response = throttled.response();
+                    handledNanos - startNanos, response, fetchSend == null ? 0 : (int) fetchSend.size());
+            if (throttled.response() != response) {
+                response = throttled.response(); // a throttled fetch, answered empty
+                fetchSend = null;
+            }
             muteMs = throttled.throttleMs();
         }
         if (request instanceof ProduceRequest produce && produce.acks() == 0) {
@@ -174,8 +180,8 @@ public final class RequestDispatcher implements RequestChannel {
             return hasError((ProduceResponseData) response) ? new Disconnect("error on acks=0 produce")
                     : new NoResponse(muteMs);
         }
-        Send send = new TimedSend(SendBuilder.buildResponseSend(header.toResponseHeader(), response, version), key,
-                startNanos);
+        Send send = new TimedSend(fetchSend != null ? fetchSend
+                : SendBuilder.buildResponseSend(header.toResponseHeader(), response, version), key, startNanos);
         if (failedAuthentication(connection, response)) {
             // As Kafka: the client reads why, then the connection closes.
             return new RespondThenDisconnect(send, "SASL authentication failed (" + Errors.forCode(

@@ -11,7 +11,6 @@ import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
@@ -129,11 +128,13 @@ public final class RequestThrottler {
     /**
      * Records the request against the client's quotas and throttles the response if it exceeds any.
      *
-     * @param requestBytes the request's size on the wire
-     * @param handlerNanos how long its handler ran
+     * @param requestBytes  the request's size on the wire
+     * @param handlerNanos  how long its handler ran
+     * @param responseBytes the response's size on the wire, as its send computed it (what a consumer's fetch is
+     *                      measured by; not read for other requests)
      */
     public Throttled apply(RequestContext context, AbstractRequest request, int requestBytes, long handlerNanos,
-                           ApiMessage response) {
+                           ApiMessage response, int responseBytes) {
         ApiKeys key = context.header().apiKey();
         if (NOT_THROTTLED.contains(key) || key.clusterAction || !quotas.anyQuotas()) {
             return new Throttled(response, 0);
@@ -146,10 +147,9 @@ public final class RequestThrottler {
             if (fetch.replicaId() >= 0) {
                 return new Throttled(response, 0); // a follower: replication is not a client
             }
-            int bytes = response.size(new ObjectSerializationCache(), version);
-            throttleMs = quotas.recordAndGetThrottleTimeMs(QuotaType.FETCH, user, clientId, bytes);
+            throttleMs = quotas.recordAndGetThrottleTimeMs(QuotaType.FETCH, user, clientId, responseBytes);
             if (throttleMs > 0) {
-                quotas.unrecord(QuotaType.FETCH, user, clientId, bytes);
+                quotas.unrecord(QuotaType.FETCH, user, clientId, responseBytes);
                 FetchResponseData full = (FetchResponseData) response;
                 response = new FetchResponseData().setErrorCode(Errors.NONE.code()).setSessionId(full.sessionId());
             }

@@ -17,12 +17,15 @@ import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
 import org.apache.kafka.common.message.DescribeClientQuotasResponseData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DescribeClientQuotasRequest;
+import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
@@ -49,15 +52,33 @@ class RequestThrottlerTest {
         ProduceRequest request = ProduceRequest.builder(new ProduceRequestData().setAcks((short) 1)
                 .setTimeoutMs(1000), true).build((short) 11);
         RequestThrottler.Throttled within = throttler.apply(context(ApiKeys.PRODUCE, (short) 11, "slow"), request,
-                5_000, 0, new ProduceResponseData());
+                5_000, 0, new ProduceResponseData(), 0);
         assertThat(within.throttleMs()).isZero();
         RequestThrottler.Throttled over = throttler.apply(context(ApiKeys.PRODUCE, (short) 11, "slow"), request,
-                15_000, 0, new ProduceResponseData());
+                15_000, 0, new ProduceResponseData(), 0);
         assertThat(over.throttleMs()).isEqualTo(10_000); // 20,000 bytes over 10 s is twice the quota
         assertThat(((ProduceResponseData) over.response()).throttleTimeMs()).isEqualTo(10_000);
         RequestThrottler.Throttled other = throttler.apply(context(ApiKeys.PRODUCE, (short) 11, "fast"), request,
-                1_000_000, 0, new ProduceResponseData());
+                1_000_000, 0, new ProduceResponseData(), 0);
         assertThat(other.throttleMs()).isZero();
+    }
+
+    @Test
+    void aConsumerOverItsQuotaGetsAnEmptyFetchAndItsBytesAreTakenBack() {
+        set(ClientQuotaEntity.clientId(Optional.of("reader")), "consumer_byte_rate", 1000);
+        FetchRequest request = new FetchRequest(new FetchRequestData().setReplicaId(-1).setMaxBytes(1_000_000),
+                (short) 12);
+        RequestContext context = context(ApiKeys.FETCH, (short) 12, "reader");
+        FetchResponseData full = new FetchResponseData().setSessionId(7);
+        full.responses().add(new FetchResponseData.FetchableTopicResponse().setTopic("t"));
+        RequestThrottler.Throttled over = throttler.apply(context, request, 100, 0, full, 20_000);
+        assertThat(over.throttleMs()).isEqualTo(10_000); // 20,000 bytes over 10 s is twice the quota
+        FetchResponseData empty = (FetchResponseData) over.response();
+        assertThat(empty.responses()).isEmpty();
+        assertThat(empty.sessionId()).isEqualTo(7);
+        assertThat(empty.throttleTimeMs()).isEqualTo(10_000);
+        // Those bytes were not sent: a fetch within the quota goes through.
+        assertThat(throttler.apply(context, request, 100, 0, full, 9_000).response()).isSameAs(full);
     }
 
     @Test
@@ -67,7 +88,7 @@ class RequestThrottlerTest {
                 (short) 1);
         // Two seconds of handler time against 1 % of a thread over 10 s: throttled for at most one window.
         RequestThrottler.Throttled throttled = throttler.apply(context(ApiKeys.DESCRIBE_CLIENT_QUOTAS, (short) 1, ""),
-                request, 100, 2_000_000_000L, new DescribeClientQuotasResponseData());
+                request, 100, 2_000_000_000L, new DescribeClientQuotasResponseData(), 0);
         assertThat(throttled.throttleMs()).isEqualTo(1000);
         assertThat(((DescribeClientQuotasResponseData) throttled.response()).throttleTimeMs()).isEqualTo(1000);
     }

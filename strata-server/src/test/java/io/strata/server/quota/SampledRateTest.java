@@ -48,4 +48,35 @@ class SampledRateTest {
         rate.record(-5000, 200);
         assertThat(rate.measure(300)).isZero();
     }
+
+    @Test
+    void aWindowIsForgottenOnlyOnceItsLastValueLeavesTheSpan() {
+        SampledRate rate = new SampledRate(11, 1000, 0);
+        rate.record(1000, 0);
+        rate.record(1000, 900); // the same window, which started at 0
+        // Its last value is 10.1 s old: it still overlaps the span, which runs from its start (Kafka 4).
+        assertThat(rate.measure(11_000)).isCloseTo(2000 / 11.0, within(0.01));
+        assertThat(rate.measure(11_900)).isZero();
+    }
+
+    @Test
+    void aBackloggedClientThatWaitsOutItsThrottleTimeIsHeldToTheBound() {
+        // A client that sends 256 KB whenever it may (as a producer with a backlog does), against 1 MB/s.
+        SampledRate rate = new SampledRate(11, 1000, 0);
+        double bound = 1_048_576;
+        long now = 0;
+        double sent = 0;
+        long fromMs = -1;
+        double sentBefore = 0;
+        while (now < 300_000) {
+            if (fromMs < 0 && now >= 60_000) { // measured past the first span's burst and the quiet after it
+                fromMs = now;
+                sentBefore = sent;
+            }
+            rate.record(262_144, now);
+            sent += 262_144;
+            now += rate.throttleTimeMs(bound, now) + 5; // the round trip before its next request
+        }
+        assertThat((sent - sentBefore) / ((now - fromMs) / 1000.0)).isBetween(bound * 0.95, bound * 1.05);
+    }
 }
