@@ -9,8 +9,9 @@ package io.strata.it;
  * until its average since its first bytes is down to the quota, is then let go for a burst as old windows leave the
  * span, and so on. Its average since its first bytes is therefore the quota itself each time it is let go, and
  * higher in between: the rate is the lowest such average seen from one span after the first bytes on. {@link #measured}
- * says when that is known: once a burst has lifted the average well above that lowest value, or after two and a half
- * spans (a quota cycle is at most about one and a half spans).
+ * says when that is known: after two and a half spans, which hold at least one whole quota cycle (at most about one
+ * and a half spans) after the first span. Not sooner: on a busy host the first cycles are stretched, and a burst seen
+ * early says nothing about whether the average has come down to the quota yet.
  *
  * <p>Thread-safe: {@link #add} may be called from a client's callback thread while the test thread reads.
  */
@@ -20,7 +21,6 @@ final class HeldRate {
     private long firstNanos = -1;
     private long total;
     private double lowest = Double.MAX_VALUE;
-    private boolean released;
 
     /** @param spanSeconds the quota span, {@code quota.window.num * quota.window.size.seconds} */
     HeldRate(long spanSeconds) {
@@ -32,17 +32,15 @@ final class HeldRate {
         long now = System.nanoTime();
         if (firstNanos < 0) {
             firstNanos = now;
-        } else if (now - firstNanos >= spanNanos && !released) {
-            double average = total / ((now - firstNanos) / 1e9);
-            released = average > lowest * 1.3;
-            lowest = Math.min(lowest, average);
+        } else if (now - firstNanos >= spanNanos) {
+            lowest = Math.min(lowest, total / ((now - firstNanos) / 1e9));
         }
         total += bytes;
     }
 
     /** Whether the rate is known (see the class comment). */
     synchronized boolean measured() {
-        return released || firstNanos >= 0 && System.nanoTime() - firstNanos >= spanNanos * 5 / 2;
+        return firstNanos >= 0 && System.nanoTime() - firstNanos >= spanNanos * 5 / 2;
     }
 
     /** The rate in bytes per second: the lowest average since the first bytes, from one span on. */
