@@ -4,6 +4,7 @@ import io.strata.server.schemaid.SchemaIdLookup;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Schema id validation's view of this node's registry: its in-memory state, read without I/O. Record names are
@@ -13,23 +14,24 @@ final class RegistrySchemaIds implements SchemaIdLookup {
 
     private final SchemaRegistry registry;
     private final RegistryState state;
-    private final KafkaRegistryLog log;
+    private final BooleanSupplier isLoaded;
     private final Optional<String> loading;
     private final Map<SchemaContent, Optional<String>> names = new ConcurrentHashMap<>();
     /** Set once the log has loaded; it never unloads. */
     private volatile boolean loaded;
 
-    RegistrySchemaIds(SchemaRegistry registry, RegistryState state, KafkaRegistryLog log, String topic) {
+    /** @param isLoaded whether the state holds what the registry's topic held at start; never waits */
+    RegistrySchemaIds(SchemaRegistry registry, RegistryState state, BooleanSupplier isLoaded, String topic) {
         this.registry = registry;
         this.state = state;
-        this.log = log;
+        this.isLoaded = isLoaded;
         this.loading = Optional.of("the schema registry is still reading " + topic);
     }
 
     @Override
     public Optional<String> unavailable() {
         if (!loaded) {
-            loaded = log.isLoaded();
+            loaded = isLoaded.getAsBoolean();
         }
         return loaded ? Optional.empty() : loading;
     }
