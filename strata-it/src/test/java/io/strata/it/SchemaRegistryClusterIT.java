@@ -81,7 +81,8 @@ class SchemaRegistryClusterIT {
             for (NodeProcess node : nodes) {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     for (int s = 0; s < 4; s++) {
-                        assertThat(call(registry.apply(node), "GET", "/subjects/subject-" + s + "/versions", null).json().toString())
+                        assertThat(call(registry.apply(node), "GET", "/subjects/subject-" + s + "/versions", null)
+                                .json().toString())
                                 .isEqualTo("[1,2,3,4,5]");
                     }
                 });
@@ -107,12 +108,14 @@ class SchemaRegistryClusterIT {
                 lost.kill9();
                 List<NodeProcess> alive = nodes.stream().filter(n -> n != lost).toList();
                 int newId = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> register(
-                        registry.apply(alive.get(0)), "after-loss", "{\"type\":\"record\",\"name\":\"After\",\"fields\":[]}"),
+                        registry.apply(alive.get(0)), "after-loss",
+                        "{\"type\":\"record\",\"name\":\"After\",\"fields\":[]}"),
                         id -> id > 0);
                 assertThat(ids).doesNotContain(newId);
                 for (NodeProcess node : alive) {
                     for (int id : ids) {
-                        assertThat(call(registry.apply(node), "GET", "/schemas/ids/" + id, null).status()).isEqualTo(200);
+                        assertThat(call(registry.apply(node), "GET", "/schemas/ids/" + id, null).status())
+                                .isEqualTo(200);
                     }
                 }
                 List<String> after = List.of("after-0", "after-1");

@@ -133,13 +133,15 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         effective.putAll(requested);
         List<CreateTopicsResponseData.CreatableTopicConfigs> list = new ArrayList<>();
         for (LogConfig.Key key : TopicConfigKeys.ALL) {
+            // The schema validation keys have no broker-level value: their default applies.
+            String brokerValue = configs.staticDefaults().getOrDefault(key.name(), key.defaultValue());
             DescribeConfigsResponse.ConfigSource source = requested.containsKey(key.name())
                     ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
-                    : configs.staticDefaults().getOrDefault(key.name(), key.defaultValue()).equals(key.defaultValue())
+                    : brokerValue.equals(key.defaultValue())
                     ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
                     : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG;
             list.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(key.name())
-                    .setValue(effective.getOrDefault(key.name(), key.defaultValue())).setReadOnly(false).setIsSensitive(false)
+                    .setValue(effective.getOrDefault(key.name(), brokerValue)).setReadOnly(false).setIsSensitive(false)
                     .setConfigSource(source.id()));
         }
         return list;

@@ -61,7 +61,8 @@ public final class SchemaRegistryService implements AutoCloseable {
                 image, state, timeout);
         log.start();
         SchemaRegistry registry = new SchemaRegistry(state, log);
-        return new SchemaRegistryService(log, registry, new RegistrySchemaIds(registry, state, log::isLoaded, topic), timeout);
+        return new SchemaRegistryService(log, registry, new RegistrySchemaIds(registry, state, log::isLoaded, topic),
+                timeout);
     }
 
     /** {@code schema.registry.topic}, else Confluent's {@code kafkastore.topic}, else {@value #DEFAULT_TOPIC}. */
