@@ -2,10 +2,12 @@ package io.strata.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Broker-side schema id validation on a real node, with real producers sending the schema registry's wire format:
  * Confluent Server's topic configs through CreateTopics, IncrementalAlterConfigs and DescribeConfigs, ids refused
  * with {@code InvalidRecordException} naming why, valid records (plain and compressed) readable, and a topic without
- * the configs taking anything.
+ * the configs taking anything, and a leader without an HTTP server validating from its own copy of the registry.
  */
 class SchemaIdValidationIT {
 
@@ -41,22 +43,34 @@ class SchemaIdValidationIT {
             + "\"fields\":[{\"name\":\"n\",\"type\":\"int\"}]}";
     private static final String RECORD_STRATEGY = "io.confluent.kafka.serializers.subject.RecordNameStrategy";
 
-    /** One node for both tests, which use their own subjects and topics. */
+    /**
+     * One two-node cluster for every test, each with its own subjects and topics: node 1 serves the registry, node 2
+     * has no HTTP server. Topics are placed explicitly, so that each test knows which node validates.
+     */
     @TempDir
     static Path dir;
+    private static List<TestNode> nodes;
     private static TestNode node;
     private static Admin admin;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start(dir.resolve("node"));
+        nodes = TestNode.cluster(dir, 2, Map.of());
+        nodes.get(1).override("http.listeners", "");
+        TestNode.startAll(nodes);
+        node = nodes.get(0);
         admin = Clients.admin(node.bootstrap());
     }
 
     @AfterAll
     static void stop() {
         admin.close();
-        node.close();
+        nodes.forEach(TestNode::close);
+    }
+
+    /** A one-partition topic led by node {@code leader}. */
+    private static NewTopic topic(String name, int leader) {
+        return new NewTopic(name, Map.of(0, List.of(leader)));
     }
 
     private static byte[] wire(int id, String payload) {
@@ -83,9 +97,9 @@ class SchemaIdValidationIT {
         int key = SchemaRegistryIT.register(node, "orders-key", "{\"type\":\"string\"}");
         int other = SchemaRegistryIT.register(node, "other-value", OTHER);
         admin.createTopics(List.of(
-                new NewTopic("orders", 1, (short) 1).configs(Map.of("confluent.value.schema.validation", "true",
+                topic("orders", 1).configs(Map.of("confluent.value.schema.validation", "true",
                         "confluent.key.schema.validation", "true")),
-                new NewTopic("plain", 1, (short) 1))).all().get();
+                topic("plain", 1))).all().get();
         ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
         Config described = admin.describeConfigs(List.of(orders)).all().get().get(orders);
         assertThat(described.get("confluent.value.schema.validation").value()).isEqualTo("true");
@@ -125,16 +139,31 @@ class SchemaIdValidationIT {
     }
 
     @Test
+    void aNodeWithoutAnHttpServerValidatesFromItsCopyOfTheRegistry() throws Exception {
+        int id = SchemaRegistryIT.register(node, "quiet-value", ORDER);
+        // Led by node 2, which serves no registry API but reads _schemas.
+        admin.createTopics(List.of(topic("quiet", 2).configs(Map.of("confluent.value.schema.validation", "true"))))
+                .all().get();
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
+            // Refused (not retried by the producer) until node 2 has read the registration: milliseconds.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .untilAsserted(() -> send(producer, "quiet", null, wire(id, "v")));
+            assertThat(refusal(producer, "quiet", null, wire(id + 1000, "x")))
+                    .isEqualTo("Schema id " + (id + 1000) + " of the value is not known to the schema registry");
+        }
+    }
+
+    @Test
     void configsAlterAndRecordNameStrategiesNameTheSubject() throws Exception {
         int order = SchemaRegistryIT.register(node, "demo.Order", ORDER);
         int other = SchemaRegistryIT.register(node, "another-value", OTHER);
-        admin.createTopics(List.of(new NewTopic("events", 1, (short) 1))).all().get();
+        admin.createTopics(List.of(topic("events", 1))).all().get();
         ConfigResource events = new ConfigResource(ConfigResource.Type.TOPIC, "events");
         assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(events, List.of(new AlterConfigOp(
                 new ConfigEntry("confluent.value.subject.name.strategy", "RecordNameStrategy"),
                 AlterConfigOp.OpType.SET)))).all().get()).hasCauseInstanceOf(InvalidConfigurationException.class);
         // Redpanda's names are not aliases here: refused as unknown rather than accepted and ignored.
-        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("rp", 1, (short) 1)
+        assertThatThrownBy(() -> admin.createTopics(List.of(topic("rp", 1)
                 .configs(Map.of("redpanda.value.schema.id.validation", "true")))).all().get())
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
         admin.incrementalAlterConfigs(Map.of(events, List.of(
