@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -31,11 +33,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The schema registry and the HTTP proxy of a three-node cluster: registrations sent to two nodes at once are decided
- * by the one writer (the leader of {@code _schemas}), so no two share an id or a version, every node serves them, and
- * a node that forwarded a registration serves it as soon as it answers. When the writer's node is lost, the others
- * still serve every schema, a new registration gets a new id, and every record acknowledged through the proxy
- * before the loss is read back.
+ * The schema registry and the HTTP proxy of a three-node cluster of real processes: registrations sent to two nodes
+ * at once are decided by the one writer (the leader of {@code _schemas}), so no two share an id or a version, every
+ * node serves them, and a node that forwarded a registration serves it as soon as it answers. When the writer's node
+ * is killed ({@code kill -9}), the others still serve every acknowledged schema, a new registration gets a new id,
+ * and every record acknowledged through the proxy before the kill is read back.
  */
 class SchemaRegistryClusterIT {
 
@@ -46,23 +48,28 @@ class SchemaRegistryClusterIT {
 
     @Test
     void idsAreNeverSharedOrReusedAndALostNodeLosesNothing() throws Exception {
-        List<TestNode> nodes = TestNode.cluster(dir, 3, Map.of());
+        List<NodeProcess> nodes = NodeProcess.cluster(dir, 3, Map.of());
         try {
-            TestNode.startAll(nodes);
-            call(nodes.get(0), "PUT", "/config", Map.of("compatibility", "NONE"));
+            NodeProcess.startAll(nodes);
+            Map<NodeProcess, String> urls = new HashMap<>();
+            for (NodeProcess node : nodes) {
+                urls.put(node, "http://127.0.0.1:" + node.httpPort());
+            }
+            Function<NodeProcess, String> registry = n -> urls.get(n) + "/schema-registry";
+            call(registry.apply(nodes.get(0)), "PUT", "/config", Map.of("compatibility", "NONE"));
             // A write forwarded by a node that is not the writer is readable there as soon as it is acknowledged.
-            for (TestNode node : nodes) {
+            for (NodeProcess node : nodes) {
                 String schema = "{\"type\":\"record\",\"name\":\"Own" + nodes.indexOf(node) + "\",\"fields\":[]}";
-                int id = register(node, "own-" + nodes.indexOf(node), schema);
-                assertThat(call(node, "GET", "/schemas/ids/" + id, null).status()).isEqualTo(200);
+                int id = register(registry.apply(node), "own-" + nodes.indexOf(node), schema);
+                assertThat(call(registry.apply(node), "GET", "/schemas/ids/" + id, null).status()).isEqualTo(200);
             }
             List<Future<Integer>> futures = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < 20; i++) {
-                    TestNode node = nodes.get(i % 2);
+                    String url = registry.apply(nodes.get(i % 2));
                     String schema = "{\"type\":\"record\",\"name\":\"R" + i + "\",\"fields\":[]}";
                     String subject = "subject-" + (i % 4);
-                    futures.add(clients.submit(() -> register(node, subject, schema)));
+                    futures.add(clients.submit(() -> register(url, subject, schema)));
                 }
             }
             Set<Integer> ids = new HashSet<>();
@@ -71,10 +78,11 @@ class SchemaRegistryClusterIT {
             }
             assertThat(ids).hasSize(20);
             // Every node serves the same registry (reads are answered from each node's own copy of the topic).
-            for (TestNode node : nodes) {
+            for (NodeProcess node : nodes) {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     for (int s = 0; s < 4; s++) {
-                        assertThat(call(node, "GET", "/subjects/subject-" + s + "/versions", null).json().toString())
+                        assertThat(call(registry.apply(node), "GET", "/subjects/subject-" + s + "/versions", null)
+                                .json().toString())
                                 .isEqualTo("[1,2,3,4,5]");
                     }
                 });
@@ -94,23 +102,25 @@ class SchemaRegistryClusterIT {
                 for (int i = 0; i < 200; i++) {
                     acknowledged.add("before-" + i);
                 }
-                TestNode lost = nodes.get(writer - 1);
-                produceThroughProxy(lost, acknowledged);
+                NodeProcess lost = nodes.get(writer - 1);
+                produceThroughProxy(urls.get(lost), acknowledged);
 
-                lost.close();
-                List<TestNode> alive = nodes.stream().filter(n -> n != lost).toList();
+                lost.kill9();
+                List<NodeProcess> alive = nodes.stream().filter(n -> n != lost).toList();
                 int newId = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> register(
-                        alive.get(0), "after-loss", "{\"type\":\"record\",\"name\":\"After\",\"fields\":[]}"),
+                        registry.apply(alive.get(0)), "after-loss",
+                        "{\"type\":\"record\",\"name\":\"After\",\"fields\":[]}"),
                         id -> id > 0);
                 assertThat(ids).doesNotContain(newId);
-                for (TestNode node : alive) {
+                for (NodeProcess node : alive) {
                     for (int id : ids) {
-                        assertThat(call(node, "GET", "/schemas/ids/" + id, null).status()).isEqualTo(200);
+                        assertThat(call(registry.apply(node), "GET", "/schemas/ids/" + id, null).status())
+                                .isEqualTo(200);
                     }
                 }
                 List<String> after = List.of("after-0", "after-1");
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                        .untilAsserted(() -> produceThroughProxy(alive.get(1), after));
+                        .untilAsserted(() -> produceThroughProxy(urls.get(alive.get(1)), after));
                 // The json format stores each value as its JSON text: a quoted string.
                 List<String> expected = new ArrayList<>();
                 acknowledged.forEach(v -> expected.add("\"" + v + "\""));
@@ -118,7 +128,9 @@ class SchemaRegistryClusterIT {
                 assertThat(readAll(alive.get(0).bootstrap(), "events", expected.size())).containsAll(expected);
             }
         } finally {
-            nodes.forEach(TestNode::close);
+            for (NodeProcess node : nodes) {
+                node.close();
+            }
         }
     }
 
@@ -128,14 +140,16 @@ class SchemaRegistryClusterIT {
                 .id(), id -> id > 0);
     }
 
-    /** Produces {@code values} as JSON records through {@code node}'s proxy (v2); every one must be acknowledged. */
-    private static void produceThroughProxy(TestNode node, List<String> values) throws Exception {
+    /**
+     * Produces {@code values} as JSON records through the proxy (v2) of the node whose HTTP server is at
+     * {@code httpUrl}; every one must be acknowledged.
+     */
+    private static void produceThroughProxy(String httpUrl, List<String> values) throws Exception {
         StringBuilder records = new StringBuilder();
         for (String v : values) {
             records.append(records.isEmpty() ? "" : ",").append("{\"value\":\"").append(v).append("\"}");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + node.server().httpListeners().getFirst().address().getPort() + "/topics/events"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(httpUrl + "/topics/events"))
                 .header("Content-Type", "application/vnd.kafka.json.v2+json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"records\":[" + records + "]}"))
                 .timeout(Duration.ofSeconds(60)).build();

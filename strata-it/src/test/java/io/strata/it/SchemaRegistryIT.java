@@ -48,7 +48,12 @@ class SchemaRegistryIT {
     }
 
     static Reply call(TestNode node, String method, String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url(node) + path))
+        return call(url(node), method, path, body);
+    }
+
+    /** A call to the registry at {@code baseUrl} ({@code http://host:port/schema-registry}). */
+    static Reply call(String baseUrl, String method, String path, Object body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
@@ -59,7 +64,11 @@ class SchemaRegistryIT {
     }
 
     static int register(TestNode node, String subject, String schema) throws Exception {
-        Reply reply = call(node, "POST", "/subjects/" + subject + "/versions", Map.of("schema", schema));
+        return register(url(node), subject, schema);
+    }
+
+    static int register(String baseUrl, String subject, String schema) throws Exception {
+        Reply reply = call(baseUrl, "POST", "/subjects/" + subject + "/versions", Map.of("schema", schema));
         assertThat(reply.status()).as(reply.json().toString()).isEqualTo(200);
         return reply.json().get("id").asInt();
     }

@@ -77,6 +77,12 @@ final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Sets a config of this node for its next start ({@code http.listeners=} to turn its HTTP server off, say). */
+    TestNode override(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
     Map<String, String> properties() {
         Map<String, String> props = new HashMap<>();
         props.put("node.id", "1");

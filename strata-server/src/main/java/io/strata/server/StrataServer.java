@@ -43,6 +43,7 @@ import io.strata.server.security.PasswordVerifier;
 import io.strata.server.security.SecurityApis;
 import io.strata.server.security.SelfClientConfig;
 import io.strata.server.rest.RestProxy;
+import io.strata.server.schemaid.SchemaIdValidator;
 import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogDirLock;
@@ -192,8 +193,10 @@ public final class StrataServer implements AutoCloseable {
             QuorumWaiter waiter = QuorumWaiter.of(config.metadataRequestTimeoutMs(), quorum, publishing);
             TopicService topics = new TopicService(quorum, config.numPartitions(), config.defaultReplicationFactor(),
                     waiter);
+            // Refuses every id until the registry, started once the node serves clients, is attached below.
+            SchemaIdValidator schemaIds = new SchemaIdValidator();
             NodeServices services = new NodeServices(config, quorum, publishing, logs, replicas, resolver, topics,
-                    waiter, metrics, replication);
+                    waiter, metrics, replication, schemaIds);
             metrics.registerPartitions(replicas);
             metrics.registerQuorum(nodeId, quorum);
             ClientQuotaManager clientQuotas = new ClientQuotaManager(quorum::image, new ClientQuotaManager.Windows(
@@ -225,12 +228,15 @@ public final class StrataServer implements AutoCloseable {
                     config.get("broker.rack"), false)));
             network.startAccepting();
             http.route("/metrics", new MetricsEndpoint(metrics.registry()));
+            // The built-ins' Kafka clients use this node's inter-broker listener, as the node itself.
+            SelfClientConfig self = SelfClientConfig.of(selfBootstrap(config, bound, endpoints), interBroker);
+            // Every node reads the registry, for schema id validation; only a node with an HTTP server serves it.
+            SchemaRegistryService registry = SchemaRegistryService.start(config, self,
+                    http.listeners().stream().findFirst().map(l -> httpUrl(l, endpoints.getFirst().host())),
+                    quorum::image);
+            started.add(registry);
+            schemaIds.attach(registry.schemaIds());
             if (!http.listeners().isEmpty()) {
-                // The built-ins' Kafka clients use this node's inter-broker listener, as the node itself.
-                SelfClientConfig self = SelfClientConfig.of(selfBootstrap(config, bound, endpoints), interBroker);
-                SchemaRegistryService registry = SchemaRegistryService.start(config, self,
-                        httpUrl(http.listeners().getFirst(), endpoints.getFirst().host()), quorum::image);
-                started.add(registry);
                 http.routePrefix(SchemaRegistryService.PATH, registry.handler());
                 // Confluent's layout on the registry's own listeners: the API at the root path.
                 registryHttp.route("/", registry.rootHandler());

@@ -317,9 +317,7 @@ final class BatchValidator {
                 throw new RecordErrors.InvalidTimestamps(
                         "One or more records have been rejected due to invalid timestamp", errors);
             }
-            throw new RecordErrors.InvalidRecords("One or more records have been rejected due to " + errors.size()
-                    + " record errors in total, and only showing the first three errors at most: "
-                    + errors.subList(0, Math.min(3, errors.size())), errors);
+            throw RecordErrors.invalidRecords(errors);
         }
 
         /** Skips a length-prefixed field (length -1 is null); returns whether it was non-null. */

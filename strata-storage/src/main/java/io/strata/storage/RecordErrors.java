@@ -20,11 +20,23 @@ public sealed interface RecordErrors permits RecordErrors.InvalidRecords, Record
     record RecordError(int batchIndex, String message) {
     }
 
-    /** Records refused with {@code INVALID_RECORD} (e.g. no key on a compacted topic). */
+    /**
+     * Records refused with {@code INVALID_RECORD} (e.g. no key on a compacted topic), with Kafka's message naming
+     * how many and the first three.
+     *
+     * @param errors the refused records of one batch; not empty
+     */
+    static InvalidRecords invalidRecords(List<RecordError> errors) {
+        return new InvalidRecords("One or more records have been rejected due to " + errors.size()
+                + " record errors in total, and only showing the first three errors at most: "
+                + errors.subList(0, Math.min(3, errors.size())), errors);
+    }
+
+    /** Records refused with {@code INVALID_RECORD}; built by {@link #invalidRecords}. */
     final class InvalidRecords extends InvalidRecordException implements RecordErrors {
         private final transient List<RecordError> errors;
 
-        InvalidRecords(String message, List<RecordError> errors) {
+        private InvalidRecords(String message, List<RecordError> errors) {
             super(message);
             this.errors = List.copyOf(errors);
         }

@@ -20,7 +20,8 @@ public final class CoreApis implements ApiModule {
                         FinalizedFeatures.from(s.config()), () -> s.quorum().image().version()))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(s.nodeId(), s.quorum(), s.topics(),
                         s.replicas(), s.config().autoCreateTopics()))
-                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas(), s.metrics().topics()))
+                .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas(), s.metrics().topics(),
+                        s.schemaIds()))
                 .register(ApiKeys.FETCH, 4, 18, new FetchHandler(s.quorum(), s.replicas(), s.metrics().topics()))
                 .register(ApiKeys.LIST_OFFSETS, 1, 11, new ListOffsetsHandler(s.quorum(), s.replicas()))
                 .register(ApiKeys.CREATE_TOPICS, 2, 7, new CreateTopicsHandler(s.quorum(), s.topics(),

@@ -3,6 +3,7 @@ package io.strata.server.api;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicOutcome;
 import io.strata.server.cluster.LogConfigResolver;
+import io.strata.server.cluster.TopicConfigKeys;
 import io.strata.server.cluster.TopicService;
 import io.strata.storage.LogConfig;
 import java.util.ArrayList;
@@ -131,14 +132,16 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
         Map<String, String> effective = new LinkedHashMap<>(configs.effective(quorum.image(), ""));
         effective.putAll(requested);
         List<CreateTopicsResponseData.CreatableTopicConfigs> list = new ArrayList<>();
-        for (LogConfig.Key key : LogConfig.KEYS) {
+        for (LogConfig.Key key : TopicConfigKeys.ALL) {
+            // The schema validation keys have no broker-level value: their default applies.
+            String brokerValue = configs.staticDefaults().getOrDefault(key.name(), key.defaultValue());
             DescribeConfigsResponse.ConfigSource source = requested.containsKey(key.name())
                     ? DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG
-                    : configs.staticDefaults().get(key.name()).equals(key.defaultValue())
+                    : brokerValue.equals(key.defaultValue())
                     ? DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG
                     : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG;
             list.add(new CreateTopicsResponseData.CreatableTopicConfigs().setName(key.name())
-                    .setValue(effective.get(key.name())).setReadOnly(false).setIsSensitive(false)
+                    .setValue(effective.getOrDefault(key.name(), brokerValue)).setReadOnly(false).setIsSensitive(false)
                     .setConfigSource(source.id()));
         }
         return list;

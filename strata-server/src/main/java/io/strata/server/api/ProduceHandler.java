@@ -1,11 +1,14 @@
 package io.strata.server.api;
 
+import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.metrics.BrokerTopicMetrics;
+import io.strata.server.schemaid.SchemaIdValidator;
+import io.strata.server.schemaid.SchemaValidationConfig;
 import io.strata.storage.AppendResult;
 import io.strata.storage.RecordErrors;
 import java.util.ArrayList;
@@ -30,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produce: appends each partition's batches to its log as leader (acks 0, 1 and all). With acks=all the response
- * waits, up to the request timeout, for the high watermark to pass the appended records.
+ * Produce: appends each partition's batches to its log as leader (acks 0, 1 and all), after checking their schema
+ * ids on topics with schema id validation on ({@link SchemaIdValidator}). With acks=all the response waits, up to
+ * the request timeout, for the high watermark to pass the appended records.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
@@ -40,11 +44,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final MetadataQuorum quorum;
     private final ReplicaManager replicas;
     private final BrokerTopicMetrics metrics;
+    private final SchemaIdValidator schemaIds;
 
-    public ProduceHandler(MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics metrics) {
+    public ProduceHandler(MetadataQuorum quorum, ReplicaManager replicas, BrokerTopicMetrics metrics,
+                          SchemaIdValidator schemaIds) {
         this.quorum = quorum;
         this.replicas = replicas;
         this.metrics = metrics;
+        this.schemaIds = schemaIds;
     }
 
     @Override
@@ -159,6 +166,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
         try {
             Partition partition = replicas.partitionOrException(image, tp);
+            SchemaValidationConfig validation = SchemaValidationConfig.of(
+                    image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, tp.topic())));
+            if (validation.enabled()) {
+                // A follower answers NOT_LEADER_OR_FOLLOWER before looking at any record.
+                partition.checkLeader(-1);
+                schemaIds.validate(tp.topic(), validation, records);
+            }
             AppendResult result = partition.appendAsLeader(records, acks);
             // Bytes count every batch received, as Kafka's BytesIn; records only those appended (a duplicate retry
             // is not), and offsets are assigned densely within an append: their span is the number of records.

@@ -3,6 +3,7 @@ package io.strata.server.cluster;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
 import io.strata.metadata.TopicOutcome;
+import io.strata.server.schemaid.SchemaValidationConfig;
 import io.strata.storage.LogConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ public final class TopicService {
     /** Checks topic-level configs: known keys only, each with a valid value. */
     public static void validateConfigs(Map<String, String> configs) {
         for (Map.Entry<String, String> e : configs.entrySet()) {
-            if (!LogConfig.isTopicConfig(e.getKey())) {
+            if (!TopicConfigKeys.isTopicConfig(e.getKey())) {
                 throw new InvalidConfigurationException("Unknown topic config name: " + e.getKey());
             }
             if (e.getValue() == null) {
@@ -74,6 +75,7 @@ public final class TopicService {
             }
         }
         LogConfig.fromTopicConfigs(configs);
+        SchemaValidationConfig.validate(configs);
     }
 
     private NewTopic toNewTopic(Request r) {

@@ -60,7 +60,8 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     private final String topic;
     private final TopicPartition partition;
     private final int nodeId;
-    private final String url;
+    /** Where this node serves the registry; empty on a node that only reads it (no HTTP server). */
+    private final Optional<String> url;
     private final Supplier<MetadataImage> image;
     private final RegistryState state;
     private final long timeoutMs;
@@ -80,9 +81,9 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
 
     /**
      * @param kafka     how the log's Kafka clients reach the cluster
-     * @param url       where this node serves the registry, published for forwarding
+     * @param url       where this node serves the registry, published for forwarding; empty when it does not
      */
-    KafkaRegistryLog(String topic, SelfClientConfig kafka, int nodeId, String url, Supplier<MetadataImage> image,
+    KafkaRegistryLog(String topic, SelfClientConfig kafka, int nodeId, Optional<String> url, Supplier<MetadataImage> image,
                      RegistryState state, Duration timeout) {
         this.topic = topic;
         this.partition = new TopicPartition(topic, 0);
@@ -203,11 +204,12 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
 
     /** Publishes where this node serves the registry, once the state is loaded and lacks it (asynchronously). */
     private void publishUrl() {
-        if (published || !isLoaded() || state.read(v -> v.nodeUrl(nodeId)).filter(url::equals).isPresent()) {
+        if (url.isEmpty() || published || !isLoaded()
+                || state.read(v -> v.nodeUrl(nodeId)).equals(url)) {
             return;
         }
         published = true;
-        byte[][] kv = new RegistryRecord.Node(nodeId, url).encode();
+        byte[][] kv = new RegistryRecord.Node(nodeId, url.get()).encode();
         clients().producer().send(new ProducerRecord<>(topic, 0, kv[0], kv[1]), (metadata, error) -> {
             if (error != null) {
                 log.warn("Could not publish the schema registry URL of node {}: {}", nodeId, error.toString());
@@ -216,7 +218,8 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         });
     }
 
-    private boolean isLoaded() {
+    /** Whether the reader has applied what the topic held at start (or found no topic); never waits. */
+    boolean isLoaded() {
         lock.lock();
         try {
             return loaded;

@@ -144,6 +144,16 @@ final class RegistryState {
             return Optional.ofNullable(idsByContent.get(content));
         }
 
+        /** Whether a version of {@code subject} that is not soft-deleted uses schema id {@code id}. */
+        boolean registeredUnder(int id, String subject) {
+            for (Entry e : usersById.getOrDefault(id, Set.of())) {
+                if (!e.deleted() && e.subject().equals(subject)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** The versions that use a schema id, soft-deleted ones included. */
         List<Entry> users(int id) {
             return List.copyOf(usersById.getOrDefault(id, Set.of()));

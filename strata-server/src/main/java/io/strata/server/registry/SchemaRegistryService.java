@@ -3,9 +3,11 @@ package io.strata.server.registry;
 import com.sun.net.httpserver.HttpHandler;
 import io.strata.metadata.MetadataImage;
 import io.strata.server.config.ServerConfig;
+import io.strata.server.schemaid.SchemaIdLookup;
 import io.strata.server.security.SelfClientConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,28 +34,36 @@ public final class SchemaRegistryService implements AutoCloseable {
     private final RegistryEndpoint endpoint;
     private final RegistryEndpoint rootEndpoint;
     private final InProcessRegistry local;
+    private final SchemaIdLookup schemaIds;
 
-    private SchemaRegistryService(KafkaRegistryLog log, SchemaRegistry registry, Duration timeout) {
+    private SchemaRegistryService(KafkaRegistryLog log, SchemaRegistry registry, SchemaIdLookup schemaIds,
+                                  Duration timeout) {
         this.log = log;
         this.endpoint = new RegistryEndpoint(PATH, registry, timeout);
         this.rootEndpoint = new RegistryEndpoint("", registry, timeout);
         this.local = new InProcessRegistry(registry, timeout);
+        this.schemaIds = schemaIds;
     }
 
     /**
      * Starts the registry of node {@code nodeId}.
      *
      * @param kafka     how the registry's Kafka clients reach the cluster
-     * @param baseUrl   where other nodes reach this node's HTTP server ({@code http://host:port}), for forwarding
+     * @param baseUrl   where other nodes reach this node's HTTP server ({@code http://host:port}), for forwarding;
+     *                  empty on a node without one, which only reads the registry (for schema id validation) and
+     *                  publishes no URL
      */
-    public static SchemaRegistryService start(ServerConfig config, SelfClientConfig kafka, String baseUrl,
+    public static SchemaRegistryService start(ServerConfig config, SelfClientConfig kafka, Optional<String> baseUrl,
                                               Supplier<MetadataImage> image) {
         Duration timeout = Duration.ofMillis(config.metadataRequestTimeoutMs());
         RegistryState state = new RegistryState();
-        KafkaRegistryLog log = new KafkaRegistryLog(topic(config), kafka, config.nodeId(), baseUrl + PATH,
+        String topic = topic(config);
+        KafkaRegistryLog log = new KafkaRegistryLog(topic, kafka, config.nodeId(), baseUrl.map(u -> u + PATH),
                 image, state, timeout);
         log.start();
-        return new SchemaRegistryService(log, new SchemaRegistry(state, log), timeout);
+        SchemaRegistry registry = new SchemaRegistry(state, log);
+        return new SchemaRegistryService(log, registry, new RegistrySchemaIds(registry, state, log::isLoaded, topic),
+                timeout);
     }
 
     /** {@code schema.registry.topic}, else Confluent's {@code kafkastore.topic}, else {@value #DEFAULT_TOPIC}. */
@@ -70,6 +80,11 @@ public final class SchemaRegistryService implements AutoCloseable {
     /** The API's handler at the root path, for {@code /} and every path under {@link #ROOT_PREFIXES}. */
     public HttpHandler rootHandler() {
         return rootEndpoint;
+    }
+
+    /** The node's copy of the registry as schema id validation reads it: in memory, never waiting. */
+    public SchemaIdLookup schemaIds() {
+        return schemaIds;
     }
 
     /** The registry for the node's own features, in-process. */

@@ -3,6 +3,7 @@ package io.strata.server.api.admin;
 import io.strata.metadata.ConfigResourceKey;
 import io.strata.metadata.MetadataImage;
 import io.strata.server.cluster.LogConfigResolver;
+import io.strata.server.cluster.TopicConfigKeys;
 import io.strata.server.config.BrokerConfigKey;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.security.DynamicTls;
@@ -48,7 +49,7 @@ final class ConfigDescriber {
     List<Described> topic(MetadataImage image, String topic) {
         Map<String, String> topicConfigs = image.configs(new ConfigResourceKey(ConfigResourceKey.Type.TOPIC, topic));
         List<Described> described = new ArrayList<>();
-        for (LogConfig.Key key : LogConfig.KEYS) {
+        for (LogConfig.Key key : TopicConfigKeys.ALL) {
             List<Synonym> chain = new ArrayList<>();
             Optional.ofNullable(topicConfigs.get(key.name()))
                     .ifPresent(v -> chain.add(new Synonym(key.name(), v, ConfigSource.TOPIC_CONFIG)));
@@ -57,7 +58,7 @@ final class ConfigDescriber {
             // Static and default levels may be derived keys (log.retention.hours): report the topic-level value.
             String value = first.source() == ConfigSource.STATIC_BROKER_CONFIG
                     || first.source() == ConfigSource.DEFAULT_CONFIG
-                    ? resolver.staticDefaults().get(key.name()) : first.value();
+                    ? resolver.staticDefaults().getOrDefault(key.name(), first.value()) : first.value();
             described.add(new Described(ConfigCatalog.topicEntry(key), value, first.source(), false, chain));
         }
         return described;
