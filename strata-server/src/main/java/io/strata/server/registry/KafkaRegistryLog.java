@@ -1,5 +1,6 @@
 package io.strata.server.registry;
 
+import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.PartitionImage;
 import io.strata.metadata.TopicImage;
@@ -45,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * restarts. A reader thread applies every record in offset order to the node's {@link RegistryState}; writes wait
  * until the reader has applied them.
  *
- * <p>One writer: the leader of the topic's partition 0 (the metadata image says which node that is). Other nodes
- * forward writes to it, at the URL it publishes in the topic ({@link RegistryRecord.Node}), so that ids and versions
- * are decided in one place, after catching up with the log; a new leader catches up before its first decision.
+ * <p>One writer: the leader of the topic's partition 0 (the metadata image says which node that is), or, when that
+ * leader serves no registry (it has no HTTP server and published an empty URL), the lowest-numbered unfenced node that
+ * does. Other nodes forward writes to it, at the URL it publishes in the topic ({@link RegistryRecord.Node}), so that
+ * ids and versions are decided in one place, after catching up with the log; a new writer catches up before its first
+ * decision.
  *
  * <p>Thread-safe. The topic is created on the first write, with {@code cleanup.policy=compact}, one partition and a
  * replication factor of up to 3 (as many as there are brokers).
@@ -202,14 +205,17 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
         publishUrl();
     }
 
-    /** Publishes where this node serves the registry, once the state is loaded and lacks it (asynchronously). */
+    /**
+     * Publishes where this node serves the registry, once the state is loaded and lacks it (asynchronously); an
+     * empty URL for a node that serves nothing, so that others know not to wait for its URL when it leads the topic.
+     */
     private void publishUrl() {
-        if (url.isEmpty() || published || !isLoaded()
-                || state.read(v -> v.nodeUrl(nodeId)).equals(url)) {
+        String mine = url.orElse("");
+        if (published || !isLoaded() || state.read(v -> v.nodeUrl(nodeId)).equals(Optional.of(mine))) {
             return;
         }
         published = true;
-        byte[][] kv = new RegistryRecord.Node(nodeId, url.get()).encode();
+        byte[][] kv = new RegistryRecord.Node(nodeId, mine).encode();
         clients().producer().send(new ProducerRecord<>(topic, 0, kv[0], kv[1]), (metadata, error) -> {
             if (error != null) {
                 log.warn("Could not publish the schema registry URL of node {}: {}", nodeId, error.toString());
@@ -318,12 +324,29 @@ final class KafkaRegistryLog implements RegistryLog, AutoCloseable {
     @Override
     public Optional<String> forwardTo() {
         ensureTopic();
-        int writer = awaitValue(this::leader, "a leader of " + partition);
+        int writer = awaitValue(this::writer, "the schema registry writer");
         if (writer == nodeId) {
             return Optional.empty();
         }
-        return Optional.of(awaitValue(() -> state.read(v -> v.nodeUrl(writer)),
+        return Optional.of(awaitValue(() -> state.read(v -> v.nodeUrl(writer)).filter(u -> !u.isEmpty()),
                 "the schema registry URL of node " + writer));
+    }
+
+    /**
+     * The node that decides ids: the leader of partition 0 once it has published a URL; if it published none (a node
+     * without an HTTP server only reads the registry), the lowest-numbered unfenced node that serves the registry.
+     * Empty while that is not known yet.
+     */
+    private Optional<Integer> writer() {
+        return leader().flatMap(leader -> state.read(v -> {
+            Optional<String> published = leader == nodeId ? Optional.of(url.orElse("")) : v.nodeUrl(leader);
+            if (published.isEmpty() || !published.get().isEmpty()) {
+                return published.map(u -> leader);
+            }
+            Map<Integer, BrokerRegistration> brokers = image.get().brokers();
+            return v.nodeUrls().entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+                    .filter(n -> brokers.containsKey(n) && !brokers.get(n).fenced()).min(Integer::compare);
+        }));
     }
 
     /** Creates the topic unless it exists, and waits until its partition has a leader. */

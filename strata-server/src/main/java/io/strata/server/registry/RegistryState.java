@@ -190,6 +190,11 @@ final class RegistryState {
             return Optional.ofNullable(nodeUrls.get(nodeId));
         }
 
+        /** Every node's published URL by node id; empty for a node that does not serve the registry. */
+        Map<Integer, String> nodeUrls() {
+            return Map.copyOf(nodeUrls);
+        }
+
         /** Whether no schema was ever registered (IMPORT mode may only start on an empty registry). */
         boolean empty() {
             return subjects.isEmpty();
