@@ -184,9 +184,10 @@ class ClusterFailoverIT {
     }
 
     private void startCluster() throws Exception {
+        // No HTTP listener: nothing here uses it, and each of the many starts would pay for it.
         nodes.addAll(NodeProcess.cluster(dir, 3, Map.of("broker.session.timeout.ms", "3000",
                 "replica.lag.time.max.ms", "5000", "replica.fetch.wait.max.ms", "100",
-                "replica.socket.timeout.ms", "3000", "replica.fetch.backoff.ms", "200")));
+                "replica.socket.timeout.ms", "3000", "replica.fetch.backoff.ms", "200", "http.listeners", "")));
         NodeProcess.startAll(nodes);
     }
 

@@ -76,8 +76,8 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * Runs this node's JVM with the JVM's own compiler and collector, as {@code bin/strata} does, instead of the
-     * cheaper-to-start ones of {@link NodeJvm#options()}: for tests that measure how fast a node answers.
+     * Runs this node's JVM with the JVM's default compiler and collector instead of the cheaper-to-start ones of
+     * {@link NodeJvm#options()}: for tests that measure how fast a node answers.
      */
     NodeProcess withProductionJvm() {
         productionJvm = true;

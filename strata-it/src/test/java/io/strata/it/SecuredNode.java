@@ -9,7 +9,12 @@ import io.strata.testkit.Ports;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,10 +37,9 @@ import org.apache.kafka.common.config.SslConfigs;
  * configurations for each listener. Unauthenticated connections are closed after 5 s
  * ({@code strata.connection.authentication.timeout.ms}).
  *
- * <p>The security tests share one such node per test JVM ({@link #shared()}): making the certificates runs
- * {@code keytool} fifteen times and the node takes a start, once for all of them (surefire runs each test class on
- * its own JUnit engine, so the sharing is the JVM's, not a JUnit store's). Tests sharing it use their own topics and
- * users. Thread-safe: immutable once started.
+ * <p>The security tests share one such node per test JVM ({@link #shared()}; surefire runs each test class on its
+ * own JUnit engine, so the sharing is the JVM's, not a JUnit store's), and its certificates per build. Tests sharing
+ * it use their own topics and users. Thread-safe: immutable once started.
  */
 final class SecuredNode implements AutoCloseable {
 
@@ -76,21 +80,12 @@ final class SecuredNode implements AutoCloseable {
         return shared;
     }
 
-    /** Makes the certificates and starts the node, with its data under {@code dir}. */
+    /** Starts the node with its data under {@code dir}, and the certificates {@link #certificates} gives. */
     static SecuredNode start(Path dir) throws Exception {
-        TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
-        // Each keytool run is a JVM start: the three stores are made side by side.
-        Path serverKeyStore;
-        Path clientKeyStore;
-        Path rogueKeyStore;
-        try (ExecutorService keytool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Path> server = keytool.submit(() -> certs.signed("server", "CN=localhost,O=Strata"));
-            Future<Path> client = keytool.submit(() -> certs.signed("client", "CN=Client One,OU=Tests,O=Strata"));
-            Future<Path> rogue = keytool.submit(() -> certs.selfSigned("rogue", "CN=rogue"));
-            serverKeyStore = server.get();
-            clientKeyStore = client.get();
-            rogueKeyStore = rogue.get();
-        }
+        TestCertificates certs = certificates(dir);
+        Path serverKeyStore = certs.store("server");
+        Path clientKeyStore = certs.store("client");
+        Path rogueKeyStore = certs.store("rogue");
         Map<String, String> props = nodeProperties(dir, "PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0,"
                 + "SSL://127.0.0.1:0", serverKeyStore);
         // The HTTP listener over TLS with the same key store, every request authenticated against the SASL users.
@@ -108,6 +103,51 @@ final class SecuredNode implements AutoCloseable {
         StrataServer server = StrataServer.start(ServerConfig.from(props), List.of(ScramBootstrap.parse(
                 "SCRAM-SHA-512=[name=admin,password=admin-secret]")));
         return new SecuredNode(dir, certs, clientKeyStore, rogueKeyStore, server);
+    }
+
+    /**
+     * The CA and the node's, a client's and a rogue key store: made once per build in {@code strata.it.certs.dir},
+     * under a file lock, so that the test JVMs running side by side share them (making them runs {@code keytool}
+     * fifteen times); made in {@code dir} when that property is not set. Certificates made more than a day ago are
+     * made again: they are valid for 30 days.
+     */
+    private static TestCertificates certificates(Path dir) throws Exception {
+        String shared = System.getProperty("strata.it.certs.dir", "");
+        if (shared.isEmpty()) {
+            return makeCertificates(Files.createDirectories(dir.resolve("certs")));
+        }
+        Path certDir = Files.createDirectories(Path.of(shared));
+        Path made = certDir.resolve("made");
+        try (FileChannel lock = FileChannel.open(certDir.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+            if (Files.exists(made) && Files.getLastModifiedTime(made).toInstant()
+                    .isAfter(Instant.now().minus(Duration.ofDays(1)))) {
+                return TestCertificates.existing(certDir);
+            }
+            try (Stream<Path> old = Files.list(certDir)) {
+                for (Path p : old.filter(p -> !p.getFileName().toString().equals("lock")).toList()) {
+                    Files.delete(p);
+                }
+            }
+            TestCertificates certs = makeCertificates(certDir);
+            Files.writeString(made, Instant.now().toString());
+            return certs;
+        }
+    }
+
+    private static TestCertificates makeCertificates(Path certDir) throws Exception {
+        TestCertificates certs = TestCertificates.create(certDir);
+        // Each keytool run is a JVM start: the three stores are made side by side.
+        try (ExecutorService keytool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Path>> stores = List.of(
+                    keytool.submit(() -> certs.signed("server", "CN=localhost,O=Strata")),
+                    keytool.submit(() -> certs.signed("client", "CN=Client One,OU=Tests,O=Strata")),
+                    keytool.submit(() -> certs.selfSigned("rogue", "CN=rogue")));
+            for (Future<Path> store : stores) {
+                store.get();
+            }
+        }
+        return certs;
     }
 
     /**
