@@ -63,7 +63,7 @@ class ClusterFailoverIT {
 
     @Test
     void noAcknowledgedWriteIsLostOrDuplicatedWhileBrokersDieFreezeAndRestart() throws Exception {
-        startCluster();
+        timed("cluster start", this::startCluster);
         try (Admin admin = Clients.admin(bootstrap())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
                             .configs(Map.of("min.insync.replicas", "2")),
@@ -72,14 +72,16 @@ class ClusterFailoverIT {
             awaitFullIsr(admin, TOPIC);
             writes = AckedWrites.start(this::bootstrap, TOPIC, PARTITIONS);
             for (int round = 0; round < ROUNDS; round++) {
-                killALeaderAndRestartIt(admin, round % PARTITIONS);
-                writes.verify();
-                freezeALeaderAndResumeIt(admin, (round + 1) % PARTITIONS);
-                writes.verify();
-                stopTwoOfThreeReplicasAndBringThemBack(admin, (round + 2) % PARTITIONS);
-                writes.verify();
-                restartEveryNodeInTurn(admin);
-                writes.verify();
+                int r = round;
+                timed("round " + r + " kill -9", () -> killALeaderAndRestartIt(admin, r % PARTITIONS));
+                timed("verify", writes::verify);
+                timed("round " + r + " SIGSTOP", () -> freezeALeaderAndResumeIt(admin, (r + 1) % PARTITIONS));
+                timed("verify", writes::verify);
+                timed("round " + r + " two of three", () -> stopTwoOfThreeReplicasAndBringThemBack(admin,
+                        (r + 2) % PARTITIONS));
+                timed("verify", writes::verify);
+                timed("round " + r + " rolling restart", () -> restartEveryNodeInTurn(admin));
+                timed("verify", writes::verify);
             }
         }
         assertThat(writes.count()).isGreaterThan(0);
@@ -102,8 +104,8 @@ class ClusterFailoverIT {
         long worst = led.stream().mapToLong(p -> writes.firstAck(p) - killedAt).max().orElseThrow();
         log.info("kill -9 of broker {} (leader of {}): a write sent after the kill acknowledged by each of its "
                 + "partitions within {} ms", victim, led, TimeUnit.NANOSECONDS.toMillis(worst));
-        node.start();
-        awaitFullIsr(admin, TOPIC);
+        timed("restart of broker " + victim, node::start);
+        timed("full ISR after the restart", () -> awaitFullIsr(admin, TOPIC));
     }
 
     /**
@@ -115,9 +117,9 @@ class ClusterFailoverIT {
         NodeProcess node = nodes.get(leaderOf(admin, partition) - 1);
         long ackedBefore = writes.count();
         node.pause();
-        writes.awaitProgress(ackedBefore + 200, FROZEN_FOR);
+        timed("progress while frozen", () -> writes.awaitProgress(ackedBefore + 200, FROZEN_FOR));
         node.resume();
-        awaitFullIsr(admin, TOPIC);
+        timed("full ISR after SIGCONT", () -> awaitFullIsr(admin, TOPIC));
     }
 
     /**
@@ -130,18 +132,19 @@ class ClusterFailoverIT {
         int first = leaderOf(admin, partition);
         int second = first % 3 + 1;
         nodes.get(first - 1).kill9();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> describe(admin, TOPIC).partitions()
-                .stream().noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == first)));
+        timed("ISRs without the first", () -> await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> describe(admin, TOPIC).partitions().stream()
+                        .noneMatch(p -> p.isr().stream().anyMatch(n -> n.id() == first))));
         try (KafkaProducer<byte[], byte[]> strict = Clients.producer(bootstrap(), Map.of(
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
                 ProducerConfig.RETRIES_CONFIG, 0))) {
             // the first attempt may still meet a leader that moved (retries are off to see the refusal itself)
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> strict.send(
-                    new ProducerRecord<>(STRICT_TOPIC, new byte[1])).get())
-                    .hasCauseInstanceOf(NotEnoughReplicasException.class));
+            timed("NOT_ENOUGH_REPLICAS", () -> await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                    () -> assertThatThrownBy(() -> strict.send(new ProducerRecord<>(STRICT_TOPIC, new byte[1])).get())
+                            .hasCauseInstanceOf(NotEnoughReplicasException.class)));
         }
         long ackedBefore = writes.count();
-        writes.awaitProgress(ackedBefore + 100);
+        timed("progress with two", () -> writes.awaitProgress(ackedBefore + 100));
 
         nodes.get(second - 1).kill9();
         long ackedWithOneLeft = writes.count();
@@ -149,27 +152,42 @@ class ClusterFailoverIT {
                 .until(() -> writes.count() <= ackedWithOneLeft + IN_FLIGHT_ALLOWANCE);
         long stalled = writes.count();
 
-        nodes.get(second - 1).start();
-        writes.awaitProgress(stalled + 200);
-        nodes.get(first - 1).start();
-        awaitFullIsr(admin, TOPIC);
+        timed("restart of the second", nodes.get(second - 1)::start);
+        timed("progress with two again", () -> writes.awaitProgress(stalled + 200));
+        timed("restart of the first", nodes.get(first - 1)::start);
+        timed("full ISR after both restarts", () -> awaitFullIsr(admin, TOPIC));
     }
 
     /** (d) A rolling restart: every node in turn stopped with SIGTERM (controlled shutdown) and started again. */
     private void restartEveryNodeInTurn(Admin admin) throws Exception {
         for (NodeProcess node : nodes) {
             long ackedBefore = writes.count();
-            assertThat(node.stop()).as("exit status after SIGTERM (143: the JVM ended by the signal, hooks run)").isIn(0, 143);
-            writes.awaitProgress(ackedBefore + 100);
-            node.start();
-            awaitFullIsr(admin, TOPIC);
+            timed("SIGTERM", () -> assertThat(node.stop())
+                    .as("exit status after SIGTERM (143: the JVM ended by the signal, hooks run)").isIn(0, 143));
+            timed("progress without it", () -> writes.awaitProgress(ackedBefore + 100));
+            timed("restart", node::start);
+            timed("full ISR after the restart", () -> awaitFullIsr(admin, TOPIC));
         }
     }
 
+    /** A step of the scenario. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs a step and logs how long it took: where the test's time goes. */
+    private static void timed(String what, Step step) throws Exception {
+        long begin = System.nanoTime();
+        step.run();
+        log.info("{}: {} ms", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    }
+
     private void startCluster() throws Exception {
+        // No HTTP listener: nothing here uses it, and each of the many starts would pay for it.
         nodes.addAll(NodeProcess.cluster(dir, 3, Map.of("broker.session.timeout.ms", "3000",
                 "replica.lag.time.max.ms", "5000", "replica.fetch.wait.max.ms", "100",
-                "replica.socket.timeout.ms", "3000", "replica.fetch.backoff.ms", "200")));
+                "replica.socket.timeout.ms", "3000", "replica.fetch.backoff.ms", "200", "http.listeners", "")));
         NodeProcess.startAll(nodes);
     }
 

@@ -65,6 +65,7 @@ class ConsoleSpeedIT {
     @BeforeAll
     static void start() throws Exception {
         nodes = NodeProcess.cluster(dir, 2, Map.of("group.initial.rebalance.delay.ms", "0"));
+        nodes.forEach(NodeProcess::withProductionJvm); // a speed measured on a node JVM as users run it
         NodeProcess.startAll(nodes);
         base = "http://127.0.0.1:" + nodes.get(0).httpPort();
         String bootstrap = nodes.get(0).bootstrap();

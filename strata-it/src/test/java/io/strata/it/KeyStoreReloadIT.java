@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
-import io.strata.testkit.Ports;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -83,17 +77,8 @@ class KeyStoreReloadIT {
             second = f2.get();
             third = f3.get();
         }
-        int controller = Ports.free();
-        Map<String, String> props = new HashMap<>();
-        props.put("node.id", "1");
-        props.put("process.roles", "broker,controller");
-        props.put("listeners", "PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controller);
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        props.put("log.dirs", dir.resolve("logs").toString());
-        props.put("http.listeners", "");
-        props.put("ssl.keystore.location", first.toString());
-        props.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        props.put("ssl.keystore.type", "PKCS12");
+        Map<String, String> props = SecuredNode.nodeProperties(dir, "PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0",
+                first);
         server = StrataServer.start(ServerConfig.from(props));
         assertThat(presentedName(certs)).isEqualTo("CN=first,O=Strata");
 
@@ -143,14 +128,7 @@ class KeyStoreReloadIT {
 
     /** The subject of the certificate a new TLS connection to the SSL listener is shown. */
     private String presentedName(TestCertificates certs) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(certs.trustStore())) {
-            trust.load(in, TestCertificates.PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+        SSLContext context = TlsSockets.trusting(certs.trustStore());
         String[] hostPort = address("SSL").split(":");
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(hostPort[0],
                 Integer.parseInt(hostPort[1]))) {
@@ -174,8 +152,6 @@ class KeyStoreReloadIT {
     }
 
     private String address(String listener) {
-        InetSocketAddress a = server.listeners().stream().filter(l -> l.listenerName().equals(listener))
-                .findFirst().orElseThrow().address();
-        return "127.0.0.1:" + a.getPort();
+        return SecuredNode.address(server, listener);
     }
 }

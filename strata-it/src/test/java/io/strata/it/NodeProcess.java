@@ -27,6 +27,7 @@ final class NodeProcess implements AutoCloseable {
     private final int clientPort = Ports.free();
     private final int controllerPort = Ports.free();
     private Process process;
+    private boolean productionJvm;
     private int starts;
     private Duration lastStartTime = Duration.ZERO;
 
@@ -72,6 +73,15 @@ final class NodeProcess implements AutoCloseable {
         NodeProcess node = new NodeProcess(dir.resolve("node-" + nodeId), props);
         node.overrides.put("listeners", "PLAINTEXT://127.0.0.1:" + node.clientPort);
         return node;
+    }
+
+    /**
+     * Runs this node's JVM with the JVM's default compiler and collector instead of the cheaper-to-start ones of
+     * {@link NodeJvm#options()}: for tests that measure how fast a node answers.
+     */
+    NodeProcess withProductionJvm() {
+        productionJvm = true;
+        return this;
     }
 
     /** Sets a config of this node for its next start ({@code broker.rack}, say). */
@@ -142,8 +152,9 @@ final class NodeProcess implements AutoCloseable {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx512m");
+        command.addAll(productionJvm ? NodeJvm.productionOptions() : NodeJvm.options());
         command.add("-cp");
-        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add(NodeJvm.classPath());
         command.add("io.strata.cli.StrataCli");
         command.add("server");
         Map<String, String> props = new java.util.LinkedHashMap<>();

@@ -32,6 +32,11 @@ final class TestCertificates {
         return certs;
     }
 
+    /** The CA and stores {@link #create} and the others made in {@code dir} before (by this JVM or another). */
+    static TestCertificates existing(Path dir) {
+        return new TestCertificates(dir);
+    }
+
     /** A key store {@code <name>.p12} whose key is certified by the CA, for 127.0.0.1 and localhost. */
     Path signed(String name, String dname) throws IOException, InterruptedException {
         String store = name + ".p12";
@@ -51,6 +56,11 @@ final class TestCertificates {
     Path selfSigned(String name, String dname) throws IOException, InterruptedException {
         keytool("-genkeypair", "-keystore", name + ".p12", "-alias", name, "-dname", dname, "-keyalg", "EC",
                 "-groupname", "secp256r1", "-validity", "30");
+        return dir.resolve(name + ".p12");
+    }
+
+    /** The key store {@code <name>.p12} that {@link #signed} or {@link #selfSigned} made. */
+    Path store(String name) {
         return dir.resolve(name + ".p12");
     }
 
