@@ -315,9 +315,9 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /**
-     * The path of every request of a producer ({@code request} names it in the log): this node must coordinate the id, the producer id must be the
-     * id's and its epoch current (or, if {@code anyEpoch}, left to {@code decide}), no write may be in flight;
-     * then {@code decide}'s transition is written and applied.
+     * The path of every request of a producer ({@code request} names it in the log): this node must coordinate
+     * the id, the producer id must be the id's and its epoch current (or, if {@code anyEpoch}, left to
+     * {@code decide}), no write may be in flight; then {@code decide}'s transition is written and applied.
      */
     private Changed change(String request, String transactionalId, long producerId, short producerEpoch,
                            boolean anyEpoch, java.util.function.Function<TxnValue, TxnTransitions.Transition> decide) {

@@ -91,10 +91,10 @@ final class TxnTransitions {
      * their leaders yet: Kafka's producer (4.x) can send EndTxn before the batches of the same transaction when its
      * sender checked for incomplete batches just before the application appended them (the check and the dequeue
      * of EndTxn are not one step). Kafka's coordinator answers INVALID_TXN_STATE, fatal to the producer, and is
-     * saved in practice only by its slower markers (the early EndTxn finds the previous transaction still
-     * completing). Here it is answered CONCURRENT_TRANSACTIONS for as long as such a transaction could still be
-     * open (its transaction timeout): the producer sends its batches, its leaders add the partitions and
-     * the retried EndTxn commits them.
+     * usually spared by its slower markers (the early EndTxn finds the previous transaction still completing and
+     * is told to retry). Here it is answered CONCURRENT_TRANSACTIONS for as long as such a transaction could still
+     * be open (its transaction timeout): the producer sends its batches meanwhile, their leaders add the
+     * partitions and the retried EndTxn commits them.
      */
     static Transition endTxn(TxnValue v, short requestEpoch, boolean commit, boolean v2, long now,
                              LongSupplier producerIds) {
