@@ -53,9 +53,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * by read_committed and read_uncommitted consumers, fencing, consume-transform-produce with
  * {@code sendOffsetsToTransaction} (classic and KIP-848 groups) across a crashed instance, Admin and Kafka's
  * {@code kafka-transactions.sh}; and a {@code kill -9} of a node process mid-transaction. The node finalizes
- * transactions version 2 ({@code strata.transaction.version=2}), which the clients then use; the interleaved, fencing
- * and epoch cases run against a second node at version 1 too (the default), where the same clients use the older
- * protocol.
+ * transactions version 2 (the default of {@code strata.transaction.version}), which the clients then use; the
+ * interleaved, fencing and epoch cases run against a second node pinned to version 1 too, where the same clients use
+ * the older protocol.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionsIT {
@@ -71,8 +71,7 @@ class TransactionsIT {
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
         Map<String, String> config = Map.of("transaction.state.log.num.partitions", "3",
-                "offsets.topic.num.partitions", "3", "group.initial.rebalance.delay.ms", "0",
-                "strata.transaction.version", "2");
+                "offsets.topic.num.partitions", "3", "group.initial.rebalance.delay.ms", "0");
         node = TestNode.start(dir.resolve("node"), config);
         admin = Clients.admin(node.bootstrap());
         Map<String, String> v1Config = new HashMap<>(config);

@@ -6,8 +6,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 
 /**
  * The features this node advertises in ApiVersions v3+ (KIP-584): {@code transaction.version}, supported 0-2 and
- * finalized at {@code strata.transaction.version} (default 1; a new Kafka 4.x cluster finalizes 2, which is opt-in
- * here while a rare fatal INVALID_TXN_STATE under concurrent version 2 producers is open). Kafka's producers use
+ * finalized at {@code strata.transaction.version} (default 2, as a new Kafka 4.x cluster). Kafka's producers use
  * transactions version 2 (KIP-890: partitions added on produce, the epoch bumped at every commit and abort) when the
  * finalized level is 2 or more, and the older protocol otherwise, so one node serves both.
  *
@@ -20,7 +19,7 @@ public record FinalizedFeatures(short transactionVersion) {
     public static final String TRANSACTION_VERSION = "transaction.version";
     public static final String TRANSACTION_VERSION_CONFIG = "strata.transaction.version";
     private static final short MAX_TRANSACTION_VERSION = 2;
-    private static final short DEFAULT_TRANSACTION_VERSION = 1;
+    private static final short DEFAULT_TRANSACTION_VERSION = 2;
 
     public FinalizedFeatures {
         if (transactionVersion < 0 || transactionVersion > MAX_TRANSACTION_VERSION) {

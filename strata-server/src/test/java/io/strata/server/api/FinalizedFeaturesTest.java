@@ -16,9 +16,8 @@ class FinalizedFeaturesTest {
     }
 
     @Test
-    void transactionVersionTwoIsFinalizedByConfigurationAndAdvertisedFromVersionThree() {
-        assertThat(FinalizedFeatures.from(config(Map.of())).transactionVersion()).isEqualTo((short) 1);
-        FinalizedFeatures features = FinalizedFeatures.from(config(Map.of("strata.transaction.version", "2")));
+    void transactionVersionTwoIsFinalizedByDefaultAndAdvertisedFromVersionThree() {
+        FinalizedFeatures features = FinalizedFeatures.from(config(Map.of()));
         assertThat(features.transactionVersion()).isEqualTo((short) 2);
         ApiVersionsResponseData response = new ApiVersionsResponseData();
         features.addTo(response, (short) 3, 42);

@@ -253,7 +253,7 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public Errors addPartitions(String transactionalId, long producerId, short producerEpoch,
                                 Set<TopicPartition> partitions, boolean v2) {
-        return change(transactionalId, producerId, producerEpoch, false,
+        return change("AddPartitionsToTxn", transactionalId, producerId, producerEpoch, false,
                 v -> TxnTransitions.addPartitions(v, partitions, time.milliseconds(), v2)).error();
     }
 
@@ -271,10 +271,11 @@ public final class TransactionCoordinator implements AutoCloseable {
     public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
                                              Set<TopicPartition> partitions) {
         Map<TopicPartition, Errors> out = new HashMap<>();
-        Errors error = change(transactionalId, producerId, producerEpoch, false, v -> {
-            partitions.forEach(tp -> out.put(tp, TxnTransitions.verify(v, tp)));
-            return new TxnTransitions.Transition.Answer(Errors.NONE);
-        }).error();
+        Errors error = change("AddPartitionsToTxn (verify only)", transactionalId, producerId, producerEpoch, false,
+                v -> {
+                    partitions.forEach(tp -> out.put(tp, TxnTransitions.verify(v, tp)));
+                    return new TxnTransitions.Transition.Answer(Errors.NONE);
+                }).error();
         if (error != Errors.NONE) {
             partitions.forEach(tp -> out.put(tp, error));
         }
@@ -290,7 +291,8 @@ public final class TransactionCoordinator implements AutoCloseable {
      */
     public InitResult endTxn(String transactionalId, long producerId, short producerEpoch, boolean commit,
                              boolean v2) {
-        Changed result = change(transactionalId, producerId, producerEpoch, v2, v -> TxnTransitions.endTxn(v,
+        Changed result = change(commit ? "EndTxn(commit)" : "EndTxn(abort)", transactionalId, producerId,
+                producerEpoch, v2, v -> TxnTransitions.endTxn(v,
                 producerEpoch, commit, v2, time.milliseconds(), producerIds));
         if (result.error() == Errors.NONE && result.prepared().isPresent()) {
             markers.complete(result.metadata(), result.prepared().get());
@@ -313,12 +315,12 @@ public final class TransactionCoordinator implements AutoCloseable {
     }
 
     /**
-     * The path of every request of a producer: this node must coordinate the id, the producer id must be the
-     * id's and its epoch current (or, if {@code anyEpoch}, left to {@code decide}), no write may be in flight;
-     * then {@code decide}'s transition is written and applied.
+     * The path of every request of a producer ({@code request} names it in the log): this node must coordinate
+     * the id, the producer id must be the id's and its epoch current (or, if {@code anyEpoch}, left to
+     * {@code decide}), no write may be in flight; then {@code decide}'s transition is written and applied.
      */
-    private Changed change(String transactionalId, long producerId, short producerEpoch, boolean anyEpoch,
-                           java.util.function.Function<TxnValue, TxnTransitions.Transition> decide) {
+    private Changed change(String request, String transactionalId, long producerId, short producerEpoch,
+                           boolean anyEpoch, java.util.function.Function<TxnValue, TxnTransitions.Transition> decide) {
         Errors owner = ownership(transactionalId);
         if (owner != Errors.NONE) {
             return Changed.failed(owner);
@@ -336,6 +338,12 @@ public final class TransactionCoordinator implements AutoCloseable {
             }
             switch (decide.apply(m.value)) {
                 case TxnTransitions.Transition.Answer a -> {
+                    if (a.error() != Errors.NONE) {
+                        // Why a producer was refused or told to retry: the state it found.
+                        log.debug("{} of {} (producer id {}, epoch {}) answered {} in state {} at epoch {}", request,
+                                transactionalId, producerId, producerEpoch, a.error(), m.value.state(),
+                                m.value.producerEpoch());
+                    }
                     return a.error() != Errors.NONE ? Changed.failed(a.error())
                             : new Changed(Errors.NONE, TxnTransitions.nextProducerId(m.value),
                                     TxnTransitions.nextProducerEpoch(m.value), m, Optional.empty());

@@ -84,6 +84,17 @@ final class TxnTransitions {
      * epoch must be the current one, and a retry after the transaction completed the same way succeeds. Version 2
      * ({@code v2}): the prepared state carries the bumped epoch (and a next producer id when the bump exhausts the
      * epoch); a retry names the epoch before the bump; an abort with no transaction open still bumps the epoch.
+     * While the previous transaction's markers are being written, every EndTxn waits (CONCURRENT_TRANSACTIONS), as
+     * Kafka's pending completion makes it.
+     *
+     * <p>A version 2 commit at the current epoch with no transaction open is one whose records have not reached
+     * their leaders yet: Kafka's producer (4.x) can send EndTxn before the batches of the same transaction when its
+     * sender checked for incomplete batches just before the application appended them (the check and the dequeue
+     * of EndTxn are not one step). Kafka's coordinator answers INVALID_TXN_STATE, fatal to the producer, and is
+     * usually spared by its slower markers (the early EndTxn finds the previous transaction still completing and
+     * is told to retry). Here it is answered CONCURRENT_TRANSACTIONS for as long as such a transaction could still
+     * be open (its transaction timeout): the producer sends its batches meanwhile, their leaders add the
+     * partitions and the retried EndTxn commits them.
      */
     static Transition endTxn(TxnValue v, short requestEpoch, boolean commit, boolean v2, long now,
                              LongSupplier producerIds) {
@@ -103,13 +114,24 @@ final class TxnTransitions {
                     // the bump fences whatever is still on its way.
                     yield new Transition.Write(prepareV2(v, prepare, Set.of(), now, producerIds));
                 }
+                if (v2) {
+                    yield new Transition.Answer(recordsMayBeOnTheirWay(v, now) ? Errors.CONCURRENT_TRANSACTIONS
+                            : Errors.INVALID_TXN_STATE);
+                }
                 boolean sameOutcome = v.state() == (commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT);
-                yield new Transition.Answer(!v2 && sameOutcome ? Errors.NONE : Errors.INVALID_TXN_STATE);
+                yield new Transition.Answer(sameOutcome ? Errors.NONE : Errors.INVALID_TXN_STATE);
             }
-            case PREPARE_COMMIT, PREPARE_ABORT -> new Transition.Answer(v.state() == prepare
-                    ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
-            case PREPARE_EPOCH_FENCE, DEAD -> new Transition.Answer(Errors.CONCURRENT_TRANSACTIONS);
+            case PREPARE_COMMIT, PREPARE_ABORT, PREPARE_EPOCH_FENCE, DEAD ->
+                    new Transition.Answer(Errors.CONCURRENT_TRANSACTIONS);
         };
+    }
+
+    /**
+     * Whether a version 2 commit with no transaction open may be one whose records are still on their way: within
+     * the producer's transaction timeout (the longest such a transaction may live) of the id's last change.
+     */
+    private static boolean recordsMayBeOnTheirWay(TxnValue v, long now) {
+        return now - v.lastUpdateMs() <= v.timeoutMs();
     }
 
     private static Errors isRetryOfV2End(TxnValue v, short requestEpoch, boolean commit) {
@@ -119,8 +141,7 @@ final class TxnTransitions {
         return switch (v.state()) {
             case COMPLETE_COMMIT -> commit ? Errors.NONE : Errors.PRODUCER_FENCED;
             case COMPLETE_ABORT -> commit ? Errors.PRODUCER_FENCED : Errors.NONE;
-            case PREPARE_COMMIT -> commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.PRODUCER_FENCED;
-            case PREPARE_ABORT -> commit ? Errors.PRODUCER_FENCED : Errors.CONCURRENT_TRANSACTIONS;
+            case PREPARE_COMMIT, PREPARE_ABORT -> Errors.CONCURRENT_TRANSACTIONS;
             default -> Errors.PRODUCER_FENCED;
         };
     }

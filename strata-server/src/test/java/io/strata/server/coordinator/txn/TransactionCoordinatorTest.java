@@ -131,6 +131,25 @@ class TransactionCoordinatorTest {
     }
 
     @Test
+    void version2CommitThatOvertakesItsRecordsIsRetriedUntilTheirLeaderAddsThem() {
+        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A), true)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true, true).producerEpoch()).isEqualTo((short) 1);
+        await().until(() -> state().state() == TxnState.COMPLETE_COMMIT);
+
+        // The next EndTxn reaches the coordinator before the transaction's records reach their leader.
+        assertThat(coordinator.endTxn(ID, 1000, (short) 1, true, true).error())
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(state().state()).isEqualTo(TxnState.COMPLETE_COMMIT);
+        // The records arrive: their leader adds the partition, and the producer's retry commits the transaction.
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 1, Set.of(B), true)).isEqualTo(Errors.NONE);
+        assertThat(coordinator.endTxn(ID, 1000, (short) 1, true, true))
+                .isEqualTo(new TransactionCoordinator.InitResult(Errors.NONE, 1000, (short) 2));
+        await().until(() -> state().state() == TxnState.COMPLETE_COMMIT && state().producerEpoch() == 2);
+        assertThat(markers.written()).extracting(e -> e.getKey()).containsExactly(A, B);
+    }
+
+    @Test
     void endTxnWithoutATransactionIsAnInvalidState() {
         coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
         assertThat(coordinator.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.INVALID_TXN_STATE);

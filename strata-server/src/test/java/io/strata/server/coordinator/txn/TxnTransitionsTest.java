@@ -88,8 +88,51 @@ class TxnTransitionsTest {
         assertThat(prepared.state()).isEqualTo(TxnState.PREPARE_ABORT);
         assertThat(prepared.partitions()).isEmpty();
         assertThat(prepared.producerEpoch()).isEqualTo((short) 8);
-        assertThat(answered(TxnTransitions.endTxn(idle((short) 7), (short) 7, true, true, 20, ids::getAndIncrement)))
+    }
+
+    @Test
+    void version2CommitThatOvertakesItsRecordsWaitsForThem() {
+        TxnValue ongoing = written(TxnTransitions.addPartitions(idle((short) 3), Set.of(A), 10, true));
+        TxnValue prepared = written(TxnTransitions.endTxn(ongoing, (short) 3, true, true, 20, ids::getAndIncrement));
+        // The producer continues at epoch 4, and its next EndTxn reaches the coordinator before any of its records
+        // reaches a leader (Kafka's producer can send it first): it waits while the first transaction completes...
+        assertThat(answered(TxnTransitions.endTxn(prepared, (short) 4, true, true, 25, ids::getAndIncrement)))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        TxnValue done = TxnTransitions.completion(prepared, 30);
+        // ...and once it completed, rather than failing the producer with INVALID_TXN_STATE.
+        assertThat(answered(TxnTransitions.endTxn(done, (short) 4, true, true, 35, ids::getAndIncrement)))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        // The records arrive, their leader adds the partition, and the retried EndTxn commits them.
+        TxnValue next = written(TxnTransitions.addPartitions(done, Set.of(B), 40, true));
+        TxnValue second = written(TxnTransitions.endTxn(next, (short) 4, true, true, 45, ids::getAndIncrement));
+        assertThat(second.state()).isEqualTo(TxnState.PREPARE_COMMIT);
+        assertThat(second.partitions()).containsExactly(B);
+        assertThat(second.producerEpoch()).isEqualTo((short) 5);
+        // Past the transaction timeout no such records can still be on their way: an invalid state, as in Kafka.
+        assertThat(answered(TxnTransitions.endTxn(done, (short) 4, true, true, 30 + 60_001, ids::getAndIncrement)))
                 .isEqualTo(Errors.INVALID_TXN_STATE);
+    }
+
+    @Test
+    void everyEndWaitsWhileThePreviousTransactionsMarkersAreWritten() {
+        TxnValue ongoing = written(TxnTransitions.addPartitions(idle((short) 3), Set.of(A), 10, false));
+        TxnValue committing = written(TxnTransitions.endTxn(ongoing, (short) 3, true, false, 20,
+                ids::getAndIncrement));
+        assertThat(answered(TxnTransitions.endTxn(committing, (short) 3, false, false, 25, ids::getAndIncrement)))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+
+        TxnValue ongoingV2 = written(TxnTransitions.addPartitions(idle((short) 3), Set.of(A), 10, true));
+        TxnValue aborting = written(TxnTransitions.endTxn(ongoingV2, (short) 3, false, true, 20,
+                ids::getAndIncrement));
+        // The next transaction's commit, at the bumped epoch, and a retry of the abort's EndTxn naming the other
+        // outcome both wait for the abort's markers.
+        assertThat(answered(TxnTransitions.endTxn(aborting, (short) 4, true, true, 25, ids::getAndIncrement)))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        assertThat(answered(TxnTransitions.endTxn(aborting, (short) 3, true, true, 25, ids::getAndIncrement)))
+                .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        TxnValue aborted = TxnTransitions.completion(aborting, 30);
+        assertThat(answered(TxnTransitions.endTxn(aborted, (short) 3, true, true, 35, ids::getAndIncrement)))
+                .isEqualTo(Errors.PRODUCER_FENCED);
     }
 
     @Test
