@@ -143,7 +143,7 @@ class QuotaIT {
         int quota = 524_288;
         setQuota(client("slow-consumer"), "consumer_byte_rate", quota);
         byte[] value = new byte[4096];
-        int records = 4096; // 16 MiB: the first span's burst (5 MiB) and more than a cycle after it
+        int records = 8192; // 32 MiB: the first span's burst (5.5 MiB) and more than the 2.5 spans measured after it
         try (KafkaProducer<byte[], byte[]> loader = Clients.producer(node.bootstrap(), Map.of(
                 ProducerConfig.BATCH_SIZE_CONFIG, 32_768, ProducerConfig.LINGER_MS_CONFIG, 5))) {
             for (int i = 0; i < records; i++) {

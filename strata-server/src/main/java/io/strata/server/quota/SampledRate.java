@@ -5,13 +5,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A rate per second measured over {@code samples} windows of {@code windowMs} each, as Kafka's quota sensors
- * (KIP-13, and Kafka 4's sample keeping): values are added to the current window, which starts with the first value
- * recorded after the previous one has run for {@code windowMs}; a window is forgotten once its last value is
- * {@code samples * windowMs} old, so one that still overlaps the span keeps counting (with its start, the span);
- * one window more than {@code samples} is kept for that reason. The rate is the sum of the windows divided by the
- * time since the oldest one started, where a span of less than {@code samples - 1} full windows counts the missing
- * ones as elapsed (so a new client's first burst is spread over the whole span rather than measured as an infinite
- * rate).
+ * (KIP-13): values are added to the current window; windows older than {@code samples * windowMs} are forgotten; the
+ * rate is the sum of the windows divided by the time they span, where a rate measured over less than
+ * {@code samples - 1} full windows counts the missing ones as elapsed (so a new client's first burst is spread over
+ * the whole span rather than measured as an infinite rate).
  *
  * <p>The clock is the caller's ({@code nowMs} arguments), so tests drive it. Thread-safe: a short lock around
  * arithmetic, never held while waiting.
@@ -22,12 +19,11 @@ public final class SampledRate {
     private final long windowMs;
     private final double[] values;
     private final long[] starts;
-    private final long[] lastRecords;
     private int current;
     private final ReentrantLock lock = new ReentrantLock();
 
     /**
-     * @param samples  windows measured ({@code quota.window.num}), at least 1
+     * @param samples  windows kept ({@code quota.window.num}), at least 1
      * @param windowMs span of each window ({@code quota.window.size.seconds} in ms), at least 1
      * @param nowMs    the time the first window starts
      */
@@ -37,11 +33,9 @@ public final class SampledRate {
         }
         this.samples = samples;
         this.windowMs = windowMs;
-        this.values = new double[samples + 1];
-        this.starts = new long[samples + 1];
-        this.lastRecords = new long[samples + 1];
+        this.values = new double[samples];
+        this.starts = new long[samples];
         Arrays.fill(starts, nowMs);
-        Arrays.fill(lastRecords, nowMs);
     }
 
     /** Adds {@code value} (bytes, or percent-seconds of request time) at {@code nowMs}; negative undoes a record. */
@@ -49,11 +43,11 @@ public final class SampledRate {
         lock.lock();
         try {
             if (nowMs - starts[current] >= windowMs) {
-                current = (current + 1) % values.length;
-                reset(current, nowMs);
+                current = (current + 1) % samples;
+                values[current] = 0;
+                starts[current] = nowMs;
             }
             values[current] += value;
-            lastRecords[current] = nowMs;
         } finally {
             lock.unlock();
         }
@@ -91,7 +85,7 @@ public final class SampledRate {
         }
     }
 
-    /** The span the rate is measured over, at least {@code samples - 1} windows. Caller holds the lock, purged. */
+    /** The span the rate is measured over, at least {@code samples - 1} windows. Caller holds the lock. */
     private long windowSizeMs(long nowMs) {
         long oldest = nowMs;
         for (long start : starts) {
@@ -105,19 +99,14 @@ public final class SampledRate {
         return Math.max(1, elapsed);
     }
 
-    /** Forgets windows whose last value is {@code samples} windows old. Caller holds the lock. */
+    /** Forgets windows that ended more than {@code samples} windows ago. Caller holds the lock. */
     private void purge(long nowMs) {
         long expireAge = (long) samples * windowMs;
-        for (int i = 0; i < values.length; i++) {
-            if (nowMs - lastRecords[i] >= expireAge) {
-                reset(i, nowMs);
+        for (int i = 0; i < samples; i++) {
+            if (nowMs - starts[i] >= expireAge) {
+                values[i] = 0;
+                starts[i] = nowMs;
             }
         }
-    }
-
-    private void reset(int window, long nowMs) {
-        values[window] = 0;
-        starts[window] = nowMs;
-        lastRecords[window] = nowMs;
     }
 }

@@ -50,16 +50,6 @@ class SampledRateTest {
     }
 
     @Test
-    void aWindowIsForgottenOnlyOnceItsLastValueLeavesTheSpan() {
-        SampledRate rate = new SampledRate(11, 1000, 0);
-        rate.record(1000, 0);
-        rate.record(1000, 900); // the same window, which started at 0
-        // Its last value is 10.1 s old: it still overlaps the span, which runs from its start (Kafka 4).
-        assertThat(rate.measure(11_000)).isCloseTo(2000 / 11.0, within(0.01));
-        assertThat(rate.measure(11_900)).isZero();
-    }
-
-    @Test
     void aBackloggedClientThatWaitsOutItsThrottleTimeIsHeldToTheBound() {
         // A client that sends 256 KB whenever it may (as a producer with a backlog does), against 1 MB/s.
         SampledRate rate = new SampledRate(11, 1000, 0);
