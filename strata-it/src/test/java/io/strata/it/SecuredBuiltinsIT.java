@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
-import io.strata.testkit.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -63,23 +61,14 @@ class SecuredBuiltinsIT {
     void consoleRegistryAndProxyWorkOnASecuredInterBrokerListener() throws Exception {
         TestCertificates certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
         Path keyStore = certs.signed("broker", "CN=broker,O=Strata");
-        int controller = Ports.free();
-        Map<String, String> props = new HashMap<>();
-        props.put("node.id", "1");
-        props.put("process.roles", "broker,controller");
-        props.put("listeners", "SECURE://127.0.0.1:0,CONTROLLER://127.0.0.1:" + controller);
+        Map<String, String> props = SecuredNode.nodeProperties(dir, "SECURE://127.0.0.1:0", keyStore);
         props.put("listener.security.protocol.map", "SECURE:SASL_SSL,CONTROLLER:PLAINTEXT");
         props.put("inter.broker.listener.name", "SECURE");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        props.put("log.dirs", dir.resolve("logs").toString());
         props.put("http.listeners", "http://127.0.0.1:0");
         props.put("sasl.enabled.mechanisms", "PLAIN");
         props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         props.put("listener.name.secure.plain.sasl.jaas.config", JAAS + " username=\"admin\" password=\"admin-pw\""
                 + " user_admin=\"admin-pw\" user_alice=\"alice-pw\";");
-        props.put("ssl.keystore.location", keyStore.toString());
-        props.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        props.put("ssl.keystore.type", "PKCS12");
         props.put("ssl.truststore.location", certs.trustStore().toString());
         props.put("ssl.truststore.password", TestCertificates.PASSWORD);
         props.put("ssl.truststore.type", "PKCS12");
