@@ -84,8 +84,8 @@ class ConsoleSecurityBrowserIT {
         props.put("http.authentication", "basic");
         server = StrataServer.start(ServerConfig.from(props), List.of(ScramBootstrap.parse(
                 "SCRAM-SHA-512=[name=admin,password=admin-secret]")));
-        plaintext = address("PLAINTEXT");
-        scram = address("SASL_PLAINTEXT");
+        plaintext = SecuredNode.address(server, "PLAINTEXT");
+        scram = SecuredNode.address(server, "SASL_PLAINTEXT");
         int httpPort = server.httpListeners().get(0).address().getPort();
         base = "http://127.0.0.1:" + httpPort;
         browser = Chromium.start(dir.resolve("chromium-profile"));
@@ -216,11 +216,6 @@ class ConsoleSecurityBrowserIT {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(scram, config)) {
             producer.send(new ProducerRecord<>(TOPIC, "v".getBytes(StandardCharsets.UTF_8))).get();
         }
-    }
-
-    private static String address(String listener) {
-        return "127.0.0.1:" + server.listeners().stream().filter(l -> l.listenerName().equals(listener))
-                .findFirst().orElseThrow().address().getPort();
     }
 
     private static void confirm() {
