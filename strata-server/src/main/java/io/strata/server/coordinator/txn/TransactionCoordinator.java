@@ -138,6 +138,7 @@ public final class TransactionCoordinator implements AutoCloseable {
             m.lock.lock();
             try {
                 m.removed = true;
+                m.changed.signalAll();
             } finally {
                 m.lock.unlock();
             }
@@ -330,25 +331,38 @@ public final class TransactionCoordinator implements AutoCloseable {
             return Changed.failed(Errors.INVALID_PRODUCER_ID_MAPPING);
         }
         TxnValue target;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.completionWaitMs());
         m.lock.lock();
         try {
-            Errors error = validateProducer(m, producerId, producerEpoch, anyEpoch);
-            if (error != Errors.NONE) {
-                return Changed.failed(error);
-            }
-            switch (decide.apply(m.value)) {
-                case TxnTransitions.Transition.Answer a -> {
-                    if (a.error() != Errors.NONE) {
-                        // Why a producer was refused or told to retry: the state it found.
-                        log.debug("{} of {} (producer id {}, epoch {}) answered {} in state {} at epoch {}", request,
-                                transactionalId, producerId, producerEpoch, a.error(), m.value.state(),
-                                m.value.producerEpoch());
-                    }
-                    return a.error() != Errors.NONE ? Changed.failed(a.error())
-                            : new Changed(Errors.NONE, TxnTransitions.nextProducerId(m.value),
-                                    TxnTransitions.nextProducerEpoch(m.value), m, Optional.empty());
+            while (true) {
+                Errors error = validateProducer(m, producerId, producerEpoch, anyEpoch);
+                if (error == Errors.CONCURRENT_TRANSACTIONS && awaitChange(m, deadline)) {
+                    continue; // a write was in flight: decide on its outcome
                 }
-                case TxnTransitions.Transition.Write w -> target = w.target();
+                if (error != Errors.NONE) {
+                    return Changed.failed(error);
+                }
+                TxnTransitions.Transition transition = decide.apply(m.value);
+                if (transition instanceof TxnTransitions.Transition.Answer a
+                        && a.error() == Errors.CONCURRENT_TRANSACTIONS && completing(m.value)
+                        && awaitChange(m, deadline)) {
+                    continue; // the previous transaction's markers are being written: decide once it completed
+                }
+                switch (transition) {
+                    case TxnTransitions.Transition.Answer a -> {
+                        if (a.error() != Errors.NONE) {
+                            // Why a producer was refused or told to retry: the state it found.
+                            log.debug("{} of {} (producer id {}, epoch {}) answered {} in state {} at epoch {}",
+                                    request, transactionalId, producerId, producerEpoch, a.error(),
+                                    m.value.state(), m.value.producerEpoch());
+                        }
+                        return a.error() != Errors.NONE ? Changed.failed(a.error())
+                                : new Changed(Errors.NONE, TxnTransitions.nextProducerId(m.value),
+                                        TxnTransitions.nextProducerEpoch(m.value), m, Optional.empty());
+                    }
+                    case TxnTransitions.Transition.Write w -> target = w.target();
+                }
+                break;
             }
             m.pending = Optional.of(target);
         } finally {
@@ -361,6 +375,34 @@ public final class TransactionCoordinator implements AutoCloseable {
         return new Changed(Errors.NONE, TxnTransitions.nextProducerId(target),
                 TxnTransitions.nextProducerEpoch(target), m,
                 target.state().isPreparing() ? Optional.of(target) : Optional.empty());
+    }
+
+    /** Whether the id's transaction is ending on its own: its markers and completion are being written. */
+    private static boolean completing(TxnValue v) {
+        return v.state().isPreparing() || v.state() == TxnState.PREPARE_EPOCH_FENCE;
+    }
+
+    /**
+     * Under the id's lock: waits until the id's state or pending write changes, or {@code deadlineNanos}. A request
+     * that meets a write in flight or a transaction completing waits for it here rather than being told
+     * CONCURRENT_TRANSACTIONS at once: the client's retry back-off (100 ms for EndTxn and produce, 20 ms for
+     * AddPartitionsToTxn) would otherwise add to every transaction that starts right after another. Nothing the
+     * waiting request's connection carries is needed for the completion, which the coordinator drives itself.
+     *
+     * @return false when the deadline passed (or the thread was interrupted): answer CONCURRENT_TRANSACTIONS
+     */
+    private static boolean awaitChange(TxnMetadata m, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            m.changed.awaitNanos(left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Under the id's lock: the checks every request of a producer passes. */
@@ -437,6 +479,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                         txns.remove(m.transactionalId, m);
                         log.info("Expired transactional id {}", m.transactionalId);
                     }
+                    m.changed.signalAll();
                 } finally {
                     m.lock.unlock();
                 }

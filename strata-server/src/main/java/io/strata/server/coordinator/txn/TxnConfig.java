@@ -16,10 +16,13 @@ import org.apache.kafka.common.config.ConfigException;
  * @param expiryCheckIntervalMs  {@code transaction.remove.expired.transaction.cleanup.interval.ms}
  * @param writeTimeoutMs         how long a state write may wait for replication ({@code request.timeout.ms}'s
  *                               Kafka default, as Kafka's coordinator uses)
+ * @param completionWaitMs       how long a request that meets the id's write in flight or its transaction
+ *                               completing waits for it before being told CONCURRENT_TRANSACTIONS (not a Kafka
+ *                               setting: Kafka answers at once; a second, far below the clients' request timeout)
  */
 public record TxnConfig(int logPartitions, short logReplication, int logMinIsr, int logSegmentBytes,
                         int maxTimeoutMs, long idExpirationMs, long abortCheckIntervalMs, long expiryCheckIntervalMs,
-                        int writeTimeoutMs) {
+                        int writeTimeoutMs, long completionWaitMs) {
 
     public static final String TOPIC = "__transaction_state";
 
@@ -33,7 +36,7 @@ public record TxnConfig(int logPartitions, short logReplication, int logMinIsr, 
                 value(config, "transactional.id.expiration.ms", 604_800_000L),
                 value(config, "transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000),
                 value(config, "transaction.remove.expired.transaction.cleanup.interval.ms", 3_600_000),
-                30_000);
+                30_000, 1_000);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.strata.server.coordinator.txn;
 
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,6 +15,11 @@ final class TxnMetadata {
     final String transactionalId;
     final int partition;
     final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Signalled under {@link #lock} whenever {@link #value}, {@link #pending} or {@link #removed} change, so that a
+     * request waiting for the id's write or completion to finish decides again.
+     */
+    final Condition changed = lock.newCondition();
     /** The state as last committed to {@code __transaction_state}. */
     TxnValue value;
     /** The state being written: requests that would change the id get CONCURRENT_TRANSACTIONS meanwhile. */

@@ -49,6 +49,7 @@ final class TxnWrites {
                 }
                 m.value = target;
             }
+            m.changed.signalAll();
         } finally {
             m.lock.unlock();
         }
@@ -60,6 +61,7 @@ final class TxnWrites {
         m.lock.lock();
         try {
             m.pending = Optional.empty();
+            m.changed.signalAll();
         } finally {
             m.lock.unlock();
         }

@@ -5,17 +5,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * A {@link MarkerChannel} that records every call and answers NONE, unless the test scripted errors for a
- * partition (answered first, one per call). Thread-safe.
+ * partition (answered first, one per call); writes block while the test holds them. Thread-safe.
  */
 final class ScriptedMarkers implements MarkerChannel {
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private boolean holding;
     private final Map<TopicPartition, ArrayDeque<Errors>> scripted = new HashMap<>();
     private final List<Markers> calls = new CopyOnWriteArrayList<>();
     /** Partitions whose marker was answered NONE, with the marker. */
@@ -30,12 +33,36 @@ final class ScriptedMarkers implements MarkerChannel {
         }
     }
 
+    /** From now on writes block until {@link #release}. */
+    void hold() {
+        lock.lock();
+        try {
+            holding = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lets the held writes and every later one through. */
+    void release() {
+        lock.lock();
+        try {
+            holding = false;
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public Map<TopicPartition, Errors> write(Markers markers) {
         calls.add(markers);
         Map<TopicPartition, Errors> out = new HashMap<>();
         lock.lock();
         try {
+            while (holding) {
+                released.awaitUninterruptibly();
+            }
             for (TopicPartition tp : markers.partitions()) {
                 ArrayDeque<Errors> q = scripted.get(tp);
                 Errors e = q == null || q.isEmpty() ? Errors.NONE : q.poll();

@@ -168,17 +168,63 @@ class TransactionCoordinatorTest {
     }
 
     @Test
-    void requestsDuringAWriteGetConcurrentTransactions() throws Exception {
+    void aRequestDuringAWriteWaitsForItsOutcome() throws Exception {
         coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
         store.hold();
         CompletableFuture<Errors> add = CompletableFuture.supplyAsync(
                 () -> coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A)));
         await().until(() -> store.heldCount() == 1);
-        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+        CompletableFuture<Errors> commit = new CompletableFuture<>();
+        Thread committer = Thread.ofPlatform().start(
+                () -> commit.complete(coordinator.endTxn(ID, 1000, (short) 0, true)));
+        awaitWaiting(committer);
+        // InitProducerId does not wait.
         assertThat(coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1).error())
                 .isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
         store.release();
         assertThat(add.get()).isEqualTo(Errors.NONE);
+        // The commit waited for the add and then committed the transaction it opened.
+        assertThat(commit.get()).isEqualTo(Errors.NONE);
+        await().until(() -> state().state() == TxnState.COMPLETE_COMMIT);
+    }
+
+    @Test
+    void aRequestWaitsForAWriteOnlySoLong() throws Exception {
+        try (TxnTestKit shortWait = new TxnTestKit(TxnTestKit.config(50))) {
+            TransactionCoordinator c = shortWait.coordinator;
+            c.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
+            shortWait.store.hold();
+            CompletableFuture<Errors> add = CompletableFuture.supplyAsync(
+                    () -> c.addPartitions(ID, 1000, (short) 0, Set.of(A)));
+            await().until(() -> shortWait.store.heldCount() == 1);
+            assertThat(c.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.CONCURRENT_TRANSACTIONS);
+            shortWait.store.release();
+            assertThat(add.get()).isEqualTo(Errors.NONE);
+        }
+    }
+
+    @Test
+    void version2NextTransactionWaitsForThePreviousOneToComplete() throws Exception {
+        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
+        assertThat(coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A), true)).isEqualTo(Errors.NONE);
+        markers.hold();
+        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true, true).producerEpoch()).isEqualTo((short) 1);
+        assertThat(state().state()).isEqualTo(TxnState.PREPARE_COMMIT);
+
+        // The next transaction's first write reaches its leader while the markers are still on their way.
+        CompletableFuture<Errors> add = new CompletableFuture<>();
+        Thread leader = Thread.ofPlatform().start(
+                () -> add.complete(coordinator.addPartitions(ID, 1000, (short) 1, Set.of(B), true)));
+        awaitWaiting(leader);
+        markers.release();
+        assertThat(add.get()).isEqualTo(Errors.NONE);
+        assertThat(state().state()).isEqualTo(TxnState.ONGOING);
+        assertThat(state().partitions()).containsExactly(B);
+    }
+
+    /** Waits until {@code t} waits with a timeout: the coordinator's wait for an id's write or completion. */
+    private static void awaitWaiting(Thread t) {
+        await().pollInterval(Duration.ofMillis(1)).until(() -> t.getState() == Thread.State.TIMED_WAITING);
     }
 
     @Test
