@@ -199,15 +199,22 @@ public final class RequestDispatcher implements RequestChannel {
                 || response instanceof SaslAuthenticateResponseData a && a.errorCode() != Errors.NONE.code();
     }
 
-    /** Counts the partition errors of Produce and Fetch responses: a walk over partitions, never over records. */
+    /**
+     * Counts the partition errors of Produce and Fetch responses: a walk over partitions, never over records, that
+     * looks an error up only when there is one.
+     */
     private void countErrors(ApiKeys key, ApiMessage response) {
         if (response instanceof ProduceResponseData produce) {
-            produce.responses().forEach(t -> t.partitionResponses().forEach(p ->
-                    metrics.recordErrors(key, Errors.forCode(p.errorCode()), 1)));
+            produce.responses().forEach(t -> t.partitionResponses().forEach(p -> countError(key, p.errorCode())));
         } else if (response instanceof FetchResponseData fetch) {
-            metrics.recordErrors(key, Errors.forCode(fetch.errorCode()), 1);
-            fetch.responses().forEach(t -> t.partitions().forEach(p ->
-                    metrics.recordErrors(key, Errors.forCode(p.errorCode()), 1)));
+            countError(key, fetch.errorCode());
+            fetch.responses().forEach(t -> t.partitions().forEach(p -> countError(key, p.errorCode())));
+        }
+    }
+
+    private void countError(ApiKeys key, short code) {
+        if (code != Errors.NONE.code()) {
+            metrics.recordErrors(key, Errors.forCode(code), 1);
         }
     }
 

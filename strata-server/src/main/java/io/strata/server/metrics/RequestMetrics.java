@@ -1,12 +1,13 @@
 package io.strata.server.metrics;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -17,25 +18,26 @@ import org.apache.kafka.common.protocol.Errors;
  * them ({@code kafka_network_requestmetrics_requests_total{request="Produce"}}), except that the times are real
  * histograms ({@code _bucket}, {@code _sum}, {@code _count}) rather than precomputed quantiles.
  *
- * <p>Thread-safe and lock-free: an API's data points are looked up on its first request and kept in arrays by API,
- * so a request costs an increment and two histogram observations. Only APIs that were called have series.
+ * <p>Thread-safe and lock-free: an API's {@link LatencyBuckets} are made on its first request and kept in an array
+ * by API, so a request costs two bucket scans and four adder increments; the families are built from them only
+ * when {@code /metrics} is scraped. The request count is the local time's count (every request is timed once
+ * there). Only APIs that were called have series. Errors, rare, go to a labelled Prometheus counter.
  */
-public final class RequestMetrics {
+public final class RequestMetrics implements MultiCollector {
 
     /** Upper bounds in ms: sub-millisecond local produces up to long polls and request timeouts. */
     private static final double[] BOUNDS_MS = {0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
             10_000, 30_000};
 
-    private final Counter requestCounter;
-    private final Counter errors;
-    private final Histogram total;
-    private final Histogram local;
-    private final AtomicReferenceArray<CounterDataPoint> requests = new AtomicReferenceArray<>(ApiKeys.values().length);
-    private final AtomicReferenceArray<DistributionDataPoint> totalTime =
-            new AtomicReferenceArray<>(ApiKeys.values().length);
-    private final AtomicReferenceArray<DistributionDataPoint> localTime =
-            new AtomicReferenceArray<>(ApiKeys.values().length);
+    /** One API's times. */
+    private record ApiTimes(Labels labels, LatencyBuckets local, LatencyBuckets total) {
+        ApiTimes(ApiKeys api) {
+            this(Labels.of("request", api.name), new LatencyBuckets(BOUNDS_MS), new LatencyBuckets(BOUNDS_MS));
+        }
+    }
 
+    private final Counter errors;
+    private final AtomicReferenceArray<ApiTimes> apis = new AtomicReferenceArray<>(ApiKeys.values().length);
     private final boolean recording;
 
     /** Metrics that record every request, registered in {@code registry}. */
@@ -49,32 +51,20 @@ public final class RequestMetrics {
      */
     public RequestMetrics(PrometheusRegistry registry, boolean recording) {
         this.recording = recording;
-        requestCounter = Counter.builder().name("kafka_network_requestmetrics_requests")
-                .help("Requests handled, per API (RequestsPerSec).").labelNames("request").register(registry);
         errors = Counter.builder().name("kafka_network_requestmetrics_errors")
                 .help("Errors in responses, per API and error code (ErrorsPerSec); NONE is not counted.")
                 .labelNames("request", "error").register(registry);
-        total = histogram("kafka_network_requestmetrics_totaltimems",
-                "Time from a request's arrival to its response's last byte written, in ms (TotalTimeMs).")
-                .register(registry);
-        local = histogram("kafka_network_requestmetrics_localtimems",
-                "Time in the request's handler, waits for replication and long polls included, in ms (LocalTimeMs).")
-                .register(registry);
+        registry.register(this);
     }
 
-    /** The data point of {@code api}, created on first use (labelValues returns the same point every time). */
-    private static <T> T point(AtomicReferenceArray<T> points, ApiKeys api, Function<String, T> create) {
-        T point = points.get(api.ordinal());
-        if (point == null) {
-            point = create.apply(api.name);
-            points.set(api.ordinal(), point);
+    /** The times of {@code api}, made on its first request (racing first requests agree on one). */
+    private ApiTimes times(ApiKeys api) {
+        ApiTimes t = apis.get(api.ordinal());
+        if (t == null) {
+            apis.compareAndSet(api.ordinal(), null, new ApiTimes(api));
+            t = apis.get(api.ordinal());
         }
-        return point;
-    }
-
-    private static Histogram.Builder histogram(String name, String help) {
-        return Histogram.builder().name(name).help(help).labelNames("request").classicOnly()
-                .classicUpperBounds(BOUNDS_MS).withoutExemplars();
+        return t;
     }
 
     /** Whether requests are recorded at all (callers skip work that only feeds the metrics when not). */
@@ -84,19 +74,16 @@ public final class RequestMetrics {
 
     /** Records a request whose handler ran for {@code localNanos}. */
     public void recordLocal(ApiKeys api, long localNanos) {
-        if (!recording) {
-            return;
+        if (recording) {
+            times(api).local().observe(localNanos);
         }
-        point(requests, api, requestCounter::labelValues).inc();
-        point(localTime, api, local::labelValues).observe(localNanos / 1e6);
     }
 
     /** Records the total time of a request, once its response is written (or dropped, for acks=0). */
     public void recordTotal(ApiKeys api, long totalNanos) {
-        if (!recording) {
-            return;
+        if (recording) {
+            times(api).total().observe(totalNanos);
         }
-        point(totalTime, api, total::labelValues).observe(totalNanos / 1e6);
     }
 
     /** Counts {@code count} occurrences of {@code error} in a response to {@code api}. */
@@ -104,5 +91,26 @@ public final class RequestMetrics {
         if (recording && error != Errors.NONE && count > 0) {
             errors.labelValues(api.name, error.name()).inc(count);
         }
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        CounterSnapshot.Builder requests = CounterSnapshot.builder().name("kafka_network_requestmetrics_requests")
+                .help("Requests handled, per API (RequestsPerSec).");
+        HistogramSnapshot.Builder total = HistogramSnapshot.builder().name("kafka_network_requestmetrics_totaltimems")
+                .help("Time from a request's arrival to its response's last byte written, in ms (TotalTimeMs).");
+        HistogramSnapshot.Builder local = HistogramSnapshot.builder().name("kafka_network_requestmetrics_localtimems")
+                .help("Time in the request's handler, waits for replication and long polls included, in ms "
+                        + "(LocalTimeMs).");
+        for (int i = 0; i < apis.length(); i++) {
+            ApiTimes t = apis.get(i);
+            if (t != null) {
+                requests.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(t.labels())
+                        .value(t.local().count()).build());
+                local.dataPoint(t.local().snapshot(t.labels()));
+                total.dataPoint(t.total().snapshot(t.labels()));
+            }
+        }
+        return MetricSnapshots.of(requests.build(), total.build(), local.build());
     }
 }
