@@ -24,13 +24,9 @@ class FileLogIdempotenceTest {
 
     private final TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
 
-    private FileLog log(Map<String, String> config) {
-        return newLog(dir, TestSupport.config(config), time);
-    }
-
     @Test
     void idempotentProducerDuplicatesAndSequenceErrors() {
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             long now = time.milliseconds();
             AppendResult first = log.appendAsLeader(idempotent(Compression.NONE, now, 7, (short) 0, 0, "a", "b"), 0);
             log.appendAsLeader(batch("other"), 0);
@@ -56,7 +52,7 @@ class FileLogIdempotenceTest {
 
     @Test
     void sequenceNumbersWrapAround() {
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             long now = time.milliseconds();
             log.appendAsLeader(idempotent(Compression.NONE, now, 9, (short) 0, 0, "a"), 0);
             // Force the producer's last sequence close to the wrap point through a new epoch starting at 0 is
@@ -71,7 +67,7 @@ class FileLogIdempotenceTest {
     @Test
     void producersIdleForTheExpirationAreForgottenAndLeaveTheSnapshots() {
         long now = time.milliseconds();
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             log.appendAsLeader(idempotent(Compression.NONE, now - 1_000, 5, (short) 0, 0, "old"), 1);
             log.appendAsLeader(idempotent(Compression.NONE, now, 6, (short) 0, 0, "recent"), 1);
             time.advance(58_999);
@@ -83,7 +79,7 @@ class FileLogIdempotenceTest {
             assertThatThrownBy(() -> log.appendAsLeader(idempotent(Compression.NONE, now, 5, (short) 0, 1, "x"), 1))
                     .isInstanceOf(OutOfOrderSequenceException.class);
         }
-        try (FileLog reopened = log(Map.of())) {
+        try (FileLog reopened = newLog(dir, Map.of(), time)) {
             assertThat(reopened.activeProducers()).extracting(ActiveProducer::producerId).containsExactly(6L);
         }
     }

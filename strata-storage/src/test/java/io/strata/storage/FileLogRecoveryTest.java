@@ -27,15 +27,11 @@ class FileLogRecoveryTest {
 
     private final TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
 
-    private FileLog log(Map<String, String> config) {
-        return newLog(dir, TestSupport.config(config), time);
-    }
-
     @Test
     void aCorruptLeaderEpochCheckpointIsRebuiltFromTheSegments() throws Exception {
         Map<String, String> small = Map.of("internal.segment.bytes", "300", "index.interval.bytes", "100");
         List<EpochEntry> epochs;
-        try (FileLog log = log(small)) {
+        try (FileLog log = newLog(dir, small, time)) {
             for (int epoch : new int[] {1, 2, 5}) {
                 for (int i = 0; i < 8; i++) {
                     log.appendAsLeader(batch("e" + epoch + "-" + i), epoch);
@@ -48,7 +44,7 @@ class FileLogRecoveryTest {
         Files.writeString(dir.resolve("topic-0").resolve(LeaderEpochCache.FILE_NAME), "0\n3\n1 0\n"); // torn
 
         // Even after a clean shutdown the corrupt checkpoint is not read as "no epochs".
-        try (FileLog reopened = log(small)) {
+        try (FileLog reopened = newLog(dir, small, time)) {
             assertThat(reopened.epochEntries()).isEqualTo(epochs);
             assertThat(reopened.endOffsetForEpoch(2)).contains(new EpochEntry(2, 16));
             assertThat(readAll(reopened, 0)).hasSize(24);
@@ -84,7 +80,7 @@ class FileLogRecoveryTest {
     void openTransactionsAndAbortsSurviveRollRestartAndRecovery() throws Exception {
         Map<String, String> small = Map.of(LogConfig.INTERNAL_SEGMENT_BYTES, "200");
         Path partitionDir;
-        try (FileLog log = log(small)) {
+        try (FileLog log = newLog(dir, small, time)) {
             partitionDir = log.dir();
             log.appendAsLeader(transactional(1, (short) 0, 0, "a-first-record"), 1);     // 0
             for (int i = 0; i < 4; i++) {
@@ -97,11 +93,8 @@ class FileLogRecoveryTest {
             assertThat(log.numberOfSegments()).isGreaterThan(1);
             assertThat(log.lastStableOffset()).isEqualTo(5);
         }
-        LogConfig config = TestSupport.config(small);
-        LogLoader.Checkpoints clean = new LogLoader.Checkpoints(true, OptionalLong.of(8), OptionalLong.empty(),
-                OptionalLong.of(8));
-        try (FileLog reloaded = LogLoader.load(partitionDir, TestSupport.TP, TestSupport.TOPIC_ID, config, clean,
-                time, TestSupport.INLINE, 0)) {
+        try (FileLog reloaded = load(partitionDir, small, new LogLoader.Checkpoints(true, OptionalLong.of(8),
+                OptionalLong.empty(), OptionalLong.of(8)))) {
             assertThat(reloaded.lastStableOffset()).isEqualTo(5);
             assertThat(reloaded.abortedTransactions(0, 8)).containsExactly(new AbortedTxn(1, 0, 6, 5));
         }
@@ -114,14 +107,18 @@ class FileLogRecoveryTest {
                 }
             }
         }
-        LogLoader.Checkpoints crashed = new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(),
-                OptionalLong.of(8));
-        try (FileLog recovered = LogLoader.load(partitionDir, TestSupport.TP, TestSupport.TOPIC_ID, config, crashed,
-                time, TestSupport.INLINE, 0)) {
+        try (FileLog recovered = load(partitionDir, small, new LogLoader.Checkpoints(false, OptionalLong.of(0),
+                OptionalLong.empty(), OptionalLong.of(8)))) {
             assertThat(recovered.lastStableOffset()).isEqualTo(5);
             assertThat(recovered.abortedTransactions(0, 8)).containsExactly(new AbortedTxn(1, 0, 6, 5));
             assertThat(recovered.activeProducers()).filteredOn(p -> p.producerId() == 2)
                     .extracting(ActiveProducer::currentTxnStartOffset).containsExactly(5L);
         }
+    }
+
+    /** The log in {@code partitionDir} loaded as the checkpoints of a clean or unclean shutdown say. */
+    private FileLog load(Path partitionDir, Map<String, String> config, LogLoader.Checkpoints checkpoints) {
+        return LogLoader.load(partitionDir, TestSupport.TP, TestSupport.TOPIC_ID, TestSupport.config(config),
+                checkpoints, time, TestSupport.INLINE, 0);
     }
 }

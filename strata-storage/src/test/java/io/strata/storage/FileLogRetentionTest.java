@@ -25,13 +25,9 @@ class FileLogRetentionTest {
 
     private final TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
 
-    private FileLog log(Map<String, String> config) {
-        return newLog(dir, TestSupport.config(config), time);
-    }
-
     @Test
     void retentionDeletesOldSegmentsAndMovesTheLogStart() {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "retention.ms", "1000"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "300", "retention.ms", "1000"), time)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch(Compression.NONE, time.milliseconds(), "v" + i), 0);
             }
@@ -49,7 +45,7 @@ class FileLogRetentionTest {
 
     @Test
     void advanceLogStartOffsetHidesRecordsAndLetsRetentionDeleteSegments() {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "300"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "300"), time)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }
@@ -67,7 +63,7 @@ class FileLogRetentionTest {
 
     @Test
     void readerHoldingADeletedSegmentKeepsWorking() {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "retention.bytes", "0"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "300", "retention.bytes", "0"), time)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }

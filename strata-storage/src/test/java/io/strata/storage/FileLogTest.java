@@ -33,13 +33,9 @@ class FileLogTest {
 
     private final TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
 
-    private FileLog log(Map<String, String> config) {
-        return newLog(dir, TestSupport.config(config), time);
-    }
-
     @Test
     void clientBatchesAreStoredInTheTopicCodecAndReplicatedOnesAsTheLeaderSentThem() {
-        try (FileLog log = log(Map.of("compression.type", "zstd"))) {
+        try (FileLog log = newLog(dir, Map.of("compression.type", "zstd"), time)) {
             log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 9, (short) 0, 0, "a", "b"), 1);
             log.appendAsLeader(idempotent(Compression.NONE, time.milliseconds(), 9, (short) 0, 2, "c"), 1);
             List<RecordBatch> stored = new ArrayList<>();
@@ -54,8 +50,7 @@ class FileLogTest {
             assertThat(retry.duplicate()).isTrue();
             assertThat(retry.firstOffset()).isEqualTo(2);
         }
-        try (FileLog follower = newLog(dir.resolve("follower"), TestSupport.config(Map.of("compression.type",
-                "zstd")), time)) {
+        try (FileLog follower = newLog(dir.resolve("follower"), Map.of("compression.type", "zstd"), time)) {
             MemoryRecords fromLeader = batch(Compression.gzip().build(), time.milliseconds(), "x");
             follower.appendAsFollower(fromLeader);
             assertThat(follower.read(0, 4096, Long.MAX_VALUE, true).records().batches().iterator().next()
@@ -65,7 +60,7 @@ class FileLogTest {
 
     @Test
     void appendsAssignDenseOffsetsAndReadsReturnThem() {
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             AppendResult first = log.appendAsLeader(batch("a", "b", "c"), 1);
             AppendResult second = log.appendAsLeader(batch("d"), 1);
             assertThat(first.firstOffset()).isZero();
@@ -81,7 +76,7 @@ class FileLogTest {
 
     @Test
     void readAtEndIsEmptyAndOutOfRangeThrows() {
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             log.appendAsLeader(batch("a"), 0);
             assertThat(log.read(1, 100, Long.MAX_VALUE, true).records().sizeInBytes()).isZero();
             assertThatThrownBy(() -> log.read(2, 100, Long.MAX_VALUE, true))
@@ -93,7 +88,7 @@ class FileLogTest {
 
     @Test
     void readsWholeBatchesWithinMaxBytesAndMaxOffset() {
-        try (FileLog log = log(Map.of("index.interval.bytes", "1"))) {
+        try (FileLog log = newLog(dir, Map.of("index.interval.bytes", "1"), time)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), 0);
             }
@@ -110,7 +105,7 @@ class FileLogTest {
 
     @Test
     void rollsSegmentsBySizeAndTimeAndReadsAcrossThem() throws Exception {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "300", "segment.ms", "1000"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "300", "segment.ms", "1000"), time)) {
             for (int i = 0; i < 20; i++) {
                 log.appendAsLeader(batch("value-" + i), 0);
             }
@@ -143,7 +138,7 @@ class FileLogTest {
     /** Of 30 segments, how many rolled 600 ms after their first batch (before segment.ms = 1000). */
     private int earlyRolls(Map<String, String> config) {
         int early = 0;
-        try (FileLog log = newLog(dir.resolve("jitter-" + config.size()), TestSupport.config(config), time)) {
+        try (FileLog log = newLog(dir.resolve("jitter-" + config.size()), config, time)) {
             log.appendAsLeader(batch("first"), 0);
             for (int i = 0; i < 30; i++) {
                 int before = log.segments().size();
@@ -163,7 +158,7 @@ class FileLogTest {
 
     @Test
     void logAppendTimeRewritesTheBatchTimestamp() {
-        try (FileLog log = log(Map.of("message.timestamp.type", "LogAppendTime"))) {
+        try (FileLog log = newLog(dir, Map.of("message.timestamp.type", "LogAppendTime"), time)) {
             AppendResult r = log.appendAsLeader(batch(Compression.NONE, 5, "x"), 0);
             assertThat(r.logAppendTime()).isEqualTo(time.milliseconds());
             RecordBatch b = log.read(0, 1000, Long.MAX_VALUE, true).records().batches().iterator().next();
@@ -175,8 +170,8 @@ class FileLogTest {
 
     @Test
     void offsetForTimestampAndMaxTimestamp() {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "400", "index.interval.bytes", "1",
-                "message.timestamp.before.max.ms", "9223372036854775807"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "400", "index.interval.bytes", "1",
+                "message.timestamp.before.max.ms", "9223372036854775807"), time)) {
             long t = time.milliseconds() - 100_000;
             log.appendAsLeader(batch(Compression.NONE, t, "a", "b"), 3);          // 0:t, 1:t+1
             log.appendAsLeader(batch(Compression.NONE, t + 50, "c", "d", "e"), 4); // 2..4: t+50..t+52
@@ -198,7 +193,7 @@ class FileLogTest {
 
     @Test
     void truncationRemovesTheTailAndEpochs() {
-        try (FileLog log = log(Map.of("internal.segment.bytes", "300"))) {
+        try (FileLog log = newLog(dir, Map.of("internal.segment.bytes", "300"), time)) {
             for (int i = 0; i < 10; i++) {
                 log.appendAsLeader(batch("v" + i), i < 5 ? 1 : 2);
             }
@@ -223,8 +218,8 @@ class FileLogTest {
 
     @Test
     void followerAppendKeepsLeaderOffsetsAndEpochs() {
-        try (FileLog leader = log(Map.of()); FileLog follower = newLog(dir.resolve("f"), TestSupport.config(Map.of()),
-                time)) {
+        try (FileLog leader = newLog(dir, Map.of(), time);
+             FileLog follower = newLog(dir.resolve("f"), Map.of(), time)) {
             leader.appendAsLeader(batch("a", "b"), 4);
             leader.appendAsLeader(batch("c"), 5);
             LogReadInfo read = leader.read(0, 10_000, Long.MAX_VALUE, true);

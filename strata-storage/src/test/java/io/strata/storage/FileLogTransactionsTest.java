@@ -29,13 +29,9 @@ class FileLogTransactionsTest {
 
     private final TestSupport.ManualTime time = new TestSupport.ManualTime(System.currentTimeMillis());
 
-    private FileLog log(Map<String, String> config) {
-        return newLog(dir, TestSupport.config(config), time);
-    }
-
     @Test
     void transactionsHoldTheLastStableOffsetUntilTheHighWatermarkPassesTheirMarker() {
-        try (FileLog log = log(Map.of())) {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
             log.appendAsLeader(transactional(1, (short) 0, 0, "a1", "a2"), 1);   // 0-1: 1 opens at 0
             log.appendAsLeader(batch("plain"), 1);                                 // 2
             log.appendAsLeader(transactional(2, (short) 0, 0, "b1"), 1);          // 3: 2 opens at 3
@@ -71,7 +67,7 @@ class FileLogTransactionsTest {
 
     @Test
     void followersTrackTransactionsAndTruncationReopensThem() {
-        try (FileLog follower = log(Map.of())) {
+        try (FileLog follower = newLog(dir, Map.of(), time)) {
             MemoryRecords data = transactional(1, (short) 0, 0, "a1");
             data.batches().forEach(b -> b.setLastOffset(0));
             follower.appendAsFollower(data);
