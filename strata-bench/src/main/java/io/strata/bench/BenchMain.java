@@ -107,8 +107,8 @@ public final class BenchMain {
                 """.formatted(stream, level);
     }
 
-    /** Deletes a directory tree (a broker's data), best effort. */
-    static void deleteTree(Path dir) {
+    /** Deletes a directory tree (a broker's data, a benchmark's log), best effort. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in real headless Chromium against a real node: create a topic through the form (with its
@@ -44,22 +39,20 @@ class ConsoleBrowserIT {
     @TempDir
     static Path dir;
     static TestNode node;
-    static ChromeDriver browser;
-    static WebDriverWait wait;
+    static ConsoleBrowser browser;
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
         node = TestNode.start(dir.resolve("node"), Map.of("group.initial.rebalance.delay.ms", "0"));
         base = "http://127.0.0.1:" + node.server().httpListeners().get(0).address().getPort();
-        browser = Chromium.start(dir.resolve("chromium-profile"));
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser = ConsoleBrowser.start(dir.resolve("chromium-profile"), base);
     }
 
     @AfterAll
     static void stop() {
         if (browser != null) {
-            browser.quit();
+            browser.close();
         }
         if (node != null) {
             node.close();
@@ -68,23 +61,24 @@ class ConsoleBrowserIT {
 
     @Test
     void createProduceBrowseLagAndDelete() throws Exception {
-        browser.get(base + "/");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overview-cards"), "brokers"));
-        assertThat(text("brokers")).contains("PLAINTEXT://127.0.0.1:" + node.port()).contains("running");
-        Chromium.screenshot(browser, "overview");
+        browser.open("/");
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("overview-cards"), "brokers"));
+        assertThat(browser.text("brokers")).contains("PLAINTEXT://127.0.0.1:" + node.port()).contains("running");
+        browser.screenshot("overview");
 
         // Create the topic through the form: validated first, then confirmed.
-        browser.get(base + "/#/topics");
-        type("new-topic-name", TOPIC);
-        type("new-topic-partitions", "3");
-        type("new-topic-configs", "retention.ms=86400000");
-        click("create-topic");
-        confirm();
-        wait.until(ExpectedConditions.textToBe(By.id("topic-name"), TOPIC));
+        browser.open("/#/topics");
+        browser.type("new-topic-name", TOPIC);
+        browser.type("new-topic-partitions", "3");
+        browser.type("new-topic-configs", "retention.ms=86400000");
+        browser.click("create-topic");
+        browser.confirm();
+        browser.until(ExpectedConditions.textToBe(By.id("topic-name"), TOPIC));
         try (Admin admin = Clients.admin(node.bootstrap())) {
             assertThat(admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions()).hasSize(3);
         }
-        wait.until(d -> text("partitions-table").contains("0") && text("configs-table").contains("86400000"));
+        browser.until(d -> browser.text("partitions-table").contains("0")
+                && browser.text("configs-table").contains("86400000"));
 
         // Produce through Strata with a real producer: JSON values, a header, and hostile bytes.
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
@@ -97,21 +91,22 @@ class ConsoleBrowserIT {
             producer.send(new ProducerRecord<>(TOPIC, 0, bytes("<script>alert(1)</script>"), bytes(HOSTILE))).get();
         }
 
-        browser.get(base + "/#/messages?topic=" + TOPIC + "&partition=0&from=beginning&format=json&limit=50");
-        wait.until(d -> browser.findElements(By.cssSelector("#messages-table tr[data-offset]")).size() == 21);
-        String messages = text("messages-table");
+        browser.open("/#/messages?topic=" + TOPIC + "&partition=0&from=beginning&format=json&limit=50");
+        browser.until(d -> d.findElements(By.cssSelector("#messages-table tr[data-offset]")).size() == 21);
+        String messages = browser.text("messages-table");
         assertThat(messages).contains("key-7").contains("\"order\": 7").contains("browser-it").contains(HOSTILE)
                 .contains("<script>alert(1)</script>");
-        assertThat(browser.findElements(By.cssSelector("#messages-table img, #messages-table script"))).isEmpty();
-        assertThat(browser.getTitle()).isEqualTo("Strata console");
-        Chromium.screenshot(browser, "messages");
+        assertThat(browser.driver().findElements(By.cssSelector("#messages-table img, #messages-table script")))
+                .isEmpty();
+        assertThat(browser.driver().getTitle()).isEqualTo("Strata console");
+        browser.screenshot("messages");
 
         // Live tail: new records appear without reloading.
-        browser.findElement(By.id("msg-tail")).click();
+        browser.driver().findElement(By.id("msg-tail")).click();
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
             producer.send(new ProducerRecord<>(TOPIC, 0, bytes("tailed"), bytes("live"))).get();
         }
-        wait.until(d -> text("messages-table").contains("tailed"));
+        browser.until(d -> browser.text("messages-table").contains("tailed"));
 
         // A group that keeps up, then falls behind, then catches up: the page shows its lag rise and fall.
         try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(node.bootstrap(),
@@ -119,9 +114,9 @@ class ConsoleBrowserIT {
             consumer.subscribe(Set.of(TOPIC));
             assertThat(Clients.poll(consumer, 22)).hasSize(22);
             consumer.commitSync();
-            browser.get(base + "/#/group?id=" + GROUP);
-            wait.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "0"));
-            assertThat(text("members-table")).contains(TOPIC);
+            browser.open("/#/group?id=" + GROUP);
+            browser.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "0"));
+            assertThat(browser.text("members-table")).contains(TOPIC);
 
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(node.bootstrap(), Map.of())) {
                 for (int i = 0; i < 30; i++) {
@@ -129,41 +124,41 @@ class ConsoleBrowserIT {
                 }
                 producer.flush();
             }
-            wait.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "30"));
-            Chromium.screenshot(browser, "group-lag-risen");
+            browser.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "30"));
+            browser.screenshot("group-lag-risen");
 
             assertThat(Clients.poll(consumer, 30)).hasSize(30);
             consumer.commitSync();
-            wait.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "0"));
-            wait.until(d -> browser.findElements(By.cssSelector("#lag-chart polyline")).size() == 1);
-            Chromium.screenshot(browser, "group-lag");
+            browser.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "0"));
+            browser.until(d -> d.findElements(By.cssSelector("#lag-chart polyline")).size() == 1);
+            browser.screenshot("group-lag");
         }
 
         // Reset offsets: the dry run shows the plan; confirming commits it (the group is empty now).
-        type("reset-topic", TOPIC);
-        new Select(browser.findElement(By.id("reset-strategy"))).selectByValue("earliest");
-        click("reset-dry-run");
-        wait.until(d -> text("reset-preview").contains("Dry run"));
-        confirm();
-        wait.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "52"));
+        browser.type("reset-topic", TOPIC);
+        browser.select("reset-strategy", "earliest");
+        browser.click("reset-dry-run");
+        browser.until(d -> browser.text("reset-preview").contains("Dry run"));
+        browser.confirm();
+        browser.until(ExpectedConditions.textToBe(By.id("group-total-lag"), "52"));
 
         // The overview's sparkline has the traffic of the steps above.
-        browser.get(base + "/#/overview");
-        wait.until(d -> text("overview-cards").contains("topics")
-                && browser.findElements(By.cssSelector("#throughput-chart polyline")).size() == 2);
-        Chromium.screenshot(browser, "overview-traffic");
+        browser.open("/#/overview");
+        browser.until(d -> browser.text("overview-cards").contains("topics")
+                && d.findElements(By.cssSelector("#throughput-chart polyline")).size() == 2);
+        browser.screenshot("overview-traffic");
 
         // Delete: the confirmation asks for the topic's name.
-        browser.get(base + "/#/topic?name=" + TOPIC);
-        wait.until(ExpectedConditions.textToBe(By.id("topic-name"), TOPIC));
-        click("delete-topic");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-input")));
-        assertThat(browser.findElement(By.id("confirm-yes")).isEnabled()).isFalse();
-        type("confirm-input", TOPIC);
-        click("confirm-yes");
-        wait.until(d -> d.getCurrentUrl().endsWith("#/topics"));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("topics-table")));
-        assertThat(text("topics-table")).doesNotContain(TOPIC);
+        browser.open("/#/topic?name=" + TOPIC);
+        browser.until(ExpectedConditions.textToBe(By.id("topic-name"), TOPIC));
+        browser.click("delete-topic");
+        browser.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-input")));
+        assertThat(browser.driver().findElement(By.id("confirm-yes")).isEnabled()).isFalse();
+        browser.type("confirm-input", TOPIC);
+        browser.click("confirm-yes");
+        browser.until(d -> d.getCurrentUrl().endsWith("#/topics"));
+        browser.until(ExpectedConditions.presenceOfElementLocated(By.id("topics-table")));
+        assertThat(browser.text("topics-table")).doesNotContain(TOPIC);
         try (Admin admin = Clients.admin(node.bootstrap())) {
             assertThat(admin.listTopics().names().get()).doesNotContain(TOPIC);
         }
@@ -171,10 +166,11 @@ class ConsoleBrowserIT {
 
     @Test
     void aclsPageSaysWhenTheClusterHasNoAuthorizer() {
-        browser.get(base + "/#/acls");
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("acls-disabled"), "SECURITY_DISABLED"));
-        assertThat(text("acls-disabled")).contains("No Authorizer is configured.");
-        assertThat(browser.findElements(By.id("acl-form"))).isEmpty();
+        browser.open("/#/acls");
+        browser.until(ExpectedConditions.textToBePresentInElementLocated(By.id("acls-disabled"),
+                "SECURITY_DISABLED"));
+        assertThat(browser.text("acls-disabled")).contains("No Authorizer is configured.");
+        assertThat(browser.driver().findElements(By.id("acl-form"))).isEmpty();
     }
 
     @Test
@@ -203,26 +199,6 @@ class ConsoleBrowserIT {
         return HttpRequest.newBuilder(URI.create(base + "/api/console/topics"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form));
-    }
-
-    private static void confirm() {
-        WebElement yes = wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes")));
-        yes.click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
-    }
-
-    private static void type(String id, String text) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
-        input.clear();
-        input.sendKeys(text);
-    }
-
-    private static void click(String id) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
-    }
-
-    private static String text(String id) {
-        return wait.until(ExpectedConditions.presenceOfElementLocated(By.id(id))).getText();
     }
 
     private static byte[] bytes(String s) {

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -37,12 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console's ACL and users pages in headless Chromium against a node with the authorizer on, a SCRAM listener
@@ -60,8 +55,7 @@ class ConsoleSecurityBrowserIT {
     @TempDir
     static Path dir;
     static StrataServer server;
-    static ChromeDriver browser;
-    static WebDriverWait wait;
+    static ConsoleBrowser browser;
     static String base;
     static String plaintext;
     static String scram;
@@ -88,18 +82,15 @@ class ConsoleSecurityBrowserIT {
         scram = SecuredNode.address(server, "SASL_PLAINTEXT");
         int httpPort = server.httpListeners().get(0).address().getPort();
         base = "http://127.0.0.1:" + httpPort;
-        browser = Chromium.start(dir.resolve("chromium-profile"));
-        // Pages re-render after each change: an element found just before may be replaced, so look again.
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        wait.ignoring(StaleElementReferenceException.class);
+        browser = ConsoleBrowser.start(dir.resolve("chromium-profile"), base);
         // Credentials in the URL of one page put them in the browser's cache for the whole origin.
-        browser.get("http://admin:admin-secret@127.0.0.1:" + httpPort + "/console.css");
+        browser.driver().get("http://admin:admin-secret@127.0.0.1:" + httpPort + "/console.css");
     }
 
     @AfterAll
     static void stop() {
         if (browser != null) {
-            browser.quit();
+            browser.close();
         }
         if (server != null) {
             server.close();
@@ -113,52 +104,51 @@ class ConsoleSecurityBrowserIT {
         }
 
         // A SCRAM user through the form: the password goes out once and is never shown again.
-        browser.get(base + "/#/users");
-        type("user-name", USER);
-        new Select(browser.findElement(By.id("user-mechanism"))).selectByValue("SCRAM-SHA-512");
-        type("user-password", PASSWORD);
-        click("user-set");
-        confirm();
-        wait.until(d -> text("users-table").contains(USER));
-        assertThat(text("users-table")).contains("SCRAM-SHA-512 (4096 iterations)");
-        assertThat(browser.findElement(By.id("user-password")).getAttribute("value")).isEmpty();
-        assertThat(browser.getPageSource()).doesNotContain(PASSWORD);
+        browser.open("/#/users");
+        browser.type("user-name", USER);
+        browser.select("user-mechanism", "SCRAM-SHA-512");
+        browser.type("user-password", PASSWORD);
+        browser.click("user-set");
+        browser.confirm();
+        browser.until(d -> browser.text("users-table").contains(USER));
+        assertThat(browser.text("users-table")).contains("SCRAM-SHA-512 (4096 iterations)");
+        assertThat(browser.driver().findElement(By.id("user-password")).getAttribute("value")).isEmpty();
+        assertThat(browser.driver().getPageSource()).doesNotContain(PASSWORD);
 
         // Logged in, but not yet allowed to write.
         assertThatThrownBy(() -> produce(USER, PASSWORD)).cause().isInstanceOf(TopicAuthorizationException.class);
 
         // An ACL through the form lets it write.
-        browser.get(base + "/#/acls");
-        new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("acl-resource-type"))))
-                .selectByValue("TOPIC");
-        type("acl-name", TOPIC);
-        type("acl-principal", "User:" + USER);
-        new Select(browser.findElement(By.id("acl-operation"))).selectByValue("WRITE");
-        click("acl-add");
-        confirm();
+        browser.open("/#/acls");
+        browser.select("acl-resource-type", "TOPIC");
+        browser.type("acl-name", TOPIC);
+        browser.type("acl-principal", "User:" + USER);
+        browser.select("acl-operation", "WRITE");
+        browser.click("acl-add");
+        browser.confirm();
         String row = "TOPIC LITERAL " + TOPIC + " User:" + USER + " * WRITE ALLOW";
         By aclRow = By.cssSelector("#acls-table tr[data-acl='" + row + "']");
-        wait.until(ExpectedConditions.presenceOfElementLocated(aclRow));
-        Chromium.screenshot(browser, "acls");
+        browser.until(ExpectedConditions.presenceOfElementLocated(aclRow));
+        browser.screenshot("acls");
         produce(USER, PASSWORD);
 
         // Deleted through the page, with its confirmation: the same client is refused again.
-        browser.findElement(aclRow).findElement(By.className("acl-delete")).click();
-        confirm();
-        wait.until(ExpectedConditions.numberOfElementsToBe(aclRow, 0));
+        browser.driver().findElement(aclRow).findElement(By.className("acl-delete")).click();
+        browser.confirm();
+        browser.until(ExpectedConditions.numberOfElementsToBe(aclRow, 0));
         try (Admin admin = Clients.admin(plaintext)) {
             assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get()).isEmpty();
         }
         assertThatThrownBy(() -> produce(USER, PASSWORD)).cause().isInstanceOf(TopicAuthorizationException.class);
 
         // The user's quota, validated then set.
-        browser.get(base + "/#/users");
-        type("quota-user", USER);
-        type("quota-set", "producer_byte_rate=1048576");
-        click("quota-change");
-        confirm();
-        wait.until(d -> text("quotas-table").contains("producer_byte_rate=1048576"));
-        Chromium.screenshot(browser, "users");
+        browser.open("/#/users");
+        browser.type("quota-user", USER);
+        browser.type("quota-set", "producer_byte_rate=1048576");
+        browser.click("quota-change");
+        browser.confirm();
+        browser.until(d -> browser.text("quotas-table").contains("producer_byte_rate=1048576"));
+        browser.screenshot("users");
         try (Admin admin = Clients.admin(plaintext)) {
             assertThat(admin.describeClientQuotas(ClientQuotaFilter.all()).entities().get()).containsEntry(
                     new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, USER)),
@@ -166,12 +156,12 @@ class ConsoleSecurityBrowserIT {
         }
 
         // Deleting the user asks for its name; afterwards it cannot log in.
-        WebElement delete = browser.findElement(By.cssSelector("#users-table tr[data-user='" + USER
+        WebElement delete = browser.driver().findElement(By.cssSelector("#users-table tr[data-user='" + USER
                 + "'] .user-delete"));
         delete.click();
-        type("confirm-input", USER);
-        click("confirm-yes");
-        wait.until(d -> !text("users-table").contains(USER));
+        browser.type("confirm-input", USER);
+        browser.click("confirm-yes");
+        browser.until(d -> !browser.text("users-table").contains(USER));
         assertThatThrownBy(() -> produce(USER, PASSWORD)).cause().isInstanceOf(SaslAuthenticationException.class);
     }
 
@@ -216,25 +206,5 @@ class ConsoleSecurityBrowserIT {
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(scram, config)) {
             producer.send(new ProducerRecord<>(TOPIC, "v".getBytes(StandardCharsets.UTF_8))).get();
         }
-    }
-
-    private static void confirm() {
-        WebElement yes = wait.until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes")));
-        yes.click();
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
-    }
-
-    private static void type(String id, String text) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
-        input.clear();
-        input.sendKeys(text);
-    }
-
-    private static void click(String id) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
-    }
-
-    private static String text(String id) {
-        return wait.until(d -> d.findElement(By.id(id)).getText());
     }
 }

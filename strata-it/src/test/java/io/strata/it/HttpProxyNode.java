@@ -4,22 +4,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,8 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code http-avro}, {@code http-jsonschema}), at most 3 proxy consumer instances and requests of at most 1 MiB;
  * an HTTP client for it and a real KafkaConsumer to read back what went in.
  *
- * <p>The tests share one such node per test JVM ({@link #shared()}; surefire runs each test class on its own JUnit
- * engine, so the sharing is the JVM's, not a JUnit store's). Thread-safe: immutable once started.
+ * <p>The tests share one such node per test JVM ({@link #shared()}). Thread-safe: immutable once started.
  */
 final class HttpProxyNode implements AutoCloseable {
 
@@ -49,38 +44,25 @@ final class HttpProxyNode implements AutoCloseable {
     /** Loops that drain records poll again at once: each round already waits for records itself. */
     static final Duration DRAIN = Duration.ofMillis(1);
 
-    /** Guarded by the class: see {@link #shared()}. */
-    private static HttpProxyNode shared;
+    private static final SharedFixture<HttpProxyNode> SHARED = new SharedFixture<>("http-proxy-node",
+            HttpProxyNode::start);
 
-    private final Path dir;
     private final TestNode node;
     private final Admin admin;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private HttpProxyNode(Path dir, TestNode node, Admin admin) {
-        this.dir = dir;
+    private HttpProxyNode(TestNode node, Admin admin) {
         this.node = node;
         this.admin = admin;
     }
 
     /** The node of this test JVM, started on first use; stopped, and its directory deleted, when the JVM exits. */
-    static synchronized HttpProxyNode shared() throws Exception {
-        if (shared == null) {
-            HttpProxyNode started = start(Files.createTempDirectory("http-proxy-node"));
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                try {
-                    started.close();
-                } catch (IOException e) {
-                    // the JVM is exiting: a directory left behind is all that is lost
-                }
-            }));
-            shared = started;
-        }
-        return shared;
+    static HttpProxyNode shared() throws Exception {
+        return SHARED.get();
     }
 
     /** Starts the node, with its data under {@code dir}, and creates the topics. */
-    static HttpProxyNode start(Path dir) throws Exception {
+    private static HttpProxyNode start(Path dir) throws Exception {
         TestNode node = TestNode.start(dir.resolve("node"), Map.of("group.initial.rebalance.delay.ms", "0",
                 "rest.consumer.max.instances", "3", "rest.max.request.bytes", "1048576"));
         Admin admin = Admin.create(Map.of("bootstrap.servers", node.server().bootstrapServers()));
@@ -89,7 +71,7 @@ final class HttpProxyNode implements AutoCloseable {
                 new NewTopic("http-bulk", 3, (short) 1), new NewTopic("http-avro", 1, (short) 1),
                 new NewTopic("http-jsonschema", 1, (short) 1))).all()
                 .get(30, TimeUnit.SECONDS);
-        return new HttpProxyNode(dir, node, admin);
+        return new HttpProxyNode(node, admin);
     }
 
     Admin admin() {
@@ -166,16 +148,11 @@ final class HttpProxyNode implements AutoCloseable {
         }
     }
 
-    /** Stops the node and deletes its directory. */
+    /** Stops the node. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         admin.close();
         http.close();
         node.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

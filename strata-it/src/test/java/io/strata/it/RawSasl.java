@@ -3,10 +3,7 @@ package io.strata.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.strata.server.security.ScramClient;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.List;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -17,20 +14,19 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.MetadataRequest;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.SaslAuthenticateRequest;
 import org.apache.kafka.common.requests.SaslAuthenticateResponse;
 import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.requests.SaslHandshakeResponse;
 
-/** SASL by hand over a TLS socket: SaslHandshake v1, SaslAuthenticate v2 with SCRAM-SHA-512. */
+/** SASL by hand over a TLS socket: SaslHandshake v1, SaslAuthenticate v2 with SCRAM-SHA-512. Not thread-safe. */
 final class RawSasl {
 
-    private final SSLSocket socket;
-    private int correlationId;
+    private final RawClient client;
 
+    /** SASL over {@code socket}, which the caller closes. */
     RawSasl(SSLSocket socket) {
-        this.socket = socket;
+        this.client = new RawClient(socket);
     }
 
     SaslAuthenticateResponseData scramLogin(String user, String password) throws IOException {
@@ -45,21 +41,13 @@ final class RawSasl {
 
     /** Sends a bare token (after SaslHandshake v0) and reads the bare reply. */
     byte[] bare(byte[] token) throws IOException {
-        return bare(token, true);
+        sendBare(token);
+        return client.receive();
     }
 
-    byte[] bare(byte[] token, boolean readReply) throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(ByteBuffer.allocate(4).putInt(token.length).array());
-        out.write(token);
-        out.flush();
-        if (!readReply) {
-            return null;
-        }
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] reply = new byte[in.readInt()];
-        in.readFully(reply);
-        return reply;
+    /** Sends a bare token (after SaslHandshake v0) without reading a reply. */
+    void sendBare(byte[] token) throws IOException {
+        client.sendFrame(token.length, token);
     }
 
     /** Whether a Metadata request gets its response (false: the server closed the connection). */
@@ -78,20 +66,6 @@ final class RawSasl {
     }
 
     <R extends AbstractResponse> R send(AbstractRequest request) throws IOException {
-        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "raw-sasl",
-                ++correlationId);
-        ByteBuffer frame = request.serializeWithHeader(header);
-        byte[] body = new byte[frame.remaining()];
-        frame.get(body);
-        OutputStream out = socket.getOutputStream();
-        out.write(ByteBuffer.allocate(4).putInt(body.length).array());
-        out.write(body);
-        out.flush();
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        byte[] response = new byte[in.readInt()];
-        in.readFully(response);
-        @SuppressWarnings("unchecked")
-        R parsed = (R) AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
-        return parsed;
+        return client.request(request);
     }
 }

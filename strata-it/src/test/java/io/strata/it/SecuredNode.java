@@ -6,16 +6,14 @@ import io.strata.server.StrataServer;
 import io.strata.server.config.ServerConfig;
 import io.strata.server.security.ScramBootstrap;
 import io.strata.testkit.Ports;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,27 +35,23 @@ import org.apache.kafka.common.config.SslConfigs;
  * configurations for each listener. Unauthenticated connections are closed after 5 s
  * ({@code strata.connection.authentication.timeout.ms}).
  *
- * <p>The security tests share one such node per test JVM ({@link #shared()}; surefire runs each test class on its
- * own JUnit engine, so the sharing is the JVM's, not a JUnit store's), and its certificates per build. Tests sharing
- * it use their own topics and users. Thread-safe: immutable once started.
+ * <p>The security tests share one such node per test JVM ({@link #shared()}), and its certificates per build.
+ * Tests sharing it use their own topics and users. Thread-safe: immutable once started.
  */
 final class SecuredNode implements AutoCloseable {
 
     static final String ADMIN_JAAS = jaas("admin", "admin-secret");
     static final long REAUTH_MS = 3000;
 
-    /** Guarded by the class: see {@link #shared()}. */
-    private static SecuredNode shared;
+    private static final SharedFixture<SecuredNode> SHARED = new SharedFixture<>("secured-node",
+            SecuredNode::start);
 
-    private final Path dir;
     private final TestCertificates certs;
     private final Path clientKeyStore;
     private final Path rogueKeyStore;
     private final StrataServer server;
 
-    private SecuredNode(Path dir, TestCertificates certs, Path clientKeyStore, Path rogueKeyStore,
-                        StrataServer server) {
-        this.dir = dir;
+    private SecuredNode(TestCertificates certs, Path clientKeyStore, Path rogueKeyStore, StrataServer server) {
         this.certs = certs;
         this.clientKeyStore = clientKeyStore;
         this.rogueKeyStore = rogueKeyStore;
@@ -65,23 +59,12 @@ final class SecuredNode implements AutoCloseable {
     }
 
     /** The node of this test JVM, started on first use; stopped, and its directory deleted, when the JVM exits. */
-    static synchronized SecuredNode shared() throws Exception {
-        if (shared == null) {
-            SecuredNode started = start(Files.createTempDirectory("secured-node"));
-            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
-                try {
-                    started.close();
-                } catch (IOException e) {
-                    // the JVM is exiting: a directory left behind is all that is lost
-                }
-            }));
-            shared = started;
-        }
-        return shared;
+    static SecuredNode shared() throws Exception {
+        return SHARED.get();
     }
 
     /** Starts the node with its data under {@code dir}, and the certificates {@link #certificates} gives. */
-    static SecuredNode start(Path dir) throws Exception {
+    private static SecuredNode start(Path dir) throws Exception {
         TestCertificates certs = certificates(dir);
         Path serverKeyStore = certs.store("server");
         Path clientKeyStore = certs.store("client");
@@ -102,7 +85,7 @@ final class SecuredNode implements AutoCloseable {
         props.put("strata.connection.authentication.timeout.ms", "5000");
         StrataServer server = StrataServer.start(ServerConfig.from(props), List.of(ScramBootstrap.parse(
                 "SCRAM-SHA-512=[name=admin,password=admin-secret]")));
-        return new SecuredNode(dir, certs, clientKeyStore, rogueKeyStore, server);
+        return new SecuredNode(certs, clientKeyStore, rogueKeyStore, server);
     }
 
     /**
@@ -267,14 +250,9 @@ final class SecuredNode implements AutoCloseable {
                 + "\" password=\"" + password + "\";";
     }
 
-    /** Stops the node and deletes its directory. */
+    /** Stops the node. */
     @Override
-    public void close() throws IOException {
+    public void close() {
         server.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -8,9 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.strata.server.security.ScramClient;
-import java.io.DataInputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +25,6 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.SaslHandshakeRequest;
 import org.apache.kafka.common.requests.SaslHandshakeResponse;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,24 +79,14 @@ class SecuritySaslIT {
     @Test
     void requestsBeforeSaslAuthenticationAreDisconnected() throws Exception {
         try (SSLSocket socket = TlsSockets.tls(node.saslSsl(), node.certs().trustStore())) {
-            MetadataRequest request = new MetadataRequest.Builder(new MetadataRequestData().setTopics(null))
-                    .build((short) 12);
-            ByteBuffer frame = request.serializeWithHeader(new RequestHeader(request.apiKey(), request.version(),
-                    "raw", 1));
-            OutputStream out = socket.getOutputStream();
-            byte[] body = new byte[frame.remaining()];
-            frame.get(body);
-            out.write(ByteBuffer.allocate(4).putInt(body.length).array());
-            out.write(body);
-            out.flush();
+            new RawClient(socket).send(new MetadataRequest.Builder(new MetadataRequestData().setTopics(null))
+                    .build((short) 12));
             assertThat(TlsSockets.closedByServer(socket.getInputStream())).isTrue();
         }
         try (SSLSocket socket = TlsSockets.tls(node.saslSsl(), node.certs().trustStore())) {
             // A SASL token larger than sasl.server.max.receive.size (512 KiB) is not even read.
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            socket.getOutputStream().write(ByteBuffer.allocate(4).putInt(1 << 20).array());
-            socket.getOutputStream().flush();
-            assertThat(TlsSockets.closedByServer(in)).isTrue();
+            new RawClient(socket).sendFrame(1 << 20, new byte[0]);
+            assertThat(TlsSockets.closedByServer(socket.getInputStream())).isTrue();
         }
         node.assertServesEveryListener();
     }
@@ -150,7 +136,7 @@ class SecuritySaslIT {
             RawSasl raw = new RawSasl(socket);
             raw.send(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData().setMechanism("SCRAM-SHA-512"))
                     .build((short) 0));
-            raw.bare("n,,n=nobody,r=abc".getBytes(StandardCharsets.UTF_8), false);
+            raw.sendBare("n,,n=nobody,r=abc".getBytes(StandardCharsets.UTF_8));
             assertThat(TlsSockets.closedByServer(socket.getInputStream())).isTrue();
         }
     }

@@ -68,8 +68,10 @@ final class TestSupport {
         return LogConfig.fromTopicConfigs(overrides);
     }
 
-    static FileLog newLog(Path dir, LogConfig config, Time time) {
-        return LogLoader.load(dir.resolve("topic-0"), TP, TOPIC_ID, config, LogLoader.Checkpoints.NEW, time, INLINE, 0);
+    /** A new log of {@link #TP} under {@code dir}, with the topic configs {@code overrides}, on {@code time}. */
+    static FileLog newLog(Path dir, Map<String, String> overrides, Time time) {
+        return LogLoader.load(dir.resolve("topic-0"), TP, TOPIC_ID, config(overrides), LogLoader.Checkpoints.NEW, time,
+                INLINE, 0);
     }
 
     static MemoryRecords batch(Compression compression, long timestamp, String... values) {

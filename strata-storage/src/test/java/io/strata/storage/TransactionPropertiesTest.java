@@ -76,7 +76,7 @@ class TransactionPropertiesTest {
         Map<Long, Long> open = new HashMap<>();
         Map<Long, Integer> sequences = new HashMap<>();
         List<Txn> closed = new ArrayList<>();
-        FileLog log = TestSupport.newLog(root, TestSupport.config(CONFIG), time);
+        FileLog log = TestSupport.newLog(root, CONFIG, time);
         try {
             for (Action action : actions) {
                 switch (action) {

@@ -1,11 +1,9 @@
 package io.strata.bench.jmh;
 
 import io.strata.storage.LogReadInfo;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,7 +14,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -35,31 +32,22 @@ public class FetchSliceBench {
     @Param({"1048576"})
     int maxBytes;
 
-    private LogFixture fixture;
     private long end;
     private final SplittableRandom random = new SplittableRandom(7);
 
     @Setup
-    public void setUp() throws IOException {
-        fixture = new LogFixture();
+    public void setUp(LogFixture fixture) {
         ByteBuffer batch = LogFixture.batch(16, 1024);
         for (int i = 0; i < 6_400; i++) { // ~100 MiB
-            ByteBuffer copy = ByteBuffer.allocate(batch.remaining());
-            copy.put(batch.duplicate()).flip();
-            fixture.log.appendAsLeader(MemoryRecords.readableRecords(copy), 0);
+            fixture.append(batch);
         }
-        end = fixture.log.logEndOffset();
-        fixture.log.updateHighWatermark(end);
-    }
-
-    @TearDown
-    public void tearDown() throws IOException {
-        fixture.close();
+        end = fixture.log().logEndOffset();
+        fixture.log().updateHighWatermark(end);
     }
 
     @Benchmark
-    public int read() {
-        LogReadInfo info = fixture.log.read(random.nextLong(end), maxBytes, end, true);
+    public int read(LogFixture fixture) {
+        LogReadInfo info = fixture.log().read(random.nextLong(end), maxBytes, end, true);
         return info.records().sizeInBytes();
     }
 }
