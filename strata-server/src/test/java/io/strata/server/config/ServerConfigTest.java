@@ -7,7 +7,6 @@ import io.strata.metadata.LeaderRebalanceConfig;
 import io.strata.server.security.SecurityProtocolName;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -75,47 +74,21 @@ class ServerConfigTest {
     }
 
     @Test
-    void controllerListenersAreNotClientListeners() {
-        ServerConfig config = ServerConfig.from(Map.of("listeners",
-                "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:19093,EXTERNAL://:19094",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,EXTERNAL:SASL_SSL"));
-        assertThat(config.brokerListeners()).extracting(Endpoint::listenerName)
-                .containsExactly("PLAINTEXT", "EXTERNAL");
-    }
-
-    @Test
-    void listenersMapToSecurityProtocolsAsInKafka() {
-        ServerConfig defaults = ServerConfig.from(Map.of("listeners",
-                "PLAINTEXT://:9092,SSL://:9094,SASL_SSL://:9095,SASL_PLAINTEXT://:9096,CONTROLLER://:9093"));
-        assertThat(defaults.securityProtocolMap()).containsEntry("SSL", SecurityProtocolName.SSL)
-                .containsEntry("SASL_SSL", SecurityProtocolName.SASL_SSL)
-                .containsEntry("SASL_PLAINTEXT", SecurityProtocolName.SASL_PLAINTEXT)
-                .containsEntry("CONTROLLER", SecurityProtocolName.PLAINTEXT);
-        assertThat(defaults.interBrokerListenerName()).isEqualTo("PLAINTEXT");
-        ServerConfig named = ServerConfig.from(Map.of(
+    void listenersAreParsedAndCheckedAtStart() {
+        ServerConfig config = ServerConfig.from(Map.of(
                 "listeners", "INTERNAL://:9092,EXTERNAL://:9094,CONTROLLER://:9093",
-                "listener.security.protocol.map", "internal:sasl_plaintext, EXTERNAL:SSL,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name", "internal"));
-        assertThat(named.securityProtocol("INTERNAL")).isEqualTo(SecurityProtocolName.SASL_PLAINTEXT);
-        assertThat(named.interBrokerListenerName()).isEqualTo("INTERNAL");
-        assertThat(ServerConfig.from(Map.of("listeners", "PLAINTEXT://:9092,SSL://:9094,CONTROLLER://:9093",
-                "security.inter.broker.protocol", "SSL")).interBrokerListenerName()).isEqualTo("SSL");
-    }
-
-    @Test
-    void badListenerSecurityIsRefused() {
+                "listener.security.protocol.map", "INTERNAL:SASL_PLAINTEXT,EXTERNAL:SSL,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name", "internal", "http.listeners", "HTTPS://:8443"));
+        assertThat(config.brokerListeners()).extracting(Endpoint::listenerName)
+                .containsExactly("INTERNAL", "EXTERNAL");
+        assertThat(config.securityProtocol("EXTERNAL")).isEqualTo(SecurityProtocolName.SSL);
+        assertThat(config.interBrokerListenerName()).isEqualTo("INTERNAL");
+        assertThat(config.httpListeners()).containsExactly(new Endpoint("HTTPS", "", 8443));
         assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "EXTERNAL://:9094,CONTROLLER://:9093")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no security protocol defined for listener "
                         + "EXTERNAL");
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("controller listener CONTROLLER must be");
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("listener.security.protocol.map", "PLAINTEXT:TLS")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("PLAINTEXT:TLS");
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("inter.broker.listener.name", "PLAINTEXT",
-                "security.inter.broker.protocol", "PLAINTEXT"))).isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("inter.broker.listener.name", "SSL")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("not one of this node's client listeners");
+        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081",
+                "http.listeners", ""))).isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
     }
 
     @Test
@@ -146,38 +119,4 @@ class ServerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("leader.imbalance.per.broker.percentage");
     }
 
-    @Test
-    void everyKeyHasADocLine() {
-        assertThat(ServerConfig.KEYS).allSatisfy(k -> assertThat(k.doc()).isNotBlank());
-        assertThat(ServerConfig.KEYS.stream().map(BrokerConfigKey::name).distinct().count())
-                .isEqualTo(ServerConfig.KEYS.size());
-        assertThat(List.copyOf(ServerConfig.KEYS)).isNotEmpty();
-    }
-
-    @Test
-    void httpListenersDefaultToPort9190AndMayBeTurnedOff() {
-        assertThat(ServerConfig.from(Map.of()).httpListeners()).containsExactly(new Endpoint("HTTP", "", 9190));
-        assertThat(ServerConfig.from(Map.of("http.listeners", "HTTP://127.0.0.1:0")).httpListeners())
-                .containsExactly(new Endpoint("HTTP", "127.0.0.1", 0));
-        assertThat(ServerConfig.from(Map.of("http.listeners", "")).httpListeners()).isEmpty();
-        assertThat(ServerConfig.from(Map.of("http.listeners", "HTTPS://:8443")).httpListeners())
-                .containsExactly(new Endpoint("HTTPS", "", 8443));
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "FTP://:8443")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("HTTPS://host:port");
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("http.listeners", "HTTP://:x")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
-    }
-
-    @Test
-    void theRegistrysOwnListenersAreOffByDefaultAndNeedTheHttpServer() {
-        assertThat(ServerConfig.from(Map.of()).schemaRegistryListeners()).isEmpty();
-        assertThat(ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081")).schemaRegistryListeners())
-                .containsExactly(new Endpoint("HTTP", "", 8081));
-        assertThat(ServerConfig.from(Map.of("schema.registry.listeners", "HTTPS://:8081")).schemaRegistryListeners())
-                .containsExactly(new Endpoint("HTTPS", "", 8081));
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "FTP://:8081")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.registry.listeners");
-        assertThatThrownBy(() -> ServerConfig.from(Map.of("schema.registry.listeners", "HTTP://:8081",
-                "http.listeners", ""))).isInstanceOf(ConfigException.class).hasMessageContaining("http.listeners");
-    }
 }
