@@ -295,7 +295,7 @@ final class FileLog implements Log {
             // Written without fsync under the lock: the flush below makes it durable before the recovery point
             // reaches it, so recovery never starts from a snapshot that may not have reached the disk.
             producerState.takeSnapshotUnsynced();
-            producerState.retainSnapshots(LogMaintenance.SNAPSHOTS_TO_KEEP, local.segments().firstBase());
+            producerState.snapshots().retain(LogMaintenance.SNAPSHOTS_TO_KEEP, local.segments().firstBase());
             // The old segment is complete: make it durable soon, off the append path, and move the recovery point.
             background.schedule("flush " + topicPartition, () -> maintenance.flushUpTo(at), 0);
             return seg;
@@ -471,7 +471,7 @@ final class FileLog implements Log {
         local.truncateFullyAndStartAt(offset, config.segmentIndexBytes());
         offsets.startOverAt(offset);
         epochCache.truncateFromEnd(Long.MIN_VALUE);
-        producerState.deleteSnapshotsAbove(-1);
+        producerState.snapshots().deleteAbove(-1);
         producerState.reset(offset);
         refreshLastStable();
         log.info("Truncated {} fully, now starting at {}", topicPartition, offset);

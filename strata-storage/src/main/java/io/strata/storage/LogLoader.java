@@ -179,7 +179,7 @@ final class LogLoader {
             long nextOffset = active.readNextOffset();
             producerState.loadedUpTo(nextOffset);
             producerState.removeExpiredProducers(time.milliseconds(), env.producerIdExpirationMs());
-            producerState.deleteSnapshotsAbove(nextOffset);
+            producerState.snapshots().deleteAbove(nextOffset);
             if (!clean) {
                 producerState.takeSnapshot();
             }

@@ -73,7 +73,7 @@ final class LogMaintenance {
         lock.lock();
         try {
             generation = local.truncations();
-            snapshots = producerState.takeUnsyncedSnapshotsUpTo(offset);
+            snapshots = producerState.snapshots().takeUnsyncedUpTo(offset);
         } finally {
             lock.unlock();
         }
@@ -130,7 +130,7 @@ final class LogMaintenance {
                 offsets.moveLogStart(newStart);
                 epochCache.truncateFromStart(newStart);
             }
-            producerState.retainSnapshots(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
+            producerState.snapshots().retain(SNAPSHOTS_TO_KEEP, local.segments().firstBase());
         } catch (IOException e) {
             throw local.failed("Retention", e);
         } finally {

@@ -1,8 +1,6 @@
 package io.strata.storage;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,14 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
-import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -31,34 +24,27 @@ import org.slf4j.LoggerFactory;
  * stable offset follows.
  *
  * <p>Appends go through an {@link AppendSession} that validates sequences against committed plus pending state and
- * is committed only once the bytes are in the log. Snapshots ({@code <20-digit offset>.snapshot}, our own binary
- * format with a CRC32C) are written on segment roll (without fsync: the log's flush syncs them before its recovery
- * point reaches them) and durably on clean close; after a crash the state is the latest snapshot at or below the
- * recovery point plus a replay of the batch headers after it. Producers idle for {@code producer.id.expiration.ms}
- * are removed, which keeps the state and its snapshots bounded.
+ * is committed only once the bytes are in the log. Snapshots ({@link ProducerSnapshotFiles} in the
+ * {@link ProducerSnapshotFormat}) are written on segment roll (without fsync: the log's flush syncs them before its
+ * recovery point reaches them) and durably on clean close; after a crash the state is the latest snapshot at or
+ * below the recovery point plus a replay of the batch headers after it. Producers idle for
+ * {@code producer.id.expiration.ms} are removed, which keeps the state and its snapshots bounded.
  *
  * <p>Thread-safety: not thread-safe; guarded by the owning log's lock.
  */
 final class ProducerStateManager {
-    static final String SUFFIX = ".snapshot";
     private static final Logger log = LoggerFactory.getLogger(ProducerStateManager.class);
-    /** The first format, without transaction state; still read (its producers have no open transaction). */
-    private static final int SNAPSHOT_MAGIC_V1 = 0x53505331; // "SPS1"
-    /** With each producer's coordinator epoch and ongoing transaction's first offset, as Kafka's snapshots. */
-    private static final int SNAPSHOT_MAGIC = 0x53505332; // "SPS2"
 
-    private final Path dir;
+    private final ProducerSnapshotFiles snapshots;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
     /** Open transactions: first offset to producer id. */
     private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
     /** Closed transactions whose marker is not below the high watermark yet, by first offset: still unstable. */
     private final TreeMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
     private long mapEndOffset;
-    /** Offsets of the snapshots written by {@link #takeSnapshotUnsynced} and not yet fsynced. */
-    private final TreeSet<Long> unsyncedSnapshots = new TreeSet<>();
 
     ProducerStateManager(Path dir) {
-        this.dir = dir;
+        this.snapshots = new ProducerSnapshotFiles(dir);
     }
 
     long mapEndOffset() {
@@ -219,7 +205,7 @@ final class ProducerStateManager {
      * @throws IOException when a segment cannot be read
      */
     void rebuildUpTo(long upTo, LogSegments segments) throws IOException {
-        deleteSnapshotsAbove(upTo);
+        snapshots.deleteAbove(upTo);
         Optional<Long> snapshot = loadLatestSnapshotAtOrBelow(upTo);
         long from = snapshot.orElse(segments.firstBase());
         if (snapshot.isEmpty()) {
@@ -238,26 +224,21 @@ final class ProducerStateManager {
 
     /** Durably writes a snapshot of the current state at {@link #mapEndOffset()}. */
     void takeSnapshot() throws IOException {
-        Path file = snapshotFile(mapEndOffset);
-        AtomicFile.write(file, serialize().array());
-        unsyncedSnapshots.remove(mapEndOffset);
+        snapshots.write(mapEndOffset, ProducerSnapshotFormat.encode(producers.values()));
     }
 
     /**
      * Writes a snapshot at {@link #mapEndOffset()} without fsync (on roll, under the log's lock); the log's flush
-     * makes it durable ({@link #takeUnsyncedSnapshotsUpTo}) before the recovery point reaches its offset.
+     * makes it durable ({@link ProducerSnapshotFiles#takeUnsyncedUpTo}) before the recovery point reaches its
+     * offset.
      */
     void takeSnapshotUnsynced() throws IOException {
-        AtomicFile.writeUnsynced(snapshotFile(mapEndOffset), serialize().array());
-        unsyncedSnapshots.add(mapEndOffset);
+        snapshots.writeUnsynced(mapEndOffset, ProducerSnapshotFormat.encode(producers.values()));
     }
 
-    /** The files of the snapshots written without fsync at or below {@code offset}, forgotten here: to be synced. */
-    List<Path> takeUnsyncedSnapshotsUpTo(long offset) {
-        SortedSet<Long> upTo = unsyncedSnapshots.headSet(offset + 1);
-        List<Path> files = upTo.stream().map(this::snapshotFile).toList();
-        upTo.clear();
-        return files;
+    /** The snapshot files, for the log's flush, retention and truncation. */
+    ProducerSnapshotFiles snapshots() {
+        return snapshots;
     }
 
     private void clear() {
@@ -266,134 +247,30 @@ final class ProducerStateManager {
         unreplicatedTxns.clear();
     }
 
-    private ByteBuffer serialize() {
-        int size = 4;
-        for (ProducerEntry e : producers.values()) {
-            size += 8 + 2 + 4 + 8 + 4 + e.batches().size() * (4 + 4 + 8 + 8 + 8);
-        }
-        ByteBuffer body = ByteBuffer.allocate(size);
-        body.putInt(producers.size());
-        for (ProducerEntry e : producers.values()) {
-            body.putLong(e.producerId()).putShort(e.epoch()).putInt(e.coordinatorEpoch())
-                    .putLong(e.currentTxnFirstOffset()).putInt(e.batches().size());
-            for (ProducerBatch b : e.batches()) {
-                body.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset())
-                        .putLong(b.timestamp());
-            }
-        }
-        body.flip();
-        CRC32C crc = new CRC32C();
-        crc.update(body.duplicate());
-        ByteBuffer out = ByteBuffer.allocate(8 + size);
-        out.putInt(SNAPSHOT_MAGIC).putInt((int) crc.getValue()).put(body).flip();
-        return out;
-    }
-
-    private static Map<Long, ProducerEntry> deserialize(ByteBuffer buf) {
-        int magic = buf.remaining() < 12 ? 0 : buf.getInt();
-        if (magic != SNAPSHOT_MAGIC && magic != SNAPSHOT_MAGIC_V1) {
-            throw new IllegalArgumentException("not a producer snapshot");
-        }
-        int expectedCrc = buf.getInt();
-        CRC32C crc = new CRC32C();
-        crc.update(buf.duplicate());
-        if ((int) crc.getValue() != expectedCrc) {
-            throw new IllegalArgumentException("CRC mismatch");
-        }
-        int count = buf.getInt();
-        Map<Long, ProducerEntry> result = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            long pid = buf.getLong();
-            short epoch = buf.getShort();
-            int coordinatorEpoch = magic == SNAPSHOT_MAGIC ? buf.getInt() : -1;
-            long txnFirstOffset = magic == SNAPSHOT_MAGIC ? buf.getLong() : -1;
-            int n = buf.getInt();
-            List<ProducerBatch> batches = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) {
-                batches.add(new ProducerBatch(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
-            }
-            result.put(pid, new ProducerEntry(pid, epoch, batches, coordinatorEpoch, txnFirstOffset));
-        }
-        return result;
-    }
-
     /**
      * Loads the latest readable snapshot at or below {@code maxOffset} (corrupt ones are deleted); returns its
      * offset, or empty with the state reset when there is none.
      */
     Optional<Long> loadLatestSnapshotAtOrBelow(long maxOffset) {
-        List<Long> offsets = snapshotOffsets();
+        List<Long> offsets = snapshots.offsets();
         for (int i = offsets.size() - 1; i >= 0; i--) {
             long offset = offsets.get(i);
             if (offset > maxOffset) {
                 continue;
             }
-            Path file = snapshotFile(offset);
             try {
-                Map<Long, ProducerEntry> loaded = deserialize(ByteBuffer.wrap(Files.readAllBytes(file)));
+                List<ProducerEntry> loaded = ProducerSnapshotFormat.decode(snapshots.read(offset));
                 clear();
-                loaded.values().forEach(this::put);
+                loaded.forEach(this::put);
                 mapEndOffset = offset;
                 return Optional.of(offset);
             } catch (IOException | RuntimeException e) {
-                log.warn("Deleting unreadable producer snapshot {}: {}", file, e.toString());
-                deleteQuietly(file);
+                log.warn("Deleting unreadable producer snapshot {}: {}", snapshots.file(offset), e.toString());
+                snapshots.delete(offset);
             }
         }
         clear();
         return Optional.empty();
-    }
-
-    /** Snapshot offsets in ascending order. */
-    List<Long> snapshotOffsets() {
-        List<Long> offsets = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                String name = p.getFileName().toString();
-                if (name.endsWith(SUFFIX) && name.length() == 20 + SUFFIX.length()) {
-                    try {
-                        offsets.add(Long.parseLong(name.substring(0, 20)));
-                    } catch (NumberFormatException ignored) {
-                        // not ours
-                    }
-                }
-            });
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot list " + dir, e);
-        }
-        Collections.sort(offsets);
-        return offsets;
-    }
-
-    /** Removes snapshots taken after {@code offset} (they describe truncated data). */
-    void deleteSnapshotsAbove(long offset) {
-        for (long o : snapshotOffsets()) {
-            if (o > offset) {
-                deleteQuietly(snapshotFile(o));
-            }
-        }
-    }
-
-    /** Deletes old snapshots: those below {@code belowOffsetDeletable}, except the newest {@code keep}. */
-    void retainSnapshots(int keep, long belowOffsetDeletable) {
-        List<Long> offsets = snapshotOffsets();
-        for (int i = 0; i < offsets.size() - keep; i++) {
-            if (offsets.get(i) < belowOffsetDeletable) {
-                deleteQuietly(snapshotFile(offsets.get(i)));
-            }
-        }
-    }
-
-    Path snapshotFile(long offset) {
-        return dir.resolve(SegmentFiles.filenamePrefix(offset) + SUFFIX);
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            log.warn("Cannot delete {}: {}", p, e.toString());
-        }
     }
 
     /**

@@ -57,7 +57,7 @@ class CompactionTransactionsTest {
 
         // Crash: producer snapshots gone, the state must come back from the log, including the emptied batch.
         try (Stream<Path> files = Files.list(root.resolve("topic-0"))) {
-            files.filter(p -> p.toString().endsWith(ProducerStateManager.SUFFIX)).forEach(p -> p.toFile().delete());
+            files.filter(p -> p.toString().endsWith(ProducerSnapshotFiles.SUFFIX)).forEach(p -> p.toFile().delete());
         }
         FileLog reopened = LogLoader.load(root.resolve("topic-0"), TP, TOPIC_ID, CompactionFixture.compacted(),
                 new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(), OptionalLong.empty()),
@@ -146,7 +146,7 @@ class CompactionTransactionsTest {
         Path dir = log.dir();
         log.closeForDeletion();
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.toString().endsWith(ProducerStateManager.SUFFIX)).forEach(p -> p.toFile().delete());
+            files.filter(p -> p.toString().endsWith(ProducerSnapshotFiles.SUFFIX)).forEach(p -> p.toFile().delete());
         }
         FileLog reopened = LogLoader.load(dir, TP, TOPIC_ID, CompactionFixture.compacted("delete.retention.ms", "10000"),
                 new LogLoader.Checkpoints(false, OptionalLong.of(0), OptionalLong.empty(), OptionalLong.empty()),

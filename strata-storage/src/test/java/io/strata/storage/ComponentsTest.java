@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -230,7 +229,7 @@ class ComponentsTest {
         }
 
         @Test
-        void openTransactionsAndCoordinatorEpochsSurviveASnapshotAndOldSnapshotsStillLoad() throws Exception {
+        void openTransactionsAndCoordinatorEpochsSurviveASnapshot() throws Exception {
             ProducerStateManager psm = new ProducerStateManager(dir);
             ProducerStateManager.AppendSession s = psm.beginAppend();
             s.record(1, (short) 0, new ProducerBatch(0, 0, 3, 3, 10), true);
@@ -246,20 +245,6 @@ class ComponentsTest {
             assertThat(loaded.entry(2).orElseThrow().coordinatorEpoch()).isEqualTo(4);
             assertThatThrownBy(() -> loaded.beginAppend().check(1, (short) 0, 1, 1, false))
                     .isInstanceOf(InvalidTxnStateException.class);
-
-            // The first format ("SPS1": no transaction fields) loads with no transaction open.
-            ByteBuffer body = ByteBuffer.allocate(4 + 8 + 2 + 4 + 32);
-            body.putInt(1).putLong(9).putShort((short) 3).putInt(1).putInt(0).putInt(0).putLong(0).putLong(0)
-                    .putLong(10).flip();
-            CRC32C crc = new CRC32C();
-            crc.update(body.duplicate());
-            ByteBuffer v1 = ByteBuffer.allocate(8 + body.remaining()).putInt(0x53505331).putInt((int) crc.getValue())
-                    .put(body);
-            Files.write(loaded.snapshotFile(7), v1.array());
-            assertThat(loaded.loadLatestSnapshotAtOrBelow(Long.MAX_VALUE)).contains(7L);
-            assertThat(loaded.entry(9).orElseThrow()).isEqualTo(new ProducerEntry(9, (short) 3,
-                    List.of(new ProducerBatch(0, 0, 0, 0, 10)), -1, -1));
-            assertThat(loaded.firstUnstableOffset()).isEqualTo(Long.MAX_VALUE);
         }
 
         @Test
@@ -267,7 +252,7 @@ class ComponentsTest {
             ProducerStateManager psm = new ProducerStateManager(dir);
             psm.reset(10);
             psm.takeSnapshot();
-            Path file = psm.snapshotFile(10);
+            Path file = psm.snapshots().file(10);
             byte[] bytes = Files.readAllBytes(file);
             bytes[bytes.length - 1] ^= 1;
             Files.write(file, bytes);

@@ -67,12 +67,12 @@ class FileLogRecoveryTest {
             long rolledAt = log.segments().get(1).baseOffset;
             // The roll wrote the snapshot without fsync: until the flush has synced it, recovery must not start
             // from it, so the recovery point stays below it.
-            assertThat(log.producerStateForTesting().snapshotFile(rolledAt)).exists();
+            assertThat(log.producerStateForTesting().snapshots().file(rolledAt)).exists();
             assertThat(log.recoveryPoint()).isLessThan(rolledAt);
             assertThat(deferred).isNotEmpty();
             deferred.forEach(Runnable::run);
             assertThat(log.recoveryPoint()).isEqualTo(rolledAt);
-            assertThat(log.producerStateForTesting().takeUnsyncedSnapshotsUpTo(Long.MAX_VALUE)).isEmpty();
+            assertThat(log.producerStateForTesting().snapshots().takeUnsyncedUpTo(Long.MAX_VALUE)).isEmpty();
         }
     }
 
