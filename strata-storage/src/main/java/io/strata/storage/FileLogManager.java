@@ -12,14 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -36,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code flush.ms}, checkpointing, retention, delayed file deletion) on a small scheduler of its own, plus the
  * {@link LogCleaner} threads that compact {@code cleanup.policy=compact} logs.
  *
- * <p>Start-up loading is {@link LogDirsLoader}'s, each log's own background work its {@link LogMaintenance}.
+ * <p>Start-up loading is {@link LogDirsLoader}'s, each log's own background work its {@link LogMaintenance}, the
+ * threads that run background work the {@link LogScheduler}'s, closing every log on shutdown {@link LogCloser}'s.
  *
  * <p>Construct with {@code new FileLogManager(config)} (or with a {@link Time} in tests), which locks every log
  * directory ({@link LogDirLock}) or fails; call {@link #startup} once, then use {@link #getOrCreate}; {@link #close}
@@ -66,10 +59,7 @@ public final class FileLogManager implements LogManager {
      * placing a new log is O(dirs), not O(logs) (counting on each creation made 10,000 creations quadratic).
      */
     private final Map<Path, Integer> logsPerDir = new HashMap<>();
-    private final ScheduledThreadPoolExecutor scheduler;
-    /** File deletions not yet run; run at close so that no handle outlives the manager. */
-    private final Set<Runnable> pendingDeletions = ConcurrentHashMap.newKeySet();
-    private final BackgroundTasks background = this::schedule;
+    private final LogScheduler scheduler;
     private final LogCleaner cleaner;
     private final DiskFaults faults;
     private final LogDirFailureChannel failures;
@@ -105,50 +95,10 @@ public final class FileLogManager implements LogManager {
         this.failures = new LogDirFailureChannel(config.logDirs(), dir -> logsIn(dir).forEach(FileLog::markOffline),
                 dir -> logsIn(dir).forEach(FileLog::closeForDeletion));
         this.space = new LogDirSpace(config.minFreeBytes(), usable, time::nanoseconds);
-        this.env = new LogLoader.Env(time, background, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
+        this.scheduler = new LogScheduler();
+        this.env = new LogLoader.Env(time, scheduler, config.fileDeleteDelayMs(), config.producerIdExpirationMs(),
                 failures, faults, space);
-        AtomicInteger threads = new AtomicInteger();
-        this.scheduler = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "strata-log-scheduler-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         this.cleaner = new LogCleaner(config, () -> List.copyOf(logs.values()), time);
-        scheduler.setRemoveOnCancelPolicy(true);
-        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    }
-
-    private void schedule(String name, Runnable task, long delayMs) {
-        Runnable[] self = new Runnable[1];
-        self[0] = () -> {
-            if (pendingDeletions.remove(self[0]) || !name.startsWith("delete")) {
-                runQuietly(name, task);
-            }
-        };
-        if (name.startsWith("delete")) {
-            pendingDeletions.add(self[0]);
-        }
-        if (closed) {
-            if (name.startsWith("delete")) {
-                self[0].run();
-            }
-            return;
-        }
-        try {
-            scheduler.schedule(self[0], Math.max(0, delayMs), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            if (name.startsWith("delete")) {
-                self[0].run();
-            }
-        }
-    }
-
-    private static void runQuietly(String name, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.warn("Background task '{}' failed", name, e);
-        }
     }
 
     @Override
@@ -160,7 +110,7 @@ public final class FileLogManager implements LogManager {
             }
             long startNs = System.nanoTime();
             LogDirsLoader.loadAll(config, configs, env, logs,
-                    dir -> schedule("delete " + dir.getFileName(), () -> deleteRecursively(dir), 0));
+                    dir -> scheduler.schedule("delete " + dir.getFileName(), () -> deleteRecursively(dir), 0));
             config.logDirs().forEach(d -> logsPerDir.put(d, 0));
             logs.values().forEach(l -> logsPerDir.merge(l.dir().getParent(), 1, Integer::sum));
             writeCheckpoints();
@@ -177,10 +127,11 @@ public final class FileLogManager implements LogManager {
     }
 
     private void scheduleBackgroundTasks() {
-        every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
-        every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
-        every(config.retentionCheckIntervalMs(), "retention", this::runRetention);
-        every(config.producerIdExpirationCheckIntervalMs(), "producer id expiration", this::expireProducers);
+        scheduler.every(config.flushSchedulerIntervalMs(), "flush", this::flushDueLogs);
+        scheduler.every(config.flushOffsetCheckpointIntervalMs(), "checkpoint", this::writeCheckpoints);
+        scheduler.every(config.retentionCheckIntervalMs(), "retention", this::runRetention);
+        scheduler.every(config.producerIdExpirationCheckIntervalMs(), "producer id expiration",
+                this::expireProducers);
     }
 
     /** Forgets the producers idle for {@code producer.id.expiration.ms} in every online log. */
@@ -189,13 +140,6 @@ public final class FileLogManager implements LogManager {
             if (!l.isOffline()) {
                 l.maintenance().removeExpiredProducers(config.producerIdExpirationMs());
             }
-        }
-    }
-
-    private void every(long intervalMs, String name, Runnable task) {
-        if (intervalMs > 0 && intervalMs < Long.MAX_VALUE / 2) {
-            scheduler.scheduleWithFixedDelay(() -> runQuietly(name, task), intervalMs, intervalMs,
-                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -345,7 +289,7 @@ public final class FileLogManager implements LogManager {
             } catch (IOException e) {
                 throw new KafkaStorageException("Cannot rename " + dir + " for deletion", e);
             }
-            schedule("delete " + target.getFileName(), () -> deleteRecursively(target), 0);
+            scheduler.schedule("delete " + target.getFileName(), () -> deleteRecursively(target), 0);
             log.info("Deleted log {}", tp);
         } finally {
             lock.unlock();
@@ -376,79 +320,13 @@ public final class FileLogManager implements LogManager {
         try {
             closed = true;
             cleaner.close();
-            stopScheduler();
+            scheduler.crashForTesting();
             failures.close();
             logs.values().forEach(FileLog::closeForDeletion);
             dirLocks.forEach(LogDirLock::close);
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Drops delayed and periodic tasks and waits for the running ones to finish. */
-    private void stopScheduler() {
-        // Not shutdownNow: an interrupt would close the file channel of a segment being flushed, and the failed
-        // fsync would take its directory offline.
-        scheduler.shutdown();
-        try {
-            scheduler.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Closes every log (each one fsyncs its files), as Kafka does on shutdown: with
-     * {@code num.recovery.threads.per.data.dir} threads per log directory, since one fsync after another made the
-     * shutdown of a node with 10,000 partitions take over 10 s. Waits for all of them even if interrupted.
-     *
-     * @return the last failure, or null when every log closed
-     */
-    private RuntimeException closeLogs() {
-        Map<Path, List<FileLog>> byDir = new HashMap<>();
-        for (FileLog l : logs.values()) {
-            byDir.computeIfAbsent(l.dir().getParent(), d -> new ArrayList<>()).add(l);
-        }
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        List<ExecutorService> pools = new ArrayList<>();
-        List<Future<?>> closes = new ArrayList<>();
-        try {
-            byDir.forEach((dir, dirLogs) -> {
-                ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.recoveryThreadsPerDataDir()),
-                        r -> new Thread(r, "strata-log-close-" + dir.getFileName()));
-                pools.add(pool);
-                for (FileLog l : dirLogs) {
-                    closes.add(pool.submit(() -> {
-                        try {
-                            l.close();
-                        } catch (RuntimeException e) {
-                            failure.set(e);
-                            log.error("Close of {} failed", l.topicPartition(), e);
-                        }
-                    }));
-                }
-            });
-            boolean interrupted = false;
-            for (Future<?> f : closes) {
-                while (true) {
-                    try {
-                        f.get();
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    } catch (ExecutionException e) {
-                        failure.set(new KafkaStorageException("Close failed", e.getCause()));
-                        break;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        } finally {
-            pools.forEach(ExecutorService::shutdown);
-        }
-        return failure.get();
     }
 
     @Override
@@ -473,11 +351,9 @@ public final class FileLogManager implements LogManager {
             }
             closed = true;
             cleaner.close();
-            stopScheduler();
-            for (Runnable deletion : List.copyOf(pendingDeletions)) {
-                deletion.run();
-            }
-            RuntimeException failure = closeLogs();
+            scheduler.close();
+            Optional<RuntimeException> failure = LogCloser.closeAll(logs.values(),
+                    config.recoveryThreadsPerDataDir());
             writeCheckpoints();
             // A directory that failed, even while closing, gets no marker: the next start must recover its logs.
             for (Path d : config.logDirs()) {
@@ -492,8 +368,8 @@ public final class FileLogManager implements LogManager {
                 }
             }
             failures.close();
-            if (failure != null) {
-                throw failure;
+            if (failure.isPresent()) {
+                throw failure.get();
             }
             Set<Path> offline = failures.offlineDirs();
             if (offline.isEmpty()) {
