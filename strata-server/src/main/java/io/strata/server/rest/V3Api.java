@@ -3,42 +3,32 @@ package io.strata.server.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.strata.server.registry.InProcessRegistry.Registered;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * Confluent REST Proxy's v3 API, the part Strata serves: read-only listing of the cluster, its topics and
  * partitions ({@code GET /v3/clusters[/{id}[/topics[/{t}[/partitions[/{p}]]]]]}) and produce
  * ({@code POST /v3/clusters/{id}/topics/{t}/records}), one record per request answered by one result, or several
  * (a chunked body streamed as it arrives, or a body of known length) answered by a stream of results in the same
- * order. Thread-safe.
+ * order. The resources' JSON is {@link V3Resources}'s, reading a produced record {@link V3RecordParser}'s.
+ * Thread-safe.
  */
 final class V3Api {
 
@@ -48,16 +38,16 @@ final class V3Api {
     private final ClusterView cluster;
     private final KafkaClients clients;
     private final RestConfig config;
-    private final String baseUrl;
-    private final SchemaCodec schemas;
+    private final V3Resources resources;
+    private final V3RecordParser parser;
     private volatile String clusterId;
 
     V3Api(ClusterView cluster, KafkaClients clients, RestConfig config, String baseUrl, SchemaCodec schemas) {
-        this.schemas = schemas;
         this.cluster = cluster;
         this.clients = clients;
         this.config = config;
-        this.baseUrl = baseUrl;
+        this.resources = new V3Resources(baseUrl);
+        this.parser = new V3RecordParser(schemas);
     }
 
     /** Serves {@code segments} = the path's parts after {@code v3}. */
@@ -78,43 +68,29 @@ final class V3Api {
             throw RestException.methodNotAllowed();
         }
         if (segments.size() == 1) {
-            ObjectNode list = list(baseUrl + "/v3/clusters", "KafkaClusterList");
-            list.withArray("data").add(clusterNode());
-            Exchanges.send(exchange, 200, Exchanges.JSON, list);
+            Exchanges.send(exchange, 200, Exchanges.JSON, resources.clusterList(clusterId(), cluster.controllerId()));
             return;
         }
         String id = checkCluster(segments.get(1));
         if (segments.size() == 2) {
-            Exchanges.send(exchange, 200, Exchanges.JSON, clusterNode());
+            Exchanges.send(exchange, 200, Exchanges.JSON, resources.cluster(id, cluster.controllerId()));
             return;
         }
         if (!segments.get(2).equals("topics") || segments.size() > 6
                 || (segments.size() >= 5 && !segments.get(4).equals("partitions"))) {
             throw RestException.notFound();
         }
-        String topics = baseUrl + "/v3/clusters/" + id + "/topics";
-        switch (segments.size()) {
-            case 3 -> {
-                ObjectNode list = list(topics, "KafkaTopicList");
-                ArrayNode data = list.withArray("data");
-                cluster.topics(true).values().forEach(t -> data.add(topicNode(id, t)));
-                Exchanges.send(exchange, 200, Exchanges.JSON, list);
-            }
-            case 4 -> Exchanges.send(exchange, 200, Exchanges.JSON, topicNode(id, topic(segments.get(3))));
-            case 5 -> {
-                TopicDescription topic = topic(segments.get(3));
-                ObjectNode list = list(topics + "/" + topic.name() + "/partitions", "KafkaPartitionList");
-                ArrayNode data = list.withArray("data");
-                topic.partitions().forEach(p -> data.add(partitionNode(id, topic.name(), p)));
-                Exchanges.send(exchange, 200, Exchanges.JSON, list);
-            }
+        ObjectNode resource = switch (segments.size()) {
+            case 3 -> resources.topicList(id, cluster.topics(true).values());
+            case 4 -> resources.topic(id, topic(segments.get(3)));
+            case 5 -> resources.partitionList(id, topic(segments.get(3)));
             default -> {
                 TopicDescription topic = topic(segments.get(3));
                 int partition = V2Topics.partitionId(topic.name(), segments.get(5));
-                Exchanges.send(exchange, 200, Exchanges.JSON, partitionNode(id, topic.name(),
-                        ClusterView.partition(topic, partition)));
+                yield resources.partition(id, topic.name(), ClusterView.partition(topic, partition));
             }
-        }
+        };
+        Exchanges.send(exchange, 200, Exchanges.JSON, resource);
     }
 
     /** v3's errors carry the HTTP status as {@code error_code}. */
@@ -145,77 +121,6 @@ final class V3Api {
             throw new RestException(404, 404, "Cluster " + id + " not found");
         }
         return id;
-    }
-
-    private static ObjectNode list(String self, String kind) {
-        ObjectNode list = Exchanges.MAPPER.createObjectNode();
-        list.put("kind", kind);
-        ObjectNode metadata = list.putObject("metadata");
-        metadata.put("self", self);
-        metadata.putNull("next");
-        list.putArray("data");
-        return list;
-    }
-
-    private static ObjectNode resource(String kind, String self, String resourceName) {
-        ObjectNode node = Exchanges.MAPPER.createObjectNode();
-        node.put("kind", kind);
-        ObjectNode metadata = node.putObject("metadata");
-        metadata.put("self", self);
-        metadata.put("resource_name", resourceName);
-        return node;
-    }
-
-    private static void related(ObjectNode node, String field, String url) {
-        node.putObject(field).put("related", url);
-    }
-
-    private ObjectNode clusterNode() {
-        String id = clusterId();
-        String self = baseUrl + "/v3/clusters/" + id;
-        ObjectNode node = resource("KafkaCluster", self, "crn:///kafka=" + id);
-        node.put("cluster_id", id);
-        related(node, "controller", self + "/brokers/" + cluster.controllerId());
-        related(node, "acls", self + "/acls");
-        related(node, "brokers", self + "/brokers");
-        related(node, "broker_configs", self + "/broker-configs");
-        related(node, "consumer_groups", self + "/consumer-groups");
-        related(node, "topics", self + "/topics");
-        related(node, "partition_reassignments", self + "/topics/-/partitions/-/reassignment");
-        return node;
-    }
-
-    private ObjectNode topicNode(String id, TopicDescription topic) {
-        String self = baseUrl + "/v3/clusters/" + id + "/topics/" + topic.name();
-        ObjectNode node = resource("KafkaTopic", self, "crn:///kafka=" + id + "/topic=" + topic.name());
-        node.put("cluster_id", id);
-        node.put("topic_name", topic.name());
-        node.put("is_internal", topic.isInternal());
-        node.put("replication_factor", topic.partitions().isEmpty() ? 0
-                : topic.partitions().getFirst().replicas().size());
-        node.put("partitions_count", topic.partitions().size());
-        related(node, "partitions", self + "/partitions");
-        related(node, "configs", self + "/configs");
-        related(node, "partition_reassignments", self + "/partitions/-/reassignment");
-        node.putArray("authorized_operations");
-        return node;
-    }
-
-    private ObjectNode partitionNode(String id, String topic, TopicPartitionInfo partition) {
-        String self = baseUrl + "/v3/clusters/" + id + "/topics/" + topic + "/partitions/" + partition.partition();
-        ObjectNode node = resource("KafkaPartition", self, "crn:///kafka=" + id + "/topic=" + topic
-                + "/partition=" + partition.partition());
-        node.put("cluster_id", id);
-        node.put("topic_name", topic);
-        node.put("partition_id", partition.partition());
-        if (partition.leader() != null && !partition.leader().isEmpty()) {
-            related(node, "leader", self + "/replicas/" + partition.leader().id());
-        } else {
-            node.putNull("leader");
-        }
-        related(node, "replicas", self + "/replicas");
-        related(node, "reassignment", self + "/reassignment");
-        return node;
     }
 
     /**
@@ -315,39 +220,13 @@ final class V3Api {
 
     /** The result of producing one v3 record: its offset, or an error object with an HTTP-style code. */
     private CompletableFuture<ObjectNode> result(String id, TopicDescription topic, JsonNode body) {
-        ProducerRecord<byte[], byte[]> record;
-        Data key;
-        Data value;
+        V3RecordParser.Parsed parsed;
         try {
-            if (!body.isObject()) {
-                throw RestException.badRequest("A record must be a JSON object");
-            }
-            Integer partition = null;
-            JsonNode partitionId = body.get("partition_id");
-            if (partitionId != null && !partitionId.isNull()) {
-                if (!partitionId.canConvertToInt() || partitionId.asInt() < 0
-                        || partitionId.asInt() >= topic.partitions().size()) {
-                    throw new RestException(404, 404, "This server does not host this topic-partition.");
-                }
-                partition = partitionId.asInt();
-            }
-            key = data(body.get("key"), "key", topic.name());
-            value = data(body.get("value"), "value", topic.name());
-            Long timestamp = null;
-            JsonNode time = body.get("timestamp");
-            if (time != null && !time.isNull()) {
-                try {
-                    timestamp = Instant.parse(time.asText()).toEpochMilli();
-                } catch (DateTimeParseException e) {
-                    throw RestException.badRequest("timestamp must be ISO-8601: " + time.asText());
-                }
-            }
-            record = new ProducerRecord<>(topic.name(), partition, timestamp, key.bytes(), value.bytes(),
-                    headers(body.get("headers")));
+            parsed = parser.parse(body, topic);
         } catch (RestException e) {
             return CompletableFuture.completedFuture(error(e.status(), e.getMessage()));
         }
-        return V2Topics.send(clients, record).handle((metadata, error) -> {
+        return V2Topics.send(clients, parsed.record()).handle((metadata, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException ? error.getCause() : error;
                 int code = cause instanceof RecordTooLargeException ? 413
@@ -362,8 +241,8 @@ final class V3Api {
             result.put("partition_id", metadata.partition());
             result.put("offset", metadata.offset());
             result.put("timestamp", Instant.ofEpochMilli(metadata.timestamp()).toString());
-            key.describe(result, "key");
-            value.describe(result, "value");
+            parsed.key().describe(result, "key");
+            parsed.value().describe(result, "value");
             return result;
         });
     }
@@ -373,135 +252,6 @@ final class V3Api {
         node.put("error_code", code);
         node.put("message", message);
         return node;
-    }
-
-    /** A key or value of a v3 record: its bytes and type, or absent; the schema it was encoded with, if any. */
-    private record Data(String type, byte[] bytes, Optional<Registered> schema) {
-
-        Data(String type, byte[] bytes) {
-            this(type, bytes, Optional.empty());
-        }
-
-        void describe(ObjectNode result, String field) {
-            if (type == null) {
-                result.putNull(field);
-            } else {
-                ObjectNode node = result.putObject(field);
-                node.put("type", type);
-                schema.ifPresent(s -> node.put("schema_id", s.id()));
-                node.put("size", bytes == null ? 0 : bytes.length);
-            }
-        }
-    }
-
-    /**
-     * {@code {"type":"BINARY|JSON|STRING","data":...}}, no type being JSON; or schema-based,
-     * {@code {"type":"AVRO|JSONSCHEMA","schema":..,"data":..}} (the schema registered under the topic's subject),
-     * {@code {"schema_id":..,"data":..}} or {@code {"subject":..,"schema_version":..,"data":..}} (the type being the
-     * schema's), encoded in the registry's wire format. PROTOBUF is refused.
-     */
-    private Data data(JsonNode node, String field, String topic) {
-        if (node == null || node.isNull()) {
-            return new Data(null, null);
-        }
-        if (!node.isObject()) {
-            throw RestException.badRequest(field + " must be an object with type and data");
-        }
-        Optional<String> named = Optional.ofNullable(node.get("type")).filter(t -> !t.isNull())
-                .map(t -> t.asText().toUpperCase(Locale.ROOT));
-        boolean schemaBased = named.filter(t -> t.equals("AVRO") || t.equals("JSONSCHEMA") || t.equals("PROTOBUF"))
-                .isPresent() || node.has("schema") || node.has("schema_id") || node.has("subject");
-        JsonNode data = node.get("data");
-        if (schemaBased) {
-            return schemaData(node, field, topic, named, data);
-        }
-        String type = named.orElse("JSON");
-        if (data == null || data.isNull()) {
-            return new Data(type, null);
-        }
-        return switch (type) {
-            case "BINARY" -> {
-                if (!data.isTextual()) {
-                    throw RestException.badRequest(field + ".data must be base64 text for BINARY");
-                }
-                try {
-                    yield new Data(type, Base64.getDecoder().decode(data.asText()));
-                } catch (IllegalArgumentException e) {
-                    throw RestException.badRequest(field + ".data is not valid base64: " + e.getMessage());
-                }
-            }
-            case "STRING" -> new Data(type, data.asText().getBytes(StandardCharsets.UTF_8));
-            case "JSON" -> new Data(type, EmbeddedFormat.JSON.decode(data, field));
-            default -> throw RestException.badRequest(field + ".type " + type + " is not supported (BINARY, JSON, "
-                    + "STRING, AVRO and JSONSCHEMA are)");
-        };
-    }
-
-    private Data schemaData(JsonNode node, String field, String topic, Optional<String> named, JsonNode data) {
-        if (named.filter(t -> t.equals("PROTOBUF")).isPresent()) {
-            throw RestException.badRequest(field + ".type PROTOBUF is not supported (AVRO and JSONSCHEMA are)");
-        }
-        if (node.has("subject_name_strategy")
-                && !node.get("subject_name_strategy").asText().equalsIgnoreCase("TOPIC_NAME")) {
-            throw RestException.badRequest(field + ".subject_name_strategy: only TOPIC_NAME is supported");
-        }
-        String subject = node.hasNonNull("subject") ? node.get("subject").asText()
-                : SchemaCodec.subject(topic, field.equals("key"));
-        Registered schema;
-        if (node.hasNonNull("schema")) {
-            String type = named.orElseThrow(() -> RestException.badRequest(field + ".type is required with a "
-                    + "schema (AVRO or JSONSCHEMA)"));
-            schema = schemas.register(subject, type.equals("JSONSCHEMA") ? "JSON" : type, node.get("schema").asText());
-        } else {
-            Optional<Integer> id = Optional.ofNullable(node.get("schema_id")).filter(n -> !n.isNull())
-                    .map(n -> {
-                        if (!n.canConvertToInt()) {
-                            throw RestException.badRequest(field + ".schema_id must be an integer");
-                        }
-                        return n.asInt();
-                    });
-            Optional<String> version = Optional.ofNullable(node.get("schema_version")).filter(n -> !n.isNull())
-                    .map(JsonNode::asText);
-            schema = schemas.lookup(id, Optional.of(subject), version);
-        }
-        String type = schema.type().equals("JSON") ? "JSONSCHEMA" : schema.type();
-        if (named.isPresent() && !named.get().equals(type)) {
-            throw RestException.badRequest(field + ": schema " + schema.id() + " is " + type + ", not "
-                    + named.get());
-        }
-        if (schema.type().equals("PROTOBUF")) {
-            throw RestException.badRequest(field + ": schema " + schema.id() + " is PROTOBUF, which is not "
-                    + "supported (AVRO and JSONSCHEMA are)");
-        }
-        return new Data(type, SchemaCodec.encode(schema, data, field), Optional.of(schema));
-    }
-
-    /** {@code [{"name":..,"value": base64 or null}]}. */
-    private static List<Header> headers(JsonNode node) {
-        List<Header> headers = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            return headers;
-        }
-        if (!node.isArray()) {
-            throw RestException.badRequest("headers must be an array");
-        }
-        for (JsonNode header : node) {
-            JsonNode name = header.get("name");
-            if (name == null || !name.isTextual()) {
-                throw RestException.badRequest("a header needs a name");
-            }
-            JsonNode value = header.get("value");
-            byte[] bytes = null;
-            if (value != null && !value.isNull()) {
-                try {
-                    bytes = Base64.getDecoder().decode(value.asText());
-                } catch (IllegalArgumentException e) {
-                    throw RestException.badRequest("header " + name.asText() + " is not valid base64");
-                }
-            }
-            headers.add(new RecordHeader(name.asText(), bytes));
-        }
-        return headers;
     }
 
     /**
