@@ -12,29 +12,22 @@ import io.strata.metadata.controller.ReplicationControl;
 import io.strata.metadata.controller.ScramControl;
 import io.strata.metadata.ratis.ListenerJoin;
 import io.strata.metadata.ratis.MetadataStateMachine;
-import io.strata.metadata.ratis.PeerLiveness;
-import io.strata.metadata.ratis.QuorumProgress;
 import io.strata.metadata.ratis.RaftSetup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.stream.Stream;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -44,33 +37,22 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
-import org.apache.ratis.server.RaftConfiguration;
-import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link MetadataQuorum} on Apache Ratis (gRPC): this node runs a Raft server (a voter, bound to its CONTROLLER
- * address from {@link QuorumConfig#voters()}) with a {@link MetadataStateMachine}, and writes through a
- * {@link RaftClient} that finds the leader itself.
+ * address from {@link QuorumConfig#voters()}) with a {@link MetadataStateMachine} ({@link QuorumServer}), and
+ * writes through a Raft client that finds the leader itself ({@link QuorumClient}).
  *
  * <p>Writes: the {@link Controller} decides on the local image and a {@link Proposer} submits the records as one
  * entry, deciding again when another node's change won; the call completes once the entry is applied locally.
  *
  * <p>Failover: a {@link LivenessMonitor} checks, while this node is the Ratis leader (the active controller), when
- * each voter was last heard from ({@link PeerLiveness}), probes the silent ones, and writes the fencing, unfencing
- * and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any. With
+ * each voter was last heard from ({@link QuorumServer#sinceHeardMs}), probes the silent ones, and writes the
+ * fencing, unfencing and leader elections {@link ReplicationControl#reconcileLiveness} decides, if any. With
  * {@code auto.leader.rebalance.enable}, a {@link LeaderRebalancer} moves leadership back to preferred replicas.
  *
  * <p>Lifecycle: construct, optionally {@link #addListener}, {@link #start()}, use, {@link #close()}. Listeners
@@ -97,8 +79,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     /** Moves leadership back to preferred replicas; acts only while this node is the Ratis leader. */
     private final LeaderRebalancer rebalancer;
     private final Proposer proposer;
-    private volatile RaftServer server;
-    private volatile RaftClient client;
+    private volatile QuorumServer server;
+    private volatile QuorumClient client;
     private volatile boolean closed;
 
     public RatisMetadataQuorum(QuorumConfig config) {
@@ -114,7 +96,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 : RaftSetup.listenerPeerId(config.nodeId(), config.raftAdvertisedAddress());
         this.group = config.isVoter() ? RaftSetup.group(config.voters())
                 : RaftSetup.listenerGroup(config.voters(), config.nodeId(), config.raftAdvertisedAddress());
-        this.proposer = new Proposer(stateMachine, this::requireStarted, config.requestTimeout(),
+        this.proposer = new Proposer(stateMachine, () -> requireStarted().raft(), config.requestTimeout(),
                 options.maxEntryBytes());
         this.liveness = new LivenessMonitor(this::sinceHeardMs, this::image,
                 decider -> submit("brokerLiveness", decider),
@@ -146,13 +128,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
             if (!config.isVoter()) {
                 ListenerJoin.prepareStorage(config.metadataDir(), selfId);
             }
-            RaftServer raftServer = RaftServer.newBuilder()
-                    .setServerId(selfId)
-                    .setGroup(group)
-                    .setProperties(RaftSetup.serverProperties(config, options))
-                    .setStateMachine(stateMachine)
-                    .setOption(RaftStorage.StartupOption.RECOVER)
-                    .build();
+            QuorumServer raftServer = new QuorumServer(config, options, selfId, group, stateMachine);
             server = raftServer;
             try {
                 raftServer.start();
@@ -160,7 +136,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 closeQuietly();
                 throw e;
             }
-            client = newClient();
+            client = new QuorumClient(config, options, group, selfId);
             log.debug("Raft server of node {} started after {} ms", config.nodeId(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         } finally {
@@ -168,9 +144,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         }
         try {
             if (!config.isVoter()) {
-                joinAsListener();
+                client.joinAsListener();
             }
-            awaitCurrent();
+            client.awaitCurrent(server::leaderKnown, () -> closed);
             awaitClusterId();
         } catch (Exception e) {
             close();
@@ -183,92 +159,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         log.info("Metadata quorum node {} started in {} ms at version {} (applied index {})", config.nodeId(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), image().version(),
                 stateMachine.getLastAppliedTermIndex());
-    }
-
-    private RaftClient newClient() {
-        long timeoutMs = Math.max(1000, config.requestTimeout().toMillis());
-        int retries = (int) Math.max(10, timeoutMs / 50);
-        return newClient(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-                TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)));
-    }
-
-    private RaftClient newClient(RetryPolicy retryPolicy) {
-        RaftClient.Builder builder = RaftClient.newBuilder();
-        if (!config.isVoter()) {
-            // a listener never leads: ask a voter first, which knows or redirects to the leader
-            builder.setLeaderId(RaftSetup.peerId(Collections.min(config.voters().keySet())));
-        }
-        return builder
-                .setClientId(ClientId.randomId())
-                .setRaftGroup(group)
-                .setProperties(RaftSetup.clientProperties(config, options))
-                .setRetryPolicy(retryPolicy)
-                .build();
-    }
-
-    /**
-     * Makes this node a listener in the quorum's configuration (see {@link ListenerJoin}). The voters are asked for
-     * the leader's configuration through a client that does not retry, so that a voter that is down costs one
-     * refused connection, not the write client's retries. That client is closed in the background: gRPC waits
-     * seconds for its channels to drain, which the start need not.
-     */
-    private void joinAsListener() throws Exception {
-        List<RaftPeerId> voterIds = config.voters().keySet().stream().sorted().map(RaftSetup::peerId).toList();
-        RaftClient asker = newClient(RetryPolicies.noRetry());
-        try {
-            ListenerJoin.join(asker, client, voterIds, group.getPeer(selfId), options.startTimeout());
-        } finally {
-            Thread.ofVirtual().name("strata-listener-join-close").start(() -> {
-                try {
-                    asker.close();
-                } catch (IOException e) {
-                    log.debug("Closing the listener join client failed: {}", e.toString());
-                }
-            });
-        }
-    }
-
-    /**
-     * Linearizable read through this node: returns once the local state machine has caught up. The read is sent
-     * only once this node knows a leader: before that it fails at once, and the Raft client then resets its
-     * connection to this node, which costs seconds of gRPC channel shutdown.
-     */
-    private void awaitCurrent() throws Exception {
-        long deadline = System.nanoTime() + options.startTimeout().toNanos();
-        long nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        Exception last = null;
-        while (System.nanoTime() < deadline && !closed) {
-            if (leaderKnown()) {
-                try {
-                    RaftClientReply reply = client.async()
-                            .sendReadOnlyUnordered(MetadataStateMachine.APPLIED_INDEX_QUERY, selfId)
-                            .get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                                    TimeUnit.MILLISECONDS);
-                    if (reply.isSuccess()) {
-                        return;
-                    }
-                    last = reply.getException();
-                } catch (ExecutionException e) {
-                    last = e;
-                    log.debug("Metadata quorum not yet available: {}", e.getCause().toString());
-                } catch (java.util.concurrent.TimeoutException e) {
-                    last = e;
-                    break;
-                }
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the node may still be electing a leader
-            if (System.nanoTime() > nextLog) {
-                log.info("Metadata quorum node {} waiting for the quorum: {}", config.nodeId(),
-                        last == null ? "no leader known yet" : last.toString());
-                nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            }
-        }
-        java.util.concurrent.TimeoutException timeout = new java.util.concurrent.TimeoutException(
-                "Metadata quorum did not become available within " + options.startTimeout());
-        if (last != null) {
-            timeout.initCause(last);
-        }
-        throw timeout;
     }
 
     /**
@@ -395,8 +285,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
 
     /** When this node last heard from each voter, if it is the Ratis leader (the only node that knows). */
     private Optional<Map<Integer, Long>> sinceHeardMs() {
-        RaftServer s = server;
-        return s == null || closed ? Optional.empty() : PeerLiveness.sinceHeardMs(s, config.nodeId());
+        QuorumServer s = server;
+        return s == null || closed ? Optional.empty() : s.sinceHeardMs(config.nodeId());
     }
 
     /**
@@ -404,21 +294,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
      * is known only from there); the static voter list until the server runs.
      */
     private Optional<InetSocketAddress> peerAddress(int nodeId) {
-        RaftServer s = server;
-        if (s != null && !closed) {
-            try {
-                RaftConfiguration conf = s.getDivision(RaftSetup.GROUP_ID).getRaftConf();
-                Optional<RaftPeer> peer = Stream.concat(conf.getCurrentPeers(RaftPeerRole.FOLLOWER).stream(),
-                                conf.getCurrentPeers(RaftPeerRole.LISTENER).stream())
-                        .filter(p -> RaftSetup.nodeId(p.getId()).equals(OptionalInt.of(nodeId))).findFirst();
-                if (peer.isPresent()) {
-                    return Optional.of(RaftSetup.parseHostPort(peer.get().getAddress()));
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                log.debug("No Raft address for node {}: {}", nodeId, e.toString());
-            }
-        }
-        return Optional.ofNullable(config.voters().get(nodeId));
+        QuorumServer s = server;
+        Optional<InetSocketAddress> current = s == null || closed ? Optional.empty() : s.peerAddress(nodeId);
+        return current.or(() -> Optional.ofNullable(config.voters().get(nodeId)));
     }
 
     /**
@@ -427,35 +305,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
      * @return the log index the snapshot covers
      */
     public long takeSnapshot() throws IOException {
-        RaftClient c = requireStarted();
-        RaftClientReply reply = c.getSnapshotManagementApi(selfId).create(true,
-                Math.max(1000, config.requestTimeout().toMillis()));
-        if (!reply.isSuccess()) {
-            throw reply.getException() != null ? reply.getException() : new IOException("snapshot failed");
-        }
-        return reply.getLogIndex();
-    }
-
-    /** Whether this node knows the current Raft leader (itself or another voter). */
-    private boolean leaderKnown() {
-        try {
-            return server.getDivision(RaftSetup.GROUP_ID).getInfo().getLeaderId() != null;
-        } catch (IOException e) {
-            return false;
-        }
+        return requireStarted().takeSnapshot();
     }
 
     /** Whether this node is currently the Raft leader (the active controller). */
     public boolean isLeader() {
-        RaftServer s = server;
-        if (s == null || closed) {
-            return false;
-        }
-        try {
-            return s.getDivision(RaftSetup.GROUP_ID).getInfo().isLeader();
-        } catch (IOException e) {
-            return false;
-        }
+        QuorumServer s = server;
+        return s != null && !closed && s.isLeader();
     }
 
     /**
@@ -464,22 +320,13 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
      */
     @Override
     public CompletableFuture<QuorumStatus> describeQuorum() {
-        RaftClient c;
+        QuorumClient c;
         try {
             c = requireStarted();
         } catch (NotControllerException e) {
             return CompletableFuture.failedFuture(new NotLeaderOrFollowerException(e.getMessage()));
         }
-        return c.async().sendReadOnlyNonLinearizable(MetadataStateMachine.QUORUM_STATUS_QUERY)
-                .orTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .handle((reply, error) -> {
-                    if (error == null && reply.isSuccess()) {
-                        return QuorumProgress.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
-                    }
-                    Throwable cause = error != null ? error : reply.getException();
-                    throw new CompletionException(new NotLeaderOrFollowerException(
-                            "No metadata quorum leader answered: " + cause));
-                });
+        return c.describeQuorum();
     }
 
     private <T> CompletableFuture<T> submit(String operation, Function<MetadataImage, Decision<T>> decider) {
@@ -489,8 +336,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         return proposer.submit(operation, decider);
     }
 
-    private RaftClient requireStarted() {
-        RaftClient c = client;
+    private QuorumClient requireStarted() {
+        QuorumClient c = client;
         if (closed) {
             throw new NotControllerException("The metadata quorum is closed");
         }
@@ -518,7 +365,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     }
 
     private void closeQuietly() {
-        RaftClient c = client;
+        QuorumClient c = client;
         client = null;
         if (c != null) {
             try {
@@ -527,7 +374,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                 log.warn("Closing the metadata Raft client failed", e);
             }
         }
-        RaftServer s = server;
+        QuorumServer s = server;
         if (s != null) {
             try {
                 s.close();
