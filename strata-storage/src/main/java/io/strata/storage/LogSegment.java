@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,9 +13,9 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.Records;
 
 /**
- * One segment of a log: the {@code .log} file of batches starting at {@link #baseOffset} and its offset and time
- * indexes, and what it keeps while batches are appended (the max timestamp, when to add index entries, when it started
- * for {@code segment.ms}). Locating and slicing batches for reads is its {@link SegmentReader}'s.
+ * One segment of a log: the {@code .log} file of batches starting at {@link #baseOffset}, its indexes, and when it
+ * started for {@code segment.ms}. Keeping the offset and time indexes in step with the batches is its
+ * {@link SegmentIndexes}', locating and slicing batches for reads its {@link SegmentReader}'s.
  *
  * <p>Thread-safety: mutations (append, truncate, recover, roll-related calls) are made under the owning log's lock.
  * Reads are lock-free: the caller passes the end position it may read up to (from the log's volatile end), index
@@ -42,38 +41,28 @@ final class LogSegment {
     }
 
     /** What an append changes in a segment, taken before it so that a failed append can be undone. */
-    record Mark(int size, int offsetIndexEntries, int timeIndexEntries, long maxTimestamp, long offsetOfMaxTimestamp,
-                int bytesSinceLastIndexEntry, long rollingBaseTimeMs) {
+    record Mark(int size, SegmentIndexes.Mark indexes, long rollingBaseTimeMs) {
     }
 
     final long baseOffset;
     private final FileRecords log;
+    private final SegmentIndexes indexes;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
     private final TransactionIndex txnIndex;
     private final SegmentReader reader;
-    private final boolean indexesNeedRebuild;
-    private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
-    private volatile long offsetOfMaxTimestampSoFar = -1;
     private volatile long rollingBaseTimeMs = -1;
     /** This segment's random draw for segment.jitter.ms, so that partitions created together roll apart. */
     private final long rollJitterDraw = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-    private int bytesSinceLastIndexEntry;
 
-    private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
-                       TransactionIndex txnIndex, boolean indexesNeedRebuild) {
+    private LogSegment(long baseOffset, FileRecords log, SegmentIndexes indexes, TransactionIndex txnIndex) {
         this.baseOffset = baseOffset;
         this.log = log;
-        this.offsetIndex = offsetIndex;
-        this.timeIndex = timeIndex;
+        this.indexes = indexes;
+        this.offsetIndex = indexes.offsetIndex();
+        this.timeIndex = indexes.timeIndex();
         this.txnIndex = txnIndex;
         this.reader = new SegmentReader(log, offsetIndex, timeIndex);
-        this.indexesNeedRebuild = indexesNeedRebuild;
-        TimeIndex.Entry last = timeIndex.lastEntry();
-        if (!indexesNeedRebuild && last != null) {
-            maxTimestampSoFar = last.timestamp();
-            offsetOfMaxTimestampSoFar = last.offset();
-        }
     }
 
     /** Creates an empty segment, replacing stale files of the same name. */
@@ -106,47 +95,18 @@ final class LogSegment {
 
     private static LogSegment open(Path dir, long baseOffset, int maxIndexSize, String suffix) throws IOException {
         File logF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.LOG, suffix).toFile();
-        File indexF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.INDEX, suffix).toFile();
-        File timeF = SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TIME_INDEX, suffix).toFile();
         TransactionIndex txnIndex = new TransactionIndex(
                 SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TXN_INDEX, suffix).toFile());
-        boolean offsetIndexExists = indexF.exists();
-        boolean timeIndexExists = timeF.exists();
         FileRecords records = FileRecords.open(logF, true, 0, false);
-        OffsetIndex offsetIndex;
-        TimeIndex timeIndex;
-        boolean rebuild = false;
-        if (records.sizeInBytes() == 0) {
-            // An empty segment gets lazy indexes: no files, no mappings until the first entry. Any index file left
-            // over (e.g. preallocated before a crash) holds no valid entry for an empty log.
-            if (offsetIndexExists) {
-                Files.delete(indexF.toPath());
-            }
-            if (timeIndexExists) {
-                Files.delete(timeF.toPath());
-            }
-            txnIndex.reset();
-            offsetIndex = OffsetIndex.fresh(indexF, baseOffset, 0);
-            timeIndex = TimeIndex.fresh(timeF, baseOffset, 0);
-        } else {
-            offsetIndex = new OffsetIndex(indexF, baseOffset, 0);
-            timeIndex = new TimeIndex(timeF, baseOffset, 0);
-            rebuild = !offsetIndexExists || !timeIndexExists || !offsetIndex.isSane(records.sizeInBytes())
-                    || !timeIndex.isSane() || !txnIndex.isSane();
-            if (rebuild) {
-                offsetIndex.reset();
-                timeIndex.reset();
-            }
-        }
-        if (maxIndexSize > 0) {
-            offsetIndex.resize(maxIndexSize);
-            timeIndex.resize(maxIndexSize);
-        }
-        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, txnIndex, rebuild);
+        SegmentIndexes indexes = SegmentIndexes.open(
+                SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.INDEX, suffix).toFile(),
+                SegmentFiles.file(dir, baseOffset, SegmentFiles.Kind.TIME_INDEX, suffix).toFile(), baseOffset,
+                records.sizeInBytes(), txnIndex, maxIndexSize);
+        return new LogSegment(baseOffset, records, indexes, txnIndex);
     }
 
     boolean indexesNeedRebuild() {
-        return indexesNeedRebuild;
+        return indexes.needRebuild();
     }
 
     int size() {
@@ -171,12 +131,12 @@ final class LogSegment {
     }
 
     long maxTimestampSoFar() {
-        return maxTimestampSoFar;
+        return indexes.maxTimestamp();
     }
 
     /** The largest record timestamp, or the file's modification time when no record carries one (retention). */
     long largestTimestamp() {
-        long ts = maxTimestampSoFar;
+        long ts = indexes.maxTimestamp();
         return ts >= 0 ? ts : log.file().lastModified();
     }
 
@@ -196,7 +156,7 @@ final class LogSegment {
         }
         return (long) size + bytes > config.segmentBytes()
                 || (base >= 0 && nowMs - base > rollMs)
-                || offsetIndex.isFull() || timeIndex.isFull()
+                || indexes.isFull()
                 || lastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
@@ -224,7 +184,7 @@ final class LogSegment {
         try {
             for (BatchValidator.ValidBatch vb : batches.batches()) {
                 RecordBatch batch = vb.batch();
-                onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(),
+                indexes.onBatch(batch.lastOffset(), batch.maxTimestamp(), position + vb.position(), vb.size(),
                         indexIntervalBytes);
             }
         } catch (UncheckedIOException e) {
@@ -234,8 +194,7 @@ final class LogSegment {
 
     /** The state an append starts from, for {@link #rollBack}. */
     Mark mark() {
-        return new Mark(log.sizeInBytes(), offsetIndex.entries(), timeIndex.entries(), maxTimestampSoFar,
-                offsetOfMaxTimestampSoFar, bytesSinceLastIndexEntry, rollingBaseTimeMs);
+        return new Mark(log.sizeInBytes(), indexes.mark(), rollingBaseTimeMs);
     }
 
     /**
@@ -244,11 +203,7 @@ final class LogSegment {
      */
     void rollBack(Mark mark) throws IOException {
         log.truncateTo(mark.size());
-        offsetIndex.truncateToEntries(mark.offsetIndexEntries());
-        timeIndex.truncateToEntries(mark.timeIndexEntries());
-        maxTimestampSoFar = mark.maxTimestamp();
-        offsetOfMaxTimestampSoFar = mark.offsetOfMaxTimestamp();
-        bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+        indexes.rollBack(mark.indexes());
         rollingBaseTimeMs = mark.rollingBaseTimeMs();
     }
 
@@ -264,7 +219,7 @@ final class LogSegment {
         int at = buf.position();
         while (at < buf.limit()) {
             h.wrap(buf, at, position + at - buf.position());
-            onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(), indexIntervalBytes);
+            indexes.onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(), indexIntervalBytes);
             at += h.sizeInBytes();
         }
     }
@@ -316,21 +271,6 @@ final class LogSegment {
         boolean ignored = log.file().setLastModified(ms);
     }
 
-    private void onBatch(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {
-        if (maxTimestamp > maxTimestampSoFar) {
-            maxTimestampSoFar = maxTimestamp;
-            offsetOfMaxTimestampSoFar = lastOffset;
-        }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-            offsetIndex.append(lastOffset, position);
-            if (maxTimestampSoFar >= 0) {
-                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
-            }
-            bytesSinceLastIndexEntry = 0;
-        }
-        bytesSinceLastIndexEntry += size;
-    }
-
     /**
      * Walks the batches from {@code from}. With {@code rebuildIndexes} (from 0 only) the indexes and the max
      * timestamp are recomputed as if the batches were appended; with {@code verify} every batch's CRC and offset
@@ -339,11 +279,7 @@ final class LogSegment {
     ScanResult scan(int from, boolean verify, boolean rebuildIndexes, int indexIntervalBytes, BatchVisitor visitor)
             throws IOException {
         if (rebuildIndexes) {
-            offsetIndex.reset();
-            timeIndex.reset();
-            maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
-            offsetOfMaxTimestampSoFar = -1;
-            bytesSinceLastIndexEntry = 0;
+            indexes.reset();
             from = 0;
         }
         int end = log.sizeInBytes();
@@ -363,7 +299,8 @@ final class LogSegment {
                 return new ScanResult(scanner.position(), nextOffset, "offset " + h.baseOffset() + " out of order");
             }
             if (rebuildIndexes) {
-                onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(), indexIntervalBytes);
+                indexes.onBatch(h.lastOffset(), h.maxTimestamp(), h.filePosition(), h.sizeInBytes(),
+                        indexIntervalBytes);
             }
             visitor.visit(h);
             nextOffset = h.lastOffset() + 1;
@@ -411,8 +348,8 @@ final class LogSegment {
 
     /** The first record carrying this segment's largest timestamp, or empty if none has a timestamp. */
     Optional<TimestampAndOffset> maxTimestampAndOffset() throws IOException {
-        long ts = maxTimestampSoFar;
-        long offset = offsetOfMaxTimestampSoFar;
+        long ts = indexes.maxTimestamp();
+        long offset = indexes.offsetOfMaxTimestamp();
         return ts < 0 ? Optional.empty() : reader.recordWithTimestamp(ts, offset);
     }
 
@@ -426,23 +363,11 @@ final class LogSegment {
         if (loc == null) {
             return 0;
         }
-        offsetIndex.truncateTo(offset);
-        timeIndex.truncateTo(offset);
+        indexes.truncateTo(offset);
         txnIndex.truncateTo(offset);
         int removed = log.sizeInBytes() - loc.position();
         log.truncateTo(loc.position());
-        // The last time entry covers everything up to its batch; scan the rest for the new max timestamp.
-        TimeIndex.Entry last = timeIndex.lastEntry();
-        maxTimestampSoFar = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
-        offsetOfMaxTimestampSoFar = last == null ? -1 : last.offset();
-        int from = last == null ? 0 : offsetIndex.lookup(last.offset());
-        scan(from, false, false, 0, h -> {
-            if (h.maxTimestamp() > maxTimestampSoFar) {
-                maxTimestampSoFar = h.maxTimestamp();
-                offsetOfMaxTimestampSoFar = h.lastOffset();
-            }
-        });
-        bytesSinceLastIndexEntry = 0;
+        scan(indexes.restartAfterTruncation(), false, false, 0, indexes::onTruncatedBatch);
         if (log.sizeInBytes() == 0) {
             rollingBaseTimeMs = -1;
         }
@@ -451,21 +376,12 @@ final class LogSegment {
 
     /** Lets an inactive segment take appends again (after truncation made it the last one). */
     void makeActive(int maxIndexSize) {
-        offsetIndex.resize(maxIndexSize);
-        timeIndex.resize(maxIndexSize);
+        indexes.makeActive(maxIndexSize);
     }
 
     /** Called when a newer segment takes over: records the final max timestamp and trims the indexes. */
     void onBecomeInactive() {
-        if (maxTimestampSoFar >= 0) {
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
-        }
-        offsetIndex.trimToValidSize();
-        timeIndex.trimToValidSize();
-        if (log.sizeInBytes() > 0) {
-            offsetIndex.createIfAbsent();
-            timeIndex.createIfAbsent();
-        }
+        indexes.complete(log.sizeInBytes() > 0);
     }
 
     void flush() throws IOException {
