@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.SortedSet;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -50,7 +50,7 @@ final class ProducerSnapshotFiles {
 
     /** The files of the snapshots written without fsync at or below {@code offset}, forgotten here: to be synced. */
     List<Path> takeUnsyncedUpTo(long offset) {
-        SortedSet<Long> upTo = unsynced.headSet(offset + 1);
+        NavigableSet<Long> upTo = unsynced.headSet(offset, true);
         List<Path> files = upTo.stream().map(this::file).toList();
         upTo.clear();
         return files;

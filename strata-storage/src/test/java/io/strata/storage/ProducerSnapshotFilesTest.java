@@ -38,6 +38,8 @@ class ProducerSnapshotFilesTest {
         assertThat(files.takeUnsyncedUpTo(19)).containsExactly(files.file(10));
         assertThat(files.takeUnsyncedUpTo(19)).isEmpty();
         assertThat(files.takeUnsyncedUpTo(1_000)).containsExactly(files.file(20));
+        files.writeUnsynced(40, new byte[] {5});
+        assertThat(files.takeUnsyncedUpTo(Long.MAX_VALUE)).containsExactly(files.file(40));
     }
 
     @Test
