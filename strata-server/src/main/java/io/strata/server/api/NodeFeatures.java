@@ -17,7 +17,7 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
  * <ul>
  *   <li>{@code transaction.version} 0-2, initially {@code strata.transaction.version} (default 2): Kafka's
  *       producers use transactions version 2 (KIP-890) when the finalized level is 2 and the older protocol
- *       otherwise, choosing again at the start of each transaction;</li>
+ *       otherwise, deciding anew for each transaction from the level their last ApiVersions exchange gave;</li>
  *   <li>{@code metadata.version} 7-25 (3.3-IV3 to 4.0-IV3), initially 25: Strata's metadata records do not depend
  *       on it, it is there for Kafka's tools; later levels come with features Strata does not have (eligible
  *       leader replicas, share and streams groups);</li>
