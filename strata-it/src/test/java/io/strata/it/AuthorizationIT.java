@@ -17,7 +17,9 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,6 +60,9 @@ class AuthorizationIT {
 
     @TempDir
     static Path dir;
+
+    private static final Map<String, FeatureUpdate> TRANSACTIONS_VERSION_TWO = Map.of("transaction.version",
+            new FeatureUpdate((short) 2, FeatureUpdate.UpgradeType.UPGRADE));
 
     private static TestNode node;
     private static Admin admin;
@@ -187,6 +192,10 @@ class AuthorizationIT {
             assertThat(cause(() -> alice.createAcls(List.of(acl(ResourceType.TOPIC, "secret", PatternType.LITERAL,
                     "User:alice", AclOperation.ALL, AclPermissionType.ALLOW))).all().get()))
                     .isInstanceOf(ClusterAuthorizationException.class);
+            // kafka-features.sh needs ALTER on the cluster, even for a dry run.
+            assertThat(cause(() -> alice.updateFeatures(TRANSACTIONS_VERSION_TWO,
+                    new UpdateFeaturesOptions().validateOnly(true)).all().get()))
+                    .isInstanceOf(ClusterAuthorizationException.class);
         }
         assertThat(admin.listTopics().names().get()).contains("secret");
     }
@@ -271,6 +280,7 @@ class AuthorizationIT {
             assertThat(read("admin", "secret")).containsExactly("secret");
             admin.createTopics(List.of(new NewTopic("admin-only", 1, (short) 1))).all().get();
             admin.deleteTopics(List.of("admin-only")).all().get();
+            admin.updateFeatures(TRANSACTIONS_VERSION_TWO, new UpdateFeaturesOptions().validateOnly(true)).all().get();
             assertThatThrownBy(() -> read("alice", "team-a.orders")).isInstanceOf(TopicAuthorizationException.class);
         } finally {
             admin.deleteAcls(List.of(new AclBindingFilter(new ResourcePatternFilter(ResourceType.TOPIC, "*",

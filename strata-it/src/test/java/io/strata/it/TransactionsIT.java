@@ -30,13 +30,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.tools.TransactionalMessageCopier;
 import org.apache.kafka.tools.TransactionsCommand;
@@ -54,8 +47,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code sendOffsetsToTransaction} (classic and KIP-848 groups) across a crashed instance, Admin and Kafka's
  * {@code kafka-transactions.sh}; and a {@code kill -9} of a node process mid-transaction. The node finalizes
  * transactions version 2 (the default of {@code strata.transaction.version}), which the clients then use; the
- * interleaved, fencing and epoch cases run against a second node pinned to version 1 too, where the same clients use
- * the older protocol.
+ * interleaved, fencing and epoch cases run against a second node finalizing version 1 too, where the same clients
+ * use the older protocol. (Verification of that protocol's writes is {@code TransactionVerificationIT}'s.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TransactionsIT {
@@ -321,40 +314,6 @@ class TransactionsIT {
                         .as(after).isEqualTo(expected));
             }
         }
-    }
-
-    /**
-     * KIP-890 part 1 (transaction.partition.verification.enable, on by default): a transactional write of the
-     * older protocol to a partition that is not in the producer's transaction is refused with INVALID_TXN_STATE,
-     * so it cannot open a transaction that no marker would close.
-     */
-    @Test
-    void aWriteToAPartitionOutsideTheTransactionIsRefusedByVerification() throws Exception {
-        String id = "verified";
-        try (KafkaProducer<byte[], byte[]> producer = transactional(1, id, Map.of())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>("a", 0, null, "in".getBytes(StandardCharsets.UTF_8)));
-            producer.flush();
-            TransactionDescription txn = v1Admin.describeTransactions(List.of(id)).description(id).get();
-            assertThat(txn.topicPartitions()).containsExactly(new TopicPartition("a", 0));
-            MemoryRecords batch = MemoryRecords.withTransactionalRecords(Compression.NONE, txn.producerId(),
-                    (short) txn.producerEpoch(), 0, new SimpleRecord("out".getBytes(StandardCharsets.UTF_8)));
-            ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(10_000)
-                    .setTransactionalId(id);
-            ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("b");
-            topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(batch));
-            data.topicData().add(topic);
-            try (RawClient raw = new RawClient(v1Node.port())) {
-                ProduceResponse response = raw.request(new ProduceRequest(data, (short) 11));
-                assertThat(Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0)
-                        .errorCode())).isEqualTo(Errors.INVALID_TXN_STATE);
-            }
-            producer.abortTransaction();
-        }
-        TopicPartition b = new TopicPartition("b", 0);
-        assertThat(v1Admin.describeProducers(List.of(b)).partitionResult(b).get().activeProducers())
-                .noneMatch(p -> p.currentTransactionStartOffset().isPresent());
     }
 
     @Test

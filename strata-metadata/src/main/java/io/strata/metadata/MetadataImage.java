@@ -21,13 +21,16 @@ import org.apache.kafka.common.acl.AclBinding;
  * @param acls          access control entries by id (Kafka's AccessControlEntryRecord ids), each a literal or
  *                      prefixed resource pattern with its principal, host, operation and permission
  * @param clientQuotas  client quota values (key to value) per entity; an entity without quotas is absent
+ * @param features      the finalized level of each feature the cluster has agreed one for (KIP-584), level 0
+ *                      included: such a feature is off, but its level is settled and no start-up sets it again
  */
 public record MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                             Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                             Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
                             Map<ScramCredential.Key, ScramCredential> scramCredentials,
                             Map<Uuid, AclBinding> acls,
-                            Map<ClientQuotaEntity, Map<String, Double>> clientQuotas) {
+                            Map<ClientQuotaEntity, Map<String, Double>> clientQuotas,
+                            Map<String, Short> features) {
 
     /** The {@link #clusterId} of an image whose log has not yet committed a cluster id. */
     public static final String NO_CLUSTER_ID = "";
@@ -37,15 +40,16 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
         Objects.requireNonNull(scramCredentials, "scramCredentials");
         Objects.requireNonNull(acls, "acls");
         Objects.requireNonNull(clientQuotas, "clientQuotas");
+        Objects.requireNonNull(features, "features");
     }
 
-    /** An image without ACLs and client quotas. */
+    /** An image without ACLs, client quotas and finalized features. */
     public MetadataImage(long version, String clusterId, Map<Integer, BrokerRegistration> brokers,
                          Map<String, TopicImage> topicsByName, Map<Uuid, TopicImage> topicsById,
                          Map<ConfigResourceKey, Map<String, String>> configs, long nextProducerId,
                          Map<ScramCredential.Key, ScramCredential> scramCredentials) {
         this(version, clusterId, brokers, topicsByName, topicsById, configs, nextProducerId, scramCredentials,
-                Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of());
     }
 
     /** An image without SCRAM credentials, ACLs and client quotas. */
@@ -63,6 +67,11 @@ public record MetadataImage(long version, String clusterId, Map<Integer, BrokerR
     /** The quota values of {@code entity} (key to value), empty when it has none. */
     public Map<String, Double> clientQuotas(ClientQuotaEntity entity) {
         return clientQuotas.getOrDefault(entity, Map.of());
+    }
+
+    /** The finalized level of {@code feature}, if the cluster has agreed one. */
+    public Optional<Short> featureLevel(String feature) {
+        return Optional.ofNullable(features.get(feature));
     }
 
     /** Whether the metadata log has agreed the cluster id yet. */

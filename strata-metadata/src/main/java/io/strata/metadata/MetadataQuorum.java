@@ -83,6 +83,25 @@ public interface MetadataQuorum extends AutoCloseable {
     /** Sets and removes client quotas in one entry (AlterClientQuotas); the changes are validated by the caller. */
     CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes);
 
+    /**
+     * Finalizes, in one entry, each feature of {@code initialLevels} the image has no level for yet (see
+     * {@link io.strata.metadata.controller.FeatureControl#finalizeMissing}): a level already agreed is kept.
+     *
+     * @return the cluster's finalized level of each of those features
+     */
+    CompletableFuture<Map<String, Short>> finalizeFeatures(Map<String, Short> initialLevels);
+
+    /**
+     * UpdateFeatures, as Kafka 4.x's controller decides it (see
+     * {@link io.strata.metadata.controller.FeatureControl#update}): all changes in one entry, or none.
+     *
+     * @param supported what this node's software supports, which every change must be within
+     * @return empty if applied (or, with {@code validateOnly}, valid), else the first refused change's
+     *         {@code InvalidUpdateVersionException}
+     */
+    CompletableFuture<Optional<ApiException>> updateFeatures(List<FeatureChange> changes,
+                                                             SupportedFeatures supported, boolean validateOnly);
+
     /** Allocates a block of producer ids for {@code brokerId}. */
     CompletableFuture<ProducerIdBlock> allocateProducerIds(int brokerId);
 

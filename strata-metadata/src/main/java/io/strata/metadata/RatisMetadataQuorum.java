@@ -6,6 +6,7 @@ import io.strata.metadata.controller.ClusterIdControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
+import io.strata.metadata.controller.FeatureControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
@@ -247,6 +248,20 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     public CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes) {
         List<ClientQuotaChange> copy = List.copyOf(changes);
         return submit("alterClientQuotas", image -> ClientQuotaControl.alter(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Short>> finalizeFeatures(Map<String, Short> initialLevels) {
+        Map<String, Short> copy = Map.copyOf(initialLevels);
+        return submit("finalizeFeatures", image -> FeatureControl.finalizeMissing(image, copy));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ApiException>> updateFeatures(List<FeatureChange> changes,
+                                                                    SupportedFeatures supported,
+                                                                    boolean validateOnly) {
+        List<FeatureChange> copy = List.copyOf(changes);
+        return submit("updateFeatures", image -> FeatureControl.update(image, copy, supported, validateOnly));
     }
 
     @Override

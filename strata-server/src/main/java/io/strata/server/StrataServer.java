@@ -8,6 +8,7 @@ import io.strata.metadata.RatisMetadataQuorum;
 import io.strata.metadata.RatisOptions;
 import io.strata.metadata.ScramCredentialChange;
 import io.strata.server.api.CoreApis;
+import io.strata.server.api.NodeFeatures;
 import io.strata.server.api.admin.AdminApis;
 import io.strata.server.coordinator.group.GroupApis;
 import io.strata.server.coordinator.txn.TxnApis;
@@ -160,6 +161,7 @@ public final class StrataServer implements AutoCloseable {
             String clusterId = quorum.image().clusterId();
             MetaProperties.record(config.logDirs(), nodeId, clusterId);
             addMissingCredentials(quorum, bootstrapCredentials, config.metadataRequestTimeoutMs());
+            finalizeFeatures(quorum, config);
 
             // Images are applied to partitions on a publisher thread of its own, never on the consensus thread.
             MetadataPublishing publishing = new MetadataPublishing(PUBLISH_ATTEMPTS, PUBLISH_BACKOFF_MS,
@@ -309,6 +311,22 @@ public final class StrataServer implements AutoCloseable {
         String host = address.getAddress().isAnyLocalAddress() ? advertisedHost : address.getHostString();
         String scheme = listener.listenerName().equals(HttpSecurity.HTTPS) ? "https" : "http";
         return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /**
+     * Finalizes the features the cluster has no level for yet at this node's initial levels: a new cluster's first
+     * levels. Before the node serves clients, so that its first ApiVersions answer already has them.
+     */
+    private static void finalizeFeatures(MetadataQuorum quorum, ServerConfig config) throws Exception {
+        Map<String, Short> initial = NodeFeatures.initialLevels(config);
+        Map<String, Short> finalized = quorum.finalizeFeatures(initial)
+                .get(config.metadataRequestTimeoutMs(), TimeUnit.MILLISECONDS);
+        short transactionVersion = finalized.get(NodeFeatures.TRANSACTION_VERSION);
+        if (transactionVersion != initial.get(NodeFeatures.TRANSACTION_VERSION)) {
+            log.info("The cluster's {} is {}: {}={} is only the level a new cluster starts with (kafka-features.sh "
+                    + "changes it)", NodeFeatures.TRANSACTION_VERSION, transactionVersion,
+                    NodeFeatures.TRANSACTION_VERSION_CONFIG, initial.get(NodeFeatures.TRANSACTION_VERSION));
+        }
     }
 
     private static void addMissingCredentials(MetadataQuorum quorum, List<ScramCredentialChange> credentials,

@@ -12,6 +12,7 @@ import io.strata.metadata.records.MetadataRecord.AclRecord;
 import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
@@ -55,6 +57,7 @@ public final class ImageBuilder {
     private Map<ScramCredential.Key, ScramCredential> scramCredentials;
     private Map<Uuid, AclBinding> acls;
     private Map<ClientQuotaEntity, Map<String, Double>> clientQuotas;
+    private Map<String, Short> features;
 
     public ImageBuilder(MetadataImage base) {
         this.base = base;
@@ -67,6 +70,7 @@ public final class ImageBuilder {
         this.scramCredentials = base.scramCredentials();
         this.acls = base.acls();
         this.clientQuotas = base.clientQuotas();
+        this.features = base.features();
     }
 
     /** The empty image every node starts from: no cluster id until a {@link ClusterIdRecord} commits. */
@@ -227,6 +231,19 @@ public final class ImageBuilder {
                     clientQuotas.put(r.entity(), Map.copyOf(values));
                 }
             }
+            case FeatureLevelRecord r -> {
+                Optional<Short> current = Optional.ofNullable(features.get(r.feature()));
+                if (!current.equals(r.previous())) {
+                    throw new MetadataConflictException("Feature " + r.feature() + " is finalized at "
+                            + current.map(String::valueOf).orElse("no level") + ", not the "
+                            + r.previous().map(String::valueOf).orElse("no level") + " the change to " + r.level()
+                            + " was decided from");
+                }
+                if (features == base.features()) {
+                    features = new HashMap<>(features);
+                }
+                features.put(r.feature(), r.level());
+            }
         }
     }
 
@@ -257,7 +274,7 @@ public final class ImageBuilder {
                 frozen(topicsByName, base.topicsByName()), frozen(topicsById, base.topicsById()),
                 frozen(configs, base.configs()), nextProducerId,
                 frozen(scramCredentials, base.scramCredentials()), frozen(acls, base.acls()),
-                frozen(clientQuotas, base.clientQuotas()));
+                frozen(clientQuotas, base.clientQuotas()), frozen(features, base.features()));
     }
 
     private Map<Uuid, AclBinding> mutableAcls() {

@@ -10,6 +10,7 @@ import io.strata.metadata.records.MetadataRecord.AclRecord;
 import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
 import io.strata.metadata.records.MetadataRecord.ProducerIdsRecord;
@@ -77,6 +78,8 @@ public final class ImageCodec {
                 .forEach(e -> records.add(new AclRecord(e.getKey(), e.getValue())));
         new TreeMap<>(image.clientQuotas()).forEach((entity, values) -> new TreeMap<>(values).forEach((key, value) ->
                 records.add(new ClientQuotaRecord(entity, key, Optional.of(value)))));
+        new TreeMap<>(image.features()).forEach((feature, level) ->
+                records.add(new FeatureLevelRecord(feature, level, Optional.empty())));
         if (image.nextProducerId() > 0) {
             records.add(new ProducerIdsRecord(-1, image.nextProducerId()));
         }

@@ -232,6 +232,22 @@ public sealed interface MetadataRecord {
     }
 
     /**
+     * Finalizes a feature at {@code level} (Kafka's FeatureLevelRecord; level 0 keeps the feature known but off).
+     * Rejected unless the feature is finalized at {@code previous} (empty: not finalized yet), the level this
+     * change was decided from: a start-up's initial level then never overrides one already agreed, and of two
+     * concurrent updates the later is decided again on the newer image.
+     */
+    record FeatureLevelRecord(String feature, short level, Optional<Short> previous) implements MetadataRecord {
+        public FeatureLevelRecord {
+            Objects.requireNonNull(feature, "feature");
+            Objects.requireNonNull(previous, "previous");
+            if (level < 0 || previous.filter(p -> p < 0).isPresent()) {
+                throw new IllegalArgumentException("Negative level of feature " + feature);
+            }
+        }
+    }
+
+    /**
      * Sets ({@code value} present) or removes one quota key of a client quota entity (Kafka's ClientQuotaRecord).
      */
     record ClientQuotaRecord(ClientQuotaEntity entity, String key, Optional<Double> value) implements MetadataRecord {

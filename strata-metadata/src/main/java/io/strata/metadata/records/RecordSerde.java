@@ -9,6 +9,7 @@ import io.strata.metadata.records.MetadataRecord.AclRecord;
 import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -79,6 +80,7 @@ public final class RecordSerde {
     static final byte ACCESS_CONTROL_ENTRY = 13;
     static final byte REMOVE_ACCESS_CONTROL_ENTRY = 14;
     static final byte CLIENT_QUOTA = 15;
+    static final byte FEATURE_LEVEL = 16;
 
     private static final byte V1 = 1;
     private static final byte V2_REASSIGNING = 2;
@@ -222,6 +224,15 @@ public final class RecordSerde {
                     out.writeDouble(r.value().get());
                 }
             }
+            case FeatureLevelRecord r -> {
+                header(out, FEATURE_LEVEL);
+                writeString(out, r.feature());
+                out.writeShort(r.level());
+                out.writeBoolean(r.previous().isPresent());
+                if (r.previous().isPresent()) {
+                    out.writeShort(r.previous().get());
+                }
+            }
         }
     }
 
@@ -285,8 +296,20 @@ public final class RecordSerde {
                 Optional<Double> value = in.readBoolean() ? Optional.of(in.readDouble()) : Optional.empty();
                 yield new ClientQuotaRecord(new ClientQuotaEntity(components), key, value);
             }
+            case FEATURE_LEVEL -> readFeatureLevel(in);
             default -> throw new IOException("Unknown metadata record type " + type);
         };
+    }
+
+    private static FeatureLevelRecord readFeatureLevel(DataInput in) throws IOException {
+        String feature = readString(in);
+        short level = in.readShort();
+        Optional<Short> previous = in.readBoolean() ? Optional.of(in.readShort()) : Optional.empty();
+        try {
+            return new FeatureLevelRecord(feature, level, previous);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Invalid feature level record: " + e.getMessage(), e);
+        }
     }
 
     private static AclRecord readAcl(DataInput in) throws IOException {

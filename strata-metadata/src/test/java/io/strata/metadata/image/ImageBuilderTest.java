@@ -9,6 +9,7 @@ import io.strata.metadata.PartitionImage;
 import io.strata.metadata.records.MetadataRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -213,5 +214,25 @@ class ImageBuilderTest {
         MetadataImage rejoined = ImageBuilder.applyBatch(image, List.of(new UnfenceBrokerRecord(2, incarnation),
                 new PartitionChangeRecord(id, 2, List.of(1, 2), List.of(1, 2), 2, 1, 1)), 7);
         assertThat(rejoined.topic(id).orElseThrow().partitions().get(2).leader()).isEqualTo(2);
+    }
+
+    @Test
+    void aFeatureLevelAppliesOnlyOverTheLevelItWasDecidedFrom() throws Exception {
+        MetadataImage finalized = ImageBuilder.applyBatch(empty, List.of(
+                new FeatureLevelRecord("transaction.version", (short) 2, Optional.empty())), 1);
+        assertThat(finalized.featureLevel("transaction.version")).contains((short) 2);
+        // A second start-up's initial level, decided before the first committed, is rejected...
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(finalized, List.of(
+                new FeatureLevelRecord("transaction.version", (short) 1, Optional.empty())), 2))
+                .isInstanceOf(MetadataConflictException.class).hasMessageContaining("finalized at 2");
+        // ...and so is an update decided from a level that has changed since.
+        assertThatThrownBy(() -> ImageBuilder.applyBatch(finalized, List.of(
+                new FeatureLevelRecord("transaction.version", (short) 0, Optional.of((short) 1))), 2))
+                .isInstanceOf(MetadataConflictException.class);
+        MetadataImage off = ImageBuilder.applyBatch(finalized, List.of(
+                new FeatureLevelRecord("transaction.version", (short) 0, Optional.of((short) 2))), 2);
+        assertThat(off.featureLevel("transaction.version")).contains((short) 0);
+        assertThat(finalized.featureLevel("transaction.version")).contains((short) 2);
+        assertThat(empty.featureLevel("transaction.version")).isEmpty();
     }
 }

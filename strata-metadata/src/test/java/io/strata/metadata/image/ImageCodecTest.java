@@ -19,6 +19,7 @@ import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -32,6 +33,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,10 @@ class ImageCodecTest {
                 new ClientQuotaRecord(ClientQuotaEntity.user(Optional.of("alice")), "producer_byte_rate",
                         Optional.of(1048576.0)),
                 new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.of("alice"), Optional.empty()),
-                        "request_percentage", Optional.of(50.0))), 42);
+                        "request_percentage", Optional.of(50.0)),
+                new FeatureLevelRecord("transaction.version", (short) 2, Optional.empty()),
+                new FeatureLevelRecord("transaction.version", (short) 0, Optional.of((short) 2)),
+                new FeatureLevelRecord("metadata.version", (short) 25, Optional.empty())), 42);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageCodec.write(image, new DataOutputStream(bytes));
@@ -89,6 +94,9 @@ class ImageCodecTest {
         assertThat(read.topic(b).orElseThrow().partitions().get(1).addingReplicas()).containsExactly(1);
         assertThat(read.clientQuotas(ClientQuotaEntity.user(Optional.of("alice"))))
                 .containsEntry("producer_byte_rate", 1048576.0);
+        // A feature finalized at level 0 stays settled through a snapshot.
+        assertThat(read.features()).containsOnly(Map.entry("transaction.version", (short) 0),
+                Map.entry("metadata.version", (short) 25));
     }
 
     @Test

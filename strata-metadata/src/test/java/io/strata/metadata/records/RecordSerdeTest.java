@@ -19,6 +19,7 @@ import io.strata.metadata.ScramCredential;
 import io.strata.metadata.records.MetadataRecord.ClientQuotaRecord;
 import io.strata.metadata.records.MetadataRecord.ClusterIdRecord;
 import io.strata.metadata.records.MetadataRecord.ConfigRecord;
+import io.strata.metadata.records.MetadataRecord.FeatureLevelRecord;
 import io.strata.metadata.records.MetadataRecord.FenceBrokerRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionChangeRecord;
 import io.strata.metadata.records.MetadataRecord.PartitionRecord;
@@ -81,7 +82,9 @@ class RecordSerdeTest {
                 new ClientQuotaRecord(ClientQuotaEntity.userAndClientId(Optional.empty(), Optional.of("app")),
                         "request_percentage", Optional.of(12.5)),
                 new ClientQuotaRecord(ClientQuotaEntity.clientId(Optional.empty()), "consumer_byte_rate",
-                        Optional.empty()));
+                        Optional.empty()),
+                new FeatureLevelRecord("transaction.version", (short) 2, Optional.empty()),
+                new FeatureLevelRecord("metadata.version", (short) 0, Optional.of((short) 25)));
     }
 
     @Test

@@ -87,6 +87,7 @@ public final class ApiAuthorization {
         cluster(ApiKeys.CREATE_ACLS, AclOperation.ALTER);
         cluster(ApiKeys.DESCRIBE_ACLS, AclOperation.DESCRIBE);
         cluster(ApiKeys.DELETE_ACLS, AclOperation.ALTER);
+        cluster(ApiKeys.UPDATE_FEATURES, AclOperation.ALTER);
 
         group(ApiKeys.JOIN_GROUP, r -> ((JoinGroupRequestData) r.data()).groupId());
         group(ApiKeys.SYNC_GROUP, r -> ((SyncGroupRequestData) r.data()).groupId());

@@ -1,26 +1,25 @@
 package io.strata.server.api;
 
+import io.strata.metadata.MetadataImage;
+import java.util.function.Supplier;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 
-/** ApiVersions: our advertised version table and, from v3, the features ({@link FinalizedFeatures}). */
+/** ApiVersions: our advertised version table and, from v3, the features ({@link NodeFeatures}). */
 public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> {
 
-    private final java.util.function.Supplier<ApiVersionTable> versions;
-    private final FinalizedFeatures features;
-    private final java.util.function.LongSupplier featuresEpoch;
+    private final Supplier<ApiVersionTable> versions;
+    private final Supplier<MetadataImage> image;
 
     /**
-     * @param versions      the advertised table (read per request: the dispatcher's table, once start-up completes)
-     * @param featuresEpoch the epoch of the finalized features (the metadata version)
+     * @param versions the advertised table (read per request: the dispatcher's table, once start-up completes)
+     * @param image    the current metadata image, with the cluster's finalized features
      */
-    public ApiVersionsHandler(java.util.function.Supplier<ApiVersionTable> versions, FinalizedFeatures features,
-                              java.util.function.LongSupplier featuresEpoch) {
+    public ApiVersionsHandler(Supplier<ApiVersionTable> versions, Supplier<MetadataImage> image) {
         this.versions = versions;
-        this.features = features;
-        this.featuresEpoch = featuresEpoch;
+        this.image = image;
     }
 
     @Override
@@ -30,7 +29,7 @@ public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequest> 
         }
         ApiVersionsResponseData response = new ApiVersionsResponseData().setErrorCode(Errors.NONE.code())
                 .setApiKeys(versions.get().toCollection());
-        features.addTo(response, context.apiVersion(), Math.max(0, featuresEpoch.getAsLong()));
+        NodeFeatures.addTo(response, context.apiVersion(), image.get());
         return response;
     }
 }

@@ -17,7 +17,7 @@ public final class CoreApis implements ApiModule {
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {
         dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, new ApiVersionsHandler(dispatcher::versions,
-                        FinalizedFeatures.from(s.config()), () -> s.quorum().image().version()))
+                        s.quorum()::image))
                 .register(ApiKeys.METADATA, 0, 13, new MetadataHandler(s.nodeId(), s.quorum(), s.topics(),
                         s.replicas(), s.config().autoCreateTopics()))
                 .register(ApiKeys.PRODUCE, 3, 13, new ProduceHandler(s.quorum(), s.replicas(), s.metrics().topics(),

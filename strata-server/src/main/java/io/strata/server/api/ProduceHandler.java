@@ -6,6 +6,7 @@ import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
+import io.strata.server.cluster.TransactionSupport;
 import io.strata.server.metrics.BrokerTopicMetrics;
 import io.strata.server.schemaid.SchemaIdValidator;
 import io.strata.server.schemaid.SchemaValidationConfig;
@@ -86,9 +87,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     fail(response, topics.unknownError(), null);
                 } else if (refused.containsKey(new TopicPartition(topic.get().name(), partitionData.index()))) {
                     Errors error = refused.get(new TopicPartition(topic.get().name(), partitionData.index()));
-                    // The older protocol's producers know a fenced epoch as INVALID_PRODUCER_EPOCH.
-                    error = error == Errors.PRODUCER_FENCED && context.apiVersion() < 12
-                            ? Errors.INVALID_PRODUCER_EPOCH : error;
                     fail(response, error, "Transaction verification failed: " + error.message());
                 } else {
                     append(topics.image(), topic.get(), partitionData, acks, context.apiVersion(), response)
@@ -108,6 +106,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
      * A transactional batch for a partition where the log has no transaction of that producer and epoch open is
      * checked with the coordinator before it is appended: added to the transaction (Produce v12+, transactions
      * version 2), or verified to be in it (older versions, {@code transaction.partition.verification.enable}).
+     * A refusal is answered with the error the request's version knows ({@link TransactionSupport}).
      */
     private Map<TopicPartition, Errors> verifyTransactional(ProduceRequestData data, TopicResolver topics,
                                                             short version) {
@@ -139,7 +138,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         }
         // A request carries one producer's batches: the coordinator checks them together.
         return replicas.transactionVerifier().verify(data.transactionalId(), sample.producerId(),
-                sample.producerEpoch(), first, version >= 12);
+                sample.producerEpoch(), first, TransactionSupport.forProduce(version));
     }
 
     private boolean hasOpenTransaction(MetadataImage image, TopicPartition tp, long producerId, short epoch) {

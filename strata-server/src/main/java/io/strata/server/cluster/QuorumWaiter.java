@@ -41,6 +41,14 @@ public record QuorumWaiter(long timeoutMs, Supplier<CompletableFuture<Void>> pub
         return new QuorumWaiter(newTimeoutMs, published);
     }
 
+    /**
+     * The wait of a request with its own time limit ({@code timeoutMs} of ElectLeaders, UpdateFeatures and the
+     * like): that limit where it is positive and shorter than this one, else this one.
+     */
+    public QuorumWaiter forRequest(int requestTimeoutMs) {
+        return requestTimeoutMs > 0 && requestTimeoutMs < timeoutMs ? withTimeout(requestTimeoutMs) : this;
+    }
+
     public <T> T await(CompletableFuture<T> future) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         T result = get(future, deadline);

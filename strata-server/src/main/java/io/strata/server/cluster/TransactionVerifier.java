@@ -19,15 +19,15 @@ import org.apache.kafka.common.protocol.Errors;
 public interface TransactionVerifier {
 
     /** Accepts every write: the registration until a transaction coordinator plugs in. */
-    TransactionVerifier NONE = (transactionalId, producerId, producerEpoch, partitions, add) -> Map.of();
+    TransactionVerifier NONE = (transactionalId, producerId, producerEpoch, partitions, support) -> Map.of();
 
     /**
-     * Verifies (or, if {@code add}, adds) the partitions of a producer's transaction.
+     * Verifies (or, if {@code support} {@linkplain TransactionSupport#addsPartitions adds partitions}, adds) the
+     * partitions of a producer's transaction.
      *
-     * @return the error of each refused partition, in the produce response's terms (Kafka's mapping: the
-     *         coordinator's own unavailability becomes the retriable NOT_ENOUGH_REPLICAS, a fenced producer
-     *         PRODUCER_FENCED, a partition not in the transaction INVALID_TXN_STATE); absent if accepted
+     * @return the error of each refused partition, in the client's terms
+     *         ({@link TransactionSupport#clientError}); absent if accepted
      */
     Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
-                                       Set<TopicPartition> partitions, boolean add);
+                                       Set<TopicPartition> partitions, TransactionSupport support);
 }

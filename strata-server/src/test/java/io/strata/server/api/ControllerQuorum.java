@@ -3,6 +3,7 @@ package io.strata.server.api;
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.ClientQuotaChange;
 import io.strata.metadata.ConfigResourceKey;
+import io.strata.metadata.FeatureChange;
 import io.strata.metadata.MetadataImage;
 import io.strata.metadata.MetadataQuorum;
 import io.strata.metadata.NewTopic;
@@ -11,12 +12,14 @@ import io.strata.metadata.PartitionReassignment;
 import io.strata.metadata.ProducerIdBlock;
 import io.strata.metadata.QuorumStatus;
 import io.strata.metadata.ScramCredentialChange;
+import io.strata.metadata.SupportedFeatures;
 import io.strata.metadata.TopicOutcome;
 import io.strata.metadata.controller.AclControl;
 import io.strata.metadata.controller.ClientQuotaControl;
 import io.strata.metadata.controller.Controller;
 import io.strata.metadata.controller.Decision;
 import io.strata.metadata.controller.ElectionControl;
+import io.strata.metadata.controller.FeatureControl;
 import io.strata.metadata.controller.ReassignmentControl;
 import io.strata.metadata.controller.ReplicaPlacer;
 import io.strata.metadata.controller.ReplicationControl;
@@ -136,6 +139,18 @@ public final class ControllerQuorum implements MetadataQuorum {
     @Override
     public CompletableFuture<Void> alterClientQuotas(List<ClientQuotaChange> changes) {
         return commit(ClientQuotaControl.alter(image, changes));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Short>> finalizeFeatures(Map<String, Short> initialLevels) {
+        return commit(FeatureControl.finalizeMissing(image, initialLevels));
+    }
+
+    @Override
+    public CompletableFuture<Optional<ApiException>> updateFeatures(List<FeatureChange> changes,
+                                                                    SupportedFeatures supported,
+                                                                    boolean validateOnly) {
+        return commit(FeatureControl.update(image, changes, supported, validateOnly));
     }
 
     @Override

@@ -36,4 +36,13 @@ class QuorumWaiterTest {
         assertThatThrownBy(() -> waiter.await(CompletableFuture.failedFuture(new InvalidTopicException("bad"))))
                 .isInstanceOf(InvalidTopicException.class);
     }
+
+    @Test
+    void aRequestMayAskForLessTimeButNotForMore() {
+        QuorumWaiter waiter = QuorumWaiter.withoutPublishing(1000);
+        assertThat(waiter.forRequest(50).timeoutMs()).isEqualTo(50);
+        assertThat(waiter.forRequest(60_000).timeoutMs()).isEqualTo(1000);
+        assertThat(waiter.forRequest(0).timeoutMs()).isEqualTo(1000);
+        assertThat(waiter.forRequest(-1).timeoutMs()).isEqualTo(1000);
+    }
 }

@@ -2,6 +2,7 @@ package io.strata.server.api.admin;
 
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
+import io.strata.server.api.NodeFeatures;
 import io.strata.server.api.PartitionAdmission;
 import io.strata.server.api.RequestDispatcher;
 import io.strata.server.resources.FileDescriptorGuard;
@@ -10,8 +11,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The Admin API beyond topic creation and deletion: configs, partitions, records, log dirs, producers, leader
- * elections, leader epochs, partition reassignments, topic partition descriptions and the metadata quorum, each
- * with the version range of kafka-clients 4.3.1.
+ * elections, leader epochs, partition reassignments, topic partition descriptions, the metadata quorum and
+ * finalized features, each with the version range of kafka-clients 4.3.1.
  */
 public final class AdminApis implements ApiModule {
 
@@ -46,6 +47,8 @@ public final class AdminApis implements ApiModule {
                 .register(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1,
                         new AlterPartitionReassignmentsHandler(s.quorum(), s.waiter()))
                 .register(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0,
-                        new ListPartitionReassignmentsHandler(s.quorum()));
+                        new ListPartitionReassignmentsHandler(s.quorum()))
+                .register(ApiKeys.UPDATE_FEATURES, 0, 2, new UpdateFeaturesHandler(s.quorum(), s.waiter(),
+                        NodeFeatures.supported(s.nodeId())));
     }
 }

@@ -51,7 +51,7 @@ final class AlterPartitionReassignmentsHandler implements ApiHandler<AlterPartit
         }
         List<Optional<ApiException>> outcomes;
         try {
-            outcomes = reassignments.isEmpty() ? List.of() : timed(data.timeoutMs()).await(
+            outcomes = reassignments.isEmpty() ? List.of() : waiter.forRequest(data.timeoutMs()).await(
                     quorum.alterPartitionReassignments(reassignments, data.allowReplicationFactorChange()));
         } catch (ApiException e) {
             response.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
@@ -69,11 +69,5 @@ final class AlterPartitionReassignmentsHandler implements ApiHandler<AlterPartit
             response.responses().add(new ReassignableTopicResponse().setName(topic.name()).setPartitions(partitions));
         }
         return response;
-    }
-
-    /** The request's own timeout when it asks for less than the node's metadata request timeout. */
-    private QuorumWaiter timed(int requestTimeoutMs) {
-        return requestTimeoutMs > 0 && requestTimeoutMs < waiter.timeoutMs() ? waiter.withTimeout(requestTimeoutMs)
-                : waiter;
     }
 }

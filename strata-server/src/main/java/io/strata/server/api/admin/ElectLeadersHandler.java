@@ -48,8 +48,7 @@ final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest> {
             topics.forEach(t -> t.partitions().forEach(p -> list.add(new TopicPartition(t.topic(), p))));
             return list;
         });
-        long timeoutMs = data.timeoutMs() > 0 ? Math.min(data.timeoutMs(), waiter.timeoutMs()) : waiter.timeoutMs();
-        Map<TopicPartition, Optional<ApiException>> results = waiter.withTimeout(timeoutMs)
+        Map<TopicPartition, Optional<ApiException>> results = waiter.forRequest(data.timeoutMs())
                 .await(quorum.electLeaders(type, partitions));
         // Results come in request order (or topic name and index order), so grouping keeps topics together.
         Map<String, ReplicaElectionResult> byTopic = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package io.strata.server.coordinator.group;
 import io.strata.server.api.ApiAuthorization;
 import io.strata.server.api.ApiHandler;
 import io.strata.server.api.RequestContext;
+import io.strata.server.cluster.TransactionSupport;
 import io.strata.server.cluster.TransactionVerifier;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,8 @@ final class TxnOffsetCommitHandler implements ApiHandler<TxnOffsetCommitRequest>
             TopicPartition offsetsPartition = new TopicPartition(GroupConfig.OFFSETS_TOPIC,
                     partitionFor.applyAsInt(data.groupId()));
             added = verifier.get().verify(data.transactionalId(), data.producerId(), data.producerEpoch(),
-                    Set.of(offsetsPartition), true).getOrDefault(offsetsPartition, Errors.NONE);
+                    Set.of(offsetsPartition), TransactionSupport.ADD_PARTITION)
+                    .getOrDefault(offsetsPartition, Errors.NONE);
             // The producer retries a coordinator that is not available; a leader's NOT_ENOUGH_REPLICAS it does not.
             added = added == Errors.NOT_ENOUGH_REPLICAS ? Errors.COORDINATOR_NOT_AVAILABLE : added;
         }

@@ -12,8 +12,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 
 /**
- * AddOffsetsToTxn v0-v3: adds the group's {@code __consumer_offsets} partition to the transaction, so that the
- * transaction's markers reach the offsets the producer commits with TxnOffsetCommit.
+ * AddOffsetsToTxn v0-v4: adds the group's {@code __consumer_offsets} partition to the transaction, so that the
+ * transaction's markers reach the offsets the producer commits with TxnOffsetCommit. v4 only says that the client
+ * knows TRANSACTION_ABORTABLE (KIP-890), which this request is never answered with, as in Kafka.
  */
 final class AddOffsetsToTxnHandler implements ApiHandler<AddOffsetsToTxnRequest> {
 

@@ -2,6 +2,7 @@ package io.strata.server.coordinator.txn;
 
 import io.strata.metadata.BrokerRegistration;
 import io.strata.metadata.MetadataQuorum;
+import io.strata.server.cluster.TransactionSupport;
 import io.strata.server.cluster.TransactionVerifier;
 import io.strata.server.replication.ReplicationConfig;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * its own listener) with AddPartitionsToTxn v5 whether the partitions are in the transaction, or to add them
  * (transactions version 2). Verification of the older protocol's writes follows
  * {@code transaction.partition.verification.enable}; adding is what version 2 producers rely on, so it is always on.
+ * The coordinator's answers reach the client as {@link TransactionSupport#clientError} translates them.
  *
  * <p>Thread-safe; blocks the calling (virtual) thread for one round trip.
  */
@@ -56,9 +58,13 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
 
     @Override
     public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
-                                              Set<TopicPartition> partitions, boolean add) {
+                                              Set<TopicPartition> partitions, TransactionSupport support) {
+        boolean add = support.addsPartitions();
         if (!add && !verificationEnabled) {
             return Map.of();
+        }
+        if (transactionalId == null || transactionalId.isEmpty()) {
+            return all(partitions, Errors.INVALID_TXN_STATE);
         }
         long deadline = System.nanoTime() + CONCURRENT_RETRY_MS * 1_000_000;
         long backoffMs = BACKOFF_MIN_MS;
@@ -68,7 +74,7 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
                 Map<TopicPartition, Errors> refused = new HashMap<>();
                 answer.forEach((tp, error) -> {
                     if (error != Errors.NONE) {
-                        refused.put(tp, forProducer(error));
+                        refused.put(tp, support.clientError(error));
                     }
                 });
                 return refused;
@@ -83,15 +89,15 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         }
     }
 
-    /** One AddPartitionsToTxn round trip: the coordinator's error per partition. */
+    /**
+     * One AddPartitionsToTxn round trip: the coordinator's answer per partition (COORDINATOR_NOT_AVAILABLE when no
+     * broker leads its partition, NETWORK_EXCEPTION when it cannot be reached).
+     */
     private Map<TopicPartition, Errors> ask(String transactionalId, long producerId, short producerEpoch,
                                             Set<TopicPartition> partitions, boolean add) {
-        if (transactionalId == null || transactionalId.isEmpty()) {
-            return all(partitions, Errors.INVALID_TXN_STATE);
-        }
         Optional<BrokerRegistration> coordinator = coordinatorOf.apply(transactionalId);
         if (coordinator.isEmpty()) {
-            return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+            return all(partitions, Errors.COORDINATOR_NOT_AVAILABLE);
         }
         AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
                 new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
@@ -119,19 +125,8 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         } catch (IOException | RuntimeException e) {
             log.debug("Verifying {} with coordinator {} failed: {}", transactionalId, coordinator.get().brokerId(),
                     e.toString());
-            return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
+            return all(partitions, Errors.NETWORK_EXCEPTION);
         }
-    }
-
-    /** Kafka's translation of the coordinator's answer into the producer's error for its write. */
-    static Errors forProducer(Errors coordinatorError) {
-        return switch (coordinatorError) {
-            case NONE -> Errors.NONE;
-            case NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS,
-                 NETWORK_EXCEPTION, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS -> Errors.NOT_ENOUGH_REPLICAS;
-            case PRODUCER_FENCED, INVALID_PRODUCER_EPOCH -> coordinatorError;
-            default -> Errors.INVALID_TXN_STATE;
-        };
     }
 
     private static Map<TopicPartition, Errors> all(Set<TopicPartition> partitions, Errors error) {

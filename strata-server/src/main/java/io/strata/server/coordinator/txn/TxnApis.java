@@ -79,7 +79,7 @@ public final class TxnApis implements ApiModule {
                         id -> txnLog.ensureTopic().flatMap(t -> txnLog.coordinatorOf(id))))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, c))
                 .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, new AddPartitionsToTxnHandler(c, s.quorum()))
-                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 3, new AddOffsetsToTxnHandler(c, group::partitionFor))
+                .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4, new AddOffsetsToTxnHandler(c, group::partitionFor))
                 .register(ApiKeys.END_TXN, 0, 5, new EndTxnHandler(c))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, new DescribeTransactionsHandler(c))
                 .register(ApiKeys.LIST_TRANSACTIONS, 0, 2, new ListTransactionsHandler(c));
