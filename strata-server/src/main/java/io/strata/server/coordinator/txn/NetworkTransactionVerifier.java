@@ -26,20 +26,13 @@ import org.slf4j.LoggerFactory;
  * {@code transaction.partition.verification.enable}; adding is what version 2 producers rely on, so it is always on.
  * The coordinator's answers reach the client as {@link TransactionSupport#clientError} translates them.
  *
- * <p>Thread-safe; blocks the calling (virtual) thread for one round trip.
+ * <p>Thread-safe; blocks the calling (virtual) thread for one round trip (which the coordinator may hold while the
+ * producer's previous transaction completes).
  */
 final class NetworkTransactionVerifier implements TransactionVerifier, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkTransactionVerifier.class);
     private static final short VERSION = 5;
-    /**
-     * How long CONCURRENT_TRANSACTIONS is retried here before the producer is told to retry: the coordinator answers
-     * it while the previous transaction's markers complete, which under version 2 is right after every commit
-     * (Kafka's {@code add.partitions.to.txn.retry.backoff.ms}/{@code .max.ms} are 20 and 100 ms).
-     */
-    private static final long CONCURRENT_RETRY_MS = 1000;
-    private static final long BACKOFF_MIN_MS = 20;
-    private static final long BACKOFF_MAX_MS = 100;
 
     private final MetadataQuorum quorum;
     private final Function<String, Optional<BrokerRegistration>> coordinatorOf;
@@ -66,27 +59,15 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         if (transactionalId == null || transactionalId.isEmpty()) {
             return all(partitions, Errors.INVALID_TXN_STATE);
         }
-        long deadline = System.nanoTime() + CONCURRENT_RETRY_MS * 1_000_000;
-        long backoffMs = BACKOFF_MIN_MS;
-        while (true) {
-            Map<TopicPartition, Errors> answer = ask(transactionalId, producerId, producerEpoch, partitions, add);
-            if (!answer.containsValue(Errors.CONCURRENT_TRANSACTIONS) || System.nanoTime() > deadline) {
-                Map<TopicPartition, Errors> refused = new HashMap<>();
-                answer.forEach((tp, error) -> {
-                    if (error != Errors.NONE) {
-                        refused.put(tp, support.clientError(error));
-                    }
-                });
-                return refused;
+        // The coordinator itself waits (up to a second) for a transaction that is completing, so a
+        // CONCURRENT_TRANSACTIONS that still comes back means a stuck completion: the producer retries.
+        Map<TopicPartition, Errors> refused = new HashMap<>();
+        ask(transactionalId, producerId, producerEpoch, partitions, add).forEach((tp, error) -> {
+            if (error != Errors.NONE) {
+                refused.put(tp, support.clientError(error));
             }
-            try {
-                Thread.sleep(backoffMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return all(partitions, Errors.NOT_ENOUGH_REPLICAS);
-            }
-            backoffMs = Math.min(backoffMs * 2, BACKOFF_MAX_MS);
-        }
+        });
+        return refused;
     }
 
     /**
