@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param acks       producer acks ("1" or "all"); for CONSUME the acks of the unmeasured preload
  * @param lingerMs   producer linger.ms
  * @param records    records per run
- * @param rate       records/s for E2E (fixed rate); 0 otherwise (as fast as possible)
+ * @param rate       records/s for E2E and a paced TXN case (fixed rate); 0 otherwise (as fast as possible)
  * @param idleFetchers WIRE_PRODUCE: connections long-polling the {@link #IDLE_TOPIC} during the run, 0 for none
  * @param saslSsl    PRODUCE, CONSUME: the measured tool connects over the brokers' SASL_SSL listener (SCRAM-SHA-512,
  *                   TLS; see {@link SaslSslSetup}) instead of plaintext
@@ -39,6 +39,8 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
     public static final int TXN_PRODUCERS = 4;
     /** Records per transaction of a TXN case. */
     public static final int TXN_RECORDS = 100;
+    /** Committed records per second of the paced TXN case: 100 transactions a second, 25 per producer. */
+    static final int TXN_RATE = 10_000;
 
     /** Transactions each producer of a TXN case commits (counted ones; {@link #records} divided among them). */
     public int txnsPerProducer() {
@@ -80,7 +82,8 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
      * broker-saturating WireLoad cases (produce 100 B and 1 KiB, acks 1 and all; fetch 1 KiB; 6 partitions; and
      * produce 1 KiB acks 1 again with {@value #IDLE_FETCHERS} idle fetchers on the {@link #IDLE_TOPIC}), and
      * transactions of {@value #TXN_RECORDS} records of 100 B from {@value #TXN_PRODUCERS} producers over 6
-     * partitions with a {@code read_committed} consumer alongside.
+     * partitions with a {@code read_committed} consumer alongside, as fast as possible and at
+     * {@value #TXN_RATE} records/s.
      * {@code quick} moves a tenth of the records and keeps a representative subset.
      */
     public static List<BenchCase> matrix(boolean quick, Pattern filter) {
@@ -123,6 +126,10 @@ public record BenchCase(String id, Kind kind, int recordSize, int partitions, St
         all.add(new BenchCase("wire-fetch-1KiB-p6", Kind.WIRE_FETCH, 1024, 6, "1", 0, 2 * wireLarge, 0, 0));
         long txnRecords = (quick ? 50L : 500L) * TXN_PRODUCERS * TXN_RECORDS;
         all.add(new BenchCase("txn-100B-p6-x" + TXN_RECORDS, Kind.TXN, 100, 6, "all", 0, txnRecords, 0, 0));
+        // The same transactions at a fixed rate well below either broker's saturation: latency, not queueing.
+        long pacedRecords = (quick ? 50L : 250L) * TXN_PRODUCERS * TXN_RECORDS;
+        all.add(new BenchCase("txn-100B-p6-x" + TXN_RECORDS + "-" + TXN_RATE + "rps", Kind.TXN, 100, 6, "all", 0,
+                pacedRecords, TXN_RATE, 0));
         Pattern quickSet = Pattern.compile("produce-100B-p1-acks1-linger0|produce-100B-p1-acksall-linger5"
                 + "|produce-100B-p6-acks1-linger5|produce-1KiB-p1-acks1-linger5|produce-1KiB-p6-acksall-linger0"
                 + "|consume-100B-p1|consume-1KiB-p1|sasl-ssl-.*|e2e-.*|wire-produce-.*-acks1(-idle.*)?|wire-fetch-.*"

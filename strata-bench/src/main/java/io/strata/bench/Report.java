@@ -182,8 +182,9 @@ public final class Report {
                     + " connections, 1 MiB per partition; latency = request round trip";
             case TXN -> BenchCase.TXN_PRODUCERS + " transactional producers x " + c.txnsPerProducer()
                     + " transactions of " + BenchCase.TXN_RECORDS + " x " + c.recordSize() + " B over "
-                    + c.partitions() + " partitions, a read_committed consumer alongside, TxnLatency;"
-                    + " rec/s = committed records/s; latency = send to consumed";
+                    + c.partitions() + " partitions" + (c.rate() > 0 ? " at " + c.rate() + " records/s" : "")
+                    + ", a read_committed consumer alongside, TxnLatency; rec/s = committed records/s; latency = "
+                    + (c.rate() > 0 ? "scheduled send to consumed" : "send to consumed");
         };
     }
 

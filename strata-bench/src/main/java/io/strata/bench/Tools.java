@@ -89,7 +89,7 @@ final class Tools {
         return run(name, TxnLatency.class.getName(), List.of(bootstrap, c.topic(), Integer.toString(c.partitions()),
                 Integer.toString(BenchCase.TXN_PRODUCERS), Integer.toString(txns),
                 Integer.toString(BenchCase.TXN_RECORDS), Integer.toString(c.recordSize()),
-                Integer.toString(Math.max(5, txns / 10))));
+                Integer.toString(Math.max(5, txns / 10)), Integer.toString(c.rate())));
     }
 
     /**

@@ -23,13 +23,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Transactions end to end: {@code producers} transactional producers (one {@code transactional.id} each, a
- * platform thread each) commit transactions of {@code txnRecords} records as fast as they can, record {@code i}
+ * platform thread each) commit transactions of {@code txnRecords} records as fast as they can (or, with a
+ * {@code rate}, on a schedule: see below), record {@code i}
  * of a transaction going to partition {@code i % partitions}, so that every transaction has a marker to write on
  * every partition; a {@code read_committed} consumer in the same JVM, assigned to every partition (no group),
  * receives them. Each record carries the time it was handed to its producer ({@link System#nanoTime()}); the
  * consumer measures handed-to-received, which for a transactional record includes waiting for its commit, its
  * markers and the last stable offset to pass it. The first {@code warmupTxns} transactions of each producer are
  * not counted. The run checks exactly-once delivery: every committed record arrives once, none twice.
+ *
+ * <p>With a {@code rate} (committed records per second over all producers) each producer begins its transactions on
+ * a fixed schedule ({@link Pacing}), the producers' schedules interleaved, and a record's latency counts from its
+ * due time: the transaction's due start plus the record's offset from the transaction's actual start, so that a
+ * producer held back by a slow commit adds its lateness to every record it then sends (no coordinated omission).
+ * As fast as possible (rate 0), the run measures the brokers at saturation, where latency is mostly queueing.
  *
  * <p>Prints one line, the {@link E2eLatency} summary format: {@code E2E_US n=.. rate=.. avg=.. p50=.. p99=..
  * p999=.. max=..}, where {@code rate} is committed records per second over the counted transactions (from the
@@ -40,7 +47,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Thread-safety: {@link #run} starts the producer threads and runs the consumer in the calling thread.
  *
  * <p>Run in its own JVM by the harness:
- * {@code TxnLatency BOOTSTRAP TOPIC PARTITIONS PRODUCERS TXNS_PER_PRODUCER TXN_RECORDS SIZE WARMUP_TXNS}.
+ * {@code TxnLatency BOOTSTRAP TOPIC PARTITIONS PRODUCERS TXNS_PER_PRODUCER TXN_RECORDS SIZE WARMUP_TXNS [RATE]}.
  */
 public final class TxnLatency {
 
@@ -51,15 +58,21 @@ public final class TxnLatency {
 
     /** What the run is: the shape of the load. */
     record Load(String bootstrap, String topic, int partitions, int producers, int txns, int txnRecords, int size,
-                int warmupTxns) {
+                int warmupTxns, double rate) {
         static Load parse(String[] args) {
-            if (args.length != 8) {
+            if (args.length != 8 && args.length != 9) {
                 throw new IllegalArgumentException("usage: TxnLatency BOOTSTRAP TOPIC PARTITIONS PRODUCERS"
-                        + " TXNS_PER_PRODUCER TXN_RECORDS SIZE WARMUP_TXNS");
+                        + " TXNS_PER_PRODUCER TXN_RECORDS SIZE WARMUP_TXNS [RATE]");
             }
             return new Load(args[0], args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-                    Math.max(STAMP_BYTES, Integer.parseInt(args[6])), Integer.parseInt(args[7]));
+                    Math.max(STAMP_BYTES, Integer.parseInt(args[6])), Integer.parseInt(args[7]),
+                    args.length == 9 ? Double.parseDouble(args[8]) : 0);
+        }
+
+        /** Each producer's transactions per second, 0 for as fast as possible. */
+        double txnsPerSecondPerProducer() {
+            return rate / txnRecords / producers;
         }
 
         int recordsPerProducer() {
@@ -177,21 +190,25 @@ public final class TxnLatency {
 
     /** One producer's transactions; the counted ones move {@code firstBegin} and {@code lastCommit}. */
     private static void produce(Load load, int id, String transactionalId, AtomicLong firstBegin,
-                                AtomicLong lastCommit) {
+                                AtomicLong lastCommit) throws InterruptedException {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(load.bootstrap(),
                 transactionalId))) {
             producer.initTransactions();
+            Pacing pacing = schedule(load, id);
             int n = 0;
             for (int t = 0; t < load.warmupTxns() + load.txns(); t++) {
                 boolean counted = t >= load.warmupTxns();
+                long due = pacing.awaitSend(t);
+                long begun = System.nanoTime();
                 if (counted) {
-                    long now = System.nanoTime();
-                    firstBegin.accumulateAndGet(now, Math::min);
+                    firstBegin.accumulateAndGet(begun, Math::min);
                 }
+                // A record's latency counts from the transaction's due time plus its offset into the transaction.
+                long origin = pacing.latencyOrigin(due, begun);
                 producer.beginTransaction();
                 for (int i = 0; i < load.txnRecords(); i++) {
                     byte[] payload = new byte[load.size()];
-                    stamp(payload, counted ? System.nanoTime() : WARMUP, id, n++);
+                    stamp(payload, counted ? origin + (System.nanoTime() - begun) : WARMUP, id, n++);
                     producer.send(new ProducerRecord<>(load.topic(), i % load.partitions(), null, payload));
                 }
                 producer.commitTransaction();
@@ -201,6 +218,20 @@ public final class TxnLatency {
                 }
             }
         }
+    }
+
+    /**
+     * Producer {@code id}'s schedule: as fast as possible, or its share of the rate, the producers' due times
+     * spread evenly over one interval so that they do not all begin at once.
+     */
+    static Pacing schedule(Load load, int id) {
+        double perSecond = load.txnsPerSecondPerProducer();
+        if (perSecond == 0) {
+            return Pacing.of(0, NanoClock.SYSTEM);
+        }
+        long interval = Math.max(1, Math.round(1e9 / perSecond));
+        return new Pacing.FixedRate(NanoClock.SYSTEM, System.nanoTime() + interval * id / load.producers(),
+                interval);
     }
 
     /** Writes the send time, the producer and the record's number into the first 16 bytes. */

@@ -56,5 +56,11 @@ class BenchCaseTest {
         assertThat(quick.txnsPerProducer()).isEqualTo(50);
         assertThat(full.records()).isEqualTo(500L * BenchCase.TXN_PRODUCERS * BenchCase.TXN_RECORDS);
         assertThat(full.topic()).isNotEqualTo(BenchCase.matrix(false, Pattern.compile("^e2e-")).getFirst().topic());
+        assertThat(full.rate()).isZero();
+
+        BenchCase paced = BenchCase.matrix(false, Pattern.compile("^txn-.*rps$")).getFirst();
+        assertThat(paced.id()).isEqualTo("txn-100B-p6-x100-10000rps");
+        assertThat(paced.rate()).isEqualTo(10_000);
+        assertThat(paced.txnsPerProducer()).isEqualTo(250);
     }
 }

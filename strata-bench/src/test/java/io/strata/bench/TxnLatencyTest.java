@@ -23,6 +23,20 @@ class TxnLatencyTest {
 
         assertThat(load.recordsPerProducer()).isEqualTo(550 * 100);
         assertThat(load.measuredRecords()).isEqualTo(4L * 500 * 100);
+        assertThat(load.rate()).isZero();
+        assertThat(TxnLatency.schedule(load, 0)).isInstanceOf(Pacing.AsFastAsPossible.class);
+    }
+
+    @Test
+    void aRateSpreadsTheProducersTransactionsOverOneInterval() {
+        // 10,000 records/s in transactions of 100 over 4 producers: 25 transactions/s each, one every 40 ms.
+        TxnLatency.Load load = TxnLatency.Load.parse(new String[] {"127.0.0.1:9092", "t", "6", "4", "250", "100",
+            "100", "25", "10000"});
+
+        Pacing.FixedRate first = (Pacing.FixedRate) TxnLatency.schedule(load, 0);
+        Pacing.FixedRate second = (Pacing.FixedRate) TxnLatency.schedule(load, 1);
+        assertThat(first.intervalNanos()).isEqualTo(40_000_000L);
+        assertThat(second.startNanos() - first.startNanos()).isBetween(10_000_000L, 11_000_000L);
     }
 
     @Test
@@ -52,13 +66,22 @@ class TxnLatencyTest {
             assertThat(CaseRunner.createTopic(server.bootstrapServers(), "txn-smoke", 2)).isEmpty();
             // 2 producers x (1 warm-up + 2 counted) transactions of 10 records over 2 partitions.
             TxnLatency.Outcome o = TxnLatency.run(new TxnLatency.Load(server.bootstrapServers(), "txn-smoke", 2, 2,
-                    2, 10, 100, 1));
+                    2, 10, 100, 1, 0));
 
             assertThat(o.failure()).isEmpty();
             assertThat(o.received()).isEqualTo(60);
             assertThat(o.latencies().percentiles().count()).isEqualTo(40);
             assertThat(o.rate()).isPositive();
             assertThat(ToolOutput.latency(E2eLatency.summary(o.rate(), o.latencies().percentiles()))).isPresent();
+
+            // Paced: 400 records/s in transactions of 10 over 2 producers, one transaction every 50 ms each.
+            TxnLatency.Outcome paced = TxnLatency.run(new TxnLatency.Load(server.bootstrapServers(), "txn-smoke", 2,
+                    2, 4, 10, 100, 1, 400));
+            assertThat(paced.failure()).isEmpty();
+            assertThat(paced.received()).isEqualTo(100);
+            assertThat(paced.latencies().percentiles().count()).isEqualTo(80);
+            // 80 counted records over at least 3 intervals of 50 ms: at most 533 records/s.
+            assertThat(paced.rate()).isPositive().isLessThanOrEqualTo(540);
         }
     }
 }
