@@ -82,14 +82,16 @@ final class Tools {
     /**
      * A {@link TxnLatency} run: {@value BenchCase#TXN_PRODUCERS} transactional producers committing
      * {@link BenchCase#txnsPerProducer()} transactions of {@value BenchCase#TXN_RECORDS} records each (after a tenth
-     * as many, at least 5, uncounted), a {@code read_committed} consumer alongside.
+     * as many, at least 5, uncounted), a {@code read_committed} consumer alongside. A paced case warms up with half
+     * as many (5 s at its rate): at a low rate a tenth is too few transactions to compile the brokers' transactional
+     * paths and see their first young collections, which would otherwise land in the measured part.
      */
     Result txnLatency(String name, String bootstrap, BenchCase c) throws IOException, InterruptedException {
         int txns = c.txnsPerProducer();
         return run(name, TxnLatency.class.getName(), List.of(bootstrap, c.topic(), Integer.toString(c.partitions()),
                 Integer.toString(BenchCase.TXN_PRODUCERS), Integer.toString(txns),
                 Integer.toString(BenchCase.TXN_RECORDS), Integer.toString(c.recordSize()),
-                Integer.toString(Math.max(5, txns / 10)), Integer.toString(c.rate())));
+                Integer.toString(c.rate() > 0 ? txns / 2 : Math.max(5, txns / 10)), Integer.toString(c.rate())));
     }
 
     /**

@@ -12,7 +12,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
  */
 public final class CoreApis implements ApiModule {
     /** How long a transaction marker waits for the ISR: Kafka's default {@code request.timeout.ms}. */
-    private static final long MARKER_TIMEOUT_MS = 30_000;
+    public static final long MARKER_TIMEOUT_MS = 30_000;
 
     @Override
     public void register(RequestDispatcher dispatcher, NodeServices s) {

@@ -53,10 +53,18 @@ public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersR
 
     @Override
     public ApiMessage handle(RequestContext context, WriteTxnMarkersRequest request) {
+        return write(request.data());
+    }
+
+    /**
+     * Writes the markers of {@code request} to the partitions this node leads and answers once each is committed
+     * (or failed): the request's work, also called in-process by this node's own transaction coordinator.
+     */
+    public WriteTxnMarkersResponseData write(WriteTxnMarkersRequestData request) {
         MetadataImage image = quorum.image();
         List<WriteTxnMarkersResponseData.WritableTxnMarkerResult> results = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();
-        for (WriteTxnMarkersRequestData.WritableTxnMarker marker : request.data().markers()) {
+        for (WriteTxnMarkersRequestData.WritableTxnMarker marker : request.markers()) {
             List<WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult> topics = new ArrayList<>();
             for (WriteTxnMarkersRequestData.WritableTxnMarkerTopic topic : marker.topics()) {
                 List<WriteTxnMarkersResponseData.WritableTxnMarkerPartitionResult> partitions = new ArrayList<>();

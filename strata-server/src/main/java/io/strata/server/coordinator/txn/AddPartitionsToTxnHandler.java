@@ -83,7 +83,11 @@ final class AddPartitionsToTxnHandler implements ApiHandler<AddPartitionsToTxnRe
         return new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(result.topicResults());
     }
 
-    private ApiMessage forBroker(AddPartitionsToTxnRequestData data) {
+    /**
+     * A partition leader's request (v4+), authorised: also called in-process by this node's own partition leaders
+     * ({@link NetworkTransactionVerifier}).
+     */
+    AddPartitionsToTxnResponseData forBroker(AddPartitionsToTxnRequestData data) {
         AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection results =
                 new AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection();
         for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction txn : data.transactions()) {

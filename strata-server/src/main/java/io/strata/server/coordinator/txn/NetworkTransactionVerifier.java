@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partition leader's side of KIP-890: asks the producer's transaction coordinator (this node included, over
- * its own listener) with AddPartitionsToTxn v5 whether the partitions are in the transaction, or to add them
+ * The partition leader's side of KIP-890: asks the producer's transaction coordinator (in-process when it is this
+ * node) with AddPartitionsToTxn v5 whether the partitions are in the transaction, or to add them
  * (transactions version 2). Verification of the older protocol's writes follows
  * {@code transaction.partition.verification.enable}; adding is what version 2 producers rely on, so it is always on.
  * The coordinator's answers reach the client as {@link TransactionSupport#clientError} translates them.
@@ -34,19 +35,28 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
     private static final Logger log = LoggerFactory.getLogger(NetworkTransactionVerifier.class);
     private static final short VERSION = 5;
 
+    private final int nodeId;
     private final MetadataQuorum quorum;
     private final Function<String, Optional<BrokerRegistration>> coordinatorOf;
     private final boolean verificationEnabled;
     private final BrokerChannelPool channels;
+    private final Function<AddPartitionsToTxnRequestData, AddPartitionsToTxnResponseData> local;
 
-    /** @param coordinatorOf the broker that coordinates a transactional id, if it has a leader */
+    /**
+     * @param coordinatorOf the broker that coordinates a transactional id, if it has a leader
+     * @param local         this node's coordinator answering a leader's AddPartitionsToTxn, for the ids it
+     *                      coordinates (asked in-process, without a loopback round trip)
+     */
     NetworkTransactionVerifier(int nodeId, MetadataQuorum quorum, ReplicationConfig interBroker,
                                Function<String, Optional<BrokerRegistration>> coordinatorOf,
-                               boolean verificationEnabled) {
+                               boolean verificationEnabled,
+                               Function<AddPartitionsToTxnRequestData, AddPartitionsToTxnResponseData> local) {
+        this.nodeId = nodeId;
         this.quorum = quorum;
         this.coordinatorOf = coordinatorOf;
         this.verificationEnabled = verificationEnabled;
         this.channels = new BrokerChannelPool("txn-verifier-" + nodeId, interBroker);
+        this.local = local;
     }
 
     @Override
@@ -97,8 +107,13 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
                 .setTransactionalId(transactionalId).setProducerId(producerId).setProducerEpoch(producerEpoch)
                 .setVerifyOnly(!add).setTopics(topics));
         try {
-            AddPartitionsToTxnResponse response = channels.send(quorum.image(), coordinator.get().brokerId(),
-                    AddPartitionsToTxnRequest.Builder.forBroker(txns).build(VERSION));
+            AddPartitionsToTxnRequest request = AddPartitionsToTxnRequest.Builder.forBroker(txns).build(VERSION);
+            AddPartitionsToTxnResponse response;
+            if (coordinator.get().brokerId() == nodeId) {
+                response = new AddPartitionsToTxnResponse(local.apply(request.data()));
+            } else {
+                response = channels.send(quorum.image(), coordinator.get().brokerId(), request);
+            }
             if (response.data().errorCode() != Errors.NONE.code()) {
                 return all(partitions, Errors.forCode(response.data().errorCode()));
             }

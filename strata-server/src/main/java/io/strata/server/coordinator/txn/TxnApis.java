@@ -4,7 +4,9 @@ import io.strata.metadata.MetadataPublisher;
 import io.strata.metadata.image.ImageDelta;
 import io.strata.server.ApiModule;
 import io.strata.server.NodeServices;
+import io.strata.server.api.CoreApis;
 import io.strata.server.api.RequestDispatcher;
+import io.strata.server.api.WriteTxnMarkersHandler;
 import io.strata.server.cluster.ProducerIdManager;
 import io.strata.server.coordinator.FindCoordinatorHandler;
 import io.strata.server.coordinator.group.GroupApis;
@@ -54,16 +56,23 @@ public final class TxnApis implements ApiModule {
         });
         TxnLog txnLog = new TxnLog(config, s.quorum(), s.replicas(), s.topics(), Time.SYSTEM);
         owned.add(txnLog);
-        NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(), s.replication());
+        // The markers of this node's own partitions, and its leaders' questions to its own coordinator, are
+        // handled in-process: the same handlers, without a loopback round trip.
+        WriteTxnMarkersHandler localMarkers = new WriteTxnMarkersHandler(s.quorum(), s.replicas(),
+                CoreApis.MARKER_TIMEOUT_MS);
+        NetworkMarkerChannel markers = new NetworkMarkerChannel(s.nodeId(), s.quorum(), s.replication(),
+                localMarkers::write);
         owned.add(markers);
-        NetworkTransactionVerifier verifier = new NetworkTransactionVerifier(s.nodeId(), s.quorum(),
-                s.replication(), txnLog::coordinatorOf, TxnConfig.verificationEnabled(s.config()));
-        owned.add(verifier);
-        s.replicas().setTransactionVerifier(verifier);
         TransactionCoordinator c = new TransactionCoordinator(s.nodeId(), config, txnLog, markers,
                 producerIds::nextProducerId, Time.SYSTEM, scheduler);
         owned.add(c);
         coordinator = Optional.of(c);
+        AddPartitionsToTxnHandler addPartitions = new AddPartitionsToTxnHandler(c, s.quorum());
+        NetworkTransactionVerifier verifier = new NetworkTransactionVerifier(s.nodeId(), s.quorum(),
+                s.replication(), txnLog::coordinatorOf, TxnConfig.verificationEnabled(s.config()),
+                addPartitions::forBroker);
+        owned.add(verifier);
+        s.replicas().setTransactionVerifier(verifier);
         s.publishing().register(new MetadataPublisher() {
             @Override
             public String name() {
@@ -78,7 +87,7 @@ public final class TxnApis implements ApiModule {
         dispatcher.register(ApiKeys.FIND_COORDINATOR, 0, 6, new FindCoordinatorHandler(group::findCoordinator,
                         id -> txnLog.ensureTopic().flatMap(t -> txnLog.coordinatorOf(id))))
                 .register(ApiKeys.INIT_PRODUCER_ID, 0, 5, new InitProducerIdHandler(producerIds, c))
-                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, new AddPartitionsToTxnHandler(c, s.quorum()))
+                .register(ApiKeys.ADD_PARTITIONS_TO_TXN, 0, 5, addPartitions)
                 .register(ApiKeys.ADD_OFFSETS_TO_TXN, 0, 4, new AddOffsetsToTxnHandler(c, group::partitionFor))
                 .register(ApiKeys.END_TXN, 0, 5, new EndTxnHandler(c))
                 .register(ApiKeys.DESCRIBE_TRANSACTIONS, 0, 0, new DescribeTransactionsHandler(c))

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
@@ -34,6 +35,12 @@ import org.junit.jupiter.api.Test;
 
 /** WriteTxnMarkers sent to a fake leader on a real socket, with the partitions' leaders from the metadata. */
 class NetworkMarkerChannelTest {
+
+    /** The coordinator's node: not the partitions' leader (node 1) unless a test says so. */
+    private static final int COORDINATOR = 2;
+    private static final Function<WriteTxnMarkersRequestData, WriteTxnMarkersResponseData> NOT_LOCAL = data -> {
+        throw new AssertionError("the leader is another node");
+    };
 
     private final ControllerQuorum quorum = new ControllerQuorum();
     private final List<WriteTxnMarkersRequestData> received = new CopyOnWriteArrayList<>();
@@ -108,7 +115,7 @@ class NetworkMarkerChannelTest {
         TopicPartition t1 = new TopicPartition("t", 1);
         TopicPartition gone = new TopicPartition("gone", 0);
         broker(fakeLeader(Map.of(t1, Errors.NOT_LEADER_OR_FOLLOWER)));
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(5000))) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(COORDINATOR, quorum, interBroker(5000), NOT_LOCAL)) {
             assertThat(channel.write(markers(t0, t1, gone))).isEqualTo(Map.of(t0, Errors.NONE,
                     t1, Errors.NOT_LEADER_OR_FOLLOWER, gone, Errors.UNKNOWN_TOPIC_OR_PARTITION));
             // The connection is kept for the next transaction.
@@ -126,7 +133,7 @@ class NetworkMarkerChannelTest {
     void aLeaderThatDoesNotKnowThePartitionYetIsAskedAgain() throws Exception {
         TopicPartition t0 = new TopicPartition("t", 0);
         broker(fakeLeader(Map.of(t0, Errors.UNKNOWN_TOPIC_OR_PARTITION)));
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(5000))) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(COORDINATOR, quorum, interBroker(5000), NOT_LOCAL)) {
             assertThat(channel.write(markers(t0))).isEqualTo(Map.of(t0, Errors.LEADER_NOT_AVAILABLE));
         }
     }
@@ -139,9 +146,35 @@ class NetworkMarkerChannelTest {
         }
         broker(port);
         TopicPartition t0 = new TopicPartition("t", 0);
-        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(2000))) {
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(COORDINATOR, quorum, interBroker(2000), NOT_LOCAL)) {
             assertThat(channel.write(markers(t0))).isEqualTo(Map.of(t0, Errors.NETWORK_EXCEPTION));
         }
+    }
+
+    @Test
+    void theMarkersOfPartitionsThisNodeLeadsAreWrittenInProcess() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0)) {
+            port = closed.getLocalPort(); // nothing listens: a network write would fail
+        }
+        broker(port);
+        TopicPartition t0 = new TopicPartition("t", 0);
+        List<WriteTxnMarkersRequestData> local = new CopyOnWriteArrayList<>();
+        try (NetworkMarkerChannel channel = new NetworkMarkerChannel(1, quorum, interBroker(2000), data -> {
+            local.add(data);
+            return new WriteTxnMarkersResponseData().setMarkers(List.of(
+                    new WriteTxnMarkersResponseData.WritableTxnMarkerResult().setProducerId(42).setTopics(List.of(
+                            new WriteTxnMarkersResponseData.WritableTxnMarkerTopicResult().setName("t")
+                                    .setPartitions(List.of(new WriteTxnMarkersResponseData
+                                            .WritableTxnMarkerPartitionResult().setPartitionIndex(0)
+                                            .setErrorCode(Errors.NONE.code())))))));
+        })) {
+            assertThat(channel.write(markers(t0))).isEqualTo(Map.of(t0, Errors.NONE));
+        }
+        assertThat(local).singleElement().satisfies(data -> {
+            assertThat(data.markers().get(0).producerId()).isEqualTo(42);
+            assertThat(data.markers().get(0).coordinatorEpoch()).isEqualTo(9);
+        });
     }
 
     /** Plaintext inter-broker connections to PLAINTEXT listeners, with {@code timeoutMs} as the socket time-out. */
