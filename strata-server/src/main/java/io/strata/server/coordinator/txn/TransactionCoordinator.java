@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * leadership and dropped when it loses it ({@link CoordinatorPartitions}).
  *
  * <p>Each request is decided by {@link TxnTransitions}, written first and applied once committed
- * ({@link TxnWrites}); while a write is in flight, other requests for the id get CONCURRENT_TRANSACTIONS. EndTxn
+ * ({@link TxnWrites}); a request that meets a write in flight, or the previous transaction completing, waits for
+ * it (at most {@link TxnConfig#completionWaitMs}) and is then decided, CONCURRENT_TRANSACTIONS after that. EndTxn
  * answers once PrepareCommit/PrepareAbort is committed; {@link TxnMarkerWriter} then writes the markers and the
  * completion. A load completes the transactions it finds preparing. A timer aborts transactions older than their
  * timeout (fencing their producer with an epoch bump, as Kafka does) and forgets transactional ids idle for
@@ -336,7 +337,7 @@ public final class TransactionCoordinator implements AutoCloseable {
         try {
             while (true) {
                 Errors error = validateProducer(m, producerId, producerEpoch, anyEpoch);
-                if (error == Errors.CONCURRENT_TRANSACTIONS && awaitChange(m, deadline)) {
+                if (error == Errors.CONCURRENT_TRANSACTIONS && m.awaitChange(deadline)) {
                     continue; // a write was in flight: decide on its outcome
                 }
                 if (error != Errors.NONE) {
@@ -345,7 +346,7 @@ public final class TransactionCoordinator implements AutoCloseable {
                 TxnTransitions.Transition transition = decide.apply(m.value);
                 if (transition instanceof TxnTransitions.Transition.Answer a
                         && a.error() == Errors.CONCURRENT_TRANSACTIONS && completing(m.value)
-                        && awaitChange(m, deadline)) {
+                        && m.awaitChange(deadline)) {
                     continue; // the previous transaction's markers are being written: decide once it completed
                 }
                 switch (transition) {
@@ -380,29 +381,6 @@ public final class TransactionCoordinator implements AutoCloseable {
     /** Whether the id's transaction is ending on its own: its markers and completion are being written. */
     private static boolean completing(TxnValue v) {
         return v.state().isPreparing() || v.state() == TxnState.PREPARE_EPOCH_FENCE;
-    }
-
-    /**
-     * Under the id's lock: waits until the id's state or pending write changes, or {@code deadlineNanos}. A request
-     * that meets a write in flight or a transaction completing waits for it here rather than being told
-     * CONCURRENT_TRANSACTIONS at once: the client's retry back-off (100 ms for EndTxn and produce, 20 ms for
-     * AddPartitionsToTxn) would otherwise add to every transaction that starts right after another. Nothing the
-     * waiting request's connection carries is needed for the completion, which the coordinator drives itself.
-     *
-     * @return false when the deadline passed (or the thread was interrupted): answer CONCURRENT_TRANSACTIONS
-     */
-    private static boolean awaitChange(TxnMetadata m, long deadlineNanos) {
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-            return false;
-        }
-        try {
-            m.changed.awaitNanos(left);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Under the id's lock: the checks every request of a producer passes. */

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * One transactional id this node coordinates: its committed state and the write in flight, if any.
  *
  * <p>Thread-safety: the mutable fields are guarded by {@link #lock}, which is never held while waiting for a write
- * to commit or for markers.
+ * to commit or for markers ({@link #awaitChange} releases it while it waits).
  */
 final class TxnMetadata {
 
@@ -33,5 +33,28 @@ final class TxnMetadata {
         this.transactionalId = transactionalId;
         this.partition = partition;
         this.value = value;
+    }
+
+    /**
+     * Under {@link #lock}: waits until the id's state or write in flight changes, or {@code deadlineNanos}. A request
+     * that meets a write in flight or a transaction completing waits here rather than being told
+     * CONCURRENT_TRANSACTIONS at once: the client's retry back-off (100 ms for EndTxn and produce, 20 ms for
+     * AddPartitionsToTxn) would otherwise add to every transaction that starts right after another. Nothing the
+     * waiting request's connection carries is needed for the change, which the coordinator drives itself.
+     *
+     * @return false when the deadline passed (or the thread was interrupted): answer CONCURRENT_TRANSACTIONS
+     */
+    boolean awaitChange(long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            changed.awaitNanos(left);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
