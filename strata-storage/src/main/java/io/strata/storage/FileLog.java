@@ -112,8 +112,8 @@ final class FileLog implements Log {
     }
 
     @Override
-    public AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) {
-        return appendAsLeader(records, leaderEpoch, false);
+    public AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, TxnVerification verification) {
+        return appendAsLeader(records, leaderEpoch, false, verification);
     }
 
     @Override
@@ -121,10 +121,33 @@ final class FileLog implements Log {
                                         int leaderEpoch) {
         MemoryRecords marker = TxnMarker.endTxnBatch(producerId, producerEpoch, coordinatorEpoch, commit,
                 time.milliseconds());
-        return appendAsLeader(marker, leaderEpoch, true);
+        return appendAsLeader(marker, leaderEpoch, true, TxnVerification.NONE);
     }
 
-    private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean coordinator) {
+    @Override
+    public Optional<VerificationGuard> startTransactionVerification(long producerId, short producerEpoch,
+                                                                    boolean transactionsV2) {
+        lock.lock();
+        try {
+            local.checkOpen();
+            return producerState.startVerification(producerId, producerEpoch, transactionsV2, time.milliseconds());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void clearVerificationGuards() {
+        lock.lock();
+        try {
+            producerState.clearVerificationGuards();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean coordinator,
+                                        TxnVerification verification) {
         long now = time.milliseconds();
         LogConfig cfg = config;
         BatchValidator.Result valid = coordinator ? BatchValidator.validateMarker(records, cfg, now)
@@ -146,7 +169,8 @@ final class FileLog implements Log {
                 return new AppendResult(firstOffset, firstOffset - 1, RecordBatch.NO_TIMESTAMP, logStart, false);
             }
             ProducerStateManager.AppendSession session = producerState.beginAppend();
-            Optional<ProducerBatch> duplicate = session.checkAndRecord(valid.batches(), firstOffset);
+            Optional<ProducerBatch> duplicate = session.checkAndRecord(valid.batches(), firstOffset,
+                    verification);
             if (duplicate.isPresent()) {
                 ProducerBatch d = duplicate.get();
                 long appendTime = valid.logAppendTime() >= 0 ? d.timestamp() : RecordBatch.NO_TIMESTAMP;

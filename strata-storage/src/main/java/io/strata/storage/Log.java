@@ -42,7 +42,8 @@ public interface Log extends AutoCloseable {
      * batches is not appended again and its original offsets are returned with {@code duplicate=true}; a gap is
      * rejected with {@code OutOfOrderSequenceException}; a stale epoch with {@code InvalidProducerEpochException}.
      * A transactional batch opens its producer's transaction (which holds the last stable offset back) until the
-     * coordinator's marker ({@link #appendTxnMarker}).
+     * coordinator's marker ({@link #appendTxnMarker}); when the leader verified it, only with a guard that still
+     * holds ({@code verification}, KIP-890).
      *
      * @throws org.apache.kafka.common.errors.CorruptRecordException         bad CRC or malformed batch
      * @throws org.apache.kafka.common.InvalidRecordException                 unsupported magic, bad record (a
@@ -54,11 +55,37 @@ public interface Log extends AutoCloseable {
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException     sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException   stale producer epoch
      * @throws org.apache.kafka.common.errors.InvalidTxnStateException        a non-transactional batch from a
-     *                                                                        producer with a transaction open
+     *                                                                        producer with a transaction open, or a
+     *                                                                        transactional one that would start a
+     *                                                                        transaction without a held guard
      * @throws org.apache.kafka.common.errors.KafkaStorageException          I/O failure, or the log directory is
      *         full: then nothing was appended and the directory stays online
      */
-    AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch);
+    AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, TxnVerification verification);
+
+    /** {@link #appendAsLeader(MemoryRecords, int, TxnVerification)} of batches the leader did not verify. */
+    default AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, TxnVerification.NONE);
+    }
+
+    /**
+     * KIP-890, as leader: takes the guard under which a write of {@code producerId} at {@code producerEpoch} is
+     * verified with the transaction coordinator, to be presented with its append
+     * ({@link TxnVerification#verified}). The guard stops holding when anything ends or changes that producer's
+     * transaction here first: a transactional batch or marker of the producer, a newer epoch's verification,
+     * truncation, {@link #clearVerificationGuards}, or {@code producer.id.expiration.ms}. Concurrent verifications
+     * of one producer and epoch share a guard. Guards are kept in memory only.
+     *
+     * @param transactionsV2 the producer runs transactions version 2 (KIP-890 part 2), whose markers carry the epoch
+     *                       of its next transaction: a marker of the guard's own epoch leaves it held
+     * @return empty when the producer's transaction of that epoch is open in this partition: the write continues it
+     *         and there is nothing to verify
+     */
+    Optional<VerificationGuard> startTransactionVerification(long producerId, short producerEpoch,
+                                                             boolean transactionsV2);
+
+    /** Drops every verification guard: a new leadership starts, and verifications begun before it do not count. */
+    void clearVerificationGuards();
 
     /**
      * Reads batches starting at the batch containing {@code fetchOffset}.

@@ -58,6 +58,11 @@ record ProducerEntry(long producerId, short epoch, List<ProducerBatch> batches, 
         return currentTxnFirstOffset >= 0;
     }
 
+    /** Whether a transaction of {@code producerEpoch} is open: a write of that epoch continues it. */
+    boolean inTransactionOf(short producerEpoch) {
+        return inTransaction() && epoch == producerEpoch;
+    }
+
     ProducerBatch lastBatch() {
         return batches.isEmpty() ? null : batches.get(batches.size() - 1);
     }

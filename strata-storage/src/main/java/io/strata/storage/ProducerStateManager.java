@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * below the recovery point plus a replay of the batch headers after it. Producers idle for
  * {@code producer.id.expiration.ms} are removed, which keeps the state and its snapshots bounded.
  *
+ * <p>As leader it also holds the {@link VerificationGuards} of KIP-890 (in memory only): a transactional batch that
+ * would start its producer's transaction is appended only with the guard the leader took before verifying it, if
+ * nothing ended or changed that transaction since.
+ *
  * <p>Thread-safety: not thread-safe; guarded by the owning log's lock.
  */
 final class ProducerStateManager {
@@ -41,6 +45,7 @@ final class ProducerStateManager {
     private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
     /** Closed transactions whose marker is not below the high watermark yet, by first offset: still unstable. */
     private final TreeMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
+    private final VerificationGuards guards = new VerificationGuards();
     private long mapEndOffset;
 
     ProducerStateManager(Path dir) {
@@ -63,6 +68,26 @@ final class ProducerStateManager {
         return new AppendSession();
     }
 
+    /**
+     * KIP-890: the guard a leader holds while it verifies a write of {@code producerId} at {@code epoch} with the
+     * transaction coordinator; empty when that producer's transaction of that epoch is open here, so there is
+     * nothing to verify ({@link VerificationGuards#take}).
+     *
+     * @param transactionsV2 the producer runs transactions version 2 ({@link VerificationGuard#transactionsV2()})
+     */
+    Optional<VerificationGuard> startVerification(long producerId, short epoch, boolean transactionsV2, long nowMs) {
+        ProducerEntry entry = producers.get(producerId);
+        if (entry != null && entry.inTransactionOf(epoch)) {
+            return Optional.empty();
+        }
+        return Optional.of(guards.take(producerId, epoch, transactionsV2, nowMs));
+    }
+
+    /** Drops every verification guard: leadership changed, so verifications started before do not count. */
+    void clearVerificationGuards() {
+        guards.clear();
+    }
+
     /** The producers, as DescribeProducers reports them. */
     List<ActiveProducer> activeProducers() {
         List<ActiveProducer> active = new ArrayList<>(producers.size());
@@ -81,6 +106,7 @@ final class ProducerStateManager {
      */
     List<AbortedTxn> commit(AppendSession session, long endOffset) {
         session.pending.values().forEach(this::put);
+        session.transactionalWrites.forEach(w -> guards.onTransactionalWrite(w.producerId(), w.epoch(), w.marker()));
         mapEndOffset = endOffset;
         List<AbortedTxn> aborted = List.of();
         for (CompletedTxn txn : session.completed) {
@@ -141,14 +167,16 @@ final class ProducerStateManager {
                 put(next);
                 return Optional.empty();
             }
+            guards.onTransactionalWrite(pid, epoch, true);
             long first = next.inTransaction() ? next.currentTxnFirstOffset() : batch.baseOffset();
             put(next.withTxnEnded(marker.coordinatorEpoch()));
             return Optional.ofNullable(complete(new CompletedTxn(pid, first, batch.baseOffset(), marker.isAbort())));
         }
         ProducerEntry next = current.with(epoch, new ProducerBatch(batch.baseSequence(), batch.lastSequence(),
                 batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp()));
-        if (batch.isTransactional() && !next.inTransaction()) {
-            next = next.withTxnStart(batch.baseOffset());
+        if (batch.isTransactional()) {
+            guards.onTransactionalWrite(pid, epoch, false);
+            next = next.inTransaction() ? next : next.withTxnStart(batch.baseOffset());
         }
         put(next);
         return Optional.empty();
@@ -178,11 +206,13 @@ final class ProducerStateManager {
      * Forgets the producers whose last batch is at least {@code expirationMs} older than {@code nowMs}
      * ({@code producer.id.expiration.ms}, on the last batch's timestamp as Kafka does), so that the state and its
      * snapshots stay bounded; a producer with no data batch (only an epoch bump) has nothing to keep it. A producer
-     * with an open transaction is kept, as in Kafka: its transaction holds the last stable offset back.
+     * with an open transaction is kept, as in Kafka: its transaction holds the last stable offset back. Verification
+     * guards as old go too: their write never came.
      *
      * @return how many producers were removed
      */
     int removeExpiredProducers(long nowMs, long expirationMs) {
+        guards.expire(nowMs, expirationMs);
         int before = producers.size();
         producers.values().removeIf(e -> {
             ProducerBatch last = e.lastBatch();
@@ -245,6 +275,7 @@ final class ProducerStateManager {
         producers.clear();
         ongoingTxns.clear();
         unreplicatedTxns.clear();
+        guards.clear();
     }
 
     /**
@@ -280,6 +311,7 @@ final class ProducerStateManager {
     final class AppendSession {
         private final Map<Long, ProducerEntry> pending = new HashMap<>(4);
         private final List<CompletedTxn> completed = new ArrayList<>(0);
+        private final List<TransactionalWrite> transactionalWrites = new ArrayList<>(0);
 
         private ProducerEntry current(long pid) {
             ProducerEntry e = pending.get(pid);
@@ -331,11 +363,14 @@ final class ProducerStateManager {
         }
 
         /**
-         * Checks and records every batch of a leader append whose first batch gets offset {@code firstOffset}.
+         * Checks and records every batch of a leader append whose first batch gets offset {@code firstOffset}; a
+         * transactional batch that would start its producer's transaction must pass {@code verification}.
          *
          * @return the original of a retried batch, in which case nothing should be appended
+         * @throws InvalidTxnStateException a transactional batch would start a transaction without a held guard
          */
-        Optional<ProducerBatch> checkAndRecord(List<BatchValidator.ValidBatch> batches, long firstOffset) {
+        Optional<ProducerBatch> checkAndRecord(List<BatchValidator.ValidBatch> batches, long firstOffset,
+                                               TxnVerification verification) {
             long next = firstOffset;
             for (BatchValidator.ValidBatch vb : batches) {
                 MutableRecordBatch batch = vb.batch();
@@ -348,12 +383,34 @@ final class ProducerStateManager {
                     if (duplicate.isPresent()) {
                         return duplicate;
                     }
+                    if (batch.isTransactional()) {
+                        checkVerified(batch.producerId(), batch.producerEpoch(), verification);
+                    }
                     record(batch.producerId(), batch.producerEpoch(), new ProducerBatch(batch.baseSequence(),
                             batch.lastSequence(), next, last, batch.maxTimestamp()), batch.isTransactional());
                 }
                 next = last + 1;
             }
             return Optional.empty();
+        }
+
+        /**
+         * KIP-890: a transactional batch that continues the open transaction of its producer and epoch passes; one
+         * that would start a transaction needs, when the leader verified it, the guard it verified under to be
+         * still held, so that a transaction that ended after the coordinator's answer cannot be reopened by it.
+         */
+        private void checkVerified(long pid, short epoch, TxnVerification verification) {
+            ProducerEntry current = current(pid);
+            if (!(verification instanceof TxnVerification.Verified verified)
+                    || (current != null && current.inTransactionOf(epoch))) {
+                return;
+            }
+            boolean held = verified.guard().filter(g -> g.producerId() == pid && g.producerEpoch() == epoch
+                    && guards.holds(g)).isPresent();
+            if (!held) {
+                throw new InvalidTxnStateException("Record was not part of an ongoing transaction: producer " + pid
+                        + " epoch " + epoch + " has none open here, and its verification no longer holds");
+            }
         }
 
         /** Records a data batch; a transactional one opens a transaction at its first offset unless one is open. */
@@ -363,8 +420,9 @@ final class ProducerStateManager {
                 current = ProducerEntry.empty(pid, epoch);
             }
             ProducerEntry next = current.with(epoch, batch);
-            if (transactional && !next.inTransaction()) {
-                next = next.withTxnStart(batch.firstOffset());
+            if (transactional) {
+                transactionalWrites.add(new TransactionalWrite(pid, epoch, false));
+                next = next.inTransaction() ? next : next.withTxnStart(batch.firstOffset());
             }
             pending.put(pid, next);
         }
@@ -391,9 +449,14 @@ final class ProducerStateManager {
                 }
                 long first = next.inTransaction() ? next.currentTxnFirstOffset() : offset;
                 completed.add(new CompletedTxn(pid, first, offset, marker.isAbort()));
+                transactionalWrites.add(new TransactionalWrite(pid, epoch, true));
                 next = next.withTxnEnded(marker.coordinatorEpoch());
             }
             pending.put(pid, next);
         }
+    }
+
+    /** A transactional data batch or end marker of an append, which may drop its producer's verification guard. */
+    private record TransactionalWrite(long producerId, short epoch, boolean marker) {
     }
 }

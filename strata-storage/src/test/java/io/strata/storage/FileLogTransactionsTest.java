@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Transactions in one log, on a leader and a follower: the last stable offset, markers, fencing and aborted
- * transactions.
+ * Transactions in one log, on a leader and a follower: the last stable offset, markers, fencing, aborted
+ * transactions and the verification guards of KIP-890.
  */
 class FileLogTransactionsTest {
     @TempDir
@@ -82,6 +83,111 @@ class FileLogTransactionsTest {
             follower.truncateTo(1);
             assertThat(follower.abortedTransactions(0, 2)).isEmpty();
             assertThat(follower.lastStableOffset()).as("the transaction is open again").isZero();
+        }
+    }
+
+    private static TxnVerification verified(VerificationGuard guard) {
+        return TxnVerification.verified(Optional.of(guard));
+    }
+
+    @Test
+    void aMarkerBetweenVerificationAndAppendRefusesTheWriteThatWouldReopenTheTransaction() {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            VerificationGuard guard = log.startTransactionVerification(1, (short) 0, false).orElseThrow();
+            // The coordinator answered "in the transaction", then the transaction aborted before the append.
+            log.appendTxnMarker(1, (short) 0, 0, false, 1);
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(1, (short) 0, 0, "late"), 1, verified(guard)))
+                    .isInstanceOf(InvalidTxnStateException.class);
+            assertThat(log.logEndOffset()).isEqualTo(1);
+            assertThat(log.activeProducers()).extracting(ActiveProducer::currentTxnStartOffset).containsOnly(-1L);
+
+            // The producer's next attempt is verified afresh and starts its next transaction.
+            VerificationGuard retry = log.startTransactionVerification(1, (short) 0, false).orElseThrow();
+            assertThat(retry).isNotSameAs(guard);
+            log.appendAsLeader(transactional(1, (short) 0, 0, "next"), 1, verified(retry));
+            assertThat(log.activeProducers()).extracting(ActiveProducer::currentTxnStartOffset).containsOnly(1L);
+        }
+    }
+
+    @Test
+    void aGuardIsUsedOnceAndAnOpenTransactionNeedsNone() {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            VerificationGuard guard = log.startTransactionVerification(1, (short) 0, false).orElseThrow();
+            log.appendAsLeader(transactional(1, (short) 0, 0, "a"), 1, verified(guard));
+            assertThat(log.startTransactionVerification(1, (short) 0, false)).as("open: nothing to verify").isEmpty();
+            log.appendAsLeader(transactional(1, (short) 0, 1, "b"), 1, TxnVerification.verified(Optional.empty()));
+            assertThat(log.startTransactionVerification(1, (short) 1, false)).as("another epoch's is not open")
+                    .isPresent();
+            log.appendTxnMarker(1, (short) 0, 0, true, 1);
+
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(1, (short) 0, 2, "c"), 1, verified(guard)))
+                    .as("the used guard").isInstanceOf(InvalidTxnStateException.class);
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(1, (short) 0, 2, "c"), 1,
+                    TxnVerification.verified(Optional.empty())))
+                    .as("a write that found the transaction open before its marker")
+                    .isInstanceOf(InvalidTxnStateException.class);
+            assertThat(log.logEndOffset()).isEqualTo(3);
+            log.appendAsLeader(transactional(1, (short) 0, 2, "c"), 1);
+            assertThat(log.logEndOffset()).as("a write the leader did not verify is not checked").isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aNewerEpochTruncationANewLeadershipAndReplicationDropGuards() {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            log.appendAsLeader(batch("plain"), 1);
+            VerificationGuard older = log.startTransactionVerification(1, (short) 0, false).orElseThrow();
+            log.startTransactionVerification(1, (short) 1, false);
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(1, (short) 0, 0, "a"), 1, verified(older)))
+                    .isInstanceOf(InvalidTxnStateException.class);
+
+            VerificationGuard truncated = log.startTransactionVerification(2, (short) 0, false).orElseThrow();
+            log.truncateTo(0);
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(2, (short) 0, 0, "a"), 1, verified(truncated)))
+                    .isInstanceOf(InvalidTxnStateException.class);
+
+            VerificationGuard led = log.startTransactionVerification(3, (short) 0, false).orElseThrow();
+            log.clearVerificationGuards();
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(3, (short) 0, 0, "a"), 1, verified(led)))
+                    .isInstanceOf(InvalidTxnStateException.class);
+
+            VerificationGuard replicated = log.startTransactionVerification(4, (short) 0, false).orElseThrow();
+            log.appendAsFollower(MemoryRecords.withEndTransactionMarker(0L, time.milliseconds(), 1, 4L, (short) 0,
+                    new EndTransactionMarker(ControlRecordType.ABORT, 0)));
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(4, (short) 0, 0, "a"), 1,
+                    verified(replicated))).isInstanceOf(InvalidTxnStateException.class);
+            assertThat(log.logEndOffset()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aVersion2MarkerCarryingTheNextEpochLeavesTheNextTransactionsGuard() {
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            VerificationGuard first = log.startTransactionVerification(1, (short) 0, true).orElseThrow();
+            log.appendAsLeader(transactional(1, (short) 0, 0, "a"), 1, verified(first));
+            // The next transaction's first write arrives before the marker that ends the first one with epoch 1.
+            VerificationGuard next = log.startTransactionVerification(1, (short) 1, true).orElseThrow();
+            log.appendTxnMarker(1, (short) 1, 0, true, 1);
+            log.appendAsLeader(transactional(1, (short) 1, 0, "b"), 1, verified(next));
+            assertThat(log.activeProducers()).extracting(ActiveProducer::currentTxnStartOffset).containsOnly(2L);
+        }
+    }
+
+    @Test
+    void guardsLiveInMemoryOnlyAndExpire() {
+        VerificationGuard beforeRestart;
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            beforeRestart = log.startTransactionVerification(1, (short) 0, false).orElseThrow();
+        }
+        try (FileLog log = newLog(dir, Map.of(), time)) {
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(1, (short) 0, 0, "a"), 1,
+                    verified(beforeRestart))).isInstanceOf(InvalidTxnStateException.class);
+
+            VerificationGuard idle = log.startTransactionVerification(2, (short) 0, false).orElseThrow();
+            time.advance(1_000);
+            log.maintenance().removeExpiredProducers(1_000);
+            assertThatThrownBy(() -> log.appendAsLeader(transactional(2, (short) 0, 0, "a"), 1, verified(idle)))
+                    .isInstanceOf(InvalidTxnStateException.class);
         }
     }
 }

@@ -7,12 +7,16 @@ import io.strata.metadata.TopicImage;
 import io.strata.server.cluster.Partition;
 import io.strata.server.cluster.ReplicaManager;
 import io.strata.server.cluster.TransactionSupport;
+import io.strata.server.cluster.TransactionVerifier;
 import io.strata.server.metrics.BrokerTopicMetrics;
 import io.strata.server.schemaid.SchemaIdValidator;
 import io.strata.server.schemaid.SchemaValidationConfig;
 import io.strata.storage.AppendResult;
 import io.strata.storage.RecordErrors;
+import io.strata.storage.TxnVerification;
+import io.strata.storage.VerificationGuard;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -35,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce: appends each partition's batches to its log as leader (acks 0, 1 and all), after checking their schema
- * ids on topics with schema id validation on ({@link SchemaIdValidator}). With acks=all the response waits, up to
- * the request timeout, for the high watermark to pass the appended records.
+ * ids on topics with schema id validation on ({@link SchemaIdValidator}) and a transactional producer's first write
+ * to a partition with its transaction coordinator (KIP-890). With acks=all the response waits, up to the request
+ * timeout, for the high watermark to pass the appended records.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
 
@@ -67,7 +72,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         ProduceResponseData.TopicProduceResponseCollection responses =
                 new ProduceResponseData.TopicProduceResponseCollection();
         List<Pending> pending = new ArrayList<>();
-        Map<TopicPartition, Errors> refused = verifyTransactional(data, topics, context.apiVersion());
+        Verification verification = verifyTransactional(data, topics, context.apiVersion());
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             Optional<TopicImage> topic = topics.find(topicData.name(), topicData.topicId());
             // As Kafka: a name is checked whether the topic exists or not; an unknown id stays UNKNOWN_TOPIC_ID.
@@ -85,12 +90,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     fail(response, Errors.TOPIC_AUTHORIZATION_FAILED, null);
                 } else if (topic.isEmpty()) {
                     fail(response, topics.unknownError(), null);
-                } else if (refused.containsKey(new TopicPartition(topic.get().name(), partitionData.index()))) {
-                    Errors error = refused.get(new TopicPartition(topic.get().name(), partitionData.index()));
-                    fail(response, error, "Transaction verification failed: " + error.message());
                 } else {
-                    append(topics.image(), topic.get(), partitionData, acks, context.apiVersion(), response)
-                            .ifPresent(pending::add);
+                    TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
+                    Errors error = verification.refused().get(tp);
+                    if (error != null) {
+                        fail(response, error, "Transaction verification failed: " + error.message());
+                    } else {
+                        append(topics.image(), tp, partitionData, acks, context.apiVersion(),
+                                verification.of(tp), response).ifPresent(pending::add);
+                    }
                 }
             }
             responses.add(topicResponse);
@@ -102,14 +110,22 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     }
 
     /**
-     * KIP-890: the partitions whose first write of a producer's transaction the transaction coordinator refused.
-     * A transactional batch for a partition where the log has no transaction of that producer and epoch open is
-     * checked with the coordinator before it is appended: added to the transaction (Produce v12+, transactions
-     * version 2), or verified to be in it (older versions, {@code transaction.partition.verification.enable}).
-     * A refusal is answered with the error the request's version knows ({@link TransactionSupport}).
+     * KIP-890: the verification of a request's transactional writes. A transactional batch for a partition where
+     * the log has no transaction of its producer and epoch open is checked with the coordinator before it is
+     * appended: added to the transaction (Produce v12+, transactions version 2), or verified to be in it (older
+     * versions, {@code transaction.partition.verification.enable}). Before asking, the leader takes the partition's
+     * verification guard, which the append presents, so that a transaction that ends or changes there in between
+     * (a marker, a newer epoch, a new leadership) is not reopened by the write: the append is refused with
+     * INVALID_TXN_STATE, as Kafka's log refuses it. A refusal by the coordinator is answered with the error the
+     * request's version knows ({@link TransactionSupport}).
      */
-    private Map<TopicPartition, Errors> verifyTransactional(ProduceRequestData data, TopicResolver topics,
-                                                            short version) {
+    private Verification verifyTransactional(ProduceRequestData data, TopicResolver topics, short version) {
+        TransactionSupport support = TransactionSupport.forProduce(version);
+        TransactionVerifier verifier = replicas.transactionVerifier();
+        if (!verifier.verifies(support)) {
+            return Verification.NONE;
+        }
+        Map<TopicPartition, TxnVerification> appends = new HashMap<>();
         Set<TopicPartition> first = new HashSet<>();
         RecordBatch sample = null;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
@@ -127,27 +143,45 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(topic.get().name(), partitionData.index());
-                if (!hasOpenTransaction(topics.image(), tp, batch.producerId(), batch.producerEpoch())) {
+                Optional<VerificationGuard> guard = startVerification(topics.image(), tp, batch,
+                        support.addsPartitions());
+                appends.put(tp, TxnVerification.verified(guard));
+                if (guard.isPresent()) {
                     first.add(tp);
                     sample = batch;
                 }
             }
         }
         if (first.isEmpty()) {
-            return Map.of();
+            return new Verification(Map.of(), appends);
         }
         // A request carries one producer's batches: the coordinator checks them together.
-        return replicas.transactionVerifier().verify(data.transactionalId(), sample.producerId(),
-                sample.producerEpoch(), first, TransactionSupport.forProduce(version));
+        return new Verification(verifier.verify(data.transactionalId(), sample.producerId(), sample.producerEpoch(),
+                first, support), appends);
     }
 
-    private boolean hasOpenTransaction(MetadataImage image, TopicPartition tp, long producerId, short epoch) {
+    /** The partition's guard for {@code batch}'s producer; empty if its transaction is open or it is not led here. */
+    private Optional<VerificationGuard> startVerification(MetadataImage image, TopicPartition tp, RecordBatch batch,
+                                                          boolean transactionsV2) {
         try {
-            return replicas.partitionOrException(image, tp).log().activeProducers().stream()
-                    .anyMatch(p -> p.producerId() == producerId && p.producerEpoch() == epoch
-                            && p.currentTxnStartOffset() >= 0);
+            return replicas.partitionOrException(image, tp).startTransactionVerification(batch.producerId(),
+                    batch.producerEpoch(), transactionsV2);
         } catch (ApiException e) {
-            return true; // the append reports why the partition cannot take it
+            // The append reports why the partition cannot take it; if it could by then, no guard lets it start a
+            // transaction unverified.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What verification decided for a request: the partitions the coordinator refused, with the client's error, and
+     * what each transactional partition's append presents.
+     */
+    private record Verification(Map<TopicPartition, Errors> refused, Map<TopicPartition, TxnVerification> appends) {
+        static final Verification NONE = new Verification(Map.of(), Map.of());
+
+        TxnVerification of(TopicPartition tp) {
+            return appends.getOrDefault(tp, TxnVerification.NONE);
         }
     }
 
@@ -155,10 +189,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private record Pending(Partition partition, long endOffset, ProduceResponseData.PartitionProduceResponse response) {
     }
 
-    private Optional<Pending> append(MetadataImage image, TopicImage topic,
+    private Optional<Pending> append(MetadataImage image, TopicPartition tp,
                                      ProduceRequestData.PartitionProduceData data, short acks, short version,
+                                     TxnVerification verification,
                                      ProduceResponseData.PartitionProduceResponse response) {
-        TopicPartition tp = new TopicPartition(topic.name(), data.index());
         if (!(data.records() instanceof MemoryRecords records)) {
             fail(response, Errors.CORRUPT_MESSAGE, "Missing record set");
             return Optional.empty();
@@ -172,7 +206,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 partition.checkLeader(-1);
                 schemaIds.validate(tp.topic(), validation, records);
             }
-            AppendResult result = partition.appendAsLeader(records, acks);
+            AppendResult result = partition.appendAsLeader(records, acks, verification);
             // Bytes count every batch received, as Kafka's BytesIn; records only those appended (a duplicate retry
             // is not), and offsets are assigned densely within an append: their span is the number of records.
             metrics.recordProduce(tp.topic(), records.sizeInBytes(),

@@ -5,8 +5,11 @@ import io.strata.storage.AppendResult;
 import io.strata.storage.EpochEntry;
 import io.strata.storage.Log;
 import io.strata.storage.LogReadInfo;
+import io.strata.storage.TxnVerification;
+import io.strata.storage.VerificationGuard;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -136,6 +139,8 @@ public final class Partition {
             // The epoch starts where this node's log ends now, before its first append, so that followers asking
             // OffsetForLeaderEpoch learn where the previous epoch ended (Kafka's maybeAssignEpochStartOffset).
             partitionLog.assignEpochStartOffset(image.leaderEpoch());
+            // Markers may have come and gone while another node led: no verification begun before counts.
+            partitionLog.clearVerificationGuards();
         }
         followers.lead(image.replicas(), newLeadership);
         PartitionRole.Leader leader = new PartitionRole.Leader(image.leaderEpoch(), image.partitionEpoch(),
@@ -202,14 +207,39 @@ public final class Partition {
         return appendAsLeader(records, (short) 1);
     }
 
+    /** Appends a produce request's records that the leader did not verify with a transaction coordinator. */
+    public AppendResult appendAsLeader(MemoryRecords records, short requiredAcks) {
+        return appendAsLeader(records, requiredAcks, TxnVerification.NONE);
+    }
+
+    /**
+     * KIP-890: the guard under which this leader verifies a transactional producer's write with its coordinator
+     * ({@link io.strata.storage.Log#startTransactionVerification}); empty when the producer's transaction of that
+     * epoch is open here. A new leadership drops every guard.
+     *
+     * @throws NotLeaderOrFollowerException if this node does not lead the partition
+     */
+    public Optional<VerificationGuard> startTransactionVerification(long producerId, short producerEpoch,
+                                                                    boolean transactionsV2) {
+        roleLock.readLock().lock();
+        try {
+            leaderRole(-1);
+            return partitionLog.startTransactionVerification(producerId, producerEpoch, transactionsV2);
+        } finally {
+            roleLock.readLock().unlock();
+        }
+    }
+
     /**
      * Appends a produce request's records as leader and advances the high watermark where the ISR allows. With
-     * {@code requiredAcks = -1} the ISR must hold {@code min.insync.replicas} first.
+     * {@code requiredAcks = -1} the ISR must hold {@code min.insync.replicas} first. A transactional batch that
+     * would start a transaction passes {@code verification} first (KIP-890).
      *
      * @throws NotLeaderOrFollowerException if this node does not lead the partition
      * @throws NotEnoughReplicasException   acks=all and the ISR is too small
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException the verification's guard no longer holds
      */
-    public AppendResult appendAsLeader(MemoryRecords records, short requiredAcks) {
+    public AppendResult appendAsLeader(MemoryRecords records, short requiredAcks, TxnVerification verification) {
         AppendResult result;
         roleLock.readLock().lock();
         try {
@@ -217,7 +247,7 @@ public final class Partition {
             if (requiredAcks == -1) {
                 checkMinInSyncReplicas(false);
             }
-            result = partitionLog.appendAsLeader(records, leader.leaderEpoch());
+            result = partitionLog.appendAsLeader(records, leader.leaderEpoch(), verification);
             maybeIncrementHighWatermark(leader);
         } finally {
             roleLock.readLock().unlock();

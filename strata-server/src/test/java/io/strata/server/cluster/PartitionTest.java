@@ -10,11 +10,14 @@ import io.strata.storage.FileLogManager;
 import io.strata.storage.LogConfig;
 import io.strata.storage.LogManager;
 import io.strata.storage.LogManagerConfig;
+import io.strata.storage.TxnVerification;
+import io.strata.storage.VerificationGuard;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +32,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -109,6 +113,25 @@ class PartitionTest {
         assertThat(p.isCommitted(2)).isTrue();
         assertThat(p.read(0, 1 << 16, true, -1, -1, true).lastStableOffset()).isEqualTo(2);
         assertThat(p.read(0, 1 << 16, true, -1, -1, true).records().sizeInBytes()).isPositive();
+    }
+
+    /**
+     * KIP-890: a verification begun under one leadership does not count under the next, since markers may have
+     * come and gone meanwhile; only a leader verifies.
+     */
+    @Test
+    void aNewLeadershipDropsTheVerificationGuards() {
+        Partition p = partition();
+        p.applyState(leader(0, 0, List.of(LOCAL, 2), List.of(LOCAL, 2)));
+        VerificationGuard guard = p.startTransactionVerification(5, (short) 0, false).orElseThrow();
+        p.applyState(new PartitionImage(List.of(LOCAL, 2), List.of(LOCAL, 2), 2, 1, 1));
+        assertThatThrownBy(() -> p.startTransactionVerification(5, (short) 0, false))
+                .isInstanceOf(NotLeaderOrFollowerException.class);
+        p.applyState(leader(2, 2, List.of(LOCAL, 2), List.of(LOCAL, 2)));
+        assertThatThrownBy(() -> p.appendAsLeader(MemoryRecords.withTransactionalRecords(Compression.NONE, 5,
+                (short) 0, 0, new SimpleRecord("t".getBytes(StandardCharsets.UTF_8))), (short) 1,
+                TxnVerification.verified(Optional.of(guard)))).isInstanceOf(InvalidTxnStateException.class);
+        assertThat(p.log().logEndOffset()).isZero();
     }
 
     @Test

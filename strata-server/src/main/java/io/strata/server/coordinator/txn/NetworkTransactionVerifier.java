@@ -60,10 +60,14 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
     }
 
     @Override
+    public boolean verifies(TransactionSupport support) {
+        return support.addsPartitions() || verificationEnabled;
+    }
+
+    @Override
     public Map<TopicPartition, Errors> verify(String transactionalId, long producerId, short producerEpoch,
                                               Set<TopicPartition> partitions, TransactionSupport support) {
-        boolean add = support.addsPartitions();
-        if (!add && !verificationEnabled) {
+        if (!verifies(support)) {
             return Map.of();
         }
         if (transactionalId == null || transactionalId.isEmpty()) {
@@ -72,7 +76,7 @@ final class NetworkTransactionVerifier implements TransactionVerifier, AutoClose
         // The coordinator itself waits (up to a second) for a transaction that is completing, so a
         // CONCURRENT_TRANSACTIONS that still comes back means a stuck completion: the producer retries.
         Map<TopicPartition, Errors> refused = new HashMap<>();
-        ask(transactionalId, producerId, producerEpoch, partitions, add).forEach((tp, error) -> {
+        ask(transactionalId, producerId, producerEpoch, partitions, support.addsPartitions()).forEach((tp, error) -> {
             if (error != Errors.NONE) {
                 refused.put(tp, support.clientError(error));
             }
