@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * ({@link TxnWrites}); a request that meets a write in flight, or the previous transaction completing, waits for
  * it (at most {@link TxnConfig#completionWaitMs}) and is then decided, CONCURRENT_TRANSACTIONS after that. EndTxn
  * answers once PrepareCommit/PrepareAbort is committed; {@link TxnMarkerWriter} then writes the markers and the
- * completion. A load completes the transactions it finds preparing. A timer aborts transactions older than their
- * timeout (fencing their producer with an epoch bump, as Kafka does) and forgets transactional ids idle for
- * {@code transactional.id.expiration.ms}.
+ * completion. A load completes the transactions it finds preparing. {@link TxnTimers} abort transactions older
+ * than their timeout and forget idle transactional ids.
  *
  * <p>Thread-safe: each id's state is guarded by its own lock, never held while a write commits or markers travel.
  */
@@ -57,6 +56,7 @@ public final class TransactionCoordinator implements AutoCloseable {
     private final TxnWrites writes;
     private final TxnMarkerWriter markers;
     private final CoordinatorPartitions partitions;
+    private final TxnTimers timers;
     private final Map<String, TxnMetadata> txns = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> coordinatorEpochs = new ConcurrentHashMap<>();
 
@@ -75,19 +75,13 @@ public final class TransactionCoordinator implements AutoCloseable {
                 scheduler);
         this.partitions = new CoordinatorPartitions(nodeId, TxnConfig.TOPIC, scheduler,
                 this::load, this::unload);
-        scheduler.scheduleWithFixedDelay(() -> guarded("Aborting timed-out transactions", this::abortTimedOut),
-                config.abortCheckIntervalMs(), config.abortCheckIntervalMs(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(() -> guarded("Expiring transactional ids", this::expireIds),
-                config.expiryCheckIntervalMs(), config.expiryCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        this.timers = new TxnTimers(config, store, this.markers, time, txns);
+        timers.schedule(scheduler);
     }
 
-    /** Runs a periodic task, logging its failure: an exception would cancel its next runs. */
-    private static void guarded(String what, Runnable task) {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.error("{} failed", what, e);
-        }
+    /** The timers that abort timed-out transactions and forget idle ids (tests run them by hand). */
+    TxnTimers timers() {
+        return timers;
     }
 
     // ---------------------------------------------------------------------------------------------- ownership
@@ -398,71 +392,6 @@ public final class TransactionCoordinator implements AutoCloseable {
             return Errors.CONCURRENT_TRANSACTIONS;
         }
         return Errors.NONE;
-    }
-
-    // ---------------------------------------------------------------------------------------------- timers
-
-    /**
-     * Aborts transactions open longer than their timeout, bumping the epoch so that their producer is fenced (its
-     * next request fails and it must initialise again), as Kafka does. Also the scheduled task.
-     */
-    void abortTimedOut() {
-        long now = time.milliseconds();
-        for (TxnMetadata m : txns.values()) {
-            TxnValue target;
-            m.lock.lock();
-            try {
-                TxnValue v = m.value;
-                if (m.removed || m.pending.isPresent() || v.state() != TxnState.ONGOING
-                        || now - v.startMs() <= v.timeoutMs()) {
-                    continue;
-                }
-                target = TxnTransitions.fenceAndAbort(v, now);
-                m.pending = Optional.of(target);
-            } finally {
-                m.lock.unlock();
-            }
-            log.info("Aborting the transaction of {} (producer id {}): open longer than its timeout of {} ms",
-                    m.transactionalId, target.producerId(), target.timeoutMs());
-            markers.writeThenComplete(m, target);
-        }
-    }
-
-    /**
-     * Forgets transactional ids with no transaction open or completing whose state has not changed for
-     * {@code transactional.id.expiration.ms}: a tombstone, then removal once it is committed. Also the scheduled
-     * task.
-     */
-    void expireIds() {
-        long now = time.milliseconds();
-        for (TxnMetadata m : txns.values()) {
-            m.lock.lock();
-            try {
-                TxnValue v = m.value;
-                if (m.removed || m.pending.isPresent() || !v.state().isIdle()
-                        || now - v.lastUpdateMs() < config.idExpirationMs()) {
-                    continue;
-                }
-                m.pending = Optional.of(new TxnValue(v.producerId(), v.previousProducerId(), -1, v.producerEpoch(),
-                        v.timeoutMs(), TxnState.DEAD, Set.of(), now, -1));
-            } finally {
-                m.lock.unlock();
-            }
-            store.append(m.partition, m.transactionalId, Optional.empty()).whenComplete((ok, error) -> {
-                m.lock.lock();
-                try {
-                    m.pending = Optional.empty();
-                    if (error == null) {
-                        m.removed = true;
-                        txns.remove(m.transactionalId, m);
-                        log.info("Expired transactional id {}", m.transactionalId);
-                    }
-                    m.changed.signalAll();
-                } finally {
-                    m.lock.unlock();
-                }
-            });
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- admin

@@ -20,7 +20,6 @@ class TransactionCoordinatorTest {
     private static final TopicPartition A = new TopicPartition("a", 0);
     private static final TopicPartition B = new TopicPartition("b", 1);
     private static final int TIMEOUT_MS = TxnTestKit.TIMEOUT_MS;
-    private static final long EXPIRATION_MS = TxnTestKit.EXPIRATION_MS;
 
     private final TxnTestKit kit = new TxnTestKit();
     private final ManualTime time = kit.time;
@@ -278,38 +277,6 @@ class TransactionCoordinatorTest {
     }
 
     @Test
-    void transactionsOlderThanTheirTimeoutAreAbortedAndTheirProducerFenced() {
-        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
-        coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A));
-        time.sleep(TIMEOUT_MS);
-        coordinator.abortTimedOut();
-        assertThat(state().state()).isEqualTo(TxnState.ONGOING);
-
-        time.sleep(1);
-        coordinator.abortTimedOut();
-        await().until(() -> state().state() == TxnState.COMPLETE_ABORT);
-        assertThat(state().producerEpoch()).isEqualTo((short) 1);
-        assertThat(markers.written()).singleElement().satisfies(e -> assertThat(e.getValue().commit()).isFalse());
-        assertThat(coordinator.endTxn(ID, 1000, (short) 0, true)).isEqualTo(Errors.PRODUCER_FENCED);
-    }
-
-    @Test
-    void idleTransactionalIdsExpire() {
-        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
-        coordinator.initProducerId("busy", TIMEOUT_MS, -1, (short) -1);
-        time.sleep(EXPIRATION_MS / 2);
-        coordinator.addPartitions("busy", 1001, (short) 0, Set.of(A));
-        time.sleep(EXPIRATION_MS / 2);
-        coordinator.expireIds();
-
-        await().until(() -> store.latest(ID).isEmpty());
-        assertThat(coordinator.describe(ID, d -> { })).isEqualTo(Errors.TRANSACTIONAL_ID_NOT_FOUND);
-        assertThat(coordinator.describe("busy", d -> { })).isEqualTo(Errors.NONE);
-        // A new incarnation starts afresh with a new producer id.
-        assertThat(coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1).producerId()).isEqualTo(1002);
-    }
-
-    @Test
     void aLoadCompletesTheTransactionsItFindsPreparing() {
         store.append(0, ID, Optional.of(new TxnValue(500, -1, -1, (short) 3, TIMEOUT_MS,
                 TxnState.PREPARE_COMMIT, Set.of(A, B), time.milliseconds(), time.milliseconds())));
@@ -347,17 +314,6 @@ class TransactionCoordinatorTest {
         });
         assertThat(coordinator.list().orElseThrow()).extracting(TransactionCoordinator.Description::transactionalId)
                 .containsExactlyInAnyOrder(ID, "other");
-    }
-
-    @Test
-    void timedOutTransactionIsNotAbortedTwice() {
-        coordinator.initProducerId(ID, TIMEOUT_MS, -1, (short) -1);
-        coordinator.addPartitions(ID, 1000, (short) 0, Set.of(A));
-        time.sleep(TIMEOUT_MS + 1);
-        coordinator.abortTimedOut();
-        await().atMost(Duration.ofSeconds(10)).until(() -> state().state() == TxnState.COMPLETE_ABORT);
-        coordinator.abortTimedOut();
-        assertThat(markers.calls()).hasSize(1);
     }
 
     @Test
