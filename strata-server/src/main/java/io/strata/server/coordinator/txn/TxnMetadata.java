@@ -35,6 +35,12 @@ final class TxnMetadata {
         this.value = value;
     }
 
+    /** Under {@link #lock}: the write in flight is over, applied or not; wakes the requests waiting for it. */
+    void clearPending() {
+        pending = Optional.empty();
+        changed.signalAll();
+    }
+
     /**
      * Under {@link #lock}: waits until the id's state or write in flight changes, or {@code deadlineNanos}. A request
      * that meets a write in flight or a transaction completing waits here rather than being told

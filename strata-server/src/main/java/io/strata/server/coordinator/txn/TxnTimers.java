@@ -101,13 +101,12 @@ final class TxnTimers {
             store.append(m.partition, m.transactionalId, Optional.empty()).whenComplete((ok, error) -> {
                 m.lock.lock();
                 try {
-                    m.pending = Optional.empty();
+                    m.clearPending();
                     if (error == null) {
                         m.removed = true;
                         txns.remove(m.transactionalId, m);
                         log.info("Expired transactional id {}", m.transactionalId);
                     }
-                    m.changed.signalAll();
                 } finally {
                     m.lock.unlock();
                 }

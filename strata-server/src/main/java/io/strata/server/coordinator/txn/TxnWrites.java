@@ -42,14 +42,13 @@ final class TxnWrites {
         }
         m.lock.lock();
         try {
-            m.pending = Optional.empty();
+            m.clearPending(); // the waiters decide once the lock is released, on what is applied below
             if (error == Errors.NONE) {
                 if (m.removed) {
                     return Errors.NOT_COORDINATOR;
                 }
                 m.value = target;
             }
-            m.changed.signalAll();
         } finally {
             m.lock.unlock();
         }
@@ -60,8 +59,7 @@ final class TxnWrites {
     static void clearPending(TxnMetadata m) {
         m.lock.lock();
         try {
-            m.pending = Optional.empty();
-            m.changed.signalAll();
+            m.clearPending();
         } finally {
             m.lock.unlock();
         }
